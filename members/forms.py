@@ -1,0 +1,135 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.it import iva
+
+from members.models import Firm, Membership
+
+
+class SignupConsentForm(forms.Form):
+    """Extra fields on allauth's sign-up form: name and the three separate consents."""
+
+    first_name = forms.CharField(label=_("Nome"), max_length=150)
+    last_name = forms.CharField(label=_("Cognome"), max_length=150)
+    accept_terms = forms.BooleanField(
+        label=_("Accetto i termini d'uso e l'informativa sulla privacy del Club"), required=True
+    )
+    directory_consent = forms.BooleanField(
+        label=_("Desidero comparire nell'elenco dei soci (facoltativo)"), required=False
+    )
+    newsletter_consent = forms.BooleanField(
+        label=_("Desidero ricevere la newsletter del Club (facoltativo)"), required=False
+    )
+
+    def signup(self, request, user) -> None:
+        # Called by allauth inside its own save of the new user.
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.terms_accepted_at = timezone.now()
+        user.terms_version = settings.TERMS_VERSION
+        user.directory_consent = self.cleaned_data["directory_consent"]
+        user.newsletter_consent = self.cleaned_data["newsletter_consent"]
+        user.save()
+
+
+class FirmForm(forms.ModelForm):
+    """Validates a firm's profile; used for creation (through a service) and for edits."""
+
+    target_markets = forms.MultipleChoiceField(
+        label=_("Mercati obiettivo"),
+        choices=Firm.Market.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Lingue parlate in azienda"),
+        choices=Firm.Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Firm
+        fields = [
+            "name",
+            "vat_number",
+            "ateco_code",
+            "sector",
+            "comune",
+            "website",
+            "employees",
+            "export_share",
+            "target_markets",
+            "languages",
+            "description",
+            "products",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "products": forms.Textarea(attrs={"rows": 3}),
+            "vat_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "ateco_code": forms.TextInput(attrs={"placeholder": "25.62.00"}),
+        }
+        help_texts = {
+            "vat_number": _("11 cifre, senza il prefisso IT."),
+            "ateco_code": _("Codice ATECO 2007 dell'attività prevalente."),
+        }
+
+    def clean_vat_number(self) -> str:
+        value = iva.compact(self.cleaned_data["vat_number"] or "")
+        if value.upper().startswith("IT"):
+            value = value[2:]
+        if not iva.is_valid(value):
+            raise forms.ValidationError(
+                _("La partita IVA non è valida: controlla le 11 cifre."), code="invalid_vat"
+            )
+        return value
+
+    def clean_ateco_code(self) -> str:
+        return self.cleaned_data["ateco_code"].strip()
+
+    def validate_unique(self) -> None:
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except forms.ValidationError:
+            self.add_error(
+                "vat_number",
+                _("Un'impresa con questa partita IVA è già iscritta: chiedi di entrare a farne parte."),
+            )
+
+
+class FirmSearchForm(forms.Form):
+    q = forms.CharField(label=_("Ragione sociale o partita IVA"), max_length=100, min_length=3)
+
+
+class JoinRequestForm(forms.Form):
+    firm = forms.ModelChoiceField(
+        queryset=Firm.objects.exclude(status=Firm.Status.REJECTED), widget=forms.HiddenInput
+    )
+    message = forms.CharField(
+        label=_("Messaggio per il referente (facoltativo)"), max_length=300, required=False
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email del collega"))
+    role = forms.ChoiceField(
+        label=_("Ruolo"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Ruolo"), choices=Membership.Role.choices)
+
+
+class MembershipActionForm(forms.Form):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class JoinDecisionForm(forms.Form):
+    join_request = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.TypedChoiceField(
+        choices=[("1", "yes"), ("0", "no")], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )

@@ -1,0 +1,129 @@
+"""Demo data for `make run`: idempotent, so it can run at every start.
+
+Each app adds its own part in a `seed_<app>` function called from here (missions, board, ...).
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Firm, Membership, Sector, User
+from members.vat import example_vat_number
+
+DEMO_PASSWORD = "club-demo-2026"  # noqa: S105 - published demo password, local data only
+
+# (email, first, last, staff)
+ACCOUNTS = [
+    ("staff@club.example", "Chiara", "Bianchi", True),
+    ("mentore@club.example", "Marco", "Fognini", False),
+    ("nuova@club.example", "Giulia", "Gianoli", False),
+    ("attesa@club.example", "Luca", "Pedrotti", False),
+]
+ACCOUNT_ROLES = {
+    "staff@club.example": "Camera staff (Django admin)",
+    "mentore@club.example": "owner of a mentor firm (Officine Meccaniche Adda)",
+    "nuova@club.example": "owner of a newcomer firm (Graniti Val Masino)",
+    "attesa@club.example": "owner of a firm awaiting approval (Salumificio Alta Valle)",
+}
+
+# name, serial, sector slug, comune, ateco, employees, export share, mentor, markets, langs,
+# products, approved, owner email
+FIRMS = [
+    ("Officine Meccaniche Adda S.r.l.", 1201, "metalmeccanico", "Morbegno", "25.62.00",
+     "10-49", 50, True, ["DE", "CH", "AT"], ["it", "de", "en"],
+     "Lavorazioni meccaniche di precisione CNC, componenti per macchine agricole e impianti.",
+     True, "mentore@club.example"),
+    ("Graniti Val Masino S.r.l.", 1202, "lapideo", "Val Masino", "23.70.00", "10-49", 0,
+     False, ["DE"], ["it"], "Serizzo e granito per rivestimenti, pavimentazioni e arredo urbano.",
+     True, "nuova@club.example"),
+    ("Salumificio Alta Valle S.r.l.", 1203, "agroalimentare", "Grosio", "10.13.00", "10-49",
+     10, False, ["DE", "AT"], ["it", "en"], "Bresaola della Valtellina IGP, slinzega e violino.",
+     False, "attesa@club.example"),
+    ("Carpenterie Tellina S.p.A.", 1204, "metalmeccanico", "Sondrio", "25.11.00", "50-249", 25,
+     True, ["DE", "FR"], ["it", "de"], "Strutture in acciaio e carpenteria metallica pesante.",
+     True, None),
+    ("Pietre di Chiavenna S.n.c.", 1205, "lapideo", "Chiavenna", "23.70.00", "1-9", 0, False,
+     [], ["it"], "Pietra ollare lavorata e beola per edilizia.", True, None),
+    ("Cantina Terrazze Retiche S.r.l.", 1206, "agroalimentare", "Teglio", "11.02.10", "1-9", 25,
+     True, ["DE", "CH", "US"], ["it", "de", "en"], "Valtellina Superiore DOCG e Sforzato.",
+     True, None),
+    ("Meleti di Ponte Soc. Agr.", 1207, "agroalimentare", "Ponte in Valtellina", "01.24.00",
+     "10-49", 0, False, ["DE"], ["it"], "Mele di Valtellina IGP, succhi e sidro.", True, None),
+    ("Minuterie Valchiavenna S.r.l.", 1208, "metalmeccanico", "Prata Camportaccio", "25.94.00",
+     "10-49", 10, False, ["DE", "CH"], ["it"], "Viteria, minuteria tornita e stampaggio a freddo.",
+     True, None),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). --accounts prints the demo accounts only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", action="store_true", help="print the demo accounts")
+
+    def handle(self, *args, accounts: bool = False, **options):
+        if accounts:
+            for email, *_ in ACCOUNTS:
+                self.stdout.write(f"    {email:24} {ACCOUNT_ROLES[email]}")
+            return
+        with transaction.atomic():
+            users = seed_users()
+            seed_firms(users)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+
+def seed_users() -> dict[str, User]:
+    users = {}
+    for email, first, last, staff in ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_staff": staff,
+                "is_superuser": staff,
+                "terms_accepted_at": timezone.now(),
+                "terms_version": "2026-11",
+                "directory_consent": True,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        users[email] = user
+    return users
+
+
+def seed_firms(users: dict[str, User]) -> None:
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    staff = users["staff@club.example"]
+    for (name, serial, sector, comune, ateco, employees, share, mentor, markets, langs,
+         products, approved, owner) in FIRMS:  # fmt: skip
+        firm, _ = Firm.objects.update_or_create(
+            vat_number=example_vat_number(serial),
+            defaults={
+                "name": name,
+                "sector": sectors[sector],
+                "comune": comune,
+                "ateco_code": ateco,
+                "employees": employees,
+                "export_share": share,
+                "is_mentor": mentor,
+                "target_markets": markets,
+                "languages": langs,
+                "products": products,
+                "description": f"{name} ha sede a {comune}, in provincia di Sondrio.",
+                "website": "",
+                "status": Firm.Status.APPROVED if approved else Firm.Status.PENDING,
+                "approved_at": timezone.now() if approved else None,
+                "approved_by": staff if approved else None,
+            },
+        )
+        if owner:
+            Membership.objects.update_or_create(
+                user=users[owner], defaults={"firm": firm, "role": Membership.Role.OWNER}
+            )

@@ -1,0 +1,322 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.comuni import COMUNE_CHOICES
+from members.managers import UserManager
+
+
+class User(AbstractUser):
+    """A person. Logs in with the email address; belongs to at most one firm (Membership)."""
+
+    username = None
+    email = models.EmailField(_("email"), unique=True)
+    terms_accepted_at = models.DateTimeField(_("termini accettati il"), null=True, blank=True)
+    terms_version = models.CharField(_("versione dei termini"), max_length=20, blank=True)
+    directory_consent = models.BooleanField(
+        _("visibile nell'elenco dei soci"),
+        default=False,
+        help_text=_("Nome ed email compaiono nella scheda dell'impresa per gli altri soci."),
+    )
+    newsletter_consent = models.BooleanField(_("riceve la newsletter"), default=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Sector(models.Model):
+    """An economic sector with the ATECO 2007 divisions (two-digit prefixes) it covers."""
+
+    name = models.CharField(_("nome"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    ateco_prefixes = ArrayField(
+        models.CharField(max_length=2),
+        verbose_name=_("divisioni ATECO"),
+        default=list,
+        blank=True,
+        help_text=_("Divisioni ATECO 2007 a due cifre, separate da virgole (es. 24,25,28)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("settore")
+        verbose_name_plural = _("settori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ateco_validator = RegexValidator(
+    r"^\d{2}(\.\d{1,2}(\.\d{1,2})?)?$",
+    _("Indicare un codice ATECO 2007 nella forma 25.62 o 25.62.00."),
+)
+
+
+class Firm(models.Model):
+    """A member firm of the province. Pending until Camera staff approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In attesa di approvazione")
+        APPROVED = "approved", _("Approvata")
+        REJECTED = "rejected", _("Respinta")
+
+    class Employees(models.TextChoices):
+        MICRO = "1-9", _("1–9 (micro)")
+        SMALL = "10-49", _("10–49 (piccola)")
+        MEDIUM = "50-249", _("50–249 (media)")
+        LARGE = "250+", _("250 e oltre")
+
+    class ExportShare(models.IntegerChoices):
+        NONE = 0, _("Non esportiamo ancora")
+        UP_TO_10 = 10, _("Fino al 10%")
+        UP_TO_25 = 25, _("11–25%")
+        UP_TO_50 = 50, _("26–50%")
+        OVER_50 = 100, _("Oltre il 50%")
+
+    class Market(models.TextChoices):
+        DE = "DE", _("Germania")
+        AT = "AT", _("Austria")
+        CH = "CH", _("Svizzera")
+        FR = "FR", _("Francia")
+        NL = "NL", _("Paesi Bassi")
+        BE = "BE", _("Belgio")
+        PL = "PL", _("Polonia")
+        CZ = "CZ", _("Repubblica Ceca")
+        ES = "ES", _("Spagna")
+        GB = "GB", _("Regno Unito")
+        NORDICS = "NORD", _("Paesi nordici")
+        US = "US", _("Stati Uniti")
+        OTHER = "ALTRO", _("Altri mercati")
+
+    class Language(models.TextChoices):
+        IT = "it", _("Italiano")
+        DE = "de", _("Tedesco")
+        EN = "en", _("Inglese")
+        FR = "fr", _("Francese")
+        ES = "es", _("Spagnolo")
+
+    name = models.CharField(_("ragione sociale"), max_length=200)
+    vat_number = models.CharField(
+        _("partita IVA"),
+        max_length=11,
+        unique=True,
+        validators=[RegexValidator(r"^\d{11}$", _("La partita IVA ha 11 cifre."))],
+    )
+    ateco_code = models.CharField(_("codice ATECO"), max_length=8, validators=[ateco_validator])
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="firms", verbose_name=_("settore")
+    )
+    comune = models.CharField(_("comune"), max_length=60, choices=COMUNE_CHOICES)
+    website = models.URLField(_("sito web"), blank=True)
+    description = models.TextField(_("descrizione"), blank=True)
+    products = models.TextField(
+        _("prodotti e servizi"), blank=True, help_text=_("Cosa producete e cosa volete esportare.")
+    )
+    employees = models.CharField(
+        _("addetti"), max_length=8, choices=Employees.choices, default=Employees.MICRO
+    )
+    export_share = models.PositiveSmallIntegerField(
+        _("quota di fatturato esportata"),
+        choices=ExportShare.choices,
+        default=ExportShare.NONE,
+        validators=[MaxValueValidator(100)],
+    )
+    target_markets = ArrayField(
+        models.CharField(max_length=5, choices=Market.choices),
+        verbose_name=_("mercati obiettivo"),
+        default=list,
+        blank=True,
+    )
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language.choices),
+        verbose_name=_("lingue parlate"),
+        default=list,
+        blank=True,
+    )
+    is_mentor = models.BooleanField(
+        _("impresa mentore"),
+        default=False,
+        help_text=_("Impresa che già esporta e affianca le altre."),
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approvata il"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approvata da"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("impresa")
+        verbose_name_plural = _("imprese")
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(Upper("name"), name="members_firm_name_upper"),
+            GinIndex(fields=["target_markets"], name="members_firm_markets_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(export_share__lte=100), name="members_firm_export_share_pct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:firm_detail", args=[self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def exports_already(self) -> bool:
+        return self.export_share > 0
+
+    # Profile completeness: (field, label shown when missing). Weights are equal.
+    COMPLETENESS_FIELDS = [
+        ("website", _("sito web")),
+        ("description", _("descrizione")),
+        ("products", _("prodotti e servizi")),
+        ("target_markets", _("mercati obiettivo")),
+        ("languages", _("lingue parlate")),
+    ]
+    # Required fields always count as present: name, VAT, ATECO, sector, comune, employees.
+    _REQUIRED_COUNT = 6
+
+    def completeness(self) -> tuple[int, list[str]]:
+        """Percentage of the profile filled in, and the labels of what is missing."""
+        missing = [str(label) for field, label in self.COMPLETENESS_FIELDS if not getattr(self, field)]
+        total = self._REQUIRED_COUNT + len(self.COMPLETENESS_FIELDS)
+        return round(100 * (total - len(missing)) / total), missing
+
+
+class Membership(models.Model):
+    """A person's place in a firm. One firm per person (the OneToOne enforces it)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Referente")
+        MEMBER = "member", _("Collaboratore")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("utente"),
+    )
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("impresa")
+    )
+    role = models.CharField(_("ruolo"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["firm", "-role", "user__email"]
+        verbose_name = _("appartenenza")
+        verbose_name_plural = _("appartenenze")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.firm} ({self.get_role_display()})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to a colleague, by email. Accepted once, by that email's user."""
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("impresa")
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("ruolo"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("email inviata il"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accettato il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invito")
+        verbose_name_plural = _("inviti")
+        constraints = [
+            models.UniqueConstraint(
+                "firm",
+                "email",
+                condition=models.Q(accepted_at__isnull=True),
+                name="members_invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.firm}"
+
+
+class JoinRequest(models.Model):
+    """A user's request to join an existing firm; the firm's owner accepts or declines it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In attesa")
+        ACCEPTED = "accepted", _("Accettata")
+        DECLINED = "declined", _("Rifiutata")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.CharField(_("messaggio"), max_length=300, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("inviata il"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("richiesta di adesione")
+        verbose_name_plural = _("richieste di adesione")
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                condition=models.Q(status="pending"),
+                name="members_joinrequest_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.firm}"

@@ -1,0 +1,34 @@
+"""Read queries about firms, reused by views; each returns a queryset ready for its template."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import QueryDict
+
+from members.filters import FirmFilter
+from members.models import Firm, Membership, User
+
+
+def firm_directory(*, params: QueryDict) -> FirmFilter:
+    """The approved firms, filtered by the directory's query string."""
+    queryset = Firm.objects.filter(status=Firm.Status.APPROVED).select_related("sector")
+    return FirmFilter(params, queryset=queryset.order_by("name", "pk"))
+
+
+def firm_for_member(*, user: User, firm_id: int) -> Firm:
+    """A firm as a member sees it: approved firms, or the user's own. Raises Firm.DoesNotExist."""
+    contacts = Membership.objects.filter(user__directory_consent=True).select_related("user")
+    queryset = Firm.objects.select_related("sector").prefetch_related(
+        Prefetch("memberships", queryset=contacts, to_attr="listed_contacts")
+    )
+    firm = queryset.get(pk=firm_id)
+    own = getattr(getattr(user, "membership", None), "firm_id", None) == firm.pk
+    if not (firm.is_approved or own or user.is_staff):
+        raise Firm.DoesNotExist
+    return firm
+
+
+def firm_search(*, text: str) -> QuerySet[Firm]:
+    """Firms a user may ask to join, by name or partita IVA."""
+    queryset = Firm.objects.exclude(status=Firm.Status.REJECTED).select_related("sector")
+    if text.isdigit():
+        return queryset.filter(vat_number=text)
+    return queryset.filter(name__icontains=text)[:20]

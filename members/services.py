@@ -1,0 +1,209 @@
+"""Writes about users, firms and memberships. Every write that spans objects lives here."""
+
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from members.models import Firm, Invitation, JoinRequest, Membership, User
+from members.tasks import send_invitation as send_invitation_task
+
+
+class MembershipError(Exception):
+    """Base of the domain errors below; views show `str(exc)` as a form error."""
+
+
+class AlreadyInFirm(MembershipError):
+    pass
+
+
+class DuplicateVatNumber(MembershipError):
+    pass
+
+
+class LastOwner(MembershipError):
+    pass
+
+
+class InvitationInvalid(MembershipError):
+    pass
+
+
+def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
+    """Create a pending firm with `user` as its owner.
+
+    A person belongs to at most one firm: the unique user column of Membership enforces it, so
+    two concurrent submissions cannot both succeed.
+    """
+    try:
+        with transaction.atomic():
+            if Membership.objects.filter(user=user).exists():
+                raise AlreadyInFirm
+            firm = Firm(**data, status=Firm.Status.PENDING)
+            firm.full_clean()
+            firm.save()
+            Membership.objects.create(user=user, firm=firm, role=Membership.Role.OWNER)
+            # A pending request to join another firm is moot now.
+            JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).update(
+                status=JoinRequest.Status.DECLINED, decided_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        if "vat_number" in str(exc):
+            raise DuplicateVatNumber from exc
+        raise AlreadyInFirm from exc
+    return firm
+
+
+def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
+    """Approve the pending firms among `firms`; return how many changed."""
+    return firms.filter(status=Firm.Status.PENDING).update(
+        status=Firm.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+    )
+
+
+def firms_reject(*, firms: QuerySet[Firm]) -> int:
+    return firms.filter(status=Firm.Status.PENDING).update(status=Firm.Status.REJECTED)
+
+
+def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinRequest:
+    """Ask to join `firm`. One pending request per user; users already in a firm cannot ask."""
+    with transaction.atomic():
+        if Membership.objects.filter(user=user).exists():
+            raise AlreadyInFirm
+        if firm.status == Firm.Status.REJECTED:
+            raise MembershipError
+        try:
+            with transaction.atomic():
+                return JoinRequest.objects.create(user=user, firm=firm, message=message)
+        except IntegrityError:
+            raise MembershipError from None
+
+
+def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> JoinRequest:
+    """The owner of `firm` accepts or declines a pending request addressed to `firm`."""
+    with transaction.atomic():
+        join_request = (
+            JoinRequest.objects.select_for_update()
+            .filter(firm=firm, status=JoinRequest.Status.PENDING)
+            .get(pk=join_request_id)
+        )
+        join_request.decided_at = timezone.now()
+        join_request.status = JoinRequest.Status.DECLINED
+        if accept:
+            if Membership.objects.filter(user_id=join_request.user_id).exists():
+                join_request.save(update_fields=["status", "decided_at"])
+                raise AlreadyInFirm
+            Membership.objects.create(
+                user_id=join_request.user_id, firm=firm, role=Membership.Role.MEMBER
+            )
+            join_request.status = JoinRequest.Status.ACCEPTED
+        join_request.save(update_fields=["status", "decided_at"])
+    return join_request
+
+
+def invitation_create(*, firm: Firm, email: str, role: str, invited_by: User) -> Invitation:
+    """Invite a colleague by email; the mail goes out from a Celery task after commit."""
+    email = email.strip().lower()
+    if Membership.objects.filter(firm=firm, user__email__iexact=email).exists():
+        raise AlreadyInFirm
+    with transaction.atomic():
+        invitation, created = Invitation.objects.get_or_create(
+            firm=firm,
+            email=email,
+            accepted_at__isnull=True,
+            defaults={"role": role, "invited_by": invited_by},
+        )
+        if not created and invitation.role != role:
+            invitation.role = role
+            invitation.save(update_fields=["role"])
+        transaction.on_commit(partial(send_invitation_task.delay, invitation.pk))
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the inviting firm. The invitation is for one email address and is used once."""
+    with transaction.atomic():
+        try:
+            invitation = Invitation.objects.select_for_update().get(
+                token=token, accepted_at__isnull=True
+            )
+        except Invitation.DoesNotExist:
+            raise InvitationInvalid from None
+        if invitation.email.lower() != user.email.lower():
+            raise InvitationInvalid
+        if Membership.objects.filter(user=user).exists():
+            raise AlreadyInFirm
+        membership = Membership.objects.create(
+            user=user, firm_id=invitation.firm_id, role=invitation.role
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).update(
+            status=JoinRequest.Status.DECLINED, decided_at=timezone.now()
+        )
+    return membership
+
+
+def _lock_memberships(firm: Firm) -> list[Membership]:
+    # Role changes of one firm are serialised on its membership rows, so two owners cannot
+    # demote each other at the same time and leave the firm with none.
+    return list(Membership.objects.select_for_update().filter(firm=firm).order_by("pk"))
+
+
+def membership_set_role(*, firm: Firm, membership_id: int, role: str) -> Membership:
+    """Change a colleague's role; a firm always keeps at least one owner."""
+    with transaction.atomic():
+        memberships = _lock_memberships(firm)
+        membership = next((m for m in memberships if m.pk == membership_id), None)
+        if membership is None:
+            raise Membership.DoesNotExist
+        owners = [m for m in memberships if m.is_owner]
+        if membership.is_owner and role != Membership.Role.OWNER and len(owners) == 1:
+            raise LastOwner
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, firm: Firm, membership_id: int) -> None:
+    """Remove a person from the firm; a firm always keeps at least one owner."""
+    with transaction.atomic():
+        memberships = _lock_memberships(firm)
+        membership = next((m for m in memberships if m.pk == membership_id), None)
+        if membership is None:
+            raise Membership.DoesNotExist
+        if membership.is_owner and sum(m.is_owner for m in memberships) == 1:
+            raise LastOwner
+        membership.delete()
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send the invitation email once. Returns False if gone, accepted or already sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("firm", "invited_by")
+            .filter(pk=invitation_id, accepted_at__isnull=True, sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        url = settings.SITE_URL + reverse("members:invitation_accept", args=[invitation.token])
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"invitation": invitation, "url": url}
+            subject = render_to_string("members/email/invitation_subject.txt", context).strip()
+            body = render_to_string("members/email/invitation_body.txt", context)
+        # The send is the once-only effect: it runs under the row lock so a redelivered task
+        # waits and then sees sent_at set.
+        send_mail(subject, body, None, [invitation.email])
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True

@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import selectors, services
+from members.access import approved_member_required, get_membership, get_owned_membership
+from members.forms import (
+    FirmForm,
+    FirmSearchForm,
+    InvitationForm,
+    JoinDecisionForm,
+    JoinRequestForm,
+    MembershipActionForm,
+    RoleForm,
+)
+from members.models import Firm, Invitation, JoinRequest, Membership
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def _get_firm_for_user(request: HttpRequest, firm_id: int) -> Firm:
+    try:
+        return selectors.firm_for_member(user=request.user, firm_id=firm_id)
+    except Firm.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """'La mia impresa': create or join a firm, or see its status and completeness."""
+    membership = get_membership(request.user)
+    context: dict = {"membership": membership}
+    if membership:
+        context["completeness"], context["missing"] = membership.firm.completeness()
+    else:
+        context["pending_request"] = (
+            JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)
+            .select_related("firm")
+            .first()
+        )
+        context["invitations"] = Invitation.objects.filter(
+            email__iexact=request.user.email, accepted_at__isnull=True
+        ).select_related("firm")
+    return render(request, "members/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_create(request: HttpRequest) -> HttpResponse:
+    if get_membership(request.user):
+        messages.info(request, _("Fai già parte di un'impresa."))
+        return redirect("members:dashboard")
+    form = FirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.firm_create(user=request.user, data=form.cleaned_data)
+        except services.DuplicateVatNumber:
+            form.add_error("vat_number", _("Un'impresa con questa partita IVA è già iscritta."))
+        except services.AlreadyInFirm:
+            form.add_error(None, _("Fai già parte di un'impresa."))
+        else:
+            messages.success(
+                request, _("Impresa registrata. La Camera di Commercio la approverà a breve.")
+            )
+            return redirect("members:dashboard")
+    return render(request, "members/firm_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_edit(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = FirmForm(request.POST or None, instance=membership.firm)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Profilo dell'impresa aggiornato."))
+        return redirect("members:dashboard")
+    return render(request, "members/firm_form.html", {"form": form, "creating": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_join(request: HttpRequest) -> HttpResponse:
+    if get_membership(request.user):
+        messages.info(request, _("Fai già parte di un'impresa."))
+        return redirect("members:dashboard")
+    search = FirmSearchForm(request.GET or None)
+    results = selectors.firm_search(text=search.cleaned_data["q"]) if search.is_valid() else []
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                user=request.user, firm=form.cleaned_data["firm"], message=form.cleaned_data["message"]
+            )
+        except services.MembershipError:
+            messages.error(request, _("Hai già una richiesta in attesa o fai già parte di un'impresa."))
+        else:
+            messages.success(request, _("Richiesta inviata al referente dell'impresa."))
+        return redirect("members:dashboard")
+    return render(request, "members/firm_join.html", {"search": search, "results": results})
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except services.AlreadyInFirm:
+            messages.error(request, _("Fai già parte di un'impresa."))
+        except services.InvitationInvalid:
+            messages.error(request, _("Invito non valido, già usato o destinato a un'altra email."))
+        else:
+            messages.success(request, _("Benvenuto nella tua impresa."))
+        return redirect("members:dashboard")
+    invitation = Invitation.objects.select_related("firm").filter(
+        token=token, accepted_at__isnull=True, email__iexact=request.user.email
+    ).first()
+    if invitation is None:
+        raise Http404
+    return render(request, "members/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """The owner's page: colleagues and roles, invitations, requests to join."""
+    membership = get_owned_membership(request)
+    firm = membership.firm
+    context = {
+        "firm": firm,
+        "memberships": firm.memberships.select_related("user").order_by("-role", "user__email"),
+        "invitations": firm.invitations.filter(accepted_at__isnull=True),
+        "join_requests": firm.join_requests.filter(
+            status=JoinRequest.Status.PENDING
+        ).select_related("user"),
+        "invite_form": InvitationForm(),
+        "roles": Membership.Role.choices,
+    }
+    return render(request, "members/team.html", context)
+
+
+@login_required
+@require_POST
+def team_invite(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                firm=membership.firm, invited_by=request.user, **form.cleaned_data
+            )
+        except services.AlreadyInFirm:
+            messages.error(request, _("Questa persona fa già parte dell'impresa."))
+        else:
+            messages.success(request, _("Invito inviato a %(email)s.") % form.cleaned_data)
+    else:
+        messages.error(request, _("Indica un indirizzo email valido."))
+    return redirect("members:team")
+
+
+@login_required
+@require_POST
+def team_set_role(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ruolo non valido."))
+        return redirect("members:team")
+    try:
+        services.membership_set_role(
+            firm=membership.firm,
+            membership_id=form.cleaned_data["membership"],
+            role=form.cleaned_data["role"],
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    except services.LastOwner:
+        messages.error(request, _("L'impresa deve avere almeno un referente."))
+    else:
+        messages.success(request, _("Ruolo aggiornato."))
+    return redirect("members:team")
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = MembershipActionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.membership_remove(firm=membership.firm, membership_id=form.cleaned_data["membership"])
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    except services.LastOwner:
+        messages.error(request, _("L'impresa deve avere almeno un referente."))
+    else:
+        messages.success(request, _("Persona rimossa dall'impresa."))
+    return redirect("members:team")
+
+
+@login_required
+@require_POST
+def team_decide(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = JoinDecisionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.join_request_decide(
+            firm=membership.firm,
+            join_request_id=form.cleaned_data["join_request"],
+            accept=form.cleaned_data["accept"],
+        )
+    except JoinRequest.DoesNotExist:
+        raise Http404 from None
+    except services.AlreadyInFirm:
+        messages.error(request, _("La persona fa già parte di un'altra impresa."))
+    else:
+        messages.success(request, _("Richiesta gestita."))
+    return redirect("members:team")
+
+
+@approved_member_required
+def directory(request: HttpRequest) -> HttpResponse:
+    firm_filter = selectors.firm_directory(params=request.GET)
+    page = Paginator(firm_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/directory.html",
+        {"filter": firm_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@approved_member_required
+def firm_detail(request: HttpRequest, firm_id: int) -> HttpResponse:
+    firm = _get_firm_for_user(request, firm_id)
+    return render(request, "members/firm_detail.html", {"firm": firm})

@@ -1,0 +1,39 @@
+"""pytest plugin (loaded with `-p tests.services`): real PostgreSQL and Redis for the session.
+
+It runs at import time, before pytest-django reads the settings, so that DATABASE_URL and
+REDIS_URL point at throw-away servers started here, unless they are already set (e.g. CI with
+its own servers). The servers live in a temporary folder and are stopped when pytest ends.
+"""
+
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # platformdirs warns without XDG_RUNTIME_DIR
+    from club import devservices
+
+_started: list = []
+_tmp: Path | None = None
+
+if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+    _tmp = Path(tempfile.mkdtemp(prefix="club-test-", dir="/tmp"))
+    postgres, redis = devservices.services(_tmp)
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = postgres.start()
+        _started.append(postgres)
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = redis.start()
+        _started.append(redis)
+
+
+def pytest_unconfigure(config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller owns the servers
+    for service in _started:
+        service.stop()
+    _started.clear()
+    if _tmp is not None:
+        shutil.rmtree(_tmp, ignore_errors=True)
