@@ -82,7 +82,14 @@ def _pg_runas() -> str | None:
         pwd.getpwnam(PG_USER_NAME)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER_NAME],
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                PG_USER_NAME,
+            ],
             check=True,
         )
     return PG_USER_NAME
@@ -129,8 +136,21 @@ class Postgres:
             self.datadir.mkdir(mode=0o700, exist_ok=True)
             if user:
                 shutil.chown(self.datadir, user)
-            out = _run([str(bindir / "initdb"), "-D", str(self.datadir), "-U", "postgres",
-                        "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"], user)
+            out = _run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.datadir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+                user,
+            )
             if out.returncode:
                 raise ServiceError(f"initdb failed:\n{out.stdout}\n{out.stderr}")
         status = _run([str(bindir / "pg_ctl"), "-D", str(self.datadir), "status"], user)
@@ -141,22 +161,49 @@ class Postgres:
             # Loopback only; the socket goes into the data dir so /var/run is not needed.
             # fsync off: this is a throw-away development/test cluster.
             opts = f"-h 127.0.0.1 -p {port} -k {self.datadir} -c fsync=off -c full_page_writes=off"
-            out = _run([str(bindir / "pg_ctl"), "-D", str(self.datadir), "-w", "-t", "60",
-                        "-l", str(self.datadir / "server.log"), "-o", opts, "start"], user)
+            out = _run(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(self.datadir),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(self.datadir / "server.log"),
+                    "-o",
+                    opts,
+                    "start",
+                ],
+                user,
+            )
             if out.returncode:
                 log = self.datadir / "server.log"
                 tail = log.read_text()[-2000:] if log.exists() else ""
                 raise ServiceError(f"PostgreSQL did not start:\n{out.stdout}\n{out.stderr}\n{tail}")
             self.port_file.write_text(str(port))
-        _run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-              DB_NAME], user)  # fails harmlessly when it exists
+        _run(
+            [
+                str(bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                DB_NAME,
+            ],
+            user,
+        )  # fails harmlessly when it exists
         return self.url(port)
 
     def stop(self) -> None:
         if not (self.datadir / "PG_VERSION").exists():
             return
-        _run([str(_pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w",
-              "stop"], _pg_runas())
+        _run(
+            [str(_pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"],
+            _pg_runas(),
+        )
         self.port_file.unlink(missing_ok=True)
 
 
@@ -205,9 +252,25 @@ class Redis:
                 return f"redis://127.0.0.1:{port}/0"
         port = free_port()
         # No persistence: Redis is only broker and cache, PostgreSQL holds all state.
-        cmd = [_redis_server(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-               "--appendonly", "no", "--daemonize", "yes", "--pidfile", str(self.pidfile),
-               "--logfile", str(self.workdir / "redis.log"), "--dir", str(self.workdir)]
+        cmd = [
+            _redis_server(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(self.pidfile),
+            "--logfile",
+            str(self.workdir / "redis.log"),
+            "--dir",
+            str(self.workdir),
+        ]
         subprocess.run(cmd, check=True, capture_output=True)
         deadline = time.monotonic() + 10
         while not port_open(port):

@@ -36,7 +36,10 @@ def approved_member_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
         messages.info(
             request,
-            _("Questa sezione è riservata ai soci: la tua impresa deve essere approvata dalla Camera."),
+            _(
+                "Questa sezione è riservata ai soci: "
+                "la tua impresa deve essere approvata dalla Camera."
+            ),
         )
         return redirect("members:dashboard")
 

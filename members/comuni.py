@@ -1,4 +1,4 @@
-"""The comuni of the province of Sondrio (ISTAT list, 2024), used as the choices for a firm's seat."""
+"""The comuni of the province of Sondrio (ISTAT list, 2024): the choices for a firm's seat."""
 
 COMUNI_SONDRIO = [
     "Albaredo per San Marco", "Albosaggia", "Andalo Valtellino", "Aprica", "Ardenno", "Bema",

@@ -36,6 +36,14 @@ class SignupConsentForm(forms.Form):
 class FirmForm(forms.ModelForm):
     """Validates a firm's profile; used for creation (through a service) and for edits."""
 
+    # Wider than the stored 11 digits: people paste "IT 01234 567890"; clean_vat_number compacts.
+    vat_number = forms.CharField(
+        label=_("Partita IVA"),
+        max_length=20,
+        help_text=_("11 cifre, senza il prefisso IT."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     target_markets = forms.MultipleChoiceField(
         label=_("Mercati obiettivo"),
         choices=Firm.Market.choices,
@@ -68,11 +76,9 @@ class FirmForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "products": forms.Textarea(attrs={"rows": 3}),
-            "vat_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "ateco_code": forms.TextInput(attrs={"placeholder": "25.62.00"}),
         }
         help_texts = {
-            "vat_number": _("11 cifre, senza il prefisso IT."),
             "ateco_code": _("Codice ATECO 2007 dell'attività prevalente."),
         }
 
@@ -95,7 +101,10 @@ class FirmForm(forms.ModelForm):
         except forms.ValidationError:
             self.add_error(
                 "vat_number",
-                _("Un'impresa con questa partita IVA è già iscritta: chiedi di entrare a farne parte."),
+                _(
+                    "Un'impresa con questa partita IVA è già iscritta: "
+                    "chiedi di entrare a farne parte."
+                ),
             )
 
 

@@ -211,7 +211,9 @@ class Firm(models.Model):
 
     def completeness(self) -> tuple[int, list[str]]:
         """Percentage of the profile filled in, and the labels of what is missing."""
-        missing = [str(label) for field, label in self.COMPLETENESS_FIELDS if not getattr(self, field)]
+        missing = [
+            str(label) for field, label in self.COMPLETENESS_FIELDS if not getattr(self, field)
+        ]
         total = self._REQUIRED_COUNT + len(self.COMPLETENESS_FIELDS)
         return round(100 * (total - len(missing)) / total), missing
 

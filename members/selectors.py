@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 
+from members.access import get_membership
 from members.filters import FirmFilter
 from members.models import Firm, Membership, User
 
@@ -20,7 +21,8 @@ def firm_for_member(*, user: User, firm_id: int) -> Firm:
         Prefetch("memberships", queryset=contacts, to_attr="listed_contacts")
     )
     firm = queryset.get(pk=firm_id)
-    own = getattr(getattr(user, "membership", None), "firm_id", None) == firm.pk
+    membership = get_membership(user)
+    own = membership is not None and membership.firm_id == firm.pk
     if not (firm.is_approved or own or user.is_staff):
         raise Firm.DoesNotExist
     return firm

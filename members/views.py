@@ -94,10 +94,14 @@ def firm_join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.join_request_create(
-                user=request.user, firm=form.cleaned_data["firm"], message=form.cleaned_data["message"]
+                user=request.user,
+                firm=form.cleaned_data["firm"],
+                message=form.cleaned_data["message"],
             )
         except services.MembershipError:
-            messages.error(request, _("Hai già una richiesta in attesa o fai già parte di un'impresa."))
+            messages.error(
+                request, _("Hai già una richiesta in attesa o fai già parte di un'impresa.")
+            )
         else:
             messages.success(request, _("Richiesta inviata al referente dell'impresa."))
         return redirect("members:dashboard")
@@ -116,9 +120,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("Benvenuto nella tua impresa."))
         return redirect("members:dashboard")
-    invitation = Invitation.objects.select_related("firm").filter(
-        token=token, accepted_at__isnull=True, email__iexact=request.user.email
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("firm")
+        .filter(token=token, accepted_at__isnull=True, email__iexact=request.user.email)
+        .first()
+    )
     if invitation is None:
         raise Http404
     return render(request, "members/invitation_accept.html", {"invitation": invitation})
@@ -192,7 +198,9 @@ def team_remove(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     try:
-        services.membership_remove(firm=membership.firm, membership_id=form.cleaned_data["membership"])
+        services.membership_remove(
+            firm=membership.firm, membership_id=form.cleaned_data["membership"]
+        )
     except Membership.DoesNotExist:
         raise Http404 from None
     except services.LastOwner:

@@ -1,0 +1,52 @@
+import pytest
+
+from members.models import Firm
+from tests.factories import FirmFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_approve_pending_firms_with_the_admin_action(staff_client, staff):
+    pending = FirmFactory.create_batch(2, status=Firm.Status.PENDING)
+    rejected = FirmFactory(status=Firm.Status.REJECTED)
+    response = staff_client.post(
+        "/admin/members/firm/",
+        {
+            "action": "approve_firms",
+            "_selected_action": [f.pk for f in [*pending, rejected]],
+        },
+        follow=True,
+    )
+    assert "2 imprese approvate" in response.content.decode()
+    for firm in pending:
+        firm.refresh_from_db()
+        assert firm.status == Firm.Status.APPROVED
+        assert firm.approved_by == staff
+    rejected.refresh_from_db()
+    assert rejected.status == Firm.Status.REJECTED
+
+
+def test_admin_is_in_italian_and_lists_filter_and_search(staff_client):
+    FirmFactory(name="Graniti Sondrio")
+    response = staff_client.get("/admin/members/firm/", {"q": "Graniti"}, HTTP_ACCEPT_LANGUAGE="it")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Graniti Sondrio" in body
+    assert "Approva le imprese selezionate" in body
+    assert "Filtra" in body or "Filtro" in body
+
+
+def test_firm_user_cannot_reach_the_admin(owner_client):
+    response = owner_client.get("/admin/members/firm/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/members/user/", "/admin/members/sector/", "/admin/members/membership/",
+     "/admin/members/invitation/", "/admin/members/joinrequest/", "/admin/members/sector/add/",
+     "/admin/members/firm/add/", "/admin/members/user/add/"],
+)  # fmt: skip
+def test_admin_pages_render(staff_client, path):
+    assert staff_client.get(path).status_code == 200

@@ -1,0 +1,85 @@
+import pytest
+
+from members.models import Firm
+from tests.factories import FirmFactory, MembershipFactory, sector
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [firm.name for firm in response.context["page"]]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_directory_query_count_does_not_grow_with_firms(
+    owner_client, count, django_assert_num_queries
+):
+    FirmFactory.create_batch(count)
+    owner_client.get("/imprese/")  # warm the session
+    # session, user, membership+firm+sector, page count, page rows, sector choices (filter form)
+    with django_assert_num_queries(6):
+        response = owner_client.get("/imprese/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("contacts", [1, 10])
+def test_firm_detail_query_count_does_not_grow_with_contacts(
+    owner_client, contacts, django_assert_num_queries
+):
+    firm = FirmFactory()
+    MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
+    owner_client.get(f"/imprese/{firm.pk}/")
+    # session, user, own membership, firm+sector, listed contacts with users
+    with django_assert_num_queries(5):
+        response = owner_client.get(f"/imprese/{firm.pk}/")
+    assert len(response.context["firm"].listed_contacts) == contacts
+
+
+def test_filters_by_sector_comune_exports_mentor_and_text(owner_client):
+    stone = sector("lapideo")
+    FirmFactory(name="Graniti Alfa", sector=stone, comune="Val Masino", export_share=0)
+    FirmFactory(
+        name="Beole Beta", sector=stone, comune="Chiavenna", export_share=25, is_mentor=True
+    )
+    FirmFactory(name="Bresaole Gamma", sector=sector("agroalimentare"), products="bresaola IGP")
+    own = "Impresa Valtellinese"  # the owner's own firm from the factory
+
+    by_sector = names(owner_client.get("/imprese/", {"sector": stone.pk}))
+    assert sorted(by_sector) == ["Beole Beta", "Graniti Alfa"]
+    assert names(owner_client.get("/imprese/", {"comune": "Chiavenna"})) == ["Beole Beta"]
+    assert names(owner_client.get("/imprese/", {"mentor": "true"})) == ["Beole Beta"]
+    exporting = names(owner_client.get("/imprese/", {"exports": "true"}))
+    assert exporting == ["Beole Beta"]
+    not_exporting = names(owner_client.get("/imprese/", {"exports": "false"}))
+    assert "Graniti Alfa" in not_exporting
+    assert "Beole Beta" not in not_exporting
+    assert names(owner_client.get("/imprese/", {"q": "bresaola"})) == ["Bresaole Gamma"]
+    assert any(own in n for n in names(owner_client.get("/imprese/")))
+
+
+def test_bad_filter_values_show_errors_not_a_crash(owner_client):
+    response = owner_client.get("/imprese/", {"sector": "abc", "comune": "Milano"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+
+
+def test_directory_is_paginated_and_keeps_filters(owner_client):
+    FirmFactory.create_batch(25, comune="Tirano")
+    first = owner_client.get("/imprese/", {"comune": "Tirano"})
+    assert len(first.context["page"]) == 20
+    body = first.content.decode()
+    assert "comune=Tirano&amp;page=2" in body
+    second = owner_client.get("/imprese/", {"comune": "Tirano", "page": 2})
+    assert len(second.context["page"]) == 5
+    assert owner_client.get("/imprese/", {"page": "999"}).status_code == 200
+
+
+def test_mentor_firms_are_marked(owner_client):
+    FirmFactory(name="Mentore S.p.A.", is_mentor=True)
+    body = owner_client.get("/imprese/", {"mentor": "true"}).content.decode()
+    assert "Impresa mentore" in body
+
+
+def test_directory_lists_only_approved_firms(owner_client):
+    FirmFactory(name="Attesa", status=Firm.Status.PENDING)
+    assert "Attesa" not in names(owner_client.get("/imprese/"))
