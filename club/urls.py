@@ -10,6 +10,7 @@ admin.site.index_title = _("Gestione del Club")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("termini/", views.terms, name="terms"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("imprese/", include("members.urls")),

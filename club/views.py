@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from members.models import Firm, Sector
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "club/terms.html", {"version": settings.TERMS_VERSION})
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -59,11 +59,11 @@ class FirmAdmin(admin.ModelAdmin):
         "comune",
         "status",
         "is_mentor",
-        "export_share",
         "created_at",
     ]
-    list_filter = ["status", "sector", "is_mentor", "export_share", "employees", "comune"]
-    search_fields = ["name", "vat_number", "ateco_code", "products"]
+    # No comune filter: 78 entries would bury the list; search finds a comune instead.
+    list_filter = ["status", "sector", "is_mentor", "export_share", "employees"]
+    search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
     list_select_related = ["sector"]
     readonly_fields = ["created_at", "approved_at", "approved_by"]
     inlines = [MembershipInline]

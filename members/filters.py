@@ -6,6 +6,12 @@ from members.comuni import COMUNE_CHOICES
 from members.models import Firm, Sector
 
 
+class YesNoAllWidget(django_filters.widgets.BooleanWidget):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Tutte")), ("true", _("Sì")), ("false", _("No"))]
+
+
 class FirmFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="filter_text")
     sector = django_filters.ModelChoiceFilter(
@@ -15,12 +21,12 @@ class FirmFilter(django_filters.FilterSet):
         label=_("Comune"), choices=COMUNE_CHOICES, empty_label=_("Tutti i comuni")
     )
     exports = django_filters.BooleanFilter(
-        label=_("Esporta già"), method="filter_exports", widget=django_filters.widgets.BooleanWidget
+        label=_("Esporta già"), method="filter_exports", widget=YesNoAllWidget
     )
     mentor = django_filters.BooleanFilter(
         label=_("Impresa mentore"),
         field_name="is_mentor",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=YesNoAllWidget,
     )
 
     class Meta:

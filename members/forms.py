@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import iva
 
@@ -9,6 +11,12 @@ from members.models import Firm, Membership
 
 class SignupConsentForm(forms.Form):
     """Extra fields on allauth's sign-up form: name and the three separate consents."""
+
+    # allauth honours field_order on the combined form: consents come last, after passwords.
+    field_order = [
+        "email", "first_name", "last_name", "password1", "password2",
+        "accept_terms", "directory_consent", "newsletter_consent",
+    ]  # fmt: skip
 
     first_name = forms.CharField(label=_("Nome"), max_length=150)
     last_name = forms.CharField(label=_("Cognome"), max_length=150)
@@ -21,6 +29,14 @@ class SignupConsentForm(forms.Form):
     newsletter_consent = forms.BooleanField(
         label=_("Desidero ricevere la newsletter del Club (facoltativo)"), required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("terms"),
+            _("Leggi i termini d'uso e l'informativa sulla privacy"),
+        )
 
     def signup(self, request, user) -> None:
         # Called by allauth inside its own save of the new user.

@@ -113,6 +113,10 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     page.goto("/imprese/")
     expect(page).to_have_url(re.compile(r"/imprese/la-mia/$"))
     expect(page.get_by_role("status")).to_contain_text("Questa sezione è riservata ai soci")
+    # While pending, the menu does not offer the directory.
+    expect(
+        page.get_by_role("navigation").get_by_role("link", name="Imprese", exact=True)
+    ).to_have_count(0)
     shot(page, "directory-reserved")
 
     # 6. Camera staff approve the firm in the admin (their own browser context).
@@ -136,7 +140,9 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     assert firm.approved_by == staff
     shot(admin, "admin-firm-approved")
 
-    # 7. Back as the user: the directory lists the firm.
+    # 7. Back as the user: the menu now offers the directory, which lists the firm.
+    page.reload()
+    expect(page.get_by_role("link", name="Vai all'elenco delle imprese del Club")).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Imprese", exact=True).click()
     expect(page).to_have_url(re.compile(r"/imprese/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Imprese del Club")
