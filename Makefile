@@ -53,7 +53,6 @@ run: seed
 	@$(with_env) $(PY) manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Club degli Esportatori on http://127.0.0.1:$(PORT)/  (admin: /admin/)"
-	@echo "  Demo accounts (password: $$($(PY) -c 'from members.management.commands.seed_demo import DEMO_PASSWORD as p; print(p)')):"
 	@$(with_env) $(PY) manage.py seed_demo --accounts
 	@echo "  Mail is written to var/mail/. Ctrl-C stops web, worker and beat; 'make stop' stops PostgreSQL and Redis."
 	@echo ""

@@ -64,6 +64,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, accounts: bool = False, **options):
         if accounts:
+            self.stdout.write(f"  Demo accounts (password: {DEMO_PASSWORD}):")
             for email, *_ in ACCOUNTS:
                 self.stdout.write(f"    {email:24} {ACCOUNT_ROLES[email]}")
             return
