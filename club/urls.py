@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("imprese/", include("members.urls")),
+    path("notifiche/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

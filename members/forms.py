@@ -46,6 +46,8 @@ class SignupConsentForm(forms.Form):
         user.terms_version = settings.TERMS_VERSION
         user.directory_consent = self.cleaned_data["directory_consent"]
         user.newsletter_consent = self.cleaned_data["newsletter_consent"]
+        # Emails go out in the language the person signed up in.
+        user.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         user.save()
 
 

@@ -27,6 +27,13 @@ class User(AbstractUser):
         help_text=_("Nome ed email compaiono nella scheda dell'impresa per gli altri soci."),
     )
     newsletter_consent = models.BooleanField(_("riceve la newsletter"), default=False)
+    language = models.CharField(
+        _("lingua"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="it",
+        help_text=_("Lingua delle email e delle notifiche."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

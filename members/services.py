@@ -5,10 +5,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Firm, Invitation, JoinRequest, Membership, User
 from members.tasks import send_invitation as send_invitation_task
+from notifications import kinds
+from notifications.services import notify
 
 
 class MembershipError(Exception):
@@ -57,10 +60,26 @@ def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
 
 
 def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
-    """Approve the pending firms among `firms`; return how many changed."""
-    return firms.filter(status=Firm.Status.PENDING).update(
-        status=Firm.Status.APPROVED, approved_at=timezone.now(), approved_by=by
-    )
+    """Approve the pending firms among `firms` and tell their people; return how many changed."""
+    with transaction.atomic():
+        ids = list(
+            firms.filter(status=Firm.Status.PENDING)
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
+        Firm.objects.filter(pk__in=ids).update(
+            status=Firm.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+        )
+        approved = Firm.objects.filter(pk__in=ids).prefetch_related("memberships")
+        for firm in approved:
+            notify(
+                recipients=[m.user_id for m in firm.memberships.all()],
+                kind=kinds.FIRM_APPROVED.slug,
+                object_key=f"firm:{firm.pk}",
+                context={"firm": firm.name},
+                url=reverse("members:directory"),
+            )
+    return len(ids)
 
 
 def firms_reject(*, firms: QuerySet[Firm]) -> int:
@@ -76,9 +95,24 @@ def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinReq
             raise MembershipError
         try:
             with transaction.atomic():
-                return JoinRequest.objects.create(user=user, firm=firm, message=message)
+                join_request = JoinRequest.objects.create(user=user, firm=firm, message=message)
         except IntegrityError:
             raise MembershipError from None
+        owners = firm.memberships.filter(role=Membership.Role.OWNER).values_list(
+            "user_id", flat=True
+        )
+        notify(
+            recipients=list(owners),
+            kind=kinds.JOIN_REQUEST_RECEIVED.slug,
+            object_key=f"joinrequest:{join_request.pk}",
+            context={
+                "person": user.get_full_name() or user.email,
+                "firm": firm.name,
+                "message": message or "—",
+            },
+            url=reverse("members:team"),
+        )
+    return join_request
 
 
 def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> JoinRequest:
@@ -100,6 +134,13 @@ def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> Jo
             )
             join_request.status = JoinRequest.Status.ACCEPTED
         join_request.save(update_fields=["status", "decided_at"])
+        notify(
+            recipients=[join_request.user_id],
+            kind=(kinds.JOIN_REQUEST_ACCEPTED if accept else kinds.JOIN_REQUEST_DECLINED).slug,
+            object_key=f"joinrequest:{join_request.pk}",
+            context={"firm": firm.name},
+            url=reverse("members:dashboard"),
+        )
     return join_request
 
 

@@ -16,8 +16,9 @@ def test_directory_query_count_does_not_grow_with_firms(
 ):
     FirmFactory.create_batch(count)
     owner_client.get("/imprese/")  # warm the session
-    # session, user, membership+firm+sector, page count, page rows, sector choices (filter form)
-    with django_assert_num_queries(6):
+    # session, user, membership+firm+sector, page count, page rows, sector choices (filter form),
+    # unread notifications (the bell)
+    with django_assert_num_queries(7):
         response = owner_client.get("/imprese/")
     assert response.status_code == 200
 
@@ -29,8 +30,8 @@ def test_firm_detail_query_count_does_not_grow_with_contacts(
     firm = FirmFactory()
     MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
     owner_client.get(f"/imprese/{firm.pk}/")
-    # session, user, own membership, firm+sector, listed contacts with users
-    with django_assert_num_queries(5):
+    # session, user, own membership, firm+sector, listed contacts with users, unread count
+    with django_assert_num_queries(6):
         response = owner_client.get(f"/imprese/{firm.pk}/")
     assert len(response.context["firm"].listed_contacts) == contacts
 

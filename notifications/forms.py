@@ -1,0 +1,29 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from notifications import kinds
+from notifications.models import EmailMode
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of notification, plus the language of emails."""
+
+    language = forms.ChoiceField(label=_("Lingua delle email"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for slug, kind in kinds.KINDS.items():
+            self.fields[f"kind_{slug}"] = forms.ChoiceField(
+                label=kind.label,
+                choices=EmailMode.choices,
+                initial=current.get(slug, kind.default_email),
+                widget=forms.RadioSelect,
+            )
+
+    def modes(self) -> dict[str, str]:
+        return {
+            name.removeprefix("kind_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kind_")
+        }

@@ -1,0 +1,409 @@
+"""The notification outbox: write rows in the caller's transaction, send after commit, never lose.
+
+Delivery is at-least-once with an idempotent send: each email is sent under a lock on its row and
+the row is marked sent in the same short transaction, so a row marked sent is never sent again.
+A worker killed between the SMTP server's "250 OK" and that commit resends one email; it carries
+the same Message-ID, which mailboxes use to collapse duplicates.
+
+Retries of transient SMTP failures are driven by the sweeper (Celery beat), not by countdown
+tasks: a failed row gets `next_attempt_at` with capped exponential backoff, and the sweeper
+re-enqueues rows that are due. The same sweep re-enqueues rows whose task Redis lost.
+"""
+
+import logging
+import smtplib
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from functools import partial
+from itertools import islice
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+from members.models import User
+from notifications import emails, kinds
+from notifications.audiences import AUDIENCES
+from notifications.models import Broadcast, EmailMode, Notification, Preference
+from notifications.tasks import expand_broadcast as expand_broadcast_task
+from notifications.tasks import send_notifications as send_notifications_task
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200  # rows per send task: one SMTP connection each
+MAX_ATTEMPTS = 6
+BACKOFF_MAX = timedelta(minutes=15)
+SWEEP_GRACE = timedelta(minutes=2)
+
+Status = Notification.EmailStatus
+_INITIAL_STATUS = {
+    EmailMode.IMMEDIATE: Status.PENDING,
+    EmailMode.DIGEST: Status.DIGEST,
+    EmailMode.OFF: Status.SKIPPED,
+}
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def idempotency_key(*, recipient_id: int, kind: str, object_key: str, version: str) -> str:
+    return f"{recipient_id}:{kind}:{object_key}:{version}"
+
+
+def _enqueue(task, *args) -> bool:
+    """Publish a task; if the broker is down, log and return False: the sweeper delivers later.
+
+    Runs after commit, so the row is safe in PostgreSQL whatever happens here. The broker
+    transport options in settings make a dead Redis fail in milliseconds, not hang the request.
+    """
+    try:
+        task.delay(*args)
+    except (KombuError, RedisError, OSError) as exc:
+        logger.warning("Broker unavailable, %s left to the outbox sweeper: %s", task.name, exc)
+        return False
+    return True
+
+
+def _enqueue_pending(keys: list[str]) -> None:
+    ids = list(
+        Notification.objects.filter(key__in=keys, email_status=Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    for chunk in _chunks(ids, CHUNK_SIZE):
+        if not _enqueue(send_notifications_task, chunk):
+            break  # the broker is down: no point trying the other chunks now
+
+
+def notify(
+    *,
+    recipients: Iterable[User | int],
+    kind: str,
+    object_key: str = "",
+    version: str | int = 1,
+    context: dict | None = None,
+    url: str = "",
+) -> int:
+    """Tell `recipients` about an event. Call it inside the transaction of the change.
+
+    Writes one row per recipient (in-app item + outbox); rows that exist already (same recipient,
+    kind, object and version) are left alone, so notifying one event twice sends one message.
+    Emails go out from a Celery task after commit. Returns the number of rows written or kept.
+    """
+    kind_def = kinds.get(kind)
+    recipient_ids = sorted({getattr(r, "pk", r) for r in recipients})
+    if not recipient_ids:
+        return 0
+    modes = dict(
+        Preference.objects.filter(user_id__in=recipient_ids, kind=kind).values_list(
+            "user_id", "email"
+        )
+    )
+    version = str(version)
+    rows = [
+        Notification(
+            recipient_id=rid,
+            kind=kind,
+            object_key=object_key,
+            version=version,
+            key=idempotency_key(
+                recipient_id=rid, kind=kind, object_key=object_key, version=version
+            ),
+            context=context or {},
+            url=url,
+            email_status=_INITIAL_STATUS[modes.get(rid, kind_def.default_email)],
+        )
+        for rid in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = [row.key for row in rows if row.email_status == Status.PENDING]
+    if pending:
+        transaction.on_commit(partial(_enqueue_pending, pending))
+    return len(rows)
+
+
+def notify_audience(
+    *,
+    audience: str,
+    params: dict | None = None,
+    kind: str,
+    object_key: str = "",
+    version: str | int = 1,
+    context: dict | None = None,
+    url: str = "",
+) -> Broadcast:
+    """Tell a whole audience (e.g. every approved firm user of some sectors) about an event.
+
+    The caller's request writes one Broadcast row and returns: constant time whatever the
+    audience's size. A task expands it into Notification rows and sends them in chunks.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}")
+    kinds.get(kind)
+    broadcast = Broadcast.objects.create(
+        kind=kind,
+        audience=audience,
+        params=params or {},
+        object_key=object_key,
+        version=str(version),
+        context=context or {},
+        url=url,
+    )
+    transaction.on_commit(partial(_enqueue, expand_broadcast_task, broadcast.pk))
+    return broadcast
+
+
+def broadcast_expand(*, broadcast_id: int) -> int:
+    """Write the rows of a broadcast, once. Returns the number of recipients (0 if done)."""
+    with transaction.atomic():
+        broadcast = (
+            Broadcast.objects.select_for_update(skip_locked=True)
+            .filter(pk=broadcast_id, expanded_at__isnull=True)
+            .first()
+        )
+        if broadcast is None:
+            return 0
+        recipient_ids = AUDIENCES[broadcast.audience](**broadcast.params)
+        total = 0
+        for chunk in _chunks(recipient_ids.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+            total += notify(
+                recipients=chunk,
+                kind=broadcast.kind,
+                object_key=broadcast.object_key,
+                version=broadcast.version,
+                context=broadcast.context,
+                url=broadcast.url,
+            )
+        broadcast.expanded_at = timezone.now()
+        broadcast.recipients = total
+        broadcast.save(update_fields=["expanded_at", "recipients"])
+    return total
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = timedelta(seconds=getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 30))
+    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+def _smtp_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return min(codes) if codes else None
+    return getattr(exc, "smtp_code", None)
+
+
+def _is_permanent(exc: Exception) -> bool:
+    code = _smtp_code(exc)
+    return code is not None and 500 <= code < 600
+
+
+def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
+    """Send the pending emails among `notification_ids` over one SMTP connection.
+
+    Each row is handled in its own short transaction: lock it (skipping rows another worker
+    holds), check it is still pending and due, send, mark sent. Idempotent: rows already sent,
+    failed or gone are skipped, so a redelivered task (acks_late) sends nothing twice.
+    """
+    from django.core.mail import mailers
+
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    mailer = None
+    try:
+        for notification_id in notification_ids:
+            with transaction.atomic():
+                notification = (
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient")
+                    .filter(pk=notification_id, email_status=Status.PENDING)
+                    .filter(
+                        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+                    )
+                    .first()
+                )
+                if notification is None:
+                    counts["skipped"] += 1
+                    continue
+                message = emails.build_notification_email(notification)
+                notification.attempts += 1
+                try:
+                    if mailer is None:
+                        mailer = mailers.default
+                        mailer.open()
+                    # The once-only effect, under the row lock: see the module docstring.
+                    mailer.send_messages([message])
+                except (smtplib.SMTPException, OSError) as exc:
+                    outcome = _record_failure(notification, exc)
+                    counts[outcome] += 1
+                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        _close(mailer)  # the connection may be broken: reopen for the next
+                        mailer = None
+                else:
+                    notification.email_status = Status.SENT
+                    notification.sent_at = timezone.now()
+                    notification.last_error = ""
+                    counts["sent"] += 1
+                notification.save(
+                    update_fields=[
+                        "email_status",
+                        "sent_at",
+                        "attempts",
+                        "last_error",
+                        "next_attempt_at",
+                    ]
+                )
+    finally:
+        _close(mailer)
+    return counts
+
+
+def _record_failure(notification: Notification, exc: Exception) -> str:
+    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if _is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
+        notification.email_status = Status.FAILED
+        logger.warning("Notification %s failed for good: %s", notification.pk, exc)
+        return "failed"
+    notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+    logger.info("Notification %s will be retried: %s", notification.pk, exc)
+    return "retry"
+
+
+def _close(mailer) -> None:
+    if mailer is not None:
+        try:
+            mailer.close()
+        except (smtplib.SMTPException, OSError):
+            pass
+
+
+def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
+    """Re-enqueue what should have been sent by now: lost tasks, due retries, lost broadcasts."""
+    now = timezone.now()
+    due = (
+        Notification.objects.filter(email_status=Status.PENDING, created_at__lte=now - grace)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(due[:20_000])
+    for chunk in _chunks(ids, CHUNK_SIZE):
+        if not _enqueue(send_notifications_task, chunk):
+            break
+    broadcasts = list(
+        Broadcast.objects.filter(expanded_at__isnull=True, created_at__lte=now - grace).values_list(
+            "pk", flat=True
+        )
+    )
+    for broadcast_id in broadcasts:
+        _enqueue(expand_broadcast_task, broadcast_id)
+    return {"notifications": len(ids), "broadcasts": len(broadcasts)}
+
+
+def digests_send() -> int:
+    """Send each person one email with their digest items; returns the number of emails."""
+    from django.core.mail import mailers
+
+    user_ids = list(
+        Notification.objects.filter(email_status=Status.DIGEST)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    mailer = mailers.default
+    try:
+        for user_id in user_ids:
+            with transaction.atomic():
+                items = list(
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient")
+                    .filter(recipient_id=user_id, email_status=Status.DIGEST)
+                    .order_by("created_at", "pk")
+                )
+                if not items:
+                    continue
+                message = emails.build_digest_email(items[0].recipient, items)
+                # Once-only effect under the rows' lock, as for single emails.
+                mailer.send_messages([message])
+                Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                    email_status=Status.SENT, sent_at=timezone.now()
+                )
+                sent += 1
+    finally:
+        _close(mailer)
+    return sent
+
+
+def notifications_retry_failed(*, notification_ids: list[int]) -> int:
+    """Staff action: put failed emails back in the outbox and send them after commit."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(pk__in=notification_ids, email_status=Status.FAILED)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            email_status=Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        for chunk in _chunks(ids, CHUNK_SIZE):
+            transaction.on_commit(partial(_enqueue, send_notifications_task, chunk))
+    return len(ids)
+
+
+def mark_read(*, user: User, notification_id: int) -> Notification:
+    """Raises Notification.DoesNotExist for someone else's notification."""
+    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preferences_set(*, user: User, modes: dict[str, str]) -> None:
+    """Save the email mode per kind; unknown kinds or modes are a programming error."""
+    with transaction.atomic():
+        for kind, mode in modes.items():
+            kinds.get(kind)
+            EmailMode(mode)
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": mode})
+
+
+def unsubscribe(*, token: str) -> tuple[User, str]:
+    """One-click opt-out from one kind's emails. Raises signing.BadSignature, User.DoesNotExist."""
+    user_id, kind = emails.read_unsubscribe_token(token)
+    kinds.get(kind)
+    user = User.objects.get(pk=user_id)
+    preferences_set(user=user, modes={kind: EmailMode.OFF})
+    return user, kind
+
+
+def announcement_send(*, announcement) -> Broadcast:
+    """Send a staff announcement to every approved firm user (of its sectors, if any). Once."""
+    from notifications.models import Announcement
+
+    with transaction.atomic():
+        locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
+        if locked.sent_at is not None:
+            raise ValueError("Announcement already sent")
+        sector_ids = list(locked.sectors.values_list("pk", flat=True))
+        broadcast = notify_audience(
+            audience="approved_firm_users",
+            params={"sector_ids": sector_ids},
+            kind=kinds.ANNOUNCEMENT.slug,
+            object_key=f"announcement:{locked.pk}",
+            context={"title": locked.title, "body": locked.body},
+            url="/notifiche/",
+        )
+        locked.sent_at = timezone.now()
+        locked.save(update_fields=["sent_at"])
+    return broadcast

@@ -1,0 +1,31 @@
+"""Thin Celery doors into notifications.services. Arguments are ids only."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)  # redelivered if a worker dies mid-run; the service is idempotent
+def send_notifications(notification_ids: list[int]) -> dict:
+    from notifications import services  # imported here: services imports this module
+
+    return services.notifications_send(notification_ids=notification_ids)
+
+
+@shared_task(acks_late=True)
+def expand_broadcast(broadcast_id: int) -> int:
+    from notifications import services
+
+    return services.broadcast_expand(broadcast_id=broadcast_id)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox() -> dict:
+    from notifications import services
+
+    return services.outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def send_digests() -> int:
+    from notifications import services
+
+    return services.digests_send()

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import User
+from notifications import kinds, selectors, services
+from notifications.forms import PreferencesForm
+from notifications.models import Notification
+
+INBOX_PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    try:
+        notification = services.mark_read(user=request.user, notification_id=notification_id)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifiche segnate come lette.") % {"count": count})
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = selectors.email_modes(user=request.user)
+    form = PreferencesForm(
+        request.POST or None, current=current, initial={"language": request.user.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preferences_set(user=request.user, modes=form.modes())
+        request.user.language = form.cleaned_data["language"]
+        request.user.save(update_fields=["language"])
+        messages.success(request, _("Preferenze salvate."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+# No login and no CSRF token: the signed token in the URL is the credential, and mail clients
+# send RFC 8058 one-click POSTs without cookies. GET only shows a confirmation button.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user_id, kind = services.emails.read_unsubscribe_token(token)
+        kind_def = kinds.get(kind)
+    except (signing.BadSignature, KeyError, ValueError):
+        raise Http404 from None
+    done = False
+    if request.method == "POST":
+        try:
+            services.unsubscribe(token=token)
+        except User.DoesNotExist:
+            raise Http404 from None
+        done = True
+    return render(
+        request, "notifications/unsubscribe.html", {"kind": kind_def, "done": done, "uid": user_id}
+    )
