@@ -244,13 +244,14 @@ class Redis:
             return None
         return pid
 
-    def start(self) -> str:
+    def start(self, port: int | None = None) -> str:
+        """Start (or find running) Redis; `port` restarts it where clients expect it."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.running_pid() and self.port_file.exists():
-            port = int(self.port_file.read_text())
-            if port_open(port):
-                return f"redis://127.0.0.1:{port}/0"
-        port = free_port()
+            running = int(self.port_file.read_text())
+            if port_open(running):
+                return f"redis://127.0.0.1:{running}/0"
+        port = port or free_port()
         # No persistence: Redis is only broker and cache, PostgreSQL holds all state.
         cmd = [
             _redis_server(),

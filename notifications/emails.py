@@ -1,5 +1,6 @@
 """Rendering of notification emails: multipart, in the recipient's language, stable Message-ID."""
 
+import email.policy
 import hashlib
 
 from django.conf import settings
@@ -76,12 +77,23 @@ def build_digest_email(user, notifications: list[Notification]) -> EmailMultiAlt
     return _message(subject, text, html, user.email, key, None)
 
 
+class PortalEmail(EmailMultiAlternatives):
+    """Headers fold at RFC 5322's 998 characters, not 78.
+
+    With the SMTP policy's 78, a List-Unsubscribe URL (one long word) would be sent as an
+    RFC 2047 encoded word, which mail clients do not accept for that header.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _message(subject, text, html, to, key, unsubscribe_url) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id(key), "Auto-Submitted": "auto-generated"}
     if unsubscribe_url:
         # RFC 8058 one-click unsubscribe: mail clients POST to this URL.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers)
+    message = PortalEmail(subject=subject, body=text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message

@@ -29,6 +29,11 @@ if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         _started.append(redis)
 
 
+def local_redis():
+    """The Redis this session started (None when REDIS_URL came from outside)."""
+    return next((s for s in _started if isinstance(s, devservices.Redis)), None)
+
+
 def pytest_unconfigure(config) -> None:
     if hasattr(config, "workerinput"):
         return  # an xdist worker: the controller owns the servers
