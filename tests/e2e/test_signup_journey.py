@@ -54,7 +54,7 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     field(page, "Password (di nuovo)").fill(PASSWORD)
     page.get_by_label(re.compile("^Accetto i termini d'uso")).check()
     shot(page, "signup-form")
-    page.get_by_role("button", name="Registrazione").click()
+    page.get_by_role("button", name="Registrati").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verifica il tuo indirizzo email")
     shot(page, "verify-your-email")
     user = User.objects.get(email=EMAIL)
