@@ -82,3 +82,8 @@ format: install
 
 clean: stop
 	rm -rf $(VAR)
+
+.PHONY: bench-notifications
+# 10,000 emails through the outbox with 2 worker processes to a local SMTP sink (N overrides).
+bench-notifications: install
+	$(PY) -m benchmarks.notifications

@@ -44,6 +44,7 @@ def test_the_same_event_notified_twice_makes_one_row(django_capture_on_commit_ca
 
 def test_nothing_is_enqueued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
     user = UserFactory()
+
     def change_that_fails():
         with transaction.atomic():
             notify_one(user)
