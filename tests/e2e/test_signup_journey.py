@@ -148,3 +148,15 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     expect(page.get_by_role("heading", level=1)).to_have_text("Imprese del Club")
     expect(page.get_by_role("link", name=FIRM_NAME)).to_be_visible()
     shot(page, "directory-lists-the-firm")
+
+    # 8. The bell counts one unread notification: the approval, also in the inbox.
+    bell = page.get_by_role("navigation").get_by_role("link", name=re.compile("Notifiche"))
+    expect(bell).to_contain_text("1")
+    bell.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifiche")
+    expect(page.get_by_text(f"{FIRM_NAME} è ora socia del Club degli Esportatori")).to_be_visible()
+    shot(page, "inbox-with-approval")
+    page.get_by_role("button", name="Apri").click()
+    expect(page).to_have_url(re.compile(r"/imprese/$"))
+    expect(bell).not_to_contain_text("1")
+    shot(page, "notification-read")
