@@ -71,6 +71,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = seed_users()
             seed_firms(users)
+            seed_notifications()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
 
@@ -97,6 +98,24 @@ def seed_users() -> dict[str, User]:
         )
         users[email] = user
     return users
+
+
+def seed_notifications() -> None:
+    """A welcome in every approved member's inbox (idempotent: fixed keys)."""
+    from notifications import kinds
+    from notifications.services import notify
+
+    notify(
+        recipients=User.objects.filter(membership__firm__status=Firm.Status.APPROVED),
+        kind=kinds.ANNOUNCEMENT.slug,
+        object_key="announcement:demo-welcome",
+        context={
+            "title": "Benvenuti nel Club degli Esportatori",
+            "body": "Le prime missioni: metalmeccanico e lapideo a Colonia e Dortmund, "
+            "agroalimentare a Lipsia e Berlino. Completate il profilo della vostra impresa.",
+        },
+        url="/imprese/la-mia/",
+    )
 
 
 def seed_firms(users: dict[str, User]) -> None:
