@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,7 +43,15 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user)
-    messages.success(request, _("%(count)d notifiche segnate come lette.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notifica segnata come letta.",
+            "%(count)d notifiche segnate come lette.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:inbox")
 
 
