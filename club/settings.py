@@ -259,6 +259,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": 60.0,
     },
+    "missions-reminders": {"task": "missions.tasks.scan_reminders", "schedule": 15 * 60.0},
+    "missions-expire-offers": {"task": "missions.tasks.expire_offers", "schedule": 5 * 60.0},
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),

@@ -77,3 +77,97 @@ ANNOUNCEMENT = register(
         _("%(body)s"),
     )
 )
+
+# --- Trade missions -----------------------------------------------------------------------------
+MISSION_PUBLISHED = register(
+    Kind(
+        "mission_published",
+        _("Nuove missioni nel tuo settore"),
+        _("Nuova missione: %(mission)s"),
+        _("La Camera ha pubblicato la missione %(mission)s (%(dates)s), per il tuo settore."),
+    )
+)
+REGISTRATION_OPEN = register(
+    Kind(
+        "registration_open",
+        _("Apertura delle iscrizioni che segui"),
+        _("Iscrizioni aperte: %(mission)s"),
+        _("Da oggi puoi candidare la tua impresa alla missione %(mission)s."),
+    )
+)
+APPLICATION_RECEIVED = register(
+    Kind(
+        "application_received",
+        _("Candidature ricevute"),
+        _("Candidatura ricevuta: %(mission)s"),
+        _("Abbiamo ricevuto la candidatura di %(firm)s alla missione %(mission)s."),
+    )
+)
+APPLICATION_CONFIRMED = register(
+    Kind(
+        "application_confirmed",
+        _("Candidature confermate"),
+        _("Confermata: %(firm)s partecipa a %(mission)s"),
+        _("La partecipazione di %(firm)s alla missione %(mission)s è confermata."),
+    )
+)
+APPLICATION_WAITLISTED = register(
+    Kind(
+        "application_waitlisted",
+        _("Candidature in lista d'attesa"),
+        _("Lista d'attesa: %(mission)s"),
+        _(
+            "I posti della missione %(mission)s sono esauriti: %(firm)s è in lista d'attesa. "
+            "Se un posto si libera, te lo offriremo."
+        ),
+    )
+)
+APPLICATION_OFFERED = register(
+    Kind(
+        "application_offered",
+        _("Posti liberati offerti alla tua impresa"),
+        _("Si è liberato un posto: %(mission)s"),
+        _(
+            "Si è liberato un posto nella missione %(mission)s. Conferma o rinuncia entro "
+            "%(expires)s; poi il posto passa alla prossima impresa in lista."
+        ),
+    )
+)
+APPLICATION_REJECTED = register(
+    Kind(
+        "application_rejected",
+        _("Candidature non accolte"),
+        _("Candidatura non accolta: %(mission)s"),
+        _("La candidatura di %(firm)s alla missione %(mission)s non è stata accolta."),
+    )
+)
+APPLICATION_OFFER_EXPIRED = register(
+    Kind(
+        "application_offer_expired",
+        _("Offerte di posto scadute"),
+        _("Offerta scaduta: %(mission)s"),
+        _(
+            "Il posto offerto a %(firm)s per la missione %(mission)s non è stato "
+            "confermato in tempo."
+        ),
+    )
+)
+DEADLINE_SOON = register(
+    Kind(
+        "mission_deadline_soon",
+        _("Scadenze delle iscrizioni"),
+        _("Iscrizioni in scadenza: %(mission)s"),
+        _("Le iscrizioni alla missione %(mission)s chiudono il %(deadline)s."),
+    )
+)
+MISSION_STARTS_SOON = register(
+    Kind(
+        "mission_starts_soon",
+        _("Promemoria di partenza"),
+        _("Si parte tra una settimana: %(mission)s"),
+        _(
+            "La missione %(mission)s inizia il %(start)s. Trovi il programma e il "
+            "calendario nel portale."
+        ),
+    )
+)
