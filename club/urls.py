@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("imprese/", include("members.urls")),
     path("notifiche/", include("notifications.urls")),
+    path("missioni/", include("missions.urls")),
     path("admin/", admin.site.urls),
 ]

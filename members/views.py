@@ -18,6 +18,7 @@ from members.forms import (
     RoleForm,
 )
 from members.models import Firm, Invitation, JoinRequest, Membership
+from missions import selectors as mission_selectors
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -36,6 +37,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"membership": membership}
     if membership:
         context["completeness"], context["missing"] = membership.firm.completeness()
+        if membership.firm.is_approved:
+            context.update(mission_selectors.firm_dashboard(firm=membership.firm))
     else:
         context["pending_request"] = (
             JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)

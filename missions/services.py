@@ -104,14 +104,16 @@ def _context(application: Application) -> dict:
     return {"mission": application.mission.title, "firm": application.firm.name}
 
 
-def _notify_firm(application: Application, kind: kinds.Kind, version: str, **extra) -> None:
+def _notify_firm(
+    application: Application, kind: kinds.Kind, version: str, url: str = "", **extra
+) -> None:
     notify(
         recipients=application.firm.memberships.values_list("user_id", flat=True),
         kind=kind.slug,
         object_key=f"application:{application.pk}",
         version=version,
         context={**_context(application), **extra},
-        url=reverse("missions:detail", args=[application.mission_id]),
+        url=url or reverse("missions:detail", args=[application.mission_id]),
     )
 
 
@@ -202,6 +204,8 @@ def _offer_free_seats(mission: Mission, *, now=None) -> list[Application]:
             application,
             kinds.APPLICATION_OFFERED,
             f"offer-{int(application.offer_expires_at.timestamp())}",
+            # The email links to the page with the confirm and decline buttons.
+            url=reverse("missions:offer", args=[application.pk]),
             expires=expires,
         )
         offered.append(application)

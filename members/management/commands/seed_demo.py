@@ -72,6 +72,9 @@ class Command(BaseCommand):
             users = seed_users()
             seed_firms(users)
             seed_notifications()
+            from missions import demo as missions_demo
+
+            missions_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
 

@@ -1,0 +1,257 @@
+"""Demo missions for `manage.py seed_demo` (idempotent: missions are found by title)."""
+
+import datetime as dt
+import zoneinfo
+
+from django.utils import timezone
+
+from members.models import Firm, Sector, User
+from missions.models import Application, City, Mission, ProgrammeItem, Question
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+ROME = zoneinfo.ZoneInfo("Europe/Rome")
+
+
+def _at(day: dt.date, hour: int, minute: int = 0, tz=BERLIN) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+
+def seed() -> None:
+    today = timezone.localdate()
+    cities = {c.slug: c for c in City.objects.all()}
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    firms = {f.name: f for f in Firm.objects.all()}
+
+    start = today + dt.timedelta(days=45)
+    cologne = _mission(
+        "Metalmeccanico e lapideo a Colonia e Dortmund",
+        summary="Incontri B2B con buyer e distributori tedeschi, visite a centri di ricerca.",
+        description=(
+            "La prima missione del Club: due giornate di incontri B2B con buyer, importatori e "
+            "distributori della Renania Settentrionale-Vestfalia, la visita al Fraunhofer IML di "
+            "Dortmund e alla Technische Hochschule di Colonia."
+        ),
+        sectors=[sectors["metalmeccanico"], sectors["lapideo"]],
+        start=start,
+        end=start + dt.timedelta(days=2),
+        seats=12,
+        deadline=_at(today + dt.timedelta(days=20), 18, tz=ROME),
+        costs="Quota di partecipazione 350 € per impresa (IVA esclusa). Inclusi: voli da "
+        "Milano, hotel (2 notti), transfer, interprete agli incontri B2B, cena di networking.",
+        programme=[
+            (
+                cities["sondrio"],
+                "briefing",
+                "Briefing di preparazione",
+                start - dt.timedelta(days=7),
+                (17, 0),
+                (19, 0),
+                "Camera di Commercio, via Piazzi 23",
+                ROME,
+            ),
+            (
+                cities["koeln"],
+                "transfer",
+                "Volo Milano Linate – Colonia/Bonn",
+                start,
+                (7, 30),
+                (9, 15),
+                "Aeroporto Köln/Bonn",
+                BERLIN,
+            ),
+            (
+                cities["koeln"],
+                "b2b",
+                "Sessione B2B con buyer e distributori",
+                start,
+                (10, 30),
+                (17, 0),
+                "Koelnmesse, Congress-Centrum Nord",
+                BERLIN,
+            ),
+            (
+                cities["koeln"],
+                "dinner",
+                "Cena di networking con la Camera di Commercio italo-tedesca",
+                start,
+                (19, 30),
+                (22, 0),
+                "Brauhaus Früh am Dom",
+                BERLIN,
+            ),
+            (
+                cities["dortmund"],
+                "research",
+                "Visita al Fraunhofer IML (logistica e automazione)",
+                start + dt.timedelta(days=1),
+                (9, 30),
+                (12, 0),
+                "Joseph-von-Fraunhofer-Str. 2-4",
+                BERLIN,
+            ),
+            (
+                cities["dortmund"],
+                "b2b",
+                "Sessione B2B: costruzioni e pietra naturale",
+                start + dt.timedelta(days=1),
+                (14, 0),
+                (18, 0),
+                "Westfalenhallen",
+                BERLIN,
+            ),
+            (
+                cities["koeln"],
+                "transfer",
+                "Volo Colonia/Bonn – Milano Linate",
+                start + dt.timedelta(days=2),
+                (11, 0),
+                (12, 40),
+                "Aeroporto Köln/Bonn",
+                BERLIN,
+            ),
+        ],
+        questions=[
+            ("Vi serve un interprete agli incontri?", "yesno", "", True),
+            ("Spedirete campioni di prodotto?", "yesno", "", False),
+            ("Esigenze alimentari", "text", "", False),
+        ],
+    )
+    _confirm(cologne, firms.get("Officine Meccaniche Adda S.r.l."))
+    _confirm(cologne, firms.get("Carpenterie Tellina S.p.A."))
+
+    b2b_day = today + dt.timedelta(days=25)
+    dortmund = _mission(
+        "Giornata B2B a Dortmund: subfornitura meccanica",
+        summary="Una giornata di incontri con i capi acquisti dell'industria della Ruhr.",
+        description="Piccola delegazione: due imprese, agenda di incontri preparata dalla Camera.",
+        sectors=[sectors["metalmeccanico"], sectors["lapideo"]],
+        start=b2b_day,
+        end=b2b_day,
+        seats=2,
+        deadline=_at(today + dt.timedelta(days=10), 12, tz=ROME),
+        costs="Quota 150 € per impresa. Viaggio a carico delle imprese.",
+        programme=[
+            (
+                cities["dortmund"],
+                "b2b",
+                "Incontri B2B con i buyer",
+                b2b_day,
+                (9, 0),
+                (16, 0),
+                "IHK zu Dortmund, Märkische Str. 120",
+                BERLIN,
+            ),
+        ],
+        questions=[],
+    )
+    _confirm(dortmund, firms.get("Officine Meccaniche Adda S.r.l."))
+    _confirm(dortmund, firms.get("Minuterie Valchiavenna S.r.l."))
+
+    food_start = today + dt.timedelta(days=90)
+    _mission(
+        "Agroalimentare a Lipsia e Berlino",
+        summary="Buyer della grande distribuzione e importatori di specialità italiane.",
+        description=(
+            "Incontri con i buyer della GDO tedesca e con gli importatori di specialità, "
+            "degustazione dei prodotti della Valtellina all'Istituto Italiano di Cultura."
+        ),
+        sectors=[sectors["agroalimentare"]],
+        start=food_start,
+        end=food_start + dt.timedelta(days=3),
+        seats=10,
+        opens=_at(today + dt.timedelta(days=14), 9, tz=ROME),
+        deadline=_at(today + dt.timedelta(days=60), 18, tz=ROME),
+        costs="Quota 400 € per impresa. Spedizione dei campioni organizzata dalla Camera.",
+        programme=[
+            (
+                cities["leipzig"],
+                "fair",
+                "Visita al mercato all'ingrosso di Lipsia",
+                food_start,
+                (8, 0),
+                (11, 0),
+                "Großmarkt Leipzig",
+                BERLIN,
+            ),
+            (
+                cities["leipzig"],
+                "b2b",
+                "Sessione B2B con importatori",
+                food_start,
+                (14, 0),
+                (18, 0),
+                "Handelskammer Leipzig",
+                BERLIN,
+            ),
+            (
+                cities["berlin"],
+                "b2b",
+                "Incontri con i buyer della GDO",
+                food_start + dt.timedelta(days=2),
+                (10, 0),
+                (17, 0),
+                "KaDeWe Group, Tauentzienstr.",
+                BERLIN,
+            ),
+            (
+                cities["berlin"],
+                "dinner",
+                "Degustazione: Valtellina a Berlino",
+                food_start + dt.timedelta(days=2),
+                (19, 0),
+                (22, 0),
+                "Istituto Italiano di Cultura",
+                BERLIN,
+            ),
+        ],
+        questions=[("Prodotti che porterete in degustazione", "text", "", True)],
+    )
+
+
+def _mission(title, *, sectors, programme, questions, opens=None, **fields) -> Mission:
+    mission = Mission.objects.filter(title=title).first()
+    if mission:
+        return mission
+    mission = Mission.objects.create(
+        title=title,
+        summary=fields["summary"],
+        description=fields["description"],
+        start_date=fields["start"],
+        end_date=fields["end"],
+        seats=fields["seats"],
+        registration_opens_at=opens,
+        registration_deadline=fields["deadline"],
+        costs=fields["costs"],
+        status=Mission.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    mission.sectors.set(sectors)
+    for city, kind, item_title, day, (h1, m1), (h2, m2), place, tz in programme:
+        ProgrammeItem.objects.create(
+            mission=mission, city=city, kind=kind, title=item_title, place=place,
+            starts_at=_at(day, h1, m1, tz), ends_at=_at(day, h2, m2, tz),
+        )  # fmt: skip
+    for order, (label, kind, choices, required) in enumerate(questions):
+        Question.objects.create(
+            mission=mission, label=label, kind=kind, choices=choices, required=required,
+            order=order,
+        )  # fmt: skip
+    return mission
+
+
+def _confirm(mission: Mission, firm: Firm | None) -> None:
+    if firm is None:
+        return
+    owner = User.objects.filter(membership__firm=firm, membership__role="owner").first()
+    Application.objects.get_or_create(
+        mission=mission,
+        firm=firm,
+        status__in=Application.ACTIVE,
+        defaults={
+            "status": Application.Status.CONFIRMED,
+            "applied_by": owner,
+            "delegates": 2,
+            "note": "Presentiamo le nostre lavorazioni e cerchiamo distributori.",
+            "decided_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,92 @@
+import django_filters
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Sector
+from missions.models import City, Mission
+
+
+class MissionFilter(django_filters.FilterSet):
+    """Filters of the mission list. The queryset must be annotated with `seats_held`."""
+
+    STATUS_CHOICES = [
+        ("open", _("Iscrizioni aperte")),
+        ("soon", _("Iscrizioni in apertura")),
+        ("closed", _("Iscrizioni chiuse")),
+        ("past", _("Concluse")),
+    ]
+
+    q = django_filters.CharFilter(label=_("Cerca"), method="filter_text")
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Settore"),
+        queryset=Sector.objects.all(),
+        field_name="sectors",
+        empty_label=_("Tutti i settori"),
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("Destinazione"),
+        queryset=City.objects.filter(country="DE"),
+        method="filter_city",
+        empty_label=_("Tutte le destinazioni"),
+    )
+    month = django_filters.CharFilter(label=_("Mese"), method="filter_month")
+    status = django_filters.ChoiceFilter(
+        label=_("Stato"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("Tutti")
+    )
+    seats_left = django_filters.BooleanFilter(
+        label=_("Solo con posti liberi"), method="filter_seats_left"
+    )
+
+    class Meta:
+        model = Mission
+        fields = ["q", "sector", "city", "month", "status", "seats_left"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["month"].field.widget.input_type = "month"
+        self.filters["seats_left"].field.widget = django_filters.widgets.forms.CheckboxInput()
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return queryset
+
+    def filter_city(self, queryset: QuerySet, name: str, value: City) -> QuerySet:
+        return queryset.filter(pk__in=value.programme_items.values("mission_id"))
+
+    def filter_month(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        if not 1 <= month <= 12:
+            return queryset.none()
+        # Missions running at some point in that month.
+        first = timezone.datetime(year, month, 1).date()
+        last = timezone.datetime(year + month // 12, month % 12 + 1, 1).date()
+        return queryset.filter(start_date__lt=last, end_date__gte=first)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        now = timezone.now()
+        today = timezone.localdate()
+        published = Q(status=Mission.Status.PUBLISHED)
+        conditions = {
+            "open": published
+            & (Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+            & Q(registration_deadline__gte=now),
+            "soon": published & Q(registration_opens_at__gt=now),
+            "closed": (
+                Q(status=Mission.Status.CLOSED) | (published & Q(registration_deadline__lt=now))
+            )
+            & Q(end_date__gte=today),
+            "past": Q(end_date__lt=today),
+        }
+        return queryset.filter(conditions[value])
+
+    def filter_seats_left(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(seats_held__lt=F("seats")) if value else queryset

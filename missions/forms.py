@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission, Question
+
+
+class ApplicationForm(forms.Form):
+    """Delegates, goals and the mission's own questions (defined by staff per mission)."""
+
+    delegates = forms.IntegerField(label=_("Numero di delegati"), min_value=1)
+    note = forms.CharField(
+        label=_("Obiettivi e prodotti da presentare"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text=_("Cosa cercate in Germania e cosa porterete agli incontri."),
+    )
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission = mission
+        self.fields["delegates"] = forms.IntegerField(
+            label=_("Numero di delegati"),
+            min_value=1,
+            max_value=mission.max_delegates,
+            initial=1,
+            help_text=_("Al massimo %(n)d per impresa.") % {"n": mission.max_delegates},
+        )
+        self.questions = list(mission.questions.all())
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = self._field_for(question)
+
+    @staticmethod
+    def _field_for(question: Question) -> forms.Field:
+        if question.kind == Question.Kind.YES_NO:
+            return forms.TypedChoiceField(
+                label=question.label,
+                choices=[("", "—"), ("sì", _("Sì")), ("no", _("No"))],
+                required=question.required,
+            )
+        if question.kind == Question.Kind.CHOICE:
+            options = question.choice_list()
+            return forms.ChoiceField(
+                label=question.label,
+                choices=[("", "—"), *[(o, o) for o in options]],
+                required=question.required,
+            )
+        return forms.CharField(label=question.label, max_length=500, required=question.required)
+
+    def answers(self) -> dict[str, str]:
+        return {
+            str(q.pk): self.cleaned_data.get(f"q_{q.pk}", "")
+            for q in self.questions
+            if self.cleaned_data.get(f"q_{q.pk}")
+        }

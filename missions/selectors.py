@@ -1,0 +1,125 @@
+"""Read queries of missions, with their joins and prefetches applied."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from members.models import Firm, User
+from missions.filters import MissionFilter
+from missions.models import Application, Mission, ProgrammeItem
+
+VISIBLE = [Mission.Status.PUBLISHED, Mission.Status.CLOSED]
+
+
+def _with_counts(queryset: QuerySet[Mission]) -> QuerySet[Mission]:
+    return queryset.annotate(
+        seats_held=Count(
+            "applications", filter=Q(applications__status__in=Application.HOLDS_SEAT), distinct=True
+        ),
+        waitlist=Count(
+            "applications",
+            filter=Q(applications__status=Application.Status.WAITLISTED),
+            distinct=True,
+        ),
+    )
+
+
+def visible_missions(*, user: User) -> QuerySet[Mission]:
+    """Missions a user may see: published or closed ones; staff see drafts too."""
+    if user.is_staff:
+        return Mission.objects.exclude(status=Mission.Status.CANCELLED)
+    return Mission.objects.filter(status__in=VISIBLE)
+
+
+def _own_applications(firm: Firm | None) -> Prefetch:
+    queryset = (
+        Application.objects.filter(firm=firm, status__in=Application.ACTIVE)
+        if firm
+        else Application.objects.none()
+    )
+    return Prefetch("applications", queryset=queryset, to_attr="own_applications")
+
+
+def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> MissionFilter:
+    """The mission list page: filters, seats, destinations and the firm's own status."""
+    queryset = (
+        _with_counts(visible_missions(user=user))
+        .annotate(
+            destinations=ArrayAgg(
+                "programme__city__name",
+                distinct=True,
+                filter=Q(programme__city__country="DE"),
+                default=[],
+            )
+        )
+        .prefetch_related("sectors", _own_applications(firm))
+        .order_by("start_date", "pk")
+    )
+    return MissionFilter(params, queryset=queryset)
+
+
+def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> Mission:
+    """Raises Mission.DoesNotExist when the user may not see it."""
+    items = ProgrammeItem.objects.select_related("city").order_by("starts_at", "pk")
+    mission = (
+        _with_counts(visible_missions(user=user))
+        .prefetch_related(
+            "sectors",
+            "questions",
+            Prefetch("programme", queryset=items),
+            _own_applications(firm),
+        )
+        .get(pk=mission_id)
+    )
+    mission.days = programme_by_day(list(mission.programme.all()))
+    return mission
+
+
+def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
+    """[(date, [items])] in the local time of each item's city."""
+    days: dict = defaultdict(list)
+    for item in items:
+        days[item.local_start().date()].append(item)
+    return sorted(days.items())
+
+
+def firm_dashboard(*, firm: Firm) -> dict:
+    """The firm's applications, the deadlines ahead and upcoming missions of its sector."""
+    now = timezone.now()
+    applications = list(
+        Application.objects.filter(firm=firm)
+        .exclude(status=Application.Status.WITHDRAWN, mission__end_date__lt=now.date())
+        .select_related("mission")
+        .order_by("mission__start_date", "-created_at")[:20]
+    )
+    applied = {a.mission_id for a in applications if a.is_active}
+    upcoming = list(
+        _with_counts(Mission.objects.filter(status__in=VISIBLE, sectors=firm.sector_id))
+        .filter(end_date__gte=now.date())
+        .order_by("start_date")[:10]
+    )
+    deadlines = [
+        m
+        for m in upcoming
+        if m.pk not in applied
+        and m.status == Mission.Status.PUBLISHED
+        and now <= m.registration_deadline <= now + timedelta(days=30)
+    ]
+    return {"applications": applications, "upcoming": upcoming, "deadlines": deadlines}
+
+
+def firm_programme(*, firm: Firm) -> list[Mission]:
+    """Missions the firm is confirmed on, with their programme (for the .ics)."""
+    items = ProgrammeItem.objects.select_related("city", "mission").order_by("starts_at")
+    return list(
+        Mission.objects.filter(
+            applications__firm=firm, applications__status=Application.Status.CONFIRMED
+        )
+        .prefetch_related(Prefetch("programme", queryset=items))
+        .order_by("start_date")
+        .distinct()
+    )

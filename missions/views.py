@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.access import approved_member_required, get_membership, get_owned_membership
+from missions import calendar, selectors, services
+from missions.forms import ApplicationForm
+from missions.models import Application, Mission
+
+LIST_PAGE_SIZE = 12
+
+
+def _firm(request: HttpRequest):
+    membership = get_membership(request.user)
+    return membership.firm if membership else None
+
+
+def _get_mission_for_user(request: HttpRequest, mission_id: int) -> Mission:
+    try:
+        return selectors.mission_detail(
+            user=request.user, firm=_firm(request), mission_id=mission_id
+        )
+    except Mission.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_application_for_owner(request: HttpRequest, application_id: int) -> Application:
+    """The owner's own firm's application, else 403 (not owner) or 404 (someone else's)."""
+    membership = get_owned_membership(request)
+    try:
+        return Application.objects.select_related("mission", "firm").get(
+            pk=application_id, firm=membership.firm
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+@approved_member_required
+def mission_list(request: HttpRequest) -> HttpResponse:
+    mission_filter = selectors.mission_list(
+        user=request.user, firm=_firm(request), params=request.GET
+    )
+    page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "missions/list.html",
+        {"filter": mission_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@approved_member_required
+def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, mission_id)
+    membership = get_membership(request.user)
+    own = mission.own_applications[0] if mission.own_applications else None
+    return render(
+        request,
+        "missions/detail.html",
+        {
+            "mission": mission,
+            "application": own,
+            "is_owner": bool(membership and membership.is_owner),
+            "seats_left": max(mission.seats - mission.seats_held, 0),
+        },
+    )
+
+
+@approved_member_required
+@require_http_methods(["GET", "POST"])
+def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, mission_id)
+    membership = get_owned_membership(request)
+    form = ApplicationForm(request.POST or None, mission=mission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                mission_id=mission.pk,
+                firm=membership.firm,
+                user=request.user,
+                delegates=form.cleaned_data["delegates"],
+                note=form.cleaned_data["note"],
+                answers=form.answers(),
+            )
+        except services.ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Candidatura inviata: %(status)s.")
+                % {"status": application.get_status_display()},
+            )
+            return redirect("missions:detail", mission_id=mission.pk)
+    return render(request, "missions/apply.html", {"mission": mission, "form": form})
+
+
+@approved_member_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get_application_for_owner(request, application_id)
+    try:
+        services.application_withdraw(application_id=application.pk, firm=application.firm)
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Candidatura ritirata."))
+    return redirect("missions:detail", mission_id=application.mission_id)
+
+
+@approved_member_required
+@require_http_methods(["GET", "POST"])
+def offer_respond(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The link in the offer email: confirm or decline the freed seat."""
+    application = _get_application_for_owner(request, application_id)
+    if request.method == "POST":
+        accept = request.POST.get("answer") == "accept"
+        action = services.offer_accept if accept else services.offer_decline
+        try:
+            action(application_id=application.pk, firm=application.firm)
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Posto confermato.") if accept else _("Hai rinunciato al posto.")
+            )
+        return redirect("missions:detail", mission_id=application.mission_id)
+    return render(request, "missions/offer.html", {"application": application})
+
+
+@approved_member_required
+@require_POST
+def interest_add(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, mission_id)
+    membership = get_membership(request.user)
+    if membership is None:
+        raise Http404
+    services.interest_add(mission=mission, firm=membership.firm, user=request.user)
+    messages.success(request, _("Ti avviseremo quando si aprono le iscrizioni."))
+    return redirect("missions:detail", mission_id=mission.pk)
+
+
+def _ics_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "programma"}.ics"'
+    return response
+
+
+@approved_member_required
+def mission_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, mission_id)
+    return _ics_response(
+        calendar.mission_calendar(mission, list(mission.programme.all())), mission.title
+    )
+
+
+@login_required
+def firm_programme_ics(request: HttpRequest) -> HttpResponse:
+    firm = _firm(request)
+    if firm is None:
+        raise Http404
+    missions = selectors.firm_programme(firm=firm)
+    content = calendar.firm_programme_calendar(
+        firm.name, [(m, list(m.programme.all())) for m in missions]
+    )
+    return _ics_response(content, f"programma {firm.name}")
