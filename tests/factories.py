@@ -1,9 +1,13 @@
+import datetime as dt
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from members.models import Firm, Membership, Sector, User
 from members.vat import example_vat_number
+from missions.models import Application, City, Mission, ProgrammeItem
 
 PASSWORD = "test-pass-Valtellina-1"  # noqa: S105
 
@@ -60,3 +64,67 @@ class MembershipFactory(DjangoModelFactory):
 def member(**firm_kwargs) -> User:
     """A user who owns a firm (approved unless status= says otherwise)."""
     return MembershipFactory(firm=FirmFactory(**firm_kwargs)).user
+
+
+# --- Missions -------------------------------------------------------------------------------------
+
+_CITIES = {
+    "koeln": ("Colonia", "Köln", "DE", "Europe/Berlin"),
+    "dortmund": ("Dortmund", "Dortmund", "DE", "Europe/Berlin"),
+    "leipzig": ("Lipsia", "Leipzig", "DE", "Europe/Berlin"),
+    "berlin": ("Berlino", "Berlin", "DE", "Europe/Berlin"),
+    "sondrio": ("Sondrio", "Sondrio", "IT", "Europe/Rome"),
+}
+
+
+def city(slug: str = "koeln") -> City:
+    """Cities come from a data migration; transactional tests flush them, so recreate."""
+    name, local, country, tz = _CITIES[slug]
+    return City.objects.get_or_create(
+        slug=slug,
+        defaults={"name": name, "local_name": local, "country": country, "time_zone": tz},
+    )[0]
+
+
+class MissionFactory(DjangoModelFactory):
+    class Meta:
+        model = Mission
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Missione {n} a Colonia")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=40))
+    end_date = factory.LazyAttribute(lambda m: m.start_date + dt.timedelta(days=2))
+    seats = 10
+    max_delegates = 2
+    registration_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=20))
+    status = Mission.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def sectors(obj, create, extracted, **kwargs):
+        if create:
+            obj.sectors.set(extracted or [sector("metalmeccanico")])
+
+
+class ProgrammeItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ProgrammeItem
+
+    mission = factory.SubFactory(MissionFactory)
+    city = factory.LazyFunction(city)
+    kind = ProgrammeItem.Kind.B2B
+    title = "Sessione B2B"
+    starts_at = factory.LazyAttribute(
+        lambda i: dt.datetime.combine(i.mission.start_date, dt.time(10), tzinfo=i.city.tz)
+    )
+    ends_at = factory.LazyAttribute(lambda i: i.starts_at + dt.timedelta(hours=6))
+
+
+class ApplicationFactory(DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    mission = factory.SubFactory(MissionFactory)
+    firm = factory.SubFactory(FirmFactory)
+    status = Application.Status.CONFIRMED
+    delegates = 1

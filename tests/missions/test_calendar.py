@@ -5,8 +5,8 @@ import pytest
 from icalendar import Calendar
 
 from missions.calendar import PRODID, firm_programme_calendar, mission_calendar
-from missions.models import City, Mission, ProgrammeItem
-from tests.factories import sector
+from missions.models import Mission, ProgrammeItem
+from tests.factories import city, sector
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,12 @@ def make_mission(title="Missione Meccanica NRW", start=datetime.date(2026, 6, 9)
 
 @pytest.fixture
 def koeln():
-    return City.objects.create(
-        name="Colonia", local_name="Köln", slug="koeln", time_zone="Europe/Berlin"
-    )
+    return city("koeln")
 
 
 @pytest.fixture
 def sondrio():
-    return City.objects.create(
-        name="Sondrio", local_name="Sondrio", slug="sondrio", country="IT", time_zone="Europe/Rome"
-    )
+    return city("sondrio")
 
 
 @pytest.fixture
