@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from club.forms import posted as _posted
 from members import selectors, services
 from members.access import approved_member_required, get_membership, get_owned_membership
 from members.forms import (
@@ -57,7 +58,7 @@ def firm_create(request: HttpRequest) -> HttpResponse:
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
         return redirect("members:dashboard")
-    form = FirmForm(request.POST or None)
+    form = FirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.firm_create(user=request.user, data=form.cleaned_data)
@@ -77,7 +78,7 @@ def firm_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def firm_edit(request: HttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
-    form = FirmForm(request.POST or None, instance=membership.firm)
+    form = FirmForm(_posted(request), instance=membership.firm)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Profilo dell'impresa aggiornato."))
@@ -93,7 +94,7 @@ def firm_join(request: HttpRequest) -> HttpResponse:
         return redirect("members:dashboard")
     search = FirmSearchForm(request.GET or None)
     results = selectors.firm_search(text=search.cleaned_data["q"]) if search.is_valid() else []
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.join_request_create(

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from club.forms import posted as _posted
 from members.access import approved_member_required, get_membership, get_owned_membership
 from missions import calendar, selectors, services
 from missions.forms import ApplicationForm
@@ -77,7 +78,7 @@ def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
 def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
     membership = get_owned_membership(request)
-    form = ApplicationForm(request.POST or None, mission=mission)
+    form = ApplicationForm(_posted(request), mission=mission)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_create(

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from club.forms import posted as _posted
 from members.models import User
 from notifications import kinds, selectors, services
 from notifications.forms import PreferencesForm
@@ -60,7 +61,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     current = selectors.email_modes(user=request.user)
     form = PreferencesForm(
-        request.POST or None, current=current, initial={"language": request.user.language}
+        _posted(request), current=current, initial={"language": request.user.language}
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, modes=form.modes())

@@ -137,7 +137,9 @@ def test_accepting_an_offer_confirms_declining_passes_it_on():
     services.offer_accept(application_id=b.pk, firm=b.firm)
     b.refresh_from_db()
     assert b.status == Status.CONFIRMED
-    assert Application.objects.filter(mission=mission, status__in=Application.HOLDS_SEAT).count() == 1
+    assert (
+        Application.objects.filter(mission=mission, status__in=Application.HOLDS_SEAT).count() == 1
+    )
 
 
 def test_expired_offer_goes_to_the_next_firm():

@@ -1,0 +1,88 @@
+import io
+
+import openpyxl
+import pytest
+
+from missions.models import Application, Mission
+from notifications.models import Broadcast
+from tests.factories import ApplicationFactory, MembershipFactory, MissionFactory
+
+pytestmark = pytest.mark.django_db
+Status = Application.Status
+
+
+def test_mission_list_shows_seats_taken_and_waitlist(staff_client):
+    mission = MissionFactory(title="Colonia e Dortmund", seats=4)
+    ApplicationFactory.create_batch(3, mission=mission)
+    ApplicationFactory(mission=mission, status=Status.WAITLISTED)
+    body = staff_client.get("/admin/missions/mission/").content.decode()
+    assert "3 / 4" in body
+
+
+def test_publish_action_fans_out_once(staff_client):
+    mission = MissionFactory(status=Mission.Status.DRAFT, published_at=None)
+    for _ in range(2):
+        staff_client.post(
+            "/admin/missions/mission/", {"action": "publish", "_selected_action": [mission.pk]}
+        )
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.PUBLISHED
+    assert Broadcast.objects.count() == 1
+
+
+def test_confirm_action_refuses_beyond_the_seats(staff_client):
+    mission = MissionFactory(seats=1, requires_approval=True)
+    apps = ApplicationFactory.create_batch(2, mission=mission, status=Status.PENDING)
+    response = staff_client.post(
+        "/admin/missions/application/",
+        {"action": "confirm", "_selected_action": [a.pk for a in apps]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "1 candidatura confermata." in body
+    assert "non ci sono posti liberi" in body
+    assert Application.objects.filter(status=Status.CONFIRMED).count() == 1
+
+
+def test_participant_exports(staff_client):
+    mission = MissionFactory(title="Colonia 2027")
+    confirmed = ApplicationFactory(mission=mission, firm__name="Società Àlpe S.r.l.")
+    MembershipFactory(firm=confirmed.firm, user__email="referente@alpe.it")
+    ApplicationFactory(mission=mission, status=Status.WAITLISTED, firm__name="In attesa S.r.l.")
+
+    csv = staff_client.post(
+        "/admin/missions/mission/", {"action": "export_csv", "_selected_action": [mission.pk]}
+    )
+    assert csv["Content-Type"].startswith("text/csv")
+    text = csv.content.decode("utf-8-sig")
+    assert "Società Àlpe S.r.l." in text
+    assert "referente@alpe.it" in text
+    assert "In attesa S.r.l." not in text  # only confirmed participants
+
+    xlsx = staff_client.post(
+        "/admin/missions/mission/", {"action": "export_xlsx", "_selected_action": [mission.pk]}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Società Àlpe S.r.l." in values
+
+
+def test_staff_cannot_change_an_application_status_by_form(staff_client):
+    application = ApplicationFactory(status=Status.WAITLISTED)
+    page = staff_client.get(f"/admin/missions/application/{application.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/missions/mission/add/", "/admin/missions/city/", "/admin/missions/interest/",
+     "/admin/missions/application/"],
+)  # fmt: skip
+def test_admin_pages_render(staff_client, path):
+    assert staff_client.get(path).status_code == 200
+
+
+def test_mission_change_page_renders(staff_client):
+    mission = MissionFactory()
+    assert staff_client.get(f"/admin/missions/mission/{mission.pk}/change/").status_code == 200

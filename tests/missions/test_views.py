@@ -1,0 +1,235 @@
+"""Mission pages as firm users see them: filters, query counts, access, forms, calendars."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from members.models import Firm, Membership
+from missions.models import Application, Mission, Question
+from tests.factories import (
+    ApplicationFactory,
+    MembershipFactory,
+    MissionFactory,
+    ProgrammeItemFactory,
+    city,
+    member,
+    sector,
+)
+
+pytestmark = pytest.mark.django_db
+Status = Application.Status
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def titles(response) -> list[str]:
+    return [m.title for m in response.context["page"]]
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_mission_list_query_count_does_not_grow(
+    owner_client, owner, count, django_assert_num_queries
+):
+    for mission in MissionFactory.create_batch(count):
+        ProgrammeItemFactory(mission=mission)
+        ApplicationFactory(mission=mission)
+        ApplicationFactory(mission=mission, firm=owner.membership.firm)
+    owner_client.get("/missioni/")
+    # session, user, bell, membership, count, page with annotations, sectors, own applications,
+    # filter form: sectors, cities
+    with django_assert_num_queries(10):
+        response = owner_client.get("/missioni/")
+    assert len(response.context["page"]) == min(count, 12)
+
+
+@pytest.mark.parametrize("items", [1, 30])
+def test_mission_detail_query_count_does_not_grow(owner_client, items, django_assert_num_queries):
+    mission = MissionFactory()
+    for n in range(items):
+        ProgrammeItemFactory(mission=mission, title=f"Voce {n}")
+    owner_client.get(f"/missioni/{mission.pk}/")
+    # session, user, bell, membership, mission+counts, sectors, questions, programme+cities,
+    # own applications
+    with django_assert_num_queries(9):
+        owner_client.get(f"/missioni/{mission.pk}/")
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_firm_dashboard_query_count_does_not_grow(owner, count, django_assert_num_queries):
+    firm = owner.membership.firm
+    for mission in MissionFactory.create_batch(count):
+        ApplicationFactory(mission=mission, firm=firm)
+    c = login(owner)
+    c.get("/imprese/la-mia/")
+    # session, user, membership, bell, applications+missions, upcoming missions with counts
+    with django_assert_num_queries(6):
+        c.get("/imprese/la-mia/")
+
+
+def test_filters(owner_client):
+    stone, food = sector("lapideo"), sector("agroalimentare")
+    koeln = MissionFactory(title="Colonia pietra", sectors=[stone], seats=1)
+    ProgrammeItemFactory(mission=koeln, city=city("koeln"))
+    ApplicationFactory(mission=koeln)  # full
+    berlin = MissionFactory(
+        title="Berlino cibo",
+        sectors=[food],
+        start_date=timezone.localdate() + dt.timedelta(days=100),
+        end_date=timezone.localdate() + dt.timedelta(days=102),
+        registration_opens_at=timezone.now() + dt.timedelta(days=5),
+    )
+    ProgrammeItemFactory(mission=berlin, city=city("berlin"))
+    MissionFactory(title="Bozza", status=Mission.Status.DRAFT)
+
+    assert titles(owner_client.get("/missioni/", {"sector": stone.pk})) == ["Colonia pietra"]
+    assert titles(owner_client.get("/missioni/", {"city": city("berlin").pk})) == ["Berlino cibo"]
+    assert titles(owner_client.get("/missioni/", {"seats_left": "on"})) == ["Berlino cibo"]
+    assert titles(owner_client.get("/missioni/", {"status": "soon"})) == ["Berlino cibo"]
+    assert titles(owner_client.get("/missioni/", {"status": "open"})) == ["Colonia pietra"]
+    month = berlin.start_date.strftime("%Y-%m")
+    assert titles(owner_client.get("/missioni/", {"month": month})) == ["Berlino cibo"]
+    assert titles(owner_client.get("/missioni/", {"q": "pietra"})) == ["Colonia pietra"]
+    everything = titles(owner_client.get("/missioni/"))
+    assert everything == ["Colonia pietra", "Berlino cibo"]  # by date; no draft
+    assert owner_client.get("/missioni/", {"month": "2026-13"}).status_code == 200
+
+
+def test_detail_shows_seats_left_deadline_programme_and_own_status(owner_client, owner):
+    mission = MissionFactory(seats=3, costs="Quota 350 €")
+    ProgrammeItemFactory(mission=mission, title="Visita al Fraunhofer", city=city("dortmund"))
+    ApplicationFactory(mission=mission, firm=owner.membership.firm, status=Status.WAITLISTED)
+    body = owner_client.get(f"/missioni/{mission.pk}/").content.decode()
+    assert "Visita al Fraunhofer" in body
+    assert "10:00–16:00" in body  # Berlin time, as in the programme
+    assert "Quota 350 €" in body
+    assert "Lista d&#x27;attesa" in body
+    assert "<strong>3</strong>" in body  # seats left: a waiting firm holds no seat
+    assert "Posti liberi" in body
+
+
+def test_draft_and_cancelled_missions_are_404_for_firms(owner_client):
+    for status in [Mission.Status.DRAFT, Mission.Status.CANCELLED]:
+        mission = MissionFactory(status=status)
+        assert owner_client.get(f"/missioni/{mission.pk}/").status_code == 404
+        assert owner_client.get(f"/missioni/{mission.pk}/calendario.ics").status_code == 404
+
+
+def test_pending_firm_users_and_visitors_cannot_see_missions(client):
+    mission = MissionFactory()
+    pending = login(member(status=Firm.Status.PENDING))
+    assert pending.get("/missioni/")["Location"] == "/imprese/la-mia/"
+    assert pending.get(f"/missioni/{mission.pk}/")["Location"] == "/imprese/la-mia/"
+    assert client.get("/missioni/")["Location"].startswith("/accounts/login/")
+
+
+def test_apply_through_the_form(owner_client, owner):
+    mission = MissionFactory(seats=5)
+    Question.objects.create(mission=mission, label="Interprete?", kind="yesno", required=True)
+    form = owner_client.get(f"/missioni/{mission.pk}/candidatura/").content.decode()
+    assert "Interprete?" in form
+    question = mission.questions.get()
+    response = owner_client.post(
+        f"/missioni/{mission.pk}/candidatura/",
+        {"delegates": 2, "note": "Cerchiamo distributori", f"q_{question.pk}": "sì"},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.status, application.delegates) == (Status.CONFIRMED, 2)
+    assert application.answers == {str(question.pk): "sì"}
+    assert application.applied_by == owner
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"delegates": 3}, "delegates"), ({"delegates": 0}, "delegates"), ({}, "delegates")],
+)
+def test_bad_application_input_is_a_form_error_and_stores_nothing(owner_client, data, field):
+    mission = MissionFactory(max_delegates=2)
+    response = owner_client.post(f"/missioni/{mission.pk}/candidatura/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Application.objects.exists()
+
+
+def test_past_deadline_and_double_submit_show_a_clear_message(owner_client, owner):
+    late = MissionFactory(registration_deadline=timezone.now() - dt.timedelta(hours=1))
+    response = owner_client.post(f"/missioni/{late.pk}/candidatura/", {"delegates": 1})
+    assert "Le iscrizioni a questa missione non sono aperte." in response.content.decode()
+    mission = MissionFactory()
+    owner_client.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1})
+    again = owner_client.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1})
+    assert "ha già una candidatura attiva" in again.content.decode()
+    assert Application.objects.count() == 1
+
+
+def test_only_owners_apply_and_only_for_their_own_firm(owner):
+    mission = MissionFactory()
+    colleague = MembershipFactory(firm=owner.membership.firm, role=Membership.Role.MEMBER)
+    c = login(colleague.user)
+    assert c.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1}).status_code == 403
+    other = ApplicationFactory(mission=mission)
+    owner_c = login(owner)
+    assert owner_c.post(f"/missioni/candidature/{other.pk}/ritira/").status_code == 404
+    assert owner_c.get(f"/missioni/candidature/{other.pk}/offerta/").status_code == 404
+    assert (
+        owner_c.post(
+            f"/missioni/candidature/{other.pk}/offerta/", {"answer": "decline"}
+        ).status_code
+        == 404
+    )
+    other.refresh_from_db()
+    assert other.status == Status.CONFIRMED
+    assert not Application.objects.filter(firm=owner.membership.firm).exists()
+
+
+def test_withdraw_and_offer_through_the_pages(owner):
+    mission = MissionFactory(seats=1)
+    mine = ApplicationFactory(mission=mission, firm=owner.membership.firm)
+    waiting = ApplicationFactory(
+        mission=mission, status=Status.WAITLISTED, waitlisted_at=timezone.now()
+    )
+    waiting_owner = MembershipFactory(firm=waiting.firm).user
+    login(owner).post(f"/missioni/candidature/{mine.pk}/ritira/")
+    waiting.refresh_from_db()
+    assert waiting.status == Status.OFFERED
+
+    c = login(waiting_owner)
+    assert (
+        "Confermo la partecipazione"
+        in c.get(f"/missioni/candidature/{waiting.pk}/offerta/").content.decode()
+    )
+    c.post(f"/missioni/candidature/{waiting.pk}/offerta/", {"answer": "accept"})
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+
+
+def test_notify_me_when_registration_opens(owner_client, owner):
+    mission = MissionFactory(registration_opens_at=timezone.now() + dt.timedelta(days=3))
+    page = owner_client.get(f"/missioni/{mission.pk}/").content.decode()
+    assert "Avvisami quando si aprono le iscrizioni" in page
+    owner_client.post(f"/missioni/{mission.pk}/interesse/")
+    assert mission.interests.get().user == owner
+
+
+def test_calendars_download(owner_client, owner):
+    mission = MissionFactory(title="Colonia 2027")
+    ProgrammeItemFactory(mission=mission, title="B2B Köln")
+    ProgrammeItemFactory(mission=mission, title="Briefing", city=city("sondrio"), kind="briefing")
+    response = owner_client.get(f"/missioni/{mission.pk}/calendario.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "TZID=Europe/Berlin" in body
+    assert "TZID=Europe/Rome" in body
+    assert "B2B Köln" in body
+
+    ApplicationFactory(mission=mission, firm=owner.membership.firm)
+    ApplicationFactory(mission=MissionFactory(title="Non mia"))
+    programme = owner_client.get("/missioni/programma.ics").content.decode()
+    assert "B2B Köln" in programme
+    assert "Non mia" not in programme
