@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -69,7 +70,7 @@ class SinkHandler:
                 Received(
                     message_id=parsed.get("Message-ID", ""),
                     to=list(envelope.rcpt_tos),
-                    subject=str(parsed.get("Subject", "")),
+                    subject=str(make_header(decode_header(parsed.get("Subject", "")))),
                     message=parsed,
                 )
             )

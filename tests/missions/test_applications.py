@@ -242,3 +242,27 @@ def test_interest_list_is_told_when_registration_opens():
     Mission.objects.filter(pk=mission.pk).update(registration_opens_at=timezone.now())
     assert services.reminders_send()["opened"] == 1
     assert Notification.objects.get(recipient=user).kind == "registration_open"
+
+
+def test_withdrawal_promotion_is_emailed_once(sink):
+    from notifications.services import notifications_send
+
+    mission = MissionFactory(seats=1)
+    holder, waiting = apply(mission), apply(mission)
+    waiting_owner = waiting.firm.memberships.get().user
+    services.application_withdraw(application_id=holder.pk, firm=holder.firm)
+    services.mission_capacity_changed(mission_id=mission.pk)  # no new seat: no new offer
+
+    def send_pending():
+        ids = list(
+            Notification.objects.filter(email_status="pending").values_list("pk", flat=True)
+        )
+        notifications_send(notification_ids=ids)
+
+    send_pending()
+    send_pending()
+    offers = [r for r in sink.received if "Si è liberato un posto" in r.subject]
+    assert len(offers) == 1
+    assert offers[0].to == [waiting_owner.email]
+    text = offers[0].message.get_payload(0).get_payload(decode=True).decode()
+    assert f"/missioni/candidature/{waiting.pk}/offerta/" in text
