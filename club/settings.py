@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "missions-reminders": {"task": "missions.tasks.scan_reminders", "schedule": 15 * 60.0},
     "missions-expire-offers": {"task": "missions.tasks.expire_offers", "schedule": 5 * 60.0},
+    "missions-meeting-followups": {
+        "task": "missions.tasks.send_followup_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),

@@ -8,6 +8,7 @@ programme always gives the same bytes.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from icalendar import Calendar, Event
@@ -18,7 +19,44 @@ UID_DOMAIN = "club-esportatori"
 
 def item_uid(item) -> str:
     """Stable UID of a programme item: updates replace the event in the attendee's calendar."""
-    return f"programme-{item.pk}@{UID_DOMAIN}"
+    return getattr(item, "uid", None) or f"programme-{item.pk}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class _MeetingEntry:
+    """A placed B2B meeting shaped like a programme item, for the calendar."""
+
+    pk: int
+    uid: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    city: object
+    place: str
+    description: str
+
+
+def agenda_calendar(mission, items: Iterable, meetings: Iterable) -> bytes:
+    """A firm's agenda: the mission's programme items plus its placed meetings (slot, table).
+
+    Meeting UIDs are stable, so a moved meeting updates the event instead of adding one.
+    """
+    entries = list(items)
+    for meeting in meetings:
+        slot = meeting.slot
+        entries.append(
+            _MeetingEntry(
+                pk=meeting.pk,
+                uid=f"meeting-{meeting.pk}@{UID_DOMAIN}",
+                title=f"B2B: {meeting.partner.name} (tavolo {meeting.table})",
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                city=slot.session.city,
+                place=slot.session.place,
+                description=meeting.partner.description,
+            )
+        )
+    return _calendar(f"Agenda B2B · {mission.title}", [(mission, entries)])
 
 
 def mission_calendar(mission, items: Iterable) -> bytes:

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -69,6 +70,14 @@ class Mission(models.Model):
         _("ore per accettare un posto liberato"), default=48, validators=[MinValueValidator(1)]
     )
     costs = models.TextField(_("costi e servizi inclusi"), blank=True)
+    meeting_requests_per_firm = models.PositiveSmallIntegerField(
+        _("richieste di incontro per impresa"), default=8
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("durata di un incontro (minuti)"), default=30, validators=[MinValueValidator(10)]
+    )
+    tables = models.PositiveSmallIntegerField(_("tavoli per le sessioni B2B"), default=20)
+    agenda_published_at = models.DateTimeField(_("agende pubblicate il"), null=True, blank=True)
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -279,3 +288,288 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm} ♥ {self.mission}"
+
+
+# --- B2B matchmaking and scheduling --------------------------------------------------------------
+
+
+class Partner(models.Model):
+    """A German counterpart: buyer, importer, distributor, research centre, …"""
+
+    class Kind(models.TextChoices):
+        BUYER = "buyer", _("Buyer")
+        IMPORTER = "importer", _("Importatore")
+        DISTRIBUTOR = "distributor", _("Distributore")
+        MANUFACTURER = "manufacturer", _("Produttore")
+        RESEARCH = "research", _("Centro di ricerca")
+        ASSOCIATION = "association", _("Associazione")
+
+    name = models.CharField(_("nome"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=15, choices=Kind.choices)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="partners", verbose_name=_("città")
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, verbose_name=_("settori di interesse"))
+    nace_codes = ArrayField(
+        models.CharField(max_length=8),
+        verbose_name=_("codici NACE/ATECO di interesse"),
+        default=list,
+        blank=True,
+        help_text=_("Separati da virgole, es. 25.62, 23.7, 10"),
+    )
+    products_sought = models.TextField(_("prodotti cercati"), blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Firm.Language.choices),
+        verbose_name=_("lingue"),
+        default=list,
+        blank=True,
+    )
+    description = models.TextField(_("descrizione"), blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    contact_name = models.CharField(_("referente"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("email del referente"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner tedesco")
+        verbose_name_plural = _("partner tedeschi")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city.local_name})"
+
+
+class MissionPartner(models.Model):
+    """A partner attending a mission, at some of its B2B sessions (those in the partner's city)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="mission_partners")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="missions")
+    sessions = models.ManyToManyField(
+        ProgrammeItem,
+        blank=True,
+        limit_choices_to={"kind": ProgrammeItem.Kind.B2B},
+        verbose_name=_("sessioni B2B a cui partecipa"),
+        help_text=_("Vuoto: tutte le sessioni B2B nella città del partner."),
+    )
+
+    class Meta:
+        verbose_name = _("partner della missione")
+        verbose_name_plural = _("partner della missione")
+        constraints = [
+            models.UniqueConstraint("mission", "partner", name="missions_missionpartner_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.partner)
+
+
+class Slot(models.Model):
+    """A time slot of a B2B session, with a number of tables."""
+
+    session = models.ForeignKey(ProgrammeItem, on_delete=models.CASCADE, related_name="slots")
+    index = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    tables = models.PositiveSmallIntegerField(_("tavoli"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("fascia oraria")
+        verbose_name_plural = _("fasce orarie")
+        constraints = [
+            models.UniqueConstraint("session", "index", name="missions_slot_unique_index"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="missions_slot_time_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at, self.session.city.tz)
+        return f"{start:%d/%m %H:%M} · {self.session.city.local_name}"
+
+
+class MatchSuggestion(models.Model):
+    """A partner suggested to a firm for a mission, with the reasons in words (codes + params)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="suggestions")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="suggestions")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="suggestions")
+    score = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "partner__name"]
+        constraints = [
+            models.UniqueConstraint("mission", "firm", "partner", name="missions_suggestion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} → {self.partner_id}: {self.score}"
+
+
+class MatchmakingRun(models.Model):
+    """One computation of the suggestions of a mission; staff follow its progress in admin."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In coda")
+        RUNNING = "running", _("In corso")
+        DONE = "done", _("Completato")
+        FAILED = "failed", _("Non riuscito")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="matchmaking_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("avanzamento %"), default=0)
+    pairs = models.PositiveIntegerField(_("coppie valutate"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calcolo del matchmaking")
+        verbose_name_plural = _("calcoli del matchmaking")
+
+    def __str__(self) -> str:
+        return f"{self.mission} · {self.get_status_display()} {self.progress}%"
+
+
+class MeetingRequest(models.Model):
+    """A firm's wish to meet a partner (or a partner's, entered by staff). Mutual opt-in."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Richiesta")
+        ACCEPTED = "accepted", _("Accettata")
+        DECLINED = "declined", _("Rifiutata")
+        CANCELLED = "cancelled", _("Annullata")
+
+    class Origin(models.TextChoices):
+        FIRM = "firm", _("Dall'impresa")
+        PARTNER = "partner", _("Dal partner")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="meeting_requests")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="meeting_requests")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="meeting_requests")
+    priority = models.PositiveSmallIntegerField(
+        _("priorità"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    reason = models.CharField(_("perché vogliamo incontrarli"), max_length=200, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FIRM)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["mission", "-priority", "created_at"]
+        verbose_name = _("richiesta di incontro")
+        verbose_name_plural = _("richieste di incontro")
+        constraints = [
+            models.UniqueConstraint(
+                "mission",
+                "firm",
+                "partner",
+                condition=Q(status__in=["requested", "accepted"]),
+                name="missions_meetingrequest_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5), name="missions_request_priority"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} ↔ {self.partner}"
+
+
+class Meeting(models.Model):
+    """An accepted B2B meeting; placed in a slot at a table by the scheduler or by staff.
+
+    PostgreSQL guarantees, whatever writes them (scheduler, admin, a concurrent run): a firm and a
+    partner are in at most one meeting per slot, and a table hosts one meeting per slot. A trigger
+    (migration 0005) refuses table numbers above the slot's tables.
+    """
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("—")
+        HELD = "held", _("Svolto")
+        NO_SHOW = "no_show", _("Assente")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("Non ancora indicato")
+        CONTACT = "contact", _("Solo contatto")
+        OFFER = "offer", _("Offerta inviata")
+        SAMPLES = "samples", _("Campioni inviati")
+        ORDER = "order", _("Ordine")
+
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="meetings")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="meetings")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="meetings")
+    slot = models.ForeignKey(
+        Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    table = models.PositiveSmallIntegerField(_("tavolo"), null=True, blank=True)
+    locked = models.BooleanField(
+        _("bloccato"), default=False, help_text=_("Il pianificatore non lo sposta.")
+    )
+    needs_interpreter = models.BooleanField(_("serve un interprete"), default=False)
+    attendance = models.CharField(
+        _("presenza"), max_length=10, choices=Attendance.choices, default="", blank=True
+    )
+    outcome = models.CharField(
+        _("esito"), max_length=10, choices=Outcome.choices, default="", blank=True
+    )
+    outcome_note = models.CharField(_("nota sull'esito"), max_length=300, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slot__starts_at", "table", "pk"]
+        verbose_name = _("incontro B2B")
+        verbose_name_plural = _("incontri B2B")
+        constraints = [
+            models.UniqueConstraint(
+                "slot", "firm", condition=Q(slot__isnull=False), name="missions_meeting_firm_slot"
+            ),
+            models.UniqueConstraint(
+                "slot",
+                "partner",
+                condition=Q(slot__isnull=False),
+                name="missions_meeting_partner_slot",
+            ),
+            models.UniqueConstraint(
+                "slot", "table", condition=Q(slot__isnull=False), name="missions_meeting_table_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__isnull=True, table__isnull=True)
+                | Q(slot__isnull=False, table__gte=1),
+                name="missions_meeting_slot_has_table",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} ↔ {self.partner}"
+
+
+class SchedulerRun(models.Model):
+    """The report of one run of the B2B scheduler: what it placed, moved and could not place."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="scheduler_runs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    meetings = models.PositiveIntegerField(_("incontri"), default=0)
+    placed = models.PositiveIntegerField(_("collocati"), default=0)
+    moved = models.PositiveIntegerField(_("spostati"), default=0)
+    upper_bound = models.PositiveIntegerField(_("massimo teorico"), default=0)
+    seconds = models.FloatField(_("secondi"), default=0)
+    unplaced = models.JSONField(_("non collocati"), default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("esecuzione del pianificatore")
+        verbose_name_plural = _("esecuzioni del pianificatore")
+
+    def __str__(self) -> str:
+        return f"{self.mission}: {self.placed}/{self.meetings}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import views
+from missions import b2b_views, views
 
 app_name = "missions"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("candidature/<int:application_id>/ritira/", views.application_withdraw, name="withdraw"),
     path("candidature/<int:application_id>/offerta/", views.offer_respond, name="offer"),
     path("programma.ics", views.firm_programme_ics, name="firm_ics"),
+    path("<int:mission_id>/incontri/", b2b_views.b2b_page, name="b2b"),
+    path("<int:mission_id>/incontri/richiedi/", b2b_views.meeting_request, name="meeting_request"),
+    path(
+        "incontri/richieste/<int:request_id>/annulla/",
+        b2b_views.meeting_request_cancel,
+        name="meeting_request_cancel",
+    ),
+    path(
+        "incontri/richieste/<int:request_id>/rispondi/", b2b_views.wish_answer, name="wish_answer"
+    ),
+    path("incontri/<int:meeting_id>/esito/", b2b_views.meeting_outcome, name="meeting_outcome"),
+    path("<int:mission_id>/agenda/", b2b_views.agenda, name="agenda"),
+    path("<int:mission_id>/agenda.pdf", b2b_views.agenda_pdf, name="agenda_pdf"),
+    path("<int:mission_id>/agenda.ics", b2b_views.agenda_ics, name="agenda_ics"),
 ]

@@ -171,3 +171,76 @@ MISSION_STARTS_SOON = register(
         ),
     )
 )
+
+# --- B2B meetings --------------------------------------------------------------------------------
+SUGGESTIONS_READY = register(
+    Kind(
+        "suggestions_ready",
+        _("Partner suggeriti per le missioni"),
+        _("I partner suggeriti per %(mission)s sono pronti"),
+        _(
+            "Abbiamo individuato i partner tedeschi più adatti a %(firm)s per la missione "
+            "%(mission)s, con i motivi. Scegli chi vuoi incontrare."
+        ),
+    )
+)
+MEETING_WISHED = register(
+    Kind(
+        "meeting_wished",
+        _("Partner che vogliono incontrarti"),
+        _("%(partner)s vuole incontrare %(firm)s"),
+        _("Il partner %(partner)s ha chiesto un incontro B2B durante la missione %(mission)s."),
+    )
+)
+MEETING_ACCEPTED = register(
+    Kind(
+        "meeting_accepted",
+        _("Incontri B2B accettati"),
+        _("Incontro accettato: %(partner)s"),
+        _(
+            "%(partner)s ha accettato di incontrare %(firm)s durante la missione %(mission)s. "
+            "Orario e tavolo arriveranno con l'agenda."
+        ),
+    )
+)
+MEETING_DECLINED = register(
+    Kind(
+        "meeting_declined",
+        _("Incontri B2B non accettati"),
+        _("Incontro non accettato: %(partner)s"),
+        _("%(partner)s non potrà incontrare %(firm)s durante la missione %(mission)s."),
+    )
+)
+AGENDA_PUBLISHED = register(
+    Kind(
+        "agenda_published",
+        _("Agende degli incontri B2B"),
+        _("La tua agenda per %(mission)s è pronta"),
+        _(
+            "L'agenda degli incontri B2B di %(firm)s per la missione %(mission)s è pubblicata: "
+            "orari, tavoli e profili dei partner. Scaricala in PDF o nel calendario."
+        ),
+    )
+)
+MEETING_CHANGED = register(
+    Kind(
+        "meeting_changed",
+        _("Modifiche agli incontri B2B"),
+        _("Cambiato l'incontro con %(partner)s"),
+        _(
+            "L'incontro con %(partner)s (missione %(mission)s) ora è: %(when)s. "
+            "Il calendario aggiornato è nella tua agenda."
+        ),
+    )
+)
+MEETING_FOLLOWUP = register(
+    Kind(
+        "meeting_followup",
+        _("Esiti degli incontri B2B"),
+        _("Com'è andata dopo %(mission)s?"),
+        _(
+            "Sono passati %(days)s giorni dalla missione %(mission)s: indica l'esito di ogni "
+            "incontro (contatto, offerta, campioni, ordine). Serve a misurare i risultati."
+        ),
+    )
+)

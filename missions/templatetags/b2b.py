@@ -1,0 +1,45 @@
+"""Matchmaking reasons in words: the score is never shown without them."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from members.models import Firm
+from missions.models import Partner
+
+register = template.Library()
+
+LANGUAGES = dict(Firm.Language.choices)
+KINDS = dict(Partner.Kind.choices)
+
+
+def _sentence(code: str, params: dict) -> str:
+    if code == "same_nace_class":
+        return _("stessa classe NACE %(code)s") % params
+    if code == "same_nace_group":
+        return _("stesso gruppo NACE %(group)s") % params
+    if code == "same_nace_division":
+        return _("stessa divisione NACE %(division)s") % params
+    if code == "sector_of_interest":
+        return _("cerca imprese del settore %(sector)s") % params
+    if code == "product_match":
+        return _("cerca «%(concept)s», e voi lo producete") % params
+    if code == "common_language":
+        return _("parla %(language)s") % {
+            "language": str(LANGUAGES.get(params.get("language"), params.get("language"))).lower()
+        }
+    if code == "needs_interpreter":
+        return _("nessuna lingua in comune: serve un interprete")
+    if code == "targets_market":
+        return _("il suo paese è tra i vostri mercati obiettivo")
+    if code == "partner_kind":
+        return _("è un %(kind)s adatto al vostro settore") % {
+            "kind": str(KINDS.get(params.get("kind"), params.get("kind"))).lower()
+        }
+    return code
+
+
+@register.simple_tag
+def reason_text(reason) -> str:
+    """A stored reason [code, params, points] as a sentence in the active language."""
+    code, params = reason[0], reason[1] if len(reason) > 1 else {}
+    return _sentence(code, params or {})
