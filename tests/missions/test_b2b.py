@@ -6,9 +6,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
-from django.utils import timezone
 
-from members.models import Firm
 from missions.models import (
     Application,
     MatchmakingRun,
