@@ -87,3 +87,8 @@ clean: stop
 # 10,000 emails through the outbox with 2 worker processes to a local SMTP sink (N overrides).
 bench-notifications: install
 	$(PY) -m benchmarks.notifications
+
+.PHONY: bench-scheduler
+# 60 firms x 40 partners, <= 600 meetings, 16 slots, 25 tables; then a 3x instance.
+bench-scheduler: install
+	$(PY) -m benchmarks.scheduler

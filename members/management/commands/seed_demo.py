@@ -75,6 +75,7 @@ class Command(BaseCommand):
             from missions import demo as missions_demo
 
             missions_demo.seed()
+            missions_demo.seed_b2b()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
 
