@@ -254,9 +254,7 @@ def test_withdrawal_promotion_is_emailed_once(sink):
     services.mission_capacity_changed(mission_id=mission.pk)  # no new seat: no new offer
 
     def send_pending():
-        ids = list(
-            Notification.objects.filter(email_status="pending").values_list("pk", flat=True)
-        )
+        ids = list(Notification.objects.filter(email_status="pending").values_list("pk", flat=True))
         notifications_send(notification_ids=ids)
 
     send_pending()
