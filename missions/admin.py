@@ -180,6 +180,14 @@ class MissionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        partners_formset = next(
+            (f for f in formsets if f.model is MissionPartner and f.has_changed()), None
+        )
+        if partners_formset is not None:
+            # Partners changed: recompute the suggestions in the background.
+            from missions.services import b2b
+
+            b2b.matchmaking_request(mission_id=form.instance.pk)
         if change:
             # More seats (or looser sector caps) go to the waiting list, in order.
             offered = services.mission_capacity_changed(mission_id=form.instance.pk)

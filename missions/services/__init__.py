@@ -107,6 +107,15 @@ class _Seats:
         self.by_sector[sector_id] = self.by_sector.get(sector_id, 0) + 1
 
 
+def _participants_changed(mission_id: int) -> None:
+    """New participants: recompute the B2B suggestions (a queued task), if partners are set."""
+    from missions.models import MissionPartner
+    from missions.services import b2b
+
+    if MissionPartner.objects.filter(mission_id=mission_id).exists():
+        b2b.matchmaking_request(mission_id=mission_id)
+
+
 def _context(application: Application) -> dict:
     return {"mission": application.mission.title, "firm": application.firm.name}
 
@@ -175,6 +184,7 @@ def application_create(
         _notify_firm(application, kinds.APPLICATION_RECEIVED, "received")
         if status == Status.CONFIRMED:
             _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
+            _participants_changed(mission.pk)
         elif status == Status.WAITLISTED:
             _notify_firm(
                 application, kinds.APPLICATION_WAITLISTED, f"waitlisted-{int(now.timestamp())}"
@@ -254,6 +264,7 @@ def offer_accept(*, application_id: int, firm: Firm) -> Application:
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at", "updated_at"])
         _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
+        _participants_changed(application.mission_id)
     return application
 
 
@@ -325,6 +336,8 @@ def applications_confirm(*, application_ids: list[int]) -> tuple[int, int]:
                 application.save(update_fields=["status", "decided_at", "updated_at"])
                 _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
                 confirmed += 1
+            if confirmed:
+                _participants_changed(mission_id)
     return confirmed, refused
 
 

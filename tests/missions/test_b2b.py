@@ -351,3 +351,16 @@ def test_scheduler_runs_and_manual_moves_racing_never_double_book(setup):
     assert len({(s, f) for s, f, _p, _t in placed}) == len(placed)
     assert len({(s, p) for s, _f, p, _t in placed}) == len(placed)
     assert len({(s, t) for s, _f, _p, t in placed}) == len(placed)
+
+
+def test_a_new_participant_queues_a_matchmaking_run(setup, django_capture_on_commit_callbacks):
+    from missions import services as application_services
+
+    mission, *_ = setup
+    firm = FirmFactory(sector=sector("lapideo"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        application_services.application_create(
+            mission_id=mission.pk, firm=firm, user=MembershipFactory(firm=firm).user, delegates=1
+        )
+    assert MatchmakingRun.objects.filter(mission=mission, status="queued").count() == 1
+    assert len(callbacks) >= 1
