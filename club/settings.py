@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "members",
     "missions",
     "notifications",
+    "board",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("imprese/", include("members.urls")),
     path("notifiche/", include("notifications.urls")),
     path("missioni/", include("missions.urls")),
+    path("bacheca/", include("board.urls")),
     path("admin/", admin.site.urls),
 ]

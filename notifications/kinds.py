@@ -244,3 +244,55 @@ MEETING_FOLLOWUP = register(
         ),
     )
 )
+
+# --- Board ---------------------------------------------------------------------------------------
+BOARD_NEW_POST = register(
+    Kind(
+        "board_new_post",
+        _("Nuovi post su ciò che segui"),
+        _("Nuovo in bacheca: %(title)s"),
+        _("%(author)s ha pubblicato «%(title)s» (%(topics)s)."),
+        default_email="digest",
+    )
+)
+BOARD_REPLY = register(
+    Kind(
+        "board_reply",
+        _("Risposte ai tuoi post e commenti"),
+        _("Nuova risposta a «%(title)s»"),
+        _("%(author)s ha risposto: %(excerpt)s"),
+    )
+)
+BOARD_FOLLOWED_REPLY = register(
+    Kind(
+        "board_followed_reply",
+        _("Nuovi commenti nei post che segui"),
+        _("Nuovo commento a «%(title)s»"),
+        _("%(author)s ha commentato: %(excerpt)s"),
+        default_email="digest",
+    )
+)
+MENTORSHIP_REQUESTED = register(
+    Kind(
+        "mentorship_requested",
+        _("Richieste di affiancamento ricevute"),
+        _("%(firm)s chiede il vostro affiancamento"),
+        _("%(firm)s vi chiede aiuto su: %(topic)s."),
+    )
+)
+MENTORSHIP_ACCEPTED = register(
+    Kind(
+        "mentorship_accepted",
+        _("Affiancamenti accettati"),
+        _("%(mentor)s ha accettato di affiancarvi"),
+        _("%(mentor)s ha accettato la richiesta su «%(topic)s»: ora vedete i rispettivi contatti."),
+    )
+)
+MENTORSHIP_DECLINED = register(
+    Kind(
+        "mentorship_declined",
+        _("Affiancamenti non accettati"),
+        _("%(mentor)s non può affiancarvi ora"),
+        _("%(mentor)s non può accettare la richiesta su «%(topic)s». Prova con un altro mentore."),
+    )
+)

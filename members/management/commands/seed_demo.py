@@ -76,6 +76,9 @@ class Command(BaseCommand):
 
             missions_demo.seed()
             missions_demo.seed_b2b()
+            from board import demo as board_demo
+
+            board_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
 

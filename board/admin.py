@@ -1,0 +1,158 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from board import services
+from board.models import (
+    Comment,
+    Follow,
+    MentorProfile,
+    MentorshipRequest,
+    ModerationAction,
+    Post,
+    Report,
+    Tag,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo (registrato)"), max_length=300)
+
+
+def _moderation_action(action: str, label):
+    """An admin action that asks for the reason on an intermediate page, then logs it."""
+
+    def run(modeladmin, request, queryset):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            target = "posts" if queryset.model is Post else "comments"
+            count = services.moderate(
+                moderator=request.user, action=action, reason=form.cleaned_data["reason"],
+                **{target: list(queryset)},
+            )  # fmt: skip
+            modeladmin.message_user(
+                request, ngettext("%d elemento moderato.", "%d elementi moderati.", count) % count,
+                messages.SUCCESS,
+            )  # fmt: skip
+            return None
+        return render(
+            request,
+            "admin/board/moderation_reason.html",
+            {
+                "form": form, "objects": queryset, "action": f"{action}",
+                "action_label": label, "checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": modeladmin.model._meta, "title": label,
+            },
+        )  # fmt: skip
+
+    run.__name__ = action
+    run.short_description = label
+    run.allowed_permissions = ("change",)
+    return run
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class ModerationInline(admin.TabularInline):
+    model = ModerationAction
+    extra = 0
+    fields = ["created_at", "action", "reason", "moderator"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "kind", "author_firm", "created_at", "comment_count", "is_hidden", "is_pinned",
+        "is_locked", "open_reports",
+    ]  # fmt: skip
+    list_filter = ["kind", "is_hidden", "is_pinned", "is_locked", "tags"]
+    search_fields = ["title", "body", "author_firm__name"]
+    list_select_related = ["author_firm"]
+    readonly_fields = ["author", "author_firm", "body_html", "created_at", "comment_count",
+                       "is_hidden", "is_pinned", "is_locked"]  # fmt: skip
+    fields = ["kind", "title", "body", "tags", "mission", *readonly_fields]
+    inlines = [ModerationInline]
+    actions = [
+        _moderation_action("hide", _("Nascondi (con motivo)")),
+        _moderation_action("show", _("Rendi visibile (con motivo)")),
+        _moderation_action("pin", _("Metti in evidenza (con motivo)")),
+        _moderation_action("unpin", _("Togli dall'evidenza (con motivo)")),
+        _moderation_action("lock", _("Chiudi i commenti (con motivo)")),
+        _moderation_action("unlock", _("Riapri i commenti (con motivo)")),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(reports_open=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        )
+
+    @admin.display(description=_("segnalazioni aperte"), ordering="reports_open")
+    def open_reports(self, obj):
+        return obj.reports_open
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["post", "author_firm", "created_at", "is_hidden"]
+    list_filter = ["is_hidden"]
+    search_fields = ["body", "post__title"]
+    list_select_related = ["post", "author_firm"]
+    readonly_fields = ["post", "parent", "author", "author_firm", "body_html", "is_hidden"]
+    actions = [
+        _moderation_action("hide", _("Nascondi (con motivo)")),
+        _moderation_action("show", _("Rendi visibile (con motivo)")),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Users' reports; moderating the post or comment marks them handled."""
+
+    list_display = ["created_at", "reason", "post", "comment", "reporter", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["post", "comment", "reporter"]
+    readonly_fields = ["post", "comment", "reporter", "reason", "created_at"]
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(admin.ModelAdmin):
+    list_display = ["firm", "years_exporting", "markets", "max_open_requests"]
+    autocomplete_fields = ["firm"]
+
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(admin.ModelAdmin):
+    list_display = ["requester", "mentor", "topic", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["requester", "mentor"]
+    readonly_fields = ["requester", "requested_by", "mentor", "created_at", "decided_at"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "tag", "post", "mentor", "created_at"]
+    list_select_related = ["user", "tag", "post", "mentor"]

@@ -1,0 +1,88 @@
+"""Reads of the board: visibility, filters and keyset pagination."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import QueryDict
+
+from board.filters import PostFilter
+from board.models import Comment, Follow, Post
+from members.models import User
+
+PAGE_SIZE = 20
+ORDERS = {"recenti": "created_at", "attivi": "last_activity_at"}
+
+
+def visible_posts(*, user: User) -> QuerySet[Post]:
+    """Hidden posts are visible only to their author and to staff."""
+    if user.is_staff:
+        return Post.objects.all()
+    return Post.objects.filter(Q(is_hidden=False) | Q(author=user))
+
+
+def _cursor(post: Post, field: str) -> str:
+    return f"{getattr(post, field).isoformat()}_{post.pk}"
+
+
+def _parse_cursor(value: str | None) -> tuple[datetime, int] | None:
+    try:
+        moment, pk = (value or "").rsplit("_", 1)
+        return datetime.fromisoformat(moment), int(pk)
+    except ValueError:
+        return None
+
+
+def board_page(*, user: User, params: QueryDict) -> dict:
+    """One page of the board. Keyset pagination ("dopo" = the last row seen): a deep page costs
+    the same as the first, since PostgreSQL walks the (date, id) index from the cursor."""
+    post_filter = PostFilter(params, queryset=visible_posts(user=user))
+    order = params.get("ordine") if params.get("ordine") in ORDERS else "recenti"
+    field = ORDERS[order]
+    queryset = post_filter.qs.select_related("author_firm", "author").prefetch_related("tags")
+    cursor = _parse_cursor(params.get("dopo"))
+    if cursor:
+        moment, pk = cursor
+        queryset = queryset.filter(
+            Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
+        )
+    rows = list(queryset.order_by(f"-{field}", "-pk")[: PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    pinned = []
+    if not cursor and not params.get("q"):
+        pinned = list(
+            visible_posts(user=user).filter(is_pinned=True).select_related("author_firm")[:5]
+        )
+    query = params.copy()
+    query.pop("dopo", None)
+    return {
+        "filter": post_filter,
+        "posts": rows,
+        "pinned": pinned,
+        "order": order,
+        "next_cursor": _cursor(rows[-1], field) if has_next else None,
+        "query": query.urlencode(),
+        "is_first_page": cursor is None,
+    }
+
+
+def post_detail(*, user: User, post_id: int) -> Post:
+    """A post with its comments and replies in a fixed number of queries.
+
+    Raises Post.DoesNotExist when the user may not see it."""
+    comment_filter = Q() if user.is_staff else Q(is_hidden=False) | Q(author=user)
+    replies = Comment.objects.filter(comment_filter).select_related("author", "author_firm")
+    comments = (
+        Comment.objects.filter(comment_filter, parent__isnull=True)
+        .select_related("author", "author_firm")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+    post = (
+        visible_posts(user=user)
+        .select_related("author", "author_firm__mentor_profile", "mission")
+        .prefetch_related("tags", Prefetch("comments", queryset=comments, to_attr="top_comments"))
+        .get(pk=post_id)
+    )
+    follows = Follow.objects.filter(user=user)
+    post.followed = follows.filter(post=post).exists()
+    return post

@@ -1,0 +1,325 @@
+"""Writes of the board. Object-level checks live here: views cannot forget them."""
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from board import markdown
+from board.models import (
+    Comment,
+    Follow,
+    MentorProfile,
+    MentorshipRequest,
+    ModerationAction,
+    Post,
+    Report,
+    Tag,
+)
+from members.models import Firm, Membership, User
+from notifications import kinds
+from notifications.services import notify
+
+
+class BoardError(Exception):
+    message = _("Operazione non consentita.")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotAMentor(BoardError):
+    message = _("Solo le imprese mentori pubblicano esperienze; puoi pubblicare una domanda.")
+
+
+class PostLocked(BoardError):
+    message = _("I commenti a questo post sono chiusi.")
+
+
+class MentorFull(BoardError):
+    message = _("Il mentore ha raggiunto il numero di affiancamenti che può seguire.")
+
+
+class AlreadyAsked(BoardError):
+    message = _("Avete già una richiesta aperta con questo mentore.")
+
+
+def _firm_of(user: User) -> Firm | None:
+    membership = Membership.objects.select_related("firm").filter(user=user).first()
+    return membership.firm if membership else None
+
+
+def _update_search(post_id: int) -> None:
+    # Italian and German stemming: posts are written in either language.
+    text = (
+        SearchVector("title", weight="A", config="italian")
+        + SearchVector("body", weight="B", config="italian")
+        + SearchVector("title", weight="A", config="german")
+        + SearchVector("body", weight="B", config="german")
+    )
+    Post.objects.filter(pk=post_id).update(search=text)
+
+
+def _excerpt(text: str) -> str:
+    return Truncator(markdown.plain_text(text)).chars(160)
+
+
+def _member_users(ids) -> list[int]:
+    """Of these users, those who can read the board (active members of approved firms, staff)."""
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True)
+        .filter(Q(membership__firm__status=Firm.Status.APPROVED) | Q(is_staff=True))
+        .values_list("pk", flat=True)
+    )
+
+
+def post_create(
+    *, author: User, kind: str, title: str, body: str, tags: list[Tag], mission=None
+) -> Post:
+    """Publish a post. Experiences are for mentor firms; followers of its tags and of the
+    author's firm are notified (in-app, and email or digest by their preferences)."""
+    firm = _firm_of(author)
+    if kind == Post.Kind.EXPERIENCE and not (firm and firm.is_mentor):
+        raise NotAMentor
+    with transaction.atomic():
+        post = Post.objects.create(
+            kind=kind, title=title, body=body, body_html=markdown.render(body), author=author,
+            author_firm=firm, mission=mission,
+        )  # fmt: skip
+        post.tags.set(tags)
+        _update_search(post.pk)
+        followers = Follow.objects.filter(
+            Q(tag__in=tags) | Q(mentor=firm) if firm else Q(tag__in=tags)
+        ).exclude(user=author)
+        recipients = _member_users(followers.values("user_id"))
+        notify(
+            recipients=recipients,
+            kind=kinds.BOARD_NEW_POST.slug,
+            object_key=f"post:{post.pk}",
+            context={
+                "title": title,
+                "author": firm.name if firm else author.get_full_name(),
+                "topics": ", ".join(t.name for t in tags) or "—",
+            },
+            url=post.get_absolute_url(),
+        )
+        Follow.objects.get_or_create(user=author, post=post)
+    return post
+
+
+def _own_post(post_id: int, user: User) -> Post:
+    """Raises Post.DoesNotExist (404) if not visible, PermissionDenied (403) if not the author."""
+    post = Post.objects.get(pk=post_id)
+    if post.is_hidden and post.author_id != user.pk and not user.is_staff:
+        raise Post.DoesNotExist
+    if post.author_id != user.pk:
+        raise PermissionDenied
+    return post
+
+
+def post_update(*, post_id: int, user: User, title: str, body: str, tags: list[Tag]) -> Post:
+    with transaction.atomic():
+        post = _own_post(post_id, user)
+        post.title, post.body, post.body_html = title, body, markdown.render(body)
+        post.save(update_fields=["title", "body", "body_html", "updated_at"])
+        post.tags.set(tags)
+        _update_search(post.pk)
+    return post
+
+
+def post_delete(*, post_id: int, user: User) -> None:
+    _own_post(post_id, user).delete()
+
+
+def comment_create(
+    *, post: Post, author: User, body: str, parent: Comment | None = None
+) -> Comment:
+    """Comment a post or reply to a comment (replies to replies attach to the top comment)."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+        if post.is_locked:
+            raise PostLocked
+        if parent is not None:
+            if parent.post_id != post.pk:
+                raise BoardError
+            parent = parent.parent or parent
+        comment = Comment.objects.create(
+            post=post, parent=parent, author=author, author_firm=_firm_of(author), body=body,
+            body_html=markdown.render(body),
+        )  # fmt: skip
+        Post.objects.filter(pk=post.pk).update(
+            comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
+        )
+        context = {
+            "title": post.title,
+            "author": comment.author_firm.name if comment.author_firm else author.get_full_name(),
+            "excerpt": _excerpt(body),
+        }
+        direct = {post.author_id, parent.author_id if parent else None} - {None, author.pk}
+        direct_ids = _member_users(direct)
+        notify(
+            recipients=direct_ids, kind=kinds.BOARD_REPLY.slug, object_key=f"comment:{comment.pk}",
+            context=context, url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+        )  # fmt: skip
+        followers = Follow.objects.filter(post=post).exclude(user_id__in=[author.pk, *direct_ids])
+        notify(
+            recipients=_member_users(followers.values("user_id")),
+            kind=kinds.BOARD_FOLLOWED_REPLY.slug, object_key=f"comment:{comment.pk}",
+            context=context, url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+        )  # fmt: skip
+    return comment
+
+
+def _own_comment(comment_id: int, user: User) -> Comment:
+    comment = Comment.objects.select_related("post").get(pk=comment_id)
+    if comment.author_id != user.pk:
+        raise PermissionDenied
+    return comment
+
+
+def comment_update(*, comment_id: int, user: User, body: str) -> Comment:
+    comment = _own_comment(comment_id, user)
+    comment.body, comment.body_html = body, markdown.render(body)
+    comment.save(update_fields=["body", "body_html", "updated_at"])
+    return comment
+
+
+def comment_delete(*, comment_id: int, user: User) -> Post:
+    with transaction.atomic():
+        comment = _own_comment(comment_id, user)
+        post = comment.post
+        removed = 1 + comment.replies.count()
+        comment.delete()
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - removed)
+    return post
+
+
+def question_mark_answered(*, post_id: int, comment_id: int | None, user: User) -> Post:
+    """The question's author (or staff) points at the comment that answered it."""
+    post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION)
+    if post.author_id != user.pk and not user.is_staff:
+        raise PermissionDenied
+    if comment_id is not None:
+        Comment.objects.get(pk=comment_id, post=post)
+    post.answer_id = comment_id
+    post.save(update_fields=["answer", "updated_at"])
+    return post
+
+
+def follow_toggle(*, user: User, tag: Tag | None = None, post: Post | None = None,
+                  mentor: Firm | None = None) -> bool:  # fmt: skip
+    """Follow or unfollow one target; returns True when now following."""
+    target = {"tag": tag, "post": post, "mentor": mentor}
+    target = {k: v for k, v in target.items() if v is not None}
+    if len(target) != 1:
+        raise BoardError
+    deleted, _ = Follow.objects.filter(user=user, **target).delete()
+    if deleted:
+        return False
+    try:
+        Follow.objects.create(user=user, **target)
+    except IntegrityError:
+        pass  # a double click: already following
+    return True
+
+
+def report_create(*, reporter: User, reason: str, post: Post | None = None,
+                  comment: Comment | None = None) -> Report:  # fmt: skip
+    return Report.objects.create(reporter=reporter, reason=reason, post=post, comment=comment)
+
+
+def moderate(*, moderator: User, action: str, reason: str, posts=(), comments=()) -> int:
+    """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged."""
+    changes = {
+        "hide": {"is_hidden": True}, "show": {"is_hidden": False},
+        "pin": {"is_pinned": True}, "unpin": {"is_pinned": False},
+        "lock": {"is_locked": True}, "unlock": {"is_locked": False},
+    }[action]  # fmt: skip
+    if not reason.strip():
+        raise BoardError
+    with transaction.atomic():
+        count = 0
+        for post in posts:
+            Post.objects.filter(pk=post.pk).update(**changes)
+            ModerationAction.objects.create(
+                post=post, action=action, reason=reason, moderator=moderator
+            )
+            Report.objects.filter(post=post, resolved_at__isnull=True).update(
+                resolved_at=timezone.now()
+            )
+            count += 1
+        if action in ("hide", "show"):
+            for comment in comments:
+                Comment.objects.filter(pk=comment.pk).update(**changes)
+                ModerationAction.objects.create(
+                    comment=comment, action=action, reason=reason, moderator=moderator
+                )
+                Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
+                    resolved_at=timezone.now()
+                )
+                count += 1
+    return count
+
+
+# --- Mentoring ---------------------------------------------------------------------------------
+
+
+def mentorship_request_create(*, requester: Firm, user: User, mentor: Firm, topic: str,
+                              message: str) -> MentorshipRequest:  # fmt: skip
+    if not mentor.is_mentor or mentor.status != Firm.Status.APPROVED or mentor == requester:
+        raise BoardError
+    try:
+        with transaction.atomic():
+            request = MentorshipRequest.objects.create(
+                requester=requester, requested_by=user, mentor=mentor, topic=topic, message=message
+            )
+            notify(
+                recipients=mentor.memberships.values_list("user_id", flat=True),
+                kind=kinds.MENTORSHIP_REQUESTED.slug, object_key=f"mentorship:{request.pk}",
+                context={"firm": requester.name, "topic": topic}, url="/bacheca/affiancamento/",
+            )  # fmt: skip
+    except IntegrityError:
+        raise AlreadyAsked from None
+    return request
+
+
+def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> MentorshipRequest:
+    """The mentor firm answers; it takes at most `max_open_requests` accepted ones."""
+    with transaction.atomic():
+        # The mentor's profile row serialises its decisions, so the capacity holds.
+        profile, _created = MentorProfile.objects.get_or_create(firm=mentor)
+        profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+        request = MentorshipRequest.objects.select_for_update().get(
+            pk=request_id, mentor=mentor, status=MentorshipRequest.Status.PENDING
+        )
+        if accept:
+            taken = MentorshipRequest.objects.filter(
+                mentor=mentor, status=MentorshipRequest.Status.ACCEPTED
+            ).count()
+            if taken >= profile.max_open_requests:
+                raise MentorFull
+        request.status = (
+            MentorshipRequest.Status.ACCEPTED if accept else MentorshipRequest.Status.DECLINED
+        )
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_at"])
+        notify(
+            recipients=request.requester.memberships.values_list("user_id", flat=True),
+            kind=(kinds.MENTORSHIP_ACCEPTED if accept else kinds.MENTORSHIP_DECLINED).slug,
+            object_key=f"mentorship:{request.pk}",
+            context={"mentor": mentor.name, "topic": request.topic},
+            url="/bacheca/affiancamento/",
+        )
+    return request
+
+
+def mentor_load() -> dict[int, int]:
+    """Accepted mentoring requests per mentor firm (for the mentors page)."""
+    return dict(
+        MentorshipRequest.objects.filter(status=MentorshipRequest.Status.ACCEPTED)
+        .values_list("mentor_id")
+        .annotate(n=Count("pk"))
+    )

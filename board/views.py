@@ -1,0 +1,334 @@
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from board import markdown, selectors, services
+from board.forms import (
+    EXPERIENCE_TEMPLATE,
+    CommentForm,
+    MentorProfileForm,
+    MentorshipForm,
+    PostForm,
+    ReportForm,
+)
+from board.models import Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
+from club.forms import posted
+from members.access import approved_member_required, get_membership
+from members.models import Firm
+
+
+def _get_post_for_user(request: HttpRequest, post_id: int) -> Post:
+    try:
+        return selectors.post_detail(user=request.user, post_id=post_id)
+    except Post.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_visible_post(request: HttpRequest, post_id: int) -> Post:
+    post = selectors.visible_posts(user=request.user).filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+@approved_member_required
+def post_list(request: HttpRequest) -> HttpResponse:
+    context = selectors.board_page(user=request.user, params=request.GET)
+    context["followed_tags"] = set(
+        Follow.objects.filter(user=request.user, tag__isnull=False).values_list("tag_id", flat=True)
+    )
+    return render(request, "board/list.html", context)
+
+
+@approved_member_required
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_post_for_user(request, post_id)
+    return render(
+        request,
+        "board/detail.html",
+        {"post": post, "comment_form": CommentForm(), "report_form": ReportForm()},
+    )
+
+
+@approved_member_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest) -> HttpResponse:
+    membership = get_membership(request.user)
+    is_mentor = bool(membership and membership.firm.is_mentor)
+    kind = request.GET.get("tipo") or request.POST.get("kind") or Post.Kind.QUESTION
+    if kind not in Post.Kind.values or (kind == Post.Kind.EXPERIENCE and not is_mentor):
+        kind = Post.Kind.QUESTION
+    initial = {"body": str(EXPERIENCE_TEMPLATE)} if kind == Post.Kind.EXPERIENCE else {}
+    form = PostForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                author=request.user, kind=kind, title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
+                mission=form.cleaned_data["mission"],
+            )  # fmt: skip
+        except services.BoardError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Pubblicato."))
+            return redirect(post)
+    return render(request, "board/form.html", {"form": form, "kind": kind, "is_mentor": is_mentor})
+
+
+@approved_member_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    if post.author_id != request.user.pk:
+        raise Http404
+    initial = {
+        "title": post.title,
+        "body": post.body,
+        "tags": post.tags.all(),
+        "mission": post.mission,
+    }
+    form = PostForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.post_update(
+            post_id=post.pk, user=request.user, title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
+        )  # fmt: skip
+        messages.success(request, _("Modifiche salvate."))
+        return redirect(post)
+    return render(request, "board/form.html", {"form": form, "kind": post.kind, "post": post})
+
+
+@approved_member_required
+@require_POST
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    if post.author_id != request.user.pk:
+        raise Http404
+    services.post_delete(post_id=post.pk, user=request.user)
+    messages.success(request, _("Post eliminato."))
+    return redirect("board:list")
+
+
+@approved_member_required
+@require_POST
+def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Il commento è vuoto o troppo lungo."))
+        return redirect(post)
+    parent = None
+    if form.cleaned_data["parent"]:
+        parent = Comment.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
+        if parent is None:
+            raise Http404
+    try:
+        comment = services.comment_create(
+            post=post, author=request.user, body=form.cleaned_data["body"], parent=parent
+        )
+    except services.BoardError as exc:
+        messages.error(request, str(exc))
+        return redirect(post)
+    return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+
+
+@approved_member_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("post"), pk=comment_id, author=request.user
+    )
+    form = CommentForm(posted(request), initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        services.comment_update(
+            comment_id=comment.pk, user=request.user, body=form.cleaned_data["body"]
+        )
+        return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+    return render(request, "board/comment_form.html", {"form": form, "comment": comment})
+
+
+@approved_member_required
+@require_POST
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
+    post = services.comment_delete(comment_id=comment.pk, user=request.user)
+    messages.success(request, _("Commento eliminato."))
+    return redirect(post)
+
+
+@approved_member_required
+@require_POST
+def mark_answered(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    comment_id = request.POST.get("comment") or None
+    try:
+        services.question_mark_answered(
+            post_id=post.pk, comment_id=int(comment_id) if comment_id else None, user=request.user
+        )
+    except (Post.DoesNotExist, Comment.DoesNotExist, ValueError):
+        raise Http404 from None
+    messages.success(
+        request, _("Domanda segnata come risolta.") if comment_id else _("Segno tolto.")
+    )
+    return redirect(post)
+
+
+@approved_member_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("target", "")
+    kind, _sep, raw_id = target.partition(":")
+    if not raw_id.isdigit() or kind not in {"tag", "post", "mentor"}:
+        raise Http404
+    if kind == "tag":
+        obj = {"tag": get_object_or_404(Tag, pk=raw_id)}
+    elif kind == "post":
+        obj = {"post": _get_visible_post(request, int(raw_id))}
+    else:
+        obj = {
+            "mentor": get_object_or_404(
+                Firm, pk=raw_id, is_mentor=True, status=Firm.Status.APPROVED
+            )
+        }
+    following = services.follow_toggle(user=request.user, **obj)
+    messages.success(
+        request, _("Ora segui questo argomento.") if following else _("Non lo segui più.")
+    )
+    next_url = request.POST.get("next", "")
+    return redirect(
+        next_url if next_url.startswith("/") and not next_url.startswith("//") else "board:list"
+    )
+
+
+@approved_member_required
+@require_POST
+def report(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    form = ReportForm(request.POST)
+    comment = None
+    if request.POST.get("comment"):
+        comment = Comment.objects.filter(pk=request.POST["comment"], post=post).first()
+        if comment is None:
+            raise Http404
+    if form.is_valid():
+        services.report_create(
+            reporter=request.user, reason=form.cleaned_data["reason"],
+            post=None if comment else post, comment=comment,
+        )  # fmt: skip
+        messages.success(request, _("Segnalazione inviata ai moderatori. Grazie."))
+    else:
+        messages.error(request, _("Indica il motivo della segnalazione."))
+    return redirect(post)
+
+
+@approved_member_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The live preview: the same sanitised rendering as the published post."""
+    return HttpResponse(markdown.render(request.POST.get("body", "")[:20000]))
+
+
+# --- Mentors ---------------------------------------------------------------------------------
+
+
+@approved_member_required
+def mentors(request: HttpRequest) -> HttpResponse:
+    firms = (
+        Firm.objects.filter(is_mentor=True, status=Firm.Status.APPROVED)
+        .select_related("sector", "mentor_profile")
+        .order_by("name")
+    )
+    membership = get_membership(request.user)
+    following = set(
+        Follow.objects.filter(user=request.user, mentor__isnull=False).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "board/mentors.html",
+        {"firms": firms, "load": services.mentor_load(), "form": MentorshipForm(),
+         "own_firm": membership.firm if membership else None, "following": following},
+    )  # fmt: skip
+
+
+@approved_member_required
+def mentorship(request: HttpRequest) -> HttpResponse:
+    membership = get_membership(request.user)
+    if membership is None:
+        raise Http404
+    firm = membership.firm
+    people = Prefetch("requester__memberships", to_attr="people")
+    mentor_people = Prefetch("mentor__memberships", to_attr="people")
+    requests = MentorshipRequest.objects.select_related("requester", "mentor")
+    context = {
+        "firm": firm,
+        "is_owner": membership.is_owner,
+        "incoming": requests.filter(mentor=firm).prefetch_related(
+            people, "requester__memberships__user"
+        ),
+        "outgoing": requests.filter(requester=firm).prefetch_related(
+            mentor_people, "mentor__memberships__user"
+        ),
+        "profile_form": MentorProfileForm(instance=MentorProfile.objects.filter(firm=firm).first())
+        if firm.is_mentor else None,
+    }  # fmt: skip
+    return render(request, "board/mentorship.html", context)
+
+
+@approved_member_required
+@require_POST
+def mentorship_request(request: HttpRequest, firm_id: int) -> HttpResponse:
+    membership = get_membership(request.user)
+    mentor = get_object_or_404(Firm, pk=firm_id, is_mentor=True, status=Firm.Status.APPROVED)
+    form = MentorshipForm(request.POST)
+    if membership is None or not form.is_valid():
+        messages.error(request, _("Indica il tema e un messaggio."))
+        return redirect("board:mentors")
+    try:
+        services.mentorship_request_create(
+            requester=membership.firm, user=request.user, mentor=mentor, **form.cleaned_data
+        )
+    except services.BoardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Richiesta inviata al mentore."))
+    return redirect("board:mentorship")
+
+
+@approved_member_required
+@require_POST
+def mentorship_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    membership = get_membership(request.user)
+    if membership is None or not membership.is_owner:
+        raise Http404
+    try:
+        services.mentorship_decide(
+            request_id=request_id,
+            mentor=membership.firm,
+            accept=request.POST.get("answer") == "yes",
+        )
+    except MentorshipRequest.DoesNotExist:
+        raise Http404 from None
+    except services.BoardError as exc:
+        messages.error(request, str(exc))
+    return redirect("board:mentorship")
+
+
+@approved_member_required
+@require_POST
+def mentor_profile(request: HttpRequest) -> HttpResponse:
+    membership = get_membership(request.user)
+    if membership is None or not membership.is_owner or not membership.firm.is_mentor:
+        raise Http404
+    profile, _created = MentorProfile.objects.get_or_create(firm=membership.firm)
+    form = MentorProfileForm(request.POST, instance=profile)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Profilo mentore aggiornato."))
+    else:
+        messages.error(request, _("Controlla i dati del profilo mentore."))
+    return redirect("board:mentorship")
