@@ -4,6 +4,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from board import services
 from board.models import (
@@ -74,7 +75,7 @@ class ModerationInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     list_display = [
         "title", "kind", "author_firm", "created_at", "comment_count", "is_hidden", "is_pinned",
         "is_locked", "open_reports",

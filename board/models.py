@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Firm
 
@@ -97,6 +98,7 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(_("ultima attività"), auto_now_add=True)
     search = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search", "body_html", "author"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -243,7 +243,10 @@ def moderate(*, moderator: User, action: str, reason: str, posts=(), comments=()
     with transaction.atomic():
         count = 0
         for post in posts:
-            Post.objects.filter(pk=post.pk).update(**changes)
+            post = Post.objects.get(pk=post.pk)
+            for field, value in changes.items():
+                setattr(post, field, value)
+            post.save(update_fields=list(changes))  # saved, not updated: the audit trail sees it
             ModerationAction.objects.create(
                 post=post, action=action, reason=reason, moderator=moderator
             )

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from members import services
 from members.models import Firm, Invitation, JoinRequest, Membership, Sector, User
@@ -51,7 +52,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Firm)
-class FirmAdmin(admin.ModelAdmin):
+class FirmAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "vat_number",
@@ -90,7 +91,7 @@ class FirmAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "firm", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "firm__name"]

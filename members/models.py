@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.comuni import COMUNE_CHOICES
 from members.managers import UserManager
@@ -175,6 +176,7 @@ class Firm(models.Model):
         related_name="+",
         verbose_name=_("approvata da"),
     )
+    history = HistoricalRecords(excluded_fields=["approved_by"])
 
     class Meta:
         ordering = ["name"]
@@ -243,6 +245,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("ruolo"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["firm", "-role", "user__email"]

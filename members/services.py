@@ -67,11 +67,15 @@ def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
             .select_for_update(no_key=True)
             .values_list("pk", flat=True)
         )
-        Firm.objects.filter(pk__in=ids).update(
-            status=Firm.Status.APPROVED, approved_at=timezone.now(), approved_by=by
-        )
         approved = Firm.objects.filter(pk__in=ids).prefetch_related("memberships")
         for firm in approved:
+            # Saved one by one (not a bulk update) so the audit trail records each approval.
+            firm.status, firm.approved_at, firm.approved_by = (
+                Firm.Status.APPROVED,
+                timezone.now(),
+                by,
+            )
+            firm.save(update_fields=["status", "approved_at", "approved_by"])
             notify(
                 recipients=[m.user_id for m in firm.memberships.all()],
                 kind=kinds.FIRM_APPROVED.slug,
@@ -83,7 +87,11 @@ def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
 
 
 def firms_reject(*, firms: QuerySet[Firm]) -> int:
-    return firms.filter(status=Firm.Status.PENDING).update(status=Firm.Status.REJECTED)
+    rejected = list(firms.filter(status=Firm.Status.PENDING))
+    for firm in rejected:  # one by one, for the audit trail
+        firm.status = Firm.Status.REJECTED
+        firm.save(update_fields=["status"])
+    return len(rejected)
 
 
 def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinRequest:

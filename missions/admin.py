@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import Membership
 from missions import exports, services
@@ -298,16 +299,11 @@ class MissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = [
-        "firm",
-        "mission",
-        "status",
-        "delegates",
-        "created_at",
-        "waitlisted_at",
-        "offer_expires_at",
-    ]
+        "firm", "mission", "status", "delegates", "created_at", "offer_expires_at",
+        "attended", "contacts_made", "followup_meetings", "deals_in_progress",
+    ]  # fmt: skip
     list_filter = ["status", "mission", "firm__sector"]
     search_fields = ["firm__name", "firm__vat_number", "mission__title"]
     list_select_related = ["firm", "mission"]
@@ -324,8 +320,23 @@ class ApplicationAdmin(admin.ModelAdmin):
         "decided_at",
         "withdrawn_reason",
     ]
-    fields = [*readonly_fields, "delegates", "note", "answers"]
-    actions = ["confirm", "reject", "waitlist", "export_csv", "export_xlsx"]
+    fields = [
+        *readonly_fields, "delegates", "note", "answers",
+        "attended", "contacts_made", "followup_meetings", "deals_in_progress", "outcome_note",
+    ]  # fmt: skip
+    actions = [
+        "confirm", "reject", "waitlist", "mark_attended", "mark_absent", "export_csv",
+        "export_xlsx",
+    ]  # fmt: skip
+    list_editable = ["attended", "contacts_made", "followup_meetings", "deals_in_progress"]
+
+    @admin.action(description=_("Segna: ha partecipato"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        queryset.filter(status=Application.Status.CONFIRMED).update(attended=True)
+
+    @admin.action(description=_("Segna: non ha partecipato"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        queryset.filter(status=Application.Status.CONFIRMED).update(attended=False)
 
     def has_add_permission(self, request):
         return False
@@ -502,7 +513,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     """Meetings: staff move or lock single ones, see who needs an interpreter, mark attendance."""
 
     list_display = [

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Firm, Sector
 
@@ -249,6 +250,13 @@ class Application(models.Model):
     offer_expires_at = models.DateTimeField(_("offerta valida fino al"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=30, blank=True)
+    # After the mission, staff record attendance and results (the dashboard shows them).
+    attended = models.BooleanField(_("ha partecipato"), null=True, blank=True)
+    contacts_made = models.PositiveSmallIntegerField(_("contatti avviati"), default=0)
+    followup_meetings = models.PositiveSmallIntegerField(_("incontri successivi"), default=0)
+    deals_in_progress = models.PositiveSmallIntegerField(_("trattative in corso"), default=0)
+    outcome_note = models.TextField(_("note sui risultati"), blank=True)
+    history = HistoricalRecords(excluded_fields=["applied_by", "answers"])
 
     class Meta:
         ordering = ["mission", "created_at", "pk"]
@@ -525,6 +533,7 @@ class Meeting(models.Model):
     outcome_note = models.CharField(_("nota sull'esito"), max_length=300, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slot__starts_at", "table", "pk"]
