@@ -50,3 +50,15 @@ def test_firm_user_cannot_reach_the_admin(owner_client):
 )  # fmt: skip
 def test_admin_pages_render(staff_client, path):
     assert staff_client.get(path).status_code == 200
+
+
+def test_approving_leaves_an_audit_trail_with_the_staff_member(staff_client, staff):
+    firm = FirmFactory(status=Firm.Status.PENDING)
+    staff_client.post(
+        "/admin/members/firm/", {"action": "approve_firms", "_selected_action": [firm.pk]}
+    )
+    latest = firm.history.latest()
+    assert latest.status == Firm.Status.APPROVED
+    assert latest.history_user == staff
+    page = staff_client.get(f"/admin/members/firm/{firm.pk}/history/").content.decode()
+    assert staff.email in page or str(staff) in page
