@@ -1,0 +1,161 @@
+"""Every URL that takes an object id, requested by people who must not reach that object.
+
+The test walks the URL resolver: a new URL with an id and no entry in OBJECTS fails CI, so
+nobody can add one without deciding who may reach it.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from board import services as board_services
+from board.models import Comment, MentorshipRequest, Post
+from members.models import Firm
+from missions.models import Meeting, MeetingRequest, Partner
+from notifications.models import Notification
+from notifications.services import notify
+from tests.factories import (
+    ApplicationFactory,
+    FirmFactory,
+    MissionFactory,
+    StaffFactory,
+    city,
+    member,
+    sector,
+)
+
+pytestmark = pytest.mark.django_db
+APPS = {"members", "missions", "notifications", "board"}
+
+
+def id_urls() -> list[tuple[str, list[str]]]:
+    """(namespace:name, [int kwargs]) for every URL of our apps with an integer parameter."""
+    found = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace in APPS:
+                ints = [k for k, c in p.pattern.converters.items() if isinstance(c, IntConverter)]
+                if ints:
+                    found.append((f"{namespace}:{p.name}", ints))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+@pytest.fixture
+def world():
+    """Objects of firm A that others must not reach."""
+    owner_a = member(name="Impresa A")
+    firm_a = owner_a.membership.firm
+    pending_firm = FirmFactory(status=Firm.Status.PENDING)
+    draft = MissionFactory(status="draft")
+    mission = MissionFactory()  # others are not confirmed on it
+    application = ApplicationFactory(mission=mission, firm=firm_a)
+    partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
+    request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
+    meeting = Meeting.objects.create(request=request, mission=mission, firm=firm_a, partner=partner)
+    post = board_services.post_create(author=owner_a, kind="question", title="t", body="b", tags=[])
+    comment = board_services.comment_create(post=post, author=owner_a, body="c")
+    Post.objects.filter(pk=post.pk).update(is_hidden=True)
+    notify(
+        recipients=[owner_a],
+        kind="announcement",
+        object_key="x",
+        context={"title": "t", "body": "b"},
+    )
+    mentor_a = FirmFactory(is_mentor=True, sector=sector("lapideo"))
+    mentorship = MentorshipRequest.objects.create(
+        requester=firm_a, mentor=mentor_a, topic="t", message="m"
+    )
+    return {
+        "members:firm_detail": {"firm_id": pending_firm.pk},
+        "missions:detail": {"mission_id": draft.pk},
+        "missions:apply": {"mission_id": draft.pk},
+        "missions:interest": {"mission_id": draft.pk},
+        "missions:ics": {"mission_id": draft.pk},
+        "missions:withdraw": {"application_id": application.pk},
+        "missions:offer": {"application_id": application.pk},
+        "missions:b2b": {"mission_id": mission.pk},
+        "missions:meeting_request": {"mission_id": mission.pk},
+        "missions:meeting_request_cancel": {"request_id": request.pk},
+        "missions:wish_answer": {"request_id": request.pk},
+        "missions:meeting_outcome": {"meeting_id": meeting.pk},
+        "missions:agenda": {"mission_id": mission.pk},
+        "missions:agenda_pdf": {"mission_id": mission.pk},
+        "missions:agenda_ics": {"mission_id": mission.pk},
+        "notifications:mark_read": {"notification_id": Notification.objects.get().pk},
+        "board:detail": {"post_id": post.pk},
+        "board:edit": {"post_id": post.pk},
+        "board:delete": {"post_id": post.pk},
+        "board:comment": {"post_id": post.pk},
+        "board:answered": {"post_id": post.pk},
+        "board:report": {"post_id": post.pk},
+        "board:comment_edit": {"comment_id": comment.pk},
+        "board:comment_delete": {"comment_id": comment.pk},
+        "board:mentorship_request": {"firm_id": FirmFactory(is_mentor=False).pk},
+        "board:mentorship_decide": {"request_id": mentorship.pk},
+    }
+
+
+def test_every_url_with_an_id_has_an_entry(world):
+    missing = sorted(name for name, _kwargs in id_urls() if name not in world)
+    assert missing == [], f"add these URLs to OBJECTS in {__file__}: {missing}"
+
+
+@pytest.mark.parametrize("who", ["other_firm", "pending_firm", "anonymous"])
+def test_others_cannot_reach_objects_of_firm_a(world, who):
+    client = Client()
+    if who == "other_firm":
+        client.force_login(member(name="Impresa B", sector=sector("lapideo")))
+    elif who == "pending_firm":
+        client.force_login(member(status=Firm.Status.PENDING))
+    leaks = []
+    for name, kwargs in world.items():
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(client, method)(
+                url,
+                {
+                    "answer": "yes",
+                    "body": "x",
+                    "reason": "x",
+                    "outcome": "order",
+                    "comment": "1",
+                    "topic": "x",
+                    "message": "x",
+                    "delegates": 1,
+                },
+            )
+            location = response.get("Location", "")
+            allowed = response.status_code in (403, 404, 405) or (
+                response.status_code == 302
+                and (location.startswith("/accounts/login/") or location == "/imprese/la-mia/")
+            )
+            if not allowed:
+                leaks.append((who, method, url, response.status_code, location))
+    assert leaks == []
+
+
+def test_objects_are_unchanged_after_the_attempts(world):
+    client = Client()
+    client.force_login(member(name="Impresa C"))
+    for name, kwargs in world.items():
+        client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
+    assert Meeting.objects.get().outcome == ""
+    assert MentorshipRequest.objects.get().status == "pending"
+    assert Post.objects.filter(is_hidden=True).count() == 1
+    assert Comment.objects.count() == 1
+    assert Notification.objects.get().read_at is None
+
+
+def test_staff_reach_what_firms_cannot(world):
+    client = Client()
+    client.force_login(StaffFactory())
+    assert (
+        client.get(reverse("missions:detail", kwargs=world["missions:detail"])).status_code == 200
+    )
+    assert client.get(reverse("board:detail", kwargs=world["board:detail"])).status_code == 200
