@@ -75,6 +75,8 @@ messages: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r club members missions notifications board -x '*/migrations/*' \
+		--severity-level medium
 
 format: install
 	$(VENV)/bin/ruff format .
