@@ -115,3 +115,77 @@ class JoinRequestAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "firm__name"]
     list_select_related = ["user", "firm"]
     autocomplete_fields = ["user", "firm"]
+
+
+# --- GDPR: consent log and data requests ---------------------------------------------------------
+# Imported here rather than at the top so this block can be added without touching the admin
+# classes above.
+from members import gdpr  # noqa: E402
+from members.models import Consent, DataRequest  # noqa: E402
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """The proof of consent: read-only, rows are only ever appended by members.gdpr."""
+
+    list_display = ["created_at", "user", "kind", "granted", "policy_version", "source"]
+    list_filter = ["kind", "granted", "source", "policy_version"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DataRequestStateFilter(admin.SimpleListFilter):
+    title = _("stato")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Da evadere")), ("closed", _("Evase"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(completed_at__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(completed_at__isnull=False)
+        return queryset
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """Requests under GDPR art. 12(3): answer within one month. The model's ordering puts the
+    open requests first, the oldest (closest to the deadline) on top."""
+
+    list_display = ["created_at", "email_snapshot", "kind", "days_left_display", "completed_at"]
+    list_filter = [DataRequestStateFilter, "kind"]
+    search_fields = ["email_snapshot", "note"]
+    readonly_fields = ["user", "email_snapshot", "kind", "note", "created_at", "completed_at"]
+    actions = ["mark_completed"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("giorni rimasti"), ordering="created_at")
+    def days_left_display(self, obj: DataRequest) -> str:
+        if obj.completed_at:
+            return "—"
+        return str(obj.days_left)
+
+    @admin.action(description=_("Segna come evase"), permissions=["change"])
+    def mark_completed(self, request, queryset):
+        count = gdpr.data_requests_complete(requests=queryset)
+        self.message_user(
+            request,
+            ngettext("%d richiesta segnata come evasa.", "%d richieste segnate come evase.", count)
+            % count,
+            messages.SUCCESS,
+        )

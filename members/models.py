@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -332,3 +333,100 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.firm}"
+
+
+class Consent(models.Model):
+    """One grant or withdrawal of a consent: an append-only log, the proof asked by GDPR art. 7(1).
+
+    The User's boolean flags say what holds now; these rows say when and under which version of
+    the privacy notice it was given or taken back. Rows are never updated.
+    """
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("Termini d'uso e informativa sulla privacy")
+        DIRECTORY = "directory", _("Visibilità nell'elenco dei soci")
+        NEWSLETTER = "newsletter", _("Newsletter del Club")
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("Registrazione")
+        PRIVACY_PAGE = "privacy_page", _("Pagina privacy")
+        ERASURE = "erasure", _("Cancellazione dell'account")
+        BACKFILL = "backfill", _("Ricostruito dai dati dell'account")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="consents",
+        verbose_name=_("utente"),
+    )
+    kind = models.CharField(_("consenso"), max_length=12, choices=Kind.choices)
+    granted = models.BooleanField(_("concesso"))
+    policy_version = models.CharField(_("versione dell'informativa"), max_length=20)
+    source = models.CharField(_("origine"), max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("consenso")
+        verbose_name_plural = _("registro dei consensi")
+        indexes = [models.Index(fields=["user", "-created_at"], name="members_consent_user")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.granted}"
+
+
+class DataRequest(models.Model):
+    """A data subject's request (GDPR arts. 15-17): answered within one month (art. 12(3)).
+
+    Self-service exports and erasures are logged here already completed; requests that need a
+    person (e.g. correcting the firm's records) stay open for Camera staff until marked done.
+    """
+
+    DEADLINE_DAYS = 30
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Copia dei dati (accesso e portabilità)")
+        ERASURE = "erasure", _("Cancellazione")
+        RECTIFICATION = "rectification", _("Rettifica")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("utente"),
+    )
+    # The address at the time of the request, so staff can answer even if the account changes.
+    email_snapshot = models.EmailField(_("email al momento della richiesta"))
+    kind = models.CharField(_("tipo"), max_length=15, choices=Kind.choices)
+    note = models.TextField(_("nota"), blank=True)
+    created_at = models.DateTimeField(_("ricevuta il"), default=timezone.now)
+    completed_at = models.DateTimeField(_("evasa il"), null=True, blank=True)
+
+    class Meta:
+        # Open requests first (NULLs would sort last by default), the oldest on top.
+        ordering = [models.F("completed_at").asc(nulls_first=True), "created_at", "pk"]
+        verbose_name = _("richiesta sui dati personali")
+        verbose_name_plural = _("richieste sui dati personali")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(completed_at__isnull=True),
+                name="members_datarequest_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.email_snapshot}"
+
+    @property
+    def days_left(self) -> int:
+        """Days until the one-month deadline; negative when overdue."""
+        elapsed = (timezone.localdate() - timezone.localdate(self.created_at)).days
+        return self.DEADLINE_DAYS - elapsed
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None

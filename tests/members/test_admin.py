@@ -37,9 +37,14 @@ def test_admin_is_in_italian_and_lists_filter_and_search(staff_client):
 
 
 def test_firm_user_cannot_reach_the_admin(owner_client):
-    response = owner_client.get("/admin/members/firm/")
+    response = owner_client.get("/admin/members/firm/", follow=True)
+    assert response.status_code == 403
+
+
+def test_admin_login_goes_through_the_rate_limited_allauth_login(client):
+    response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.parametrize(

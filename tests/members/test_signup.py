@@ -37,6 +37,8 @@ def test_signup_records_consents_and_requires_email_verification(client, mailout
     assert user.terms_version == settings.TERMS_VERSION
     assert user.newsletter_consent is True
     assert user.directory_consent is False
+    logged = dict(user.consents.values_list("kind", "granted"))
+    assert logged == {"terms": True, "newsletter": True, "directory": False}
     # Not logged in until verified.
     assert client.get("/imprese/la-mia/").status_code == 302
 
