@@ -1,9 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from club import views
 
+# Staff log in through allauth too: its rate limits, enumeration prevention and (later) MFA
+# protect the admin login; a logged-in non-staff user gets 403 instead of a second login form.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Club degli Esportatori — amministrazione")
 admin.site.site_title = _("Club degli Esportatori")
 admin.site.index_title = _("Gestione del Club")
@@ -14,8 +18,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("imprese/", include("members.urls")),
+    path("privacy/", include("members.privacy_urls")),
     path("notifiche/", include("notifications.urls")),
     path("missioni/", include("missions.urls")),
     path("bacheca/", include("board.urls")),
+    path("staff/cruscotto/", include("club.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,42 @@
+"""The staff dashboard (Cruscotto del Club) and its CSV exports. Staff only."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from club import dashboard as selectors
+from missions.exports import as_csv
+
+
+# staff_member_required sends anonymous users and members of firms alike to the admin login.
+@staff_member_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters = selectors.filters_from_params(request.GET)
+    data = selectors.dashboard(filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        # Template variables cannot hold hyphens: imprese-per-settore → imprese_per_settore.
+        "figures": {slug.replace("-", "_"): fig for slug, fig in data.figures.items()},
+        "numbers": data.numbers,
+        "query": filters.query(),
+    }
+    return render(request, "club/dashboard.html", context)
+
+
+@staff_member_required
+@require_GET
+def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
+    # Invalid filters fall back to the defaults, as on the page; the file name says the period.
+    _form, filters = selectors.filters_from_params(request.GET)
+    result = selectors.figure(figure, filters)
+    if result is None:
+        raise Http404
+    response = HttpResponse(as_csv(result.csv_rows()), content_type="text/csv; charset=utf-8")
+    name = f"cruscotto-{figure}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
+    if filters.sector is not None:
+        name += f"-{filters.sector.slug}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -1,0 +1,301 @@
+"""Server-rendered SVG charts for the staff dashboard: no JavaScript, no external assets.
+
+A chart draws a figure (see club/dashboard.py: `title`, `slug`, `label_header`, `series`, and
+`rows` of `label` plus `values`). Labels are user data (firm, sector, comune and mission names),
+so every piece of markup is built with format_html, which escapes them. Each chart is an
+<svg role="img"> with an aria-label and a <title>, followed by a visually-hidden table with the
+same numbers, because screen readers do not read inside an image.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+register = template.Library()
+
+# The stylesheet's brand, accent, warning and success colours: AA contrast on white.
+PALETTE = ("#0b5563", "#b0412e", "#8a5a00", "#1f6b33", "#5b4a8a")
+INK = "#1d2733"
+GRID = "#d5dbd8"
+BAR_WIDTH = 520  # fits a half-width card unscaled; wide cards pass a larger width
+LINE_WIDTH = 880  # line charts sit in full-width cards
+FONT_SIZE = 13
+CHAR_WIDTH = 7.5  # generous width of a character at FONT_SIZE, to lay out labels and legends
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _px(value: float) -> str:
+    """A coordinate for an SVG attribute (format_html escapes to text, so format it first)."""
+    return f"{value:.1f}"
+
+
+def _label(label, fmt: str = "M Y") -> str:
+    """A month as "Gen 2026" (charts) or "gennaio 2026" (tables); any other label as text."""
+    return date_format(label, fmt) if isinstance(label, dt.date) else str(label)
+
+
+def _truncate(text: str, limit: float) -> str:
+    limit = int(limit)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _join(parts: Iterable[SafeString]) -> SafeString:
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _svg(figure, width: int, height: int, body: Iterable[SafeString]) -> SafeString:
+    description = gettext("%(title)s. I valori sono nella tabella che segue.") % {
+        "title": figure.title
+    }
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'role="img" aria-label="{label}" focusable="false" font-size="{size}" fill="{ink}">'
+        "<title>{title}</title>{body}</svg>",
+        w=width,
+        h=height,
+        label=description,
+        size=FONT_SIZE,
+        ink=INK,
+        title=figure.title,
+        body=_join(body),
+    )
+
+
+def _table(figure) -> SafeString:
+    header = format_html_join("", '<th scope="col">{}</th>', ((name,) for name in figure.series))
+    rows = _join(
+        format_html(
+            '<tr><th scope="row">{}</th>{}</tr>',
+            _label(row.label, "F Y"),
+            format_html_join("", "<td>{}</td>", ((_number(v),) for v in row.values)),
+        )
+        for row in figure.rows
+    )
+    return format_html(
+        '<table class="visually-hidden"><caption>{}</caption><thead><tr>'
+        '<th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>',
+        figure.title,
+        figure.label_header,
+        header,
+        rows,
+    )
+
+
+LEGEND_LINE = 20
+
+
+def _legend(series: tuple[str, ...], width: int) -> tuple[list[SafeString], int]:
+    """A colour key per series, wrapped to the chart's width; returns it and its height."""
+    if len(series) < 2:
+        return [], 0
+    parts, x, y = [], 0, 2
+    for index, name in enumerate(series):
+        item_width = round(17 + len(name) * CHAR_WIDTH + 22)
+        if x and x + item_width > width:
+            x, y = 0, y + LEGEND_LINE
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
+                '<text x="{}" y="{}" dominant-baseline="central">{}</text>',
+                x,
+                y,
+                PALETTE[index % len(PALETTE)],
+                x + 17,
+                y + 6,
+                name,
+            )
+        )
+        x += item_width
+    return parts, y + LEGEND_LINE + 8
+
+
+def _figure(figure, svg: SafeString) -> SafeString:
+    return format_html(
+        '<figure class="chart" id="chart-{}">{}{}</figure>', figure.slug, svg, _table(figure)
+    )
+
+
+def _empty(figure) -> SafeString:
+    return format_html(
+        '<p class="chart-empty muted" id="chart-{}">{}</p>',
+        figure.slug,
+        gettext("Nessun dato per il periodo e il settore scelti."),
+    )
+
+
+@register.simple_tag
+def bar_chart(figure, width: int = BAR_WIDTH) -> SafeString:
+    """Horizontal bars, one group per row and one bar per series, each with its number."""
+    if not figure.rows:
+        return _empty(figure)
+    n_series = len(figure.series)
+    bar_height, bar_gap, group_gap = 18, 3, 14
+    label_width, value_width = round(width * 0.36), 56
+    plot_width = width - label_width - value_width
+    legend, legend_height = _legend(figure.series, width)
+    top = legend_height + 4
+    group_height = n_series * (bar_height + bar_gap) - bar_gap
+    height = top + len(figure.rows) * (group_height + group_gap) - group_gap + 4
+    peak = max(max(row.values) for row in figure.rows) or 1
+
+    body = legend
+    body.append(
+        format_html(
+            '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}"/>',
+            x=label_width,
+            y1=top - 2,
+            y2=height - 2,
+            c=INK,
+        )
+    )
+    for group, row in enumerate(figure.rows):
+        y0 = top + group * (group_height + group_gap)
+        label = _label(row.label)
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" dominant-baseline="central">'
+                "<title>{}</title>{}</text>",
+                label_width - 8,
+                _px(y0 + group_height / 2),
+                label,
+                _truncate(label, (label_width - 16) // CHAR_WIDTH),
+            )
+        )
+        for index, value in enumerate(row.values):
+            y = y0 + index * (bar_height + bar_gap)
+            length = plot_width * value / peak
+            if value:
+                length = max(length, 1.5)  # a small non-zero value stays visible
+            body.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    "<title>{} · {}: {}</title></rect>"
+                    '<text x="{}" y="{}" dominant-baseline="central">{}</text>',
+                    label_width + 1,
+                    y,
+                    _px(length),
+                    bar_height,
+                    PALETTE[index % len(PALETTE)],
+                    label,
+                    figure.series[index],
+                    _number(value),
+                    _px(label_width + length + 6),
+                    _px(y + bar_height / 2),
+                    _number(value),
+                )
+            )
+    return _figure(figure, _svg(figure, width, height, body))
+
+
+def _nice_step(raw: float) -> int:
+    """The smallest of 1, 2, 5 × 10^k at least `raw` (at least 1: the values are counts)."""
+    if raw <= 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+
+
+def _x_labels(rows, x_at, y: int) -> list[SafeString]:
+    """At most twelve labels under the axis; months as "Gen", with the year under the first
+    month shown of each year."""
+    every = math.ceil(len(rows) / 12)
+    parts, shown_year = [], None
+    for index, row in enumerate(rows):
+        if index % every:
+            continue
+        x = _px(x_at(index))
+        if isinstance(row.label, dt.date):
+            year = row.label.year if row.label.year != shown_year else ""
+            shown_year = row.label.year
+            parts.append(
+                format_html(
+                    '<text x="{x}" y="{y}" text-anchor="middle">{}'
+                    '<tspan x="{x}" dy="15">{}</tspan></text>',
+                    date_format(row.label, "M"),
+                    year,
+                    x=x,
+                    y=y,
+                )
+            )
+        else:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                    x,
+                    y,
+                    _truncate(row.label, 10),
+                )
+            )
+    return parts
+
+
+@register.simple_tag
+def line_chart(figure) -> SafeString:
+    """One line per series over the rows (months), with a zero-based y axis."""
+    if not figure.rows:
+        return _empty(figure)
+    left, right, bottom = 48, 24, 44
+    width = LINE_WIDTH
+    body, legend_height = _legend(figure.series, width)
+    top = legend_height + 12
+    height = top + 240
+    plot_width, plot_height = width - left - right, height - top - bottom
+    count = len(figure.rows)
+    peak = max(max(row.values) for row in figure.rows)
+    step = _nice_step(peak / 4)
+    y_max = max(step, math.ceil(peak / step) * step)
+
+    def x_at(index: int) -> float:
+        return left + (plot_width * index / (count - 1) if count > 1 else plot_width / 2)
+
+    def y_at(value: int) -> float:
+        return top + plot_height - plot_height * value / y_max
+
+    for tick in range(0, y_max + 1, step):
+        body.append(
+            format_html(
+                '<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}"/>'
+                '<text x="{}" y="{y}" text-anchor="end" dominant-baseline="central">{}</text>',
+                left,
+                width - right,
+                GRID if tick else INK,
+                left - 6,
+                _number(tick),
+                y=_px(y_at(tick)),
+            )
+        )
+    body.extend(_x_labels(figure.rows, x_at, height - bottom + 18))
+    for index, name in enumerate(figure.series):
+        colour = PALETTE[index % len(PALETTE)]
+        points = " ".join(
+            f"{_px(x_at(i))},{_px(y_at(row.values[index]))}" for i, row in enumerate(figure.rows)
+        )
+        body.append(
+            format_html(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>',
+                points,
+                colour,
+            )
+        )
+        body.extend(
+            format_html(
+                '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}, {}: {}</title></circle>',
+                _px(x_at(i)),
+                _px(y_at(row.values[index])),
+                colour,
+                _label(row.label, "F Y"),
+                name,
+                _number(row.values[index]),
+            )
+            for i, row in enumerate(figure.rows)
+        )
+    return _figure(figure, _svg(figure, width, height, body))
