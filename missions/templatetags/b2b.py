@@ -2,13 +2,21 @@
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from members.models import Firm
 from missions.models import Partner
 
 register = template.Library()
 
-LANGUAGES = dict(Firm.Language.choices)
+# Whole sentences per value: language and partner-type names take different articles and
+# capitals in Italian, German and English, so they are not spliced into one template.
+SPEAKS = {
+    "it": _lazy("parla italiano"),
+    "de": _lazy("parla tedesco"),
+    "en": _lazy("parla inglese"),
+    "fr": _lazy("parla francese"),
+    "es": _lazy("parla spagnolo"),
+}
 KINDS = dict(Partner.Kind.choices)
 
 
@@ -24,16 +32,14 @@ def _sentence(code: str, params: dict) -> str:
     if code == "product_match":
         return _("cerca «%(concept)s», e voi lo producete") % params
     if code == "common_language":
-        return _("parla %(language)s") % {
-            "language": str(LANGUAGES.get(params.get("language"), params.get("language"))).lower()
-        }
+        return str(SPEAKS.get(params.get("language"), params.get("language", "")))
     if code == "needs_interpreter":
         return _("nessuna lingua in comune: serve un interprete")
     if code == "targets_market":
         return _("il suo paese è tra i vostri mercati obiettivo")
     if code == "partner_kind":
-        return _("è un %(kind)s adatto al vostro settore") % {
-            "kind": str(KINDS.get(params.get("kind"), params.get("kind"))).lower()
+        return _("tipo di partner adatto al vostro settore: %(kind)s") % {
+            "kind": KINDS.get(params.get("kind"), params.get("kind"))
         }
     return code
 
