@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "simple_history",
     "club",
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Audit trail: records who made each change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "club.middleware.StaffMFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "club.urls"
@@ -179,6 +181,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 TERMS_VERSION = "2026-11"
+# Two-factor authentication (TOTP apps, recovery codes). Staff must activate it before they
+# reach the admin or the dashboard (club.middleware.StaffMFARequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Club degli Esportatori"
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "it"

@@ -29,9 +29,29 @@ class UserFactory(DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
+# A fixed TOTP secret for staff in tests: staff must have two-factor authentication active.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"  # noqa: S105
+
+
+def totp_code() -> str:
+    """The current code of TOTP_SECRET, as an authenticator app would show it."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+
+
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(obj, TOTP_SECRET)
 
 
 def sector(slug: str = "metalmeccanico") -> Sector:

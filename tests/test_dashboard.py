@@ -598,19 +598,20 @@ def populate(n: int) -> None:
 def test_dashboard_runs_a_bounded_number_of_queries(staff_client, django_assert_num_queries, n):
     populate(n)
     staff_client.get(URL, PERIOD)
-    # session, user, bell (unread count); 12 figure queries; the sector choices of the form
-    with django_assert_num_queries(16):
+    # session, user, staff 2FA check, bell (unread count); 12 figure queries; the sector
+    # choices of the form
+    with django_assert_num_queries(17):
         response = staff_client.get(URL, PERIOD)
     assert response.context["numbers"]["members"] == n
     assert response.context["numbers"]["held"] == n
     # A sector adds one query: looking the sector up.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff_client.get(URL, {**PERIOD, "settore": "lapideo"})
 
 
 @pytest.mark.parametrize("n", [1, 25])
 def test_csv_runs_a_bounded_number_of_queries(staff_client, django_assert_num_queries, n):
     populate(n)
-    # session, user, then the figure's own queries (the mission ones, then the two B2B counts)
-    with django_assert_num_queries(5):
+    # session, user, staff 2FA check, then the figure's own queries (missions, two B2B counts)
+    with django_assert_num_queries(6):
         staff_client.get(URL + "incontri-b2b.csv", PERIOD)

@@ -42,9 +42,13 @@ FORBIDDEN_TAGS = {
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcset", "poster"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+DANGEROUS_SCHEMES = {"javascript", "vbscript", "data", "file"}
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
-# What browsers ignore inside/around a URL (C0 controls, space, DEL, C1 controls): remove all
-# of it anywhere (stricter than the URL spec, which only strips tab/newline inside).
+# WHATWG URL parsing: leading/trailing C0 controls and spaces are stripped, tab/CR/LF are
+# removed anywhere. (DEL and C1 controls are stripped too, to be conservative.)
+_URL_EDGES = "".join(map(chr, range(0x21))) + "".join(map(chr, range(0x7F, 0xA0)))
+_URL_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+# Stricter still: every control/space character removed anywhere.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
@@ -76,6 +80,13 @@ class _Collector(HTMLParser):
 
 def url_scheme(value: str) -> str | None:
     """The scheme a browser would see (None for relative / fragment URLs)."""
+    cleaned = _URL_TAB_NEWLINE.sub("", value.strip(_URL_EDGES)).lower()
+    match = _SCHEME.match(cleaned)
+    return match.group(1) if match else None
+
+
+def paranoid_scheme(value: str) -> str | None:
+    """The scheme left once every control/space character is removed anywhere."""
     match = _SCHEME.match(_URL_NOISE.sub("", value).lower())
     return match.group(1) if match else None
 
@@ -98,6 +109,7 @@ def assert_safe(output: str) -> None:
             if name in URL_ATTRIBUTES:
                 scheme = url_scheme(value or "")
                 assert scheme is None or scheme in SAFE_SCHEMES, output
+                assert paranoid_scheme(value or "") not in DANGEROUS_SCHEMES, output
         if tag == "a":
             rel = dict(attrs).get("rel") or ""
             assert {"nofollow", "noopener"} <= set(rel.split()), output
@@ -208,6 +220,22 @@ XSS_PAYLOADS = [
     '<a href="https://ok.example" onclick="alert(1)">x</a>',
     "<h1>outrank</h1>",
 ]
+
+
+@pytest.mark.parametrize(
+    ("href", "scheme"),
+    [
+        ("javascript:alert(1)", "javascript"),
+        (" \x01JaVa\tScRiPt:alert(1)", "javascript"),
+        ("java\nscript:x", "javascript"),
+        ("https://a.example", "https"),
+        ("/relative:path", None),
+        ("#frag", None),
+        ("j\x1fjavascript:x", None),  # \x1f inside the scheme makes it relative
+    ],
+)
+def test_url_scheme_helper(href, scheme):
+    assert url_scheme(href) == scheme
 
 
 def test_corpus_is_large_enough():

@@ -20,6 +20,7 @@ from tests.factories import (
     city,
     member,
     sector,
+    totp_code,
 )
 
 FIRM_NAME = "Graniti Val Masino S.r.l."
@@ -157,6 +158,9 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
     # 3. Staff raise the seats to 2: the seat is offered to the waiting list; then they confirm.
     admin = new_page()
     log_in(admin, staff.email, url="/admin/login/")
+    # Staff have two-factor authentication: the code from their authenticator app.
+    admin.locator("input[name=code]").fill(totp_code())
+    admin.locator("input[name=code]").press("Enter")
     expect(admin.get_by_role("heading", name="Gestione del Club")).to_be_visible()
     admin.goto(f"/admin/missions/mission/{stone.pk}/change/")
     seats = field(admin, "Posti")

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from members.models import Firm, User
 from members.vat import example_vat_number
-from tests.factories import PASSWORD, StaffFactory, sector
+from tests.factories import PASSWORD, StaffFactory, sector, totp_code
 
 EMAIL = "giulia.bianchi@esempio.it"
 FIRM_NAME = "Rubinetterie Bianchi S.r.l."
@@ -125,6 +125,9 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     field(admin, "Email").fill(staff.email)
     field(admin, "Password").fill(PASSWORD)
     admin.get_by_role("button", name="Accedi").click()
+    # Staff have two-factor authentication: the code from their authenticator app.
+    admin.locator("input[name=code]").fill(totp_code())
+    admin.locator("input[name=code]").press("Enter")
     expect(admin.get_by_role("heading", name="Gestione del Club")).to_be_visible()
     admin.goto("/admin/members/firm/")
     row = admin.get_by_role("row").filter(has_text=FIRM_NAME)

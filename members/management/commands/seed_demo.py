@@ -3,7 +3,11 @@
 Each app adds its own part in a `seed_<app>` function called from here (missions, board, ...).
 """
 
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +16,9 @@ from members.models import Firm, Membership, Sector, User
 from members.vat import example_vat_number
 
 DEMO_PASSWORD = "club-demo-2026"  # noqa: S105 - published demo password, local data only
+# Staff must use two-factor authentication; the demo staff account has this published secret,
+# and `manage.py seed_demo --totp` prints its current code.
+DEMO_TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CT"  # noqa: S105
 
 # (email, first, last, staff)
 ACCOUNTS = [
@@ -61,12 +68,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--accounts", action="store_true", help="print the demo accounts")
+        parser.add_argument(
+            "--totp", action="store_true", help="print the demo staff's current 2FA code"
+        )
 
-    def handle(self, *args, accounts: bool = False, **options):
+    def handle(self, *args, accounts: bool = False, totp: bool = False, **options):
+        if totp:
+            from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+            self.stdout.write(
+                format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+            )
+            return
         if accounts:
             self.stdout.write(f"  Demo accounts (password: {DEMO_PASSWORD}):")
             for email, *_ in ACCOUNTS:
                 self.stdout.write(f"    {email:24} {ACCOUNT_ROLES[email]}")
+            self.stdout.write(
+                f"  Staff two-factor code: `make totp` (or add secret {DEMO_TOTP_SECRET} to an "
+                "authenticator app)."
+            )
             return
         with transaction.atomic():
             users = seed_users()
@@ -103,6 +124,8 @@ def seed_users() -> dict[str, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if staff and not Authenticator.objects.filter(user=user, type="totp").exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         users[email] = user
     return users
 
