@@ -98,3 +98,8 @@ bench-notifications: install
 # 60 firms x 40 partners, <= 600 meetings, 16 slots, 25 tables; then a 3x instance.
 bench-scheduler: install
 	$(PY) -m benchmarks.scheduler
+
+.PHONY: bench-pages
+# Key pages at 1/10 and full club scale vs a bare hello page (gunicorn 2 workers, wrk, 8 conns).
+bench-pages: install
+	$(PY) -m benchmarks.pages

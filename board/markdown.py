@@ -72,6 +72,7 @@ LINK_REL = "nofollow noopener noreferrer"
 _ALIGN_VALUES = frozenset({"left", "center", "right"})
 _ALIGN_STYLE = re.compile(r"text-align:(left|center|right)")
 _DIGITS = re.compile(r"[0-9]{1,9}")
+_URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # controls, space, DEL, C1 controls
 _HEADING_TAGS = {1: "h2", 2: "h3"}  # everything deeper becomes h4
 
 
@@ -115,6 +116,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if value in _ALIGN_VALUES else None
     if tag == "ol" and attribute == "start":
         return value if _DIGITS.fullmatch(value) else None
+    if attribute == "href" and _URL_CONTROL.search(value):
+        # Browsers ignore some control characters in URLs; markdown-it percent-encodes them,
+        # so a raw one can only come from hand-made HTML: drop the link target outright.
+        return None
     return value
 
 

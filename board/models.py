@@ -114,6 +114,9 @@ class Post(models.Model):
                 name="board_post_visible_newest",
             ),
             GinIndex(fields=["search"], name="board_post_search"),
+            models.Index(
+                fields=["-created_at"], condition=Q(is_pinned=True), name="board_post_pinned"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -218,6 +218,9 @@ XSS_PAYLOADS = [
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "<div\x00onclick=alert(1)>x</div>",
     '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    '<a href="\x7fjavascript:alert(1)">x</a>',
+    '<a href="\x01 javascript:alert(1)">x</a>',
+    "[x](<\x7fjavascript:alert(1)>)",
     "<h1>outrank</h1>",
 ]
 
@@ -492,3 +495,11 @@ def test_plain_text_has_no_markup_from_markdown():
 def test_lone_surrogates_do_not_crash():
     assert render("a\ud800b") == "<p>a\ufffdb</p>\n"
     assert plain_text("\udfff") == "\ufffd"
+
+
+@pytest.mark.parametrize(
+    "href", ["\x7fjavascript:alert(1)", "\x85javascript:x", " https://a.example"]
+)
+def test_sanitizer_drops_href_with_control_characters(href):
+    out = markdown._clean(f'<a href="{href}">x</a>')
+    assert out == f'<a rel="{markdown.LINK_REL}">x</a>'

@@ -1,0 +1,421 @@
+"""Benchmark: the key pages at 1/10 and at full club scale, against a bare "hello" page.
+
+For each scale: throw-away PostgreSQL and Redis (club.devservices in a temporary folder),
+`migrate`, `seed_large --scale X`, `collectstatic`, then gunicorn with 2 sync workers and
+production settings (DEBUG=false) plus a /hello/ view behind the same middleware and login
+(benchmarks/bench_settings.py, bench_urls.py, bench_wsgi.py). The benchmark user logs in by
+POSTing the allauth form; its session cookie goes with every request. Each page gets a warm-up,
+then a run with 8 concurrent connections (wrk when installed, else a Python thread loader).
+
+Targets: every key page >= 1/25 of hello's requests/s; the full dataset <= 1.5x the 1/10 one
+(p50, per page); board page 1,000 <= 2x page 1 (p50); p95 <= 150 ms. The last line is the
+summary; the exit status is 1 when a target is missed.
+
+    make bench-pages        (BENCH_SCALES=1.0 BENCH_SECONDS=5 make bench-pages for a quick run)
+"""
+
+import http.client
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", module="platformdirs")
+
+from club import devservices  # noqa: E402
+
+SCALES = [float(s) for s in os.environ.get("BENCH_SCALES", "0.1,1.0").split(",") if s.strip()]
+SECONDS = os.environ.get("BENCH_SECONDS")  # default: 10 s per page at full scale, 5 s below
+WARMUP_SECONDS = 2
+CONNECTIONS = 8
+DEEP_PAGE = 1000  # at scale 1; the same relative depth (page 100) at scale 0.1
+BOARD_PAGE_SIZE = 20  # board/selectors.PAGE_SIZE
+
+# Kept in step with club/management/commands/seed_large.py (not imported: it needs Django).
+BENCH_EMAIL = "bench@club.example"
+BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password, throw-away data
+SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
+
+TARGET_RATIO = 25  # every page >= 1/25 of hello's requests/s
+TARGET_SCALE = 1.5  # full dataset p50 <= 1.5x the 1/10 dataset's
+TARGET_DEEP = 2.0  # board page 1,000 p50 <= 2x page 1's
+TARGET_P95_MS = 150.0
+
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "EMAIL_BACKEND": "console",
+    "LOG_LEVEL": "WARNING",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    rps: float
+    p50: float
+    p95: float
+    requests: int
+    errors: int
+
+
+def main() -> int:
+    results: dict[float, dict[str, Result]] = {}
+    seed_lines: dict[float, list[str]] = {}
+    loader = "wrk" if shutil.which("wrk") else "python threads (wrk not installed)"
+    print(f"pages: load generator {loader}, {CONNECTIONS} connections, gunicorn 2 workers")
+    for scale in SCALES:
+        results[scale], seed_lines[scale] = run_scale(scale)
+    return report(results, seed_lines)
+
+
+# --- One scale ---------------------------------------------------------------------------------
+
+
+def run_scale(scale: float) -> tuple[dict[str, Result], list[str]]:
+    tmp = Path(tempfile.mkdtemp(prefix="club-bench-pages-", dir="/tmp"))
+    postgres, redis = devservices.services(tmp)
+    server = None
+    log = tmp / "gunicorn.log"
+    print(f"\n== scale {scale} ==", flush=True)
+    try:
+        env = {**os.environ, **ENV}
+        env["DATABASE_URL"] = postgres.start()
+        env["REDIS_URL"] = redis.start()
+        env["BENCH_STATIC_ROOT"] = str(tmp / "static")
+        manage(env, "migrate", "--no-input", "-v", "0")
+        seed_out = manage(env, "seed_large", "--scale", str(scale))
+        print(seed_out.rstrip(), flush=True)
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        pages = page_targets(env["DATABASE_URL"], scale)
+
+        port = devservices.free_port()
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "benchmarks.bench_wsgi:application",
+             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for_port(port, server, log)
+        cookie = login(port)
+        for key, label, path in pages:
+            status, body = get(port, path, cookie)
+            if status != 200:
+                raise RuntimeError(f"{label} ({path}): HTTP {status}, expected 200")
+            posts = len(set(re.findall(r'href="/bacheca/(\d+)/"', body)))
+            extra = f", {posts} post links" if key.startswith("board_") else ""
+            print(f"  ok {label:22} {path}  ({len(body) // 1024} KiB{extra})", flush=True)
+        seconds = float(SECONDS) if SECONDS else (10.0 if scale >= 1 else 5.0)
+        measured = {}
+        for key, label, path in pages:
+            load(port, path, cookie, WARMUP_SECONDS)
+            rps, p50, p95, count, errors = load(port, path, cookie, seconds)
+            measured[key] = Result(key, label, rps, p50, p95, count, errors)
+            print(f"  {label:22} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                  + (f"  ERRORS {errors}" if errors else ""), flush=True)  # fmt: skip
+        return measured, [line for line in seed_out.splitlines() if line.strip()]
+    except Exception:
+        if log.exists():
+            print(log.read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        redis.stop()
+        postgres.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def manage(env: dict, *args: str) -> str:
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str]]:
+    """(key, label, path) of every page, with ids and the deep cursor read from the database."""
+    import psycopg
+
+    deep = max(2, round(DEEP_PAGE * scale))
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")  # Django's connections use UTC: same isoformat
+        user_id, firm_id, sector_id = conn.execute(
+            "SELECT u.id, f.id, f.sector_id FROM members_user u "
+            "JOIN members_membership m ON m.user_id = u.id "
+            "JOIN members_firm f ON f.id = m.firm_id WHERE u.email = %s",
+            [BENCH_EMAIL],
+        ).fetchone()
+        (mission_id,) = conn.execute(
+            "SELECT m.id FROM missions_mission m JOIN missions_application a "
+            "ON a.mission_id = m.id WHERE a.firm_id = %s AND a.status = 'confirmed' "
+            "AND m.start_date >= current_date ORDER BY m.start_date, m.id LIMIT 1",
+            [firm_id],
+        ).fetchone()
+        (post_id,) = conn.execute(
+            "SELECT id FROM board_post WHERE title = %s", [SHOWCASE_TITLE]
+        ).fetchone()
+        # Page N is reached with the cursor of the last post of page N-1: the 20*(N-1)-th newest
+        # post the user sees (board/selectors.visible_posts: not hidden, or their own).
+        created_at, last_id = conn.execute(
+            "SELECT created_at, id FROM board_post WHERE NOT is_hidden OR author_id = %s "
+            "ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1",
+            [user_id, BOARD_PAGE_SIZE * (deep - 1) - 1],
+        ).fetchone()
+    cursor = urllib.parse.quote(f"{created_at.isoformat()}_{last_id}", safe="")
+    return [
+        ("missions", "missions sector+open", f"/missioni/?sector={sector_id}&status=open"),
+        ("mission", "mission detail", f"/missioni/{mission_id}/"),
+        ("firms", "firm directory", "/imprese/"),
+        ("board_1", "board page 1", "/bacheca/"),
+        ("board_deep", f"board page {deep}", f"/bacheca/?dopo={cursor}"),
+        ("post", "board post", f"/bacheca/{post_id}/"),
+        ("dashboard", "firm dashboard", "/imprese/la-mia/"),
+        ("inbox", "notifications", "/notifiche/"),
+        ("hello", "hello", "/hello/"),
+    ]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not devservices.port_open(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    """name -> value of the Set-Cookie headers (attributes such as Secure are ignored)."""
+    jar = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def get(port: int, path: str, cookie: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def login(port: int) -> str:
+    """Log the benchmark user in through the allauth form; return the Cookie header to send.
+
+    With DEBUG=false the cookies are marked Secure; this client sends them over plain HTTP
+    anyway, as a browser would not."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    jar = _cookies(response)
+    conn.close()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not token or "csrftoken" not in jar:
+        raise RuntimeError("login page without a CSRF token")
+    form = urllib.parse.urlencode(
+        {"login": BENCH_EMAIL, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token[1]}
+    )
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        "POST", "/accounts/login/", body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Cookie": f"csrftoken={jar['csrftoken']}"},
+    )  # fmt: skip
+    response = conn.getresponse()
+    response.read()
+    jar.update(_cookies(response))
+    conn.close()
+    if response.status not in (302, 303) or not jar.get("sessionid"):
+        raise RuntimeError(f"login failed: HTTP {response.status}, cookies {sorted(jar)}")
+    return f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}"
+
+
+# --- Load --------------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+wrk.headers["Cookie"] = "%s"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRKRESULT %%d %%d %%.1f %%.1f %%d %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95), e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def load(port: int, path: str, cookie: str, seconds: float) -> tuple[float, float, float, int, int]:
+    """(requests/s, p50 ms, p95 ms, requests, errors) for `seconds` of CONNECTIONS clients."""
+    if shutil.which("wrk"):
+        return _load_wrk(port, path, cookie, seconds)
+    return _load_threads(port, path, cookie, seconds)
+
+
+def _load_wrk(port, path, cookie, seconds):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % cookie)
+    try:
+        out = subprocess.run(  # noqa: S603
+            [shutil.which("wrk") or "wrk", "-t1", f"-c{CONNECTIONS}",
+             f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script.name,
+             f"http://127.0.0.1:{port}{path}"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"WRKRESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+)", out.stdout)
+    if not match:
+        raise RuntimeError(f"unexpected wrk output:\n{out.stdout}\n{out.stderr}")
+    requests, duration_us, p50_us, p95_us, status_errors, io_errors = match.groups()
+    requests = int(requests)
+    return (
+        requests / (int(duration_us) / 1e6),
+        float(p50_us) / 1000,
+        float(p95_us) / 1000,
+        requests,
+        int(status_errors) + int(io_errors),
+    )
+
+
+def _load_threads(port, path, cookie, seconds):
+    """Fallback: CONNECTIONS threads, each with a keep-alive http.client connection (reopened
+    when gunicorn's sync workers close it)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        conn = None
+        mine = []
+        while time.monotonic() < stop_at:
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            started = time.monotonic()
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                mine.append(time.monotonic() - started)
+                if response.status != 200:
+                    with lock:
+                        errors[0] += 1
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    errors[0] += 1
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    if len(latencies) < 2:
+        return 0.0, 0.0, 0.0, len(latencies), errors[0]
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / elapsed, cuts[49] * 1000, cuts[94] * 1000, len(latencies), errors[0]
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+def report(results: dict[float, dict[str, Result]], seed_lines: dict[float, list[str]]) -> int:
+    failures = []
+    for scale, pages in results.items():
+        total = next((line for line in seed_lines[scale] if "total" in line), "")
+        print(f"\nscale {scale}  ({total.strip()})")
+        hello = pages["hello"].rps
+        print(f"  {'page':22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}  vs hello")
+        for r in pages.values():
+            ratio = hello / r.rps if r.rps else float("inf")
+            flag = f"  ERRORS {r.errors}" if r.errors else ""
+            print(f"  {r.label:22} {r.rps:8.1f} {r.p50:8.1f} {r.p95:8.1f}  1/{ratio:.1f}{flag}")
+            if r.errors:
+                failures.append(f"scale {scale}: {r.label} had {r.errors} errors")
+
+    full = results[max(results)]
+    hello = full["hello"].rps
+    key_pages = [r for r in full.values() if r.key != "hello"]
+    worst = max(key_pages, key=lambda r: hello / r.rps if r.rps else float("inf"))
+    worst_ratio = hello / worst.rps if worst.rps else float("inf")
+
+    print(f"\ntargets (scale {max(results)}):")
+    slow = [r for r in key_pages if r.rps * TARGET_RATIO < hello]
+    line = ", ".join(f"{r.label} 1/{hello / r.rps:.1f}" for r in slow) or "all pages"
+    print(f"  >= 1/{TARGET_RATIO} of hello:      {'MISSED: ' + line if slow else 'met'}")
+    failures += [f"{r.label} below 1/{TARGET_RATIO} of hello" for r in slow]
+
+    scale_factor, scale_page = float("nan"), "-"
+    if len(results) > 1:
+        small = results[min(results)]
+        factors = {k: full[k].p50 / small[k].p50 for k in full if k in small and small[k].p50}
+        scale_key = max((k for k in factors if k != "hello"), key=factors.get)
+        scale_factor, scale_page = factors[scale_key], full[scale_key].label
+        over = [f"{full[k].label} {f:.2f}x" for k, f in factors.items() if f > TARGET_SCALE]
+        print(f"  full <= {TARGET_SCALE}x 1/10 (p50): "
+              + (f"MISSED: {', '.join(over)}" if over else "met")
+              + f" (worst {scale_page} {scale_factor:.2f}x)")  # fmt: skip
+        failures += [f"scale factor {o}" for o in over]
+
+    deep_factor = full["board_deep"].p50 / full["board_1"].p50
+    deep_ok = deep_factor <= TARGET_DEEP
+    print(f"  {full['board_deep'].label} <= {TARGET_DEEP}x page 1 (p50): "
+          f"{'met' if deep_ok else 'MISSED'} ({deep_factor:.2f}x)")  # fmt: skip
+    if not deep_ok:
+        failures.append(f"deep-page factor {deep_factor:.2f}")
+
+    p95_slow = [r for r in full.values() if r.p95 > TARGET_P95_MS]
+    print(f"  p95 <= {TARGET_P95_MS:.0f} ms at {CONNECTIONS} connections: "
+          + ("MISSED: " + ", ".join(f"{r.label} {r.p95:.0f} ms" for r in p95_slow)
+             if p95_slow else "met"))  # fmt: skip
+    failures += [f"p95 {r.label}" for r in p95_slow]
+
+    print(
+        f"pages: worst ratio 1/{worst_ratio:.1f} ({worst.label}), "
+        f"scale factor {scale_factor:.2f}, deep-page factor {deep_factor:.2f}"
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
