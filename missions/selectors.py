@@ -4,7 +4,18 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -15,16 +26,26 @@ from missions.models import Application, Mission, ProgrammeItem
 VISIBLE = [Mission.Status.PUBLISHED, Mission.Status.CLOSED]
 
 
+def _count(statuses: list[str]) -> Coalesce:
+    """Applications of the outer mission in these statuses, as a correlated subquery.
+
+    Subqueries rather than joins: joining applications and programme items in one query
+    multiplied the rows (applications × items) and grew with every application.
+    """
+    counted = (
+        Application.objects.filter(mission=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("mission")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _with_counts(queryset: QuerySet[Mission]) -> QuerySet[Mission]:
     return queryset.annotate(
-        seats_held=Count(
-            "applications", filter=Q(applications__status__in=Application.HOLDS_SEAT), distinct=True
-        ),
-        waitlist=Count(
-            "applications",
-            filter=Q(applications__status=Application.Status.WAITLISTED),
-            distinct=True,
-        ),
+        seats_held=_count(list(Application.HOLDS_SEAT)),
+        waitlist=_count([Application.Status.WAITLISTED]),
     )
 
 
@@ -49,11 +70,16 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
     queryset = (
         _with_counts(visible_missions(user=user))
         .annotate(
-            destinations=ArrayAgg(
-                "programme__city__name",
-                distinct=True,
-                filter=Q(programme__city__country="DE"),
-                default=[],
+            destinations=Coalesce(
+                Subquery(
+                    ProgrammeItem.objects.filter(mission=OuterRef("pk"), city__country="DE")
+                    .order_by()
+                    .values("mission")
+                    .annotate(names=ArrayAgg("city__name", distinct=True, ordering="city__name"))
+                    .values("names"),
+                    output_field=ArrayField(CharField()),
+                ),
+                Value([], output_field=ArrayField(CharField())),
             )
         )
         .prefetch_related("sectors", _own_applications(firm))
