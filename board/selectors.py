@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import QueryDict
 
 from board.filters import PostFilter
@@ -43,11 +44,8 @@ def board_page(*, user: User, params: QueryDict) -> dict:
     if cursor:
         # A row comparison, so PostgreSQL starts the (date, id) index scan at the cursor instead
         # of walking from the newest post and discarding every row before it.
-        column = Post._meta.get_field(field).column
-        queryset = queryset.extra(  # noqa: S610 - fixed column names, values as parameters
-            where=[f'("board_post"."{column}", "board_post"."id") < (%s, %s)'],
-            params=list(cursor),
-        )
+        # (Django's tuple lookups, the ones behind composite primary keys; no raw SQL.)
+        queryset = queryset.filter(TupleLessThan(Tuple(F(field), F("pk")), cursor))
     rows = list(queryset.order_by(f"-{field}", "-pk")[: PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
