@@ -124,7 +124,16 @@ TEMPLATES = [
 
 # --- Data stores -------------------------------------------------------------------------------
 # PostgreSQL everywhere: `make run` and `make test` start a project-local one and set DATABASE_URL.
-DATABASE_URL = env_str("DATABASE_URL")
+def _local_services() -> dict[str, str]:
+    """URLs of the project-local PostgreSQL/Redis that `make services` wrote to var/."""
+    path = BASE_DIR / "var" / "services.env"
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+DATABASE_URL = env_str("DATABASE_URL") or (DEBUG and _local_services().get("DATABASE_URL"))
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Use `make run` / `make test`, which start a local PostgreSQL, "
@@ -137,7 +146,11 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL") or "redis://127.0.0.1:6379/0"
+REDIS_URL = (
+    env_str("REDIS_URL")
+    or (DEBUG and _local_services().get("REDIS_URL"))
+    or "redis://127.0.0.1:6379/0"
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
