@@ -122,6 +122,7 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Data stores -------------------------------------------------------------------------------
 # PostgreSQL everywhere: `make run` and `make test` start a project-local one and set DATABASE_URL.
 def _local_services() -> dict[str, str]:
