@@ -15,6 +15,7 @@ from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -39,8 +40,8 @@ def _px(value: float) -> str:
 
 
 def _label(label, fmt: str = "M Y") -> str:
-    """A month as "Gen 2026" (charts) or "gennaio 2026" (tables); any other label as text."""
-    return date_format(label, fmt) if isinstance(label, dt.date) else str(label)
+    """A month as "Gen 2026" (charts) or "Gennaio 2026" (table row headers); else as text."""
+    return capfirst(date_format(label, fmt)) if isinstance(label, dt.date) else str(label)
 
 
 def _truncate(text: str, limit: float) -> str:
