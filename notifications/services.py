@@ -56,7 +56,7 @@ def idempotency_key(*, recipient_id: int, kind: str, object_key: str, version: s
     return f"{recipient_id}:{kind}:{object_key}:{version}"
 
 
-def _enqueue(task, *args) -> bool:
+def enqueue(task, *args) -> bool:
     """Publish a task; if the broker is down, log and return False: the sweeper delivers later.
 
     Runs after commit, so the row is safe in PostgreSQL whatever happens here. The broker
@@ -77,7 +77,7 @@ def _enqueue_pending(keys: list[str]) -> None:
         )
     )
     for chunk in _chunks(ids, CHUNK_SIZE):
-        if not _enqueue(send_notifications_task, chunk):
+        if not enqueue(send_notifications_task, chunk):
             break  # the broker is down: no point trying the other chunks now
 
 
@@ -155,7 +155,7 @@ def notify_audience(
         context=context or {},
         url=url,
     )
-    transaction.on_commit(partial(_enqueue, expand_broadcast_task, broadcast.pk))
+    transaction.on_commit(partial(enqueue, expand_broadcast_task, broadcast.pk))
     return broadcast
 
 
@@ -292,7 +292,7 @@ def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
     )
     ids = list(due[:20_000])
     for chunk in _chunks(ids, CHUNK_SIZE):
-        if not _enqueue(send_notifications_task, chunk):
+        if not enqueue(send_notifications_task, chunk):
             break
     broadcasts = list(
         Broadcast.objects.filter(expanded_at__isnull=True, created_at__lte=now - grace).values_list(
@@ -300,7 +300,7 @@ def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
         )
     )
     for broadcast_id in broadcasts:
-        _enqueue(expand_broadcast_task, broadcast_id)
+        enqueue(expand_broadcast_task, broadcast_id)
     return {"notifications": len(ids), "broadcasts": len(broadcasts)}
 
 
@@ -350,7 +350,7 @@ def notifications_retry_failed(*, notification_ids: list[int]) -> int:
             email_status=Status.PENDING, attempts=0, next_attempt_at=None
         )
         for chunk in _chunks(ids, CHUNK_SIZE):
-            transaction.on_commit(partial(_enqueue, send_notifications_task, chunk))
+            transaction.on_commit(partial(enqueue, send_notifications_task, chunk))
     return len(ids)
 
 

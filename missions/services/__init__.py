@@ -68,13 +68,6 @@ class MissionFull(ApplicationError):
     message = _("Non ci sono posti liberi.")
 
 
-def _enqueue_task(task, *args) -> bool:
-    """Publish after commit; a broker outage is logged, never fails the user's request."""
-    from notifications.services import _enqueue
-
-    return _enqueue(task, *args)
-
-
 def _lock_mission(mission_id: int) -> Mission:
     queryset = Mission.objects.all()
     if SEAT_LOCK:

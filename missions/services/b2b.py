@@ -30,9 +30,9 @@ from missions.models import (
     SchedulerRun,
     Slot,
 )
-from missions.services import ApplicationError, _enqueue_task, _lock_mission
+from missions.services import ApplicationError, _lock_mission
 from notifications import kinds
-from notifications.services import notify
+from notifications.services import enqueue, notify
 
 RequestStatus = MeetingRequest.Status
 
@@ -131,7 +131,7 @@ def matchmaking_request(*, mission_id: int) -> MatchmakingRun:
         ).first()
         if run is None:
             run = MatchmakingRun.objects.create(mission_id=mission_id)
-            transaction.on_commit(partial(_enqueue_task, run_matchmaking_task, run.pk))
+            transaction.on_commit(partial(enqueue, run_matchmaking_task, run.pk))
     return run
 
 
