@@ -19,7 +19,8 @@ from board.models import (
     Report,
     Tag,
 )
-from members.models import Firm, Membership, User
+from members.access import get_membership
+from members.models import Firm, User
 from notifications import kinds
 from notifications.services import notify
 
@@ -48,7 +49,8 @@ class AlreadyAsked(BoardError):
 
 
 def _firm_of(user: User) -> Firm | None:
-    membership = Membership.objects.select_related("firm").filter(user=user).first()
+    # The membership cached on the user for this request (members.access), not a new query.
+    membership = get_membership(user)
     return membership.firm if membership else None
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -198,9 +199,8 @@ def follow(request: HttpRequest) -> HttpResponse:
         request, _("Ora segui questo argomento.") if following else _("Non lo segui più.")
     )
     next_url = request.POST.get("next", "")
-    return redirect(
-        next_url if next_url.startswith("/") and not next_url.startswith("//") else "board:list"
-    )
+    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    return redirect(next_url if safe else "board:list")
 
 
 @approved_member_required

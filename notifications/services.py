@@ -369,9 +369,13 @@ def mark_all_read(*, user: User) -> int:
     )
 
 
-def preferences_set(*, user: User, modes: dict[str, str]) -> None:
-    """Save the email mode per kind; unknown kinds or modes are a programming error."""
+def preferences_set(*, user: User, modes: dict[str, str], language: str | None = None) -> None:
+    """Save the email mode per kind (and the emails' language); unknown kinds or modes are a
+    programming error."""
     with transaction.atomic():
+        if language is not None and language != user.language:
+            user.language = language
+            user.save(update_fields=["language"])
         for kind, mode in modes.items():
             kinds.get(kind)
             EmailMode(mode)

@@ -64,9 +64,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         _posted(request), current=current, initial={"language": request.user.language}
     )
     if request.method == "POST" and form.is_valid():
-        services.preferences_set(user=request.user, modes=form.modes())
-        request.user.language = form.cleaned_data["language"]
-        request.user.save(update_fields=["language"])
+        services.preferences_set(
+            user=request.user, modes=form.modes(), language=form.cleaned_data["language"]
+        )
         messages.success(request, _("Preferenze salvate."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
