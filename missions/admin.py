@@ -332,11 +332,15 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Segna: ha partecipato"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        queryset.filter(status=Application.Status.CONFIRMED).update(attended=True)
+        services.applications_mark_attended(
+            application_ids=list(queryset.values_list("pk", flat=True)), attended=True
+        )
 
     @admin.action(description=_("Segna: non ha partecipato"), permissions=["change"])
     def mark_absent(self, request, queryset):
-        queryset.filter(status=Application.Status.CONFIRMED).update(attended=False)
+        services.applications_mark_attended(
+            application_ids=list(queryset.values_list("pk", flat=True)), attended=False
+        )
 
     def has_add_permission(self, request):
         return False
@@ -545,12 +549,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
         from missions.services import ApplicationError, b2b
 
         try:
-            b2b.meeting_move(
-                meeting_id=obj.pk, slot_id=obj.slot_id, table=obj.table, lock=obj.locked or True
-            )
+            # A meeting placed by hand is locked; the "unlock" action releases it.
+            b2b.meeting_move(meeting_id=obj.pk, slot_id=obj.slot_id, table=obj.table, lock=True)
         except ApplicationError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-        Meeting.objects.filter(pk=obj.pk).update(attendance=obj.attendance)
+        b2b.meetings_mark_attendance(meeting_ids=[obj.pk], attendance=obj.attendance)
 
     @admin.action(description=_("Segna come svolti"), permissions=["change"])
     def mark_held(self, request, queryset):
@@ -572,4 +575,6 @@ class MeetingAdmin(SimpleHistoryAdmin):
         description=_("Sblocca (il pianificatore potrà spostarli)"), permissions=["change"]
     )
     def unlock(self, request, queryset):
-        queryset.update(locked=False)
+        from missions.services import b2b
+
+        b2b.meetings_unlock(meeting_ids=list(queryset.values_list("pk", flat=True)))

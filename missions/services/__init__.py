@@ -505,3 +505,17 @@ def reminders_send(*, now=None) -> dict[str, int]:
             )
             counts["start"] += 1
     return counts
+
+
+def applications_mark_attended(*, application_ids: list[int], attended: bool) -> int:
+    """After a mission, staff record which confirmed firms took part (row by row: the audit
+    trail records each change and who made it)."""
+    applications = list(
+        Application.objects.filter(pk__in=application_ids, status=Status.CONFIRMED).exclude(
+            attended=attended
+        )
+    )
+    for application in applications:
+        application.attended = attended
+        application.save(update_fields=["attended", "updated_at"])
+    return len(applications)

@@ -474,8 +474,22 @@ def agenda_publish(*, mission_id: int) -> int:
 
 
 def meetings_mark_attendance(*, meeting_ids: list[int], attendance: str) -> int:
+    """Staff record held / no-show. Saved row by row so the audit trail records who did it."""
     Meeting.Attendance(attendance)
-    return Meeting.objects.filter(pk__in=meeting_ids).update(attendance=attendance)
+    meetings = list(Meeting.objects.filter(pk__in=meeting_ids).exclude(attendance=attendance))
+    for meeting in meetings:
+        meeting.attendance = attendance
+        meeting.save(update_fields=["attendance", "updated_at"])
+    return len(meetings)
+
+
+def meetings_unlock(*, meeting_ids: list[int]) -> int:
+    """Let the scheduler move these meetings again."""
+    meetings = list(Meeting.objects.filter(pk__in=meeting_ids, locked=True))
+    for meeting in meetings:
+        meeting.locked = False
+        meeting.save(update_fields=["locked", "updated_at"])
+    return len(meetings)
 
 
 def meeting_record_outcome(*, meeting_id: int, firm: Firm, outcome: str, note: str = "") -> Meeting:

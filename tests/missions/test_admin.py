@@ -86,3 +86,17 @@ def test_admin_pages_render(staff_client, path):
 def test_mission_change_page_renders(staff_client):
     mission = MissionFactory()
     assert staff_client.get(f"/admin/missions/mission/{mission.pk}/change/").status_code == 200
+
+
+def test_marking_attendance_keeps_an_audit_trail(staff_client, staff):
+    confirmed = ApplicationFactory()
+    waiting = ApplicationFactory(status=Status.WAITLISTED)
+    staff_client.post(
+        "/admin/missions/application/",
+        {"action": "mark_attended", "_selected_action": [confirmed.pk, waiting.pk]},
+    )
+    confirmed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert confirmed.attended is True
+    assert waiting.attended is None  # only confirmed firms took part
+    assert confirmed.history.latest().history_user == staff
