@@ -254,7 +254,7 @@ def partner_wish_create(*, mission_id: int, partner_id: int, firm_id: int, prior
 
 def _notify_firm(request: MeetingRequest, kind, version: str, url: str = "", **extra) -> None:
     notify(
-        recipients=request.firm.memberships.values_list("user_id", flat=True),
+        recipients=[m.user_id for m in request.firm.memberships.all()],  # prefetched if loaded
         kind=kind.slug,
         object_key=f"meetingrequest:{request.pk}",
         version=version,
@@ -414,22 +414,32 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
     return run
 
 
-def _when(meeting: Meeting) -> str:
-    if meeting.slot_id is None:
+def _when(meeting: Meeting, slot: Slot | None) -> str:
+    if slot is None:
         return str(_("da ricollocare"))
-    slot = Slot.objects.select_related("session__city").get(pk=meeting.slot_id)
     start = timezone.localtime(slot.starts_at, slot.session.city.tz)
     return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')}, {_('tavolo')} {meeting.table}"
 
 
 def _notify_changes(mission: Mission, meetings: list[Meeting]) -> None:
+    """Tell the firms whose meetings moved; three queries whatever the number of meetings
+    (this runs inside the scheduler's transaction, holding the mission lock)."""
+    if not meetings:
+        return
+    requests = (
+        MeetingRequest.objects.select_related("firm", "partner", "mission")
+        .prefetch_related("firm__memberships")
+        .in_bulk([m.request_id for m in meetings])
+    )
+    slots = Slot.objects.select_related("session__city").in_bulk(
+        [m.slot_id for m in meetings if m.slot_id]
+    )
+    version = f"changed-{int(time.time() * 1000)}"
     for meeting in meetings:
-        request = MeetingRequest.objects.select_related("firm", "partner", "mission").get(
-            pk=meeting.request_id
-        )
         _notify_firm(
-            request, kinds.MEETING_CHANGED, f"changed-{int(time.time() * 1000)}",
-            url=reverse("missions:agenda", args=[mission.pk]), when=_when(meeting),
+            requests[meeting.request_id], kinds.MEETING_CHANGED, version,
+            url=reverse("missions:agenda", args=[mission.pk]),
+            when=_when(meeting, slots.get(meeting.slot_id)),
         )  # fmt: skip
 
 
