@@ -379,7 +379,13 @@ def preferences_set(*, user: User, modes: dict[str, str], language: str | None =
         for kind, mode in modes.items():
             kinds.get(kind)
             EmailMode(mode)
-            Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": mode})
+        # One upsert for every kind (INSERT ... ON CONFLICT (user, kind) DO UPDATE).
+        Preference.objects.bulk_create(
+            [Preference(user=user, kind=kind, email=mode) for kind, mode in modes.items()],
+            update_conflicts=True,
+            unique_fields=["user", "kind"],
+            update_fields=["email"],
+        )
 
 
 def unsubscribe(*, token: str) -> tuple[User, str]:

@@ -11,6 +11,10 @@ import tempfile
 import warnings
 from pathlib import Path
 
+# Importing `club` loads club/celery.py, whose setdefault would pick club.settings over the
+# pyproject's tests.settings (pytest-django prefers the environment): name the test settings first.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # platformdirs warns without XDG_RUNTIME_DIR
     from club import devservices

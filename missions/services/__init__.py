@@ -116,8 +116,13 @@ def _context(application: Application) -> dict:
 def _notify_firm(
     application: Application, kind: kinds.Kind, version: str, url: str = "", **extra
 ) -> None:
+    # Loaded once per application object: creating one notifies "received" and "confirmed".
+    if not hasattr(application, "_recipient_ids"):
+        application._recipient_ids = list(
+            application.firm.memberships.values_list("user_id", flat=True)
+        )
     notify(
-        recipients=application.firm.memberships.values_list("user_id", flat=True),
+        recipients=application._recipient_ids,
         kind=kind.slug,
         object_key=f"application:{application.pk}",
         version=version,
