@@ -4,7 +4,6 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from zeal import zeal_ignore
 
 from members.models import Firm, Membership, Sector, User
 from members.vat import example_vat_number
@@ -55,12 +54,6 @@ class StaffFactory(UserFactory):
             TOTP.activate(obj, TOTP_SECRET)
 
 
-# Lookup helpers for test data: called again and again from one line by design, which django-zeal
-# would otherwise report as an N+1 of `.get()` (tests/settings.py).
-lookup_helper = zeal_ignore([{"model": "*", "field": "get()"}])
-
-
-@lookup_helper
 def sector(slug: str = "metalmeccanico") -> Sector:
     """The sectors come from a data migration; transactional tests flush them, so recreate."""
     return Sector.objects.get_or_create(slug=slug, defaults={"name": slug.capitalize()})[0]
@@ -104,7 +97,6 @@ _CITIES = {
 }
 
 
-@lookup_helper
 def city(slug: str = "koeln") -> City:
     """Cities come from a data migration; transactional tests flush them, so recreate."""
     name, local, country, tz = _CITIES[slug]

@@ -17,7 +17,7 @@ from board.models import (
 )
 from members.models import Firm
 from notifications.models import Notification
-from tests.factories import MembershipFactory, StaffFactory, lookup_helper, member
+from tests.factories import MembershipFactory, StaffFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,6 @@ def login(user) -> Client:
     return client
 
 
-@lookup_helper
 def tag(slug="logistica") -> Tag:
     return Tag.objects.get(slug=slug)
 
