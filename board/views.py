@@ -16,6 +16,7 @@ from board.forms import (
     ReportForm,
 )
 from board.models import Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
+from club.cache import render_cards
 from club.forms import posted
 from members.access import approved_member_required, get_membership
 from members.models import Firm
@@ -38,10 +39,21 @@ def _get_visible_post(request: HttpRequest, post_id: int) -> Post:
 @approved_member_required
 def post_list(request: HttpRequest) -> HttpResponse:
     context = selectors.board_page(user=request.user, params=request.GET)
-    context["followed_tags"] = set(
-        Follow.objects.filter(user=request.user, tag__isnull=False).values_list("tag_id", flat=True)
-    )
+    context["cards"] = render_cards(
+        context["posts"], template_name="board/_post_card.html", name="post",
+        state=_post_card_state, prefetch=["tags"],
+    )  # fmt: skip
     return render(request, "board/list.html", context)
+
+
+def _post_card_state(post: Post) -> tuple:
+    # What a card shows that can change: edits (tags included) move updated_at; comments,
+    # answers and moderation are written with update(), which does not.
+    firm = post.author_firm
+    return (
+        post.updated_at, post.comment_count, post.answer_id, post.is_hidden,
+        firm and (firm.name, firm.is_mentor),
+    )  # fmt: skip
 
 
 @approved_member_required

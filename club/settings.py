@@ -159,7 +159,15 @@ CACHES = {
         "KEY_PREFIX": "club",
         # A Redis outage must not hang a request: fail fast, callers degrade.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
+    },
+    # Rendered HTML fragments (club/cache.py): an unreachable Redis is a miss, not an error.
+    "fragments": {
+        "BACKEND": "club.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "club-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    },
 }
 
 # --- Auth and allauth ---------------------------------------------------------------------------

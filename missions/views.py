@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from club.cache import render_cards
 from club.forms import posted as _posted
 from members.access import approved_member_required, get_membership, get_owned_membership
 from missions import calendar, selectors, services
@@ -47,13 +48,28 @@ def mission_list(request: HttpRequest) -> HttpResponse:
         user=request.user, firm=_firm(request), params=request.GET
     )
     page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = render_cards(
+        page.object_list, template_name="missions/_mission_card.html", name="mission",
+        state=_mission_card_state,
+    )  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "missions/list.html",
-        {"filter": mission_filter, "page": page, "query": query.urlencode()},
+        {"filter": mission_filter, "page": page, "cards": cards, "query": query.urlencode()},
     )
+
+
+def _mission_card_state(mission: Mission) -> tuple:
+    # Everything the card shows that can change (a mission has no edit time): its fields, the
+    # seat counts, destinations and sectors, and this firm's own status.
+    return (
+        mission.title, mission.summary, mission.start_date, mission.end_date, mission.seats,
+        mission.seats_held, mission.waitlist, mission.registration_deadline, mission.status,
+        tuple(mission.destinations), tuple(s.pk for s in mission.sectors.all()),
+        tuple(a.status for a in mission.own_applications),
+    )  # fmt: skip
 
 
 @approved_member_required

@@ -1,7 +1,9 @@
 import pytest
 
+from club.cache import fragments
 from members.models import Firm
 from tests.factories import FirmFactory, MembershipFactory, sector
+from tests.html import main_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +18,16 @@ def test_directory_query_count_does_not_grow_with_firms(
 ):
     FirmFactory.create_batch(count)
     owner_client.get("/imprese/")  # warm the session
+    fragments().clear()
     # session, user, membership+firm+sector, page count, page rows, sector choices (filter form),
     # unread notifications (the bell)
     with django_assert_num_queries(7):
-        response = owner_client.get("/imprese/")
-    assert response.status_code == 200
+        cold = owner_client.get("/imprese/")
+    # The filter form now comes from the fragment cache (club/cache.py): no sector query.
+    with django_assert_num_queries(6):
+        warm = owner_client.get("/imprese/")
+    assert main_of(warm.content.decode()) == main_of(cold.content.decode())
+    assert warm.content.decode().count('<li class="card">') == min(count + 1, 20)
 
 
 @pytest.mark.parametrize("contacts", [1, 10])

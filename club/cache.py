@@ -1,0 +1,141 @@
+"""Cached HTML fragments in Redis: rendering, not data, is what the list pages spend time on.
+
+- Filter forms: Django renders one template per <option> (the 78 comuni, sectors, tags), 5-8 ms
+  a form. Their HTML depends only on the language, the filter values and the reference data, so
+  `{% cache ... using="fragments" %}` keys them on those plus `reference_version()`, which every
+  save or delete of a sector, city or tag bumps (club/apps.py), from admin or code.
+- Cards of a list (`render_cards`): one round trip fetches every card of the page; only the
+  missing ones are rendered. A card's key holds every value it shows that can change.
+
+The "fragments" cache treats an unreachable Redis as a miss: the page renders without its
+cache instead of failing (the rate limits in "default" do fail loudly).
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db.models import Model, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_VERSION_KEY = "reference-data-version"
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class TolerantRedisCache(RedisCache):
+    """RedisCache whose reads miss and writes are dropped while Redis is unreachable."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except _REDIS_DOWN:
+            logger.warning("fragment cache unreachable: get %s is a miss", key)
+            return default
+
+    def set(self, key, value, timeout=None, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except _REDIS_DOWN:
+            logger.warning("fragment cache unreachable: set %s dropped", key)
+
+    def add(self, key, value, timeout=None, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except _REDIS_DOWN:
+            return False
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except _REDIS_DOWN:
+            logger.warning("fragment cache unreachable: get_many is a miss")
+            return {}
+
+    def set_many(self, data, timeout=None, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except _REDIS_DOWN:
+            logger.warning("fragment cache unreachable: set_many dropped")
+            return list(data)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except _REDIS_DOWN:
+            logger.warning("fragment cache unreachable: incr %s dropped", key)
+            return 0
+
+
+def render_cards(
+    items: Sequence[Model],
+    *,
+    template_name: str,
+    name: str,
+    state: Callable[[Model], tuple],
+    prefetch: Sequence[str] = (),
+) -> list[tuple[Model, SafeString]]:
+    """[(item, html)]: each item rendered with `template_name` (context: `name` = the item),
+    taken from the fragment cache in one round trip when possible.
+
+    `state(item)` must return every value the card shows that can change (an edit time, counts,
+    related names), so a changed item gets a new key; the language and the reference-data
+    version are added here. Only missing cards are rendered, after `prefetch` is applied to
+    them alone. Card templates get no request: nothing per-user goes in a card.
+    """
+    language = get_language()
+    reference = reference_version()
+
+    def key(item: Model) -> str:
+        raw = repr((template_name, language, reference, item.pk, state(item)))
+        return f"card:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+    keys = [key(item) for item in items]
+    cache = fragments()
+    found = cache.get_many(keys) if keys else {}
+    missing = [(item, k) for item, k in zip(items, keys, strict=True) if k not in found]
+    if missing:
+        if prefetch:
+            prefetch_related_objects([item for item, _ in missing], *prefetch)
+        rendered = {k: render_to_string(template_name, {name: item}) for item, k in missing}
+        cache.set_many(rendered)
+        found.update(rendered)
+    return [(item, mark_safe(found[k])) for item, k in zip(items, keys, strict=True)]  # noqa: S308 - our own rendered HTML
+
+
+def fragments():
+    return caches["fragments"]
+
+
+def reference_version() -> int:
+    """The current version of the reference data (0 while Redis is unreachable: no caching
+    then happens anyway)."""
+    cache = fragments()
+    version = cache.get(REFERENCE_VERSION_KEY)
+    if version is None:
+        _restart_version(cache)
+        version = cache.get(REFERENCE_VERSION_KEY, 0)
+    return version
+
+
+def _restart_version(cache) -> None:
+    # Never a version a fragment already has: start from the clock (the counter was evicted, or
+    # this is a new Redis). No timeout: the counter must outlive the fragments it versions.
+    cache.add(REFERENCE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+
+
+def bump_reference_version(**kwargs) -> None:
+    """Receiver of post_save/post_delete of the reference models (club/apps.py)."""
+    cache = fragments()
+    try:
+        cache.incr(REFERENCE_VERSION_KEY)
+    except ValueError:  # no counter yet, or evicted
+        _restart_version(cache)

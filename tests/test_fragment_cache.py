@@ -1,0 +1,119 @@
+"""Cached fragments (club/cache.py): the filter forms and list cards come from Redis, and
+every change a user can see shows at once; with Redis unreachable pages still render."""
+
+import pytest
+from django.test import Client
+
+from board import services as board_services
+from board.models import Tag
+from club.cache import reference_version
+from members.models import Sector
+from missions import services as mission_services
+from tests.factories import ApplicationFactory, MissionFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user, language="it") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def question(author, title, tags=()):
+    return board_services.post_create(
+        author=author, kind="question", title=title, body="Testo", tags=list(tags)
+    )
+
+
+def test_renaming_a_sector_shows_at_once_in_the_cached_filter_forms():
+    c = login(member())
+    assert "Metalmeccanico" in c.get("/imprese/").content.decode()  # now cached
+    before = reference_version()
+    sector = Sector.objects.get(slug="metalmeccanico")
+    sector.name = "Meccanica di precisione"
+    sector.save()
+    assert reference_version() != before
+    for url in ("/imprese/", "/missioni/"):
+        page = c.get(url).content.decode()
+        assert "Meccanica di precisione" in page
+        assert "Metalmeccanico</option>" not in page
+
+
+def test_a_new_tag_appears_in_the_board_filter_at_once():
+    c = login(member())
+    c.get("/bacheca/")
+    Tag.objects.create(name="Dogane svizzere", slug="dogane-svizzere", kind=Tag.Kind.TOPIC)
+    assert "Dogane svizzere" in c.get("/bacheca/").content.decode()
+
+
+def test_filter_forms_keep_the_values_and_errors_of_each_request():
+    c = login(member())
+    sector = Sector.objects.get(slug="lapideo")
+    assert (
+        f'value="{sector.pk}" selected' in c.get(f"/missioni/?sector={sector.pk}").content.decode()
+    )
+    assert f'value="{sector.pk}" selected' not in c.get("/missioni/").content.decode()
+    bad = c.get("/missioni/?sector=999999").content.decode()
+    assert "errorlist" in bad
+    assert "errorlist" not in c.get("/missioni/").content.decode()
+
+
+def test_board_cards_change_with_comments_edits_and_the_firm_name():
+    author = member(name="Marmi Valmasino S.r.l.")
+    post = question(author.membership.firm.memberships.get().user, "Campioni di granito")
+    reader = login(member())
+    assert "Campioni di granito" in reader.get("/bacheca/").content.decode()
+
+    board_services.comment_create(post=post, author=member(), body="Con il DDT")
+    assert "1 commento" in reader.get("/bacheca/").content.decode()
+
+    board_services.post_update(
+        post_id=post.pk, user=author, title="Campioni di serizzo", body="Testo", tags=[]
+    )
+    page = reader.get("/bacheca/").content.decode()
+    assert "Campioni di serizzo" in page
+    assert "Campioni di granito" not in page
+
+    firm = author.membership.firm
+    firm.name = "Graniti Valmasino S.r.l."
+    firm.save()
+    assert "Graniti Valmasino" in reader.get("/bacheca/").content.decode()
+
+
+def test_mission_cards_follow_seats_and_the_firms_own_status():
+    mission = MissionFactory(seats=3)
+    owner = member()
+    c = login(owner)
+    assert "0 occupati" in c.get("/missioni/").content.decode()
+    ApplicationFactory(mission=mission)
+    assert "1 occupato" in c.get("/missioni/").content.decode()
+    mission_services.application_create(
+        mission_id=mission.pk, firm=owner.membership.firm, user=owner, delegates=1
+    )
+    page = c.get("/missioni/").content.decode()
+    assert "2 occupati" in page
+    assert "status-confirmed" in page
+    # Another firm sees the same counts but not that status.
+    assert "status-confirmed" not in login(member()).get("/missioni/").content.decode()
+
+
+def test_cards_are_cached_per_language():
+    question(member(), "Fiere a Colonia")
+    board_services.comment_create(post=question(member(), "Dogana"), author=member(), body="Sì")
+    assert "1 commento" in login(member(), "it").get("/bacheca/").content.decode()
+    assert "1 Kommentar" in login(member(), "de").get("/bacheca/").content.decode()
+
+
+def test_pages_render_without_redis_for_fragments(settings):
+    question(member(), "Spedizioni a Lipsia")
+    MissionFactory(title="Missione agroalimentare a Lipsia")
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {**settings.CACHES["fragments"], "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    c = login(member())
+    assert "Spedizioni a Lipsia" in c.get("/bacheca/").content.decode()
+    assert "Missione agroalimentare a Lipsia" in c.get("/missioni/").content.decode()
+    assert c.get("/imprese/").status_code == 200
