@@ -71,3 +71,36 @@ def test_key_pages_have_no_serious_accessibility_or_csp_violations(
 
     (artifacts_dir / "axe-summary.json").write_text(json.dumps(summary, indent=2))
     print(f"axe findings by impact ({language}):", json.dumps(summary))  # shown with -rA / -s
+
+
+@pytest.mark.django_db(transaction=True)
+def test_axe_runs_under_the_csp_which_still_blocks_the_page_and_is_reported(live_server, page, csp):
+    response = page.goto("/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy  # plus a nonce on pages that use one
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+    # axe arrives by DevTools evaluation, outside the page's CSP: it runs and trips nothing.
+    run_axe(page)
+    csp.check(page)
+
+    # The page itself still may not add inline styles or scripts; the monitor says so.
+    page.evaluate(
+        """() => {
+          const style = document.createElement('style');
+          style.textContent = 'body { color: red }';
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineScriptRan = true';
+          document.head.append(style, script);
+        }"""
+    )
+    for _ in range(40):  # console messages arrive asynchronously
+        if len(csp.console) >= 2:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("() => window.inlineScriptRan") is None
+    with pytest.raises(AssertionError, match="style-src-elem blocked inline") as failure:
+        csp.check(page)
+    assert "script-src-elem blocked inline" in str(failure.value)
+    assert "console: " in str(failure.value)

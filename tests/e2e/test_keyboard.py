@@ -51,13 +51,16 @@ def check_skip_link(page: Page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_key_page_can_be_used_with_the_keyboard_alone(live_server, new_page, shot, subtests):
+@pytest.mark.parametrize("language", ["it", "de"])
+def test_every_key_page_can_be_used_with_the_keyboard_alone(
+    language, live_server, new_page, subtests
+):
     club = build_club()
     people: dict[str, Page] = {}
 
     def person(who: str) -> Page:
         if who not in people:
-            page = new_page()
+            page = new_page(language)
             if who == "member":
                 log_in(page, club.owner.email)
             elif who == "staff":
