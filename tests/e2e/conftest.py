@@ -6,6 +6,9 @@ Fixtures:
 - `new_page()`: a fresh context + page (Italian, 1280x900, base_url = live server); call it
   again for a second person (e.g. staff) in the same test. `page` is the first one.
 - `shot(page, "step")`: screenshot to test-artifacts/e2e/<test>/<NN>-<step>.png.
+- `csp`: the test's `checks.CspMonitor`. Every page that `new_page` makes records Content-Security-
+  Policy violations (events and console messages); a test that passed fails at teardown if any
+  page had one. `csp.check(page)` asserts it at a given step (the axe test does, per page).
 
 Without Chromium every test here is skipped with one line, except with CI=true, where they fail:
 CI must install it (apt-get install chromium). CHROMIUM_PATH=/path/to/chrome picks another binary.
@@ -18,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.checks import CspMonitor
 
 # Playwright's sync API runs an event loop in the main thread; Django would then refuse the ORM
 # calls of the tests (SynchronousOnlyOperation). The live server runs in its own thread.
@@ -116,19 +121,30 @@ def shot(artifacts_dir: Path) -> Callable:
 
 
 @pytest.fixture
-def new_page(browser, live_server, request, artifacts_dir) -> Iterator[Callable]:
-    """new_page(): a page in a fresh browser context (its own cookies), Italian, 1280x900."""
+def csp() -> CspMonitor:
+    return CspMonitor()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request, artifacts_dir, csp) -> Iterator[Callable]:
+    """new_page(language="it"): a page in a fresh browser context (its own cookies), 1280x900.
+
+    The language is chosen the way a visitor's browser chooses it (LocaleMiddleware reads
+    Accept-Language; the portal has no language prefix in its URLs).
+    """
     contexts = []
 
-    def make():
+    def make(language: str = "it"):
+        region = {"it": "IT", "de": "DE", "en": "GB"}[language]
         context = browser.new_context(
             base_url=live_server.url,
-            locale="it-IT",
-            extra_http_headers={"Accept-Language": "it-IT,it;q=0.9"},
+            locale=f"{language}-{region}",
+            extra_http_headers={"Accept-Language": f"{language}-{region},{language};q=0.9"},
             viewport=VIEWPORT,
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        csp.attach(context)
         contexts.append(context)
         return context.new_page()
 
@@ -138,6 +154,9 @@ def new_page(browser, live_server, request, artifacts_dir) -> Iterator[Callable]
         getattr(getattr(request.node, f"rep_{when}", None), "failed", False)
         for when in ("setup", "call")
     )
+    pages = [page for context in contexts for page in context.pages]
+    for page in pages:
+        csp.collect(page)
     for index, context in enumerate(contexts, start=1):
         if failed:
             for number, page in enumerate(context.pages, start=1):
@@ -149,6 +168,10 @@ def new_page(browser, live_server, request, artifacts_dir) -> Iterator[Callable]
                 except Exception:  # noqa: BLE001, S110 - best effort; the test already failed
                     pass
         context.close()
+    if not failed and csp.count > csp.reported:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + csp.report(csp.reported), pytrace=False
+        )
 
 
 @pytest.fixture
