@@ -118,7 +118,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ["post", "author_firm", "created_at", "is_hidden"]
     list_filter = ["is_hidden"]
     search_fields = ["body", "post__title"]
-    list_select_related = ["post", "author_firm"]
+    list_select_related = ["post", "author", "author_firm"]
     readonly_fields = ["post", "parent", "author", "author_firm", "body_html", "is_hidden"]
     actions = [
         _moderation_action("hide", _("Nascondi (con motivo)")),

@@ -38,6 +38,10 @@ class ProgrammeItemInline(admin.TabularInline):
     extra = 1
     fields = ["starts_at", "ends_at", "kind", "title", "city", "place", "description"]
 
+    def get_queryset(self, request):
+        # Each row's title (__str__) names the city.
+        return super().get_queryset(request).select_related("city")
+
 
 class QuestionInline(admin.TabularInline):
     model = Question
@@ -474,7 +478,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "origin", "priority", "mission"]
     search_fields = ["firm__name", "partner__name", "reason"]
-    list_select_related = ["firm", "partner", "mission"]
+    list_select_related = ["firm", "partner__city", "mission"]
     autocomplete_fields = ["firm", "partner"]
     actions = ["accept", "decline"]
     fields = ["mission", "firm", "partner", "priority", "reason", "origin", "status"]
@@ -526,7 +530,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_filter = ["mission", "needs_interpreter", "locked", "attendance", "outcome"]
     search_fields = ["firm__name", "partner__name"]
-    list_select_related = ["firm", "partner", "mission", "slot__session__city"]
+    list_select_related = ["firm", "partner__city", "mission", "slot__session__city"]
     fields = ["mission", "firm", "partner", "slot", "table", "locked", "needs_interpreter",
               "attendance", "outcome", "outcome_note"]  # fmt: skip
     readonly_fields = ["mission", "firm", "partner", "needs_interpreter", "outcome", "outcome_note"]
