@@ -14,7 +14,11 @@ from club.settings import *  # noqa: F403
 from club.settings import INSTALLED_APPS, MIDDLEWARE
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
-MIDDLEWARE = ["zeal.middleware.zeal_middleware", *MIDDLEWARE]
+MIDDLEWARE = [
+    "zeal.middleware.zeal_middleware",
+    "tests.zeal_admin.admin_formset_gets_allowed",
+    *MIDDLEWARE,
+]
 
 ZEAL_RAISE = True
 ZEAL_NPLUSONE_THRESHOLD = 2  # the same lazy load twice is already an N+1
