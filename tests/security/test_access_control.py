@@ -11,6 +11,7 @@ from django.urls.converters import IntConverter
 
 from board import services as board_services
 from board.models import Comment, MentorshipRequest, Post
+from members import services as members_services
 from members.models import Firm
 from missions.models import Meeting, MeetingRequest, Partner
 from notifications.models import Notification
@@ -21,8 +22,11 @@ from tests.factories import (
     MissionFactory,
     StaffFactory,
     city,
+    image_bytes,
     member,
     sector,
+    stored_files,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +56,7 @@ def world():
     owner_a = member(name="Impresa A")
     firm_a = owner_a.membership.firm
     pending_firm = FirmFactory(status=Firm.Status.PENDING)
+    members_services.firm_logo_set(firm_id=pending_firm.pk, upload=upload("l.png", image_bytes()))
     draft = MissionFactory(status="draft")
     mission = MissionFactory()  # others are not confirmed on it
     application = ApplicationFactory(mission=mission, firm=firm_a)
@@ -73,6 +78,7 @@ def world():
     )
     return {
         "members:firm_detail": {"firm_id": pending_firm.pk},
+        "members:firm_logo": {"firm_id": pending_firm.pk},
         "missions:detail": {"mission_id": draft.pk},
         "missions:apply": {"mission_id": draft.pk},
         "missions:interest": {"mission_id": draft.pk},
@@ -140,11 +146,14 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
     assert leaks == []
 
 
-def test_objects_are_unchanged_after_the_attempts(world):
+def test_objects_are_unchanged_after_the_attempts(world, media_root):
     client = Client()
     client.force_login(member(name="Impresa C"))
+    files = stored_files(media_root)
     for name, kwargs in world.items():
         client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
+    assert Firm.objects.get(pk=world["members:firm_logo"]["firm_id"]).logo
+    assert stored_files(media_root) == files
     assert Meeting.objects.get().outcome == ""
     assert MentorshipRequest.objects.get().status == "pending"
     assert Post.objects.filter(is_hidden=True).count() == 1
@@ -159,3 +168,5 @@ def test_staff_reach_what_firms_cannot(world):
         client.get(reverse("missions:detail", kwargs=world["missions:detail"])).status_code == 200
     )
     assert client.get(reverse("board:detail", kwargs=world["board:detail"])).status_code == 200
+    logo = client.get(reverse("members:firm_logo", kwargs=world["members:firm_logo"]))
+    assert logo.status_code == 200
