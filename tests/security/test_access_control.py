@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from board import services as board_services
-from board.models import Comment, MentorshipRequest, Post
+from board.models import Attachment, Comment, MentorshipRequest, Post
 from members import services as members_services
 from members.models import Firm
 from missions.models import Meeting, MeetingRequest, Partner
@@ -24,6 +24,7 @@ from tests.factories import (
     city,
     image_bytes,
     member,
+    pdf_bytes,
     sector,
     stored_files,
     upload,
@@ -63,7 +64,11 @@ def world():
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
     meeting = Meeting.objects.create(request=request, mission=mission, firm=firm_a, partner=partner)
-    post = board_services.post_create(author=owner_a, kind="question", title="t", body="b", tags=[])
+    post = board_services.post_create(
+        author=owner_a, kind="question", title="t", body="b", tags=[],
+        files=[upload("listino.pdf", pdf_bytes())],
+    )  # fmt: skip
+    attachment = Attachment.objects.get()
     comment = board_services.comment_create(post=post, author=owner_a, body="c")
     Post.objects.filter(pk=post.pk).update(is_hidden=True)
     notify(
@@ -100,6 +105,9 @@ def world():
         "board:comment": {"post_id": post.pk},
         "board:answered": {"post_id": post.pk},
         "board:report": {"post_id": post.pk},
+        # A hidden post's file: only its author and staff may download or remove it.
+        "board:attachment": {"post_id": post.pk, "attachment_id": attachment.pk},
+        "board:attachment_remove": {"post_id": post.pk, "attachment_id": attachment.pk},
         "board:comment_edit": {"comment_id": comment.pk},
         "board:comment_delete": {"comment_id": comment.pk},
         "board:mentorship_request": {"firm_id": FirmFactory(is_mentor=False).pk},
@@ -152,6 +160,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     files = stored_files(media_root)
     for name, kwargs in world.items():
         client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
+    assert Attachment.objects.count() == 1
     assert Firm.objects.get(pk=world["members:firm_logo"]["firm_id"]).logo
     assert stored_files(media_root) == files
     assert Meeting.objects.get().outcome == ""
@@ -170,3 +179,6 @@ def test_staff_reach_what_firms_cannot(world):
     assert client.get(reverse("board:detail", kwargs=world["board:detail"])).status_code == 200
     logo = client.get(reverse("members:firm_logo", kwargs=world["members:firm_logo"]))
     assert logo.status_code == 200
+    download = client.get(reverse("board:attachment", kwargs=world["board:attachment"]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
