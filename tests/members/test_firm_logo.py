@@ -143,6 +143,20 @@ def test_a_bad_file_is_a_form_error_and_changes_nothing(owner, owner_client, med
     assert stored_files(media_root) == before
 
 
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("it", "«logo.png»: formato non accettato: sono ammessi solo PNG, JPEG, WebP."),
+        ("en", "“logo.png”: file type not accepted: only PNG, JPEG, WebP are allowed."),
+        ("de", "„logo.png“: Dateiformat nicht zulässig: erlaubt sind nur PNG, JPEG, WebP."),
+    ],
+)
+def test_the_error_names_the_file_in_the_users_language(owner_client, language, error):
+    file = upload("logo.png", b"testo", "image/png")
+    response = owner_client.post(UPLOAD_URL, {"logo": file}, HTTP_ACCEPT_LANGUAGE=language)
+    assert error in response.content.decode()
+
+
 def test_a_file_over_the_hard_limit_is_not_kept_and_says_too_big(owner_client, media_root):
     big = image_bytes() + b"\0" * (6 * 1024 * 1024)
     response = owner_client.post(UPLOAD_URL, {"logo": upload("logo.png", big)})
