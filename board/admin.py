@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from board import services
 from board.models import (
+    Attachment,
     Comment,
     Follow,
     MentorProfile,
@@ -74,6 +76,27 @@ class ModerationInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(admin.TabularInline):
+    """Read-only: files are added and removed by their author, through board.services (content
+    checks, limits). Staff who must take a file down hide the post, or delete it."""
+
+    model = Attachment
+    extra = 0
+    fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
 @admin.register(Post)
 class PostAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -86,7 +109,7 @@ class PostAdmin(SimpleHistoryAdmin):
     readonly_fields = ["author", "author_firm", "body_html", "created_at", "comment_count",
                        "is_hidden", "is_pinned", "is_locked"]  # fmt: skip
     fields = ["kind", "title", "body", "tags", "mission", *readonly_fields]
-    inlines = [ModerationInline]
+    inlines = [AttachmentInline, ModerationInline]
     actions = [
         _moderation_action("hide", _("Nascondi (con motivo)")),
         _moderation_action("show", _("Rendi visibile (con motivo)")),
@@ -98,6 +121,13 @@ class PostAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Deletions go through the service, which also deletes the attachments' files after commit.
+    def delete_model(self, request, obj):
+        services.posts_delete(posts=Post.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.posts_delete(posts=queryset)
 
     def get_queryset(self, request):
         from django.db.models import Count, Q

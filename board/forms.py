@@ -31,6 +31,32 @@ class PostForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none is chosen)."""
+
+    def clean(self, data, initial=None) -> list:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+class AttachmentsForm(forms.Form):
+    """New attachments of a post; their content is checked by board.services."""
+
+    files = MultipleFileField(
+        label=_("Allegati (facoltativo)"),
+        required=False,
+        help_text=_("Fino a 3 file per post: PDF, PNG o JPEG, al massimo 5 MB ciascuno."),
+        # A hint for the file picker only: the server decides by the file's content.
+        widget=MultipleFileInput(
+            attrs={"multiple": True, "accept": "application/pdf,image/png,image/jpeg"}
+        ),
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Commento"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000

@@ -153,6 +153,51 @@ class Comment(models.Model):
         return f"{self.author} → {self.post}"
 
 
+class Attachment(models.Model):
+    """A file attached to a post: a PDF, or a PNG or JPEG re-encoded on upload.
+
+    Written only by board.services (content checks, limits); served only by the board:attachment
+    view, which applies the post's visibility. The stored name (attachments/<uuid4 hex>.<ext>)
+    is ours; the client's file name is kept, sanitised, only to show and to name the download.
+    """
+
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        PNG = "image/png", "PNG"
+        JPEG = "image/jpeg", "JPEG"
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post")
+    )
+    file = models.FileField(_("file"), upload_to="attachments/", editable=False)
+    original_name = models.CharField(_("nome del file"), max_length=120)
+    content_type = models.CharField(_("tipo"), max_length=40, choices=ContentType.choices)
+    size = models.PositiveIntegerField(_("dimensione (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    created_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("allegato")
+        verbose_name_plural = _("allegati")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="board_attachment_not_empty"),
+            models.UniqueConstraint(fields=["file"], name="board_attachment_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("board:attachment", args=[self.post_id, self.pk])
+
+
 class Follow(models.Model):
     """A user follows a tag, a post or a mentor firm (exactly one of them)."""
 

@@ -7,7 +7,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import QueryDict
 
 from board.filters import PostFilter
-from board.models import Comment, Follow, Post
+from board.models import Attachment, Comment, Follow, Post
 from members.models import User
 
 PAGE_SIZE = 20
@@ -82,9 +82,23 @@ def post_detail(*, user: User, post_id: int) -> Post:
     post = (
         visible_posts(user=user)
         .select_related("author", "author_firm__mentor_profile", "mission")
-        .prefetch_related("tags", Prefetch("comments", queryset=comments, to_attr="top_comments"))
+        .prefetch_related(
+            "tags",
+            "attachments",
+            Prefetch("comments", queryset=comments, to_attr="top_comments"),
+        )
         .get(pk=post_id)
     )
     follows = Follow.objects.filter(user=user)
     post.followed = follows.filter(post=post).exists()
     return post
+
+
+def attachment_for_user(*, user: User, post_id: int, attachment_id: int) -> Attachment:
+    """An attachment of a post the user may see (visible_posts), in one query.
+
+    Raises Attachment.DoesNotExist otherwise: hidden posts' files stay with their author and
+    staff, exactly like the post."""
+    return Attachment.objects.get(
+        pk=attachment_id, post_id=post_id, post__in=visible_posts(user=user)
+    )

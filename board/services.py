@@ -1,15 +1,19 @@
 """Writes of the board. Object-level checks live here: views cannot forget them."""
 
+from collections.abc import Sequence
+
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from board import markdown
 from board.models import (
+    Attachment,
     Comment,
     Follow,
     MentorProfile,
@@ -19,6 +23,7 @@ from board.models import (
     Report,
     Tag,
 )
+from club import uploads
 from members.access import get_membership
 from members.models import Firm, User
 from notifications import kinds
@@ -46,6 +51,18 @@ class MentorFull(BoardError):
 
 class AlreadyAsked(BoardError):
     message = _("Avete già una richiesta aperta con questo mentore.")
+
+
+MAX_ATTACHMENTS = 3
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_IMAGE_FORMATS = ["PNG", "JPEG"]  # Pillow's names; PDFs are recognised by their bytes
+
+
+class TooManyAttachments(BoardError):
+    message = _("Un post può avere al massimo %(max)d allegati.")
+
+    def __str__(self) -> str:
+        return str(self.message) % {"max": MAX_ATTACHMENTS}
 
 
 def _firm_of(user: User) -> Firm | None:
@@ -78,14 +95,98 @@ def _member_users(ids) -> list[int]:
     )
 
 
+# --- Attachments: checked and written before the transaction, removed again if it fails --------
+
+
+def _check_attachment(upload: UploadedFile) -> uploads.CheckedFile:
+    """A PDF as it is, or a PNG/JPEG decoded and re-encoded; raises uploads.UploadRejected."""
+    name = uploads.clean_name(upload.name)
+    data = uploads.read_upload(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+    if data.startswith(b"%PDF-"):
+        if not uploads.is_pdf(data):
+            raise uploads.DamagedFile(name)  # cut short: no end-of-file marker
+        content_type, extension = uploads.PDF_TYPE
+    else:
+        image = uploads.open_image(
+            data, formats=ATTACHMENT_IMAGE_FORMATS, name=name, allowed="PDF, PNG, JPEG"
+        )
+        content_type, extension = uploads.IMAGE_TYPES[image.format]
+        data, _size = uploads.reencode_image(image, format=image.format, name=name)
+    return uploads.CheckedFile(
+        data=data,
+        content_type=content_type,
+        extension=extension,
+        display_name=uploads.display_name(upload.name, extension),
+    )
+
+
+def _store_attachments(files: Sequence[UploadedFile]) -> list[tuple[uploads.CheckedFile, str]]:
+    """Check every file first (one bad file stores nothing), then write them all."""
+    checked = [_check_attachment(upload) for upload in files]
+    stored: list[tuple[uploads.CheckedFile, str]] = []
+    try:
+        for item in checked:
+            name = uploads.store(folder="attachments", extension=item.extension, data=item.data)
+            stored.append((item, name))
+    except BaseException:
+        _discard(stored)
+        raise
+    return stored
+
+
+def _discard(stored: list[tuple[uploads.CheckedFile, str]]) -> None:
+    for _item, name in stored:
+        uploads.delete_quietly(name)
+
+
+def _attach(post: Post, stored: list[tuple[uploads.CheckedFile, str]], user: User) -> None:
+    """Create the rows of files already stored. Caller must hold the lock on `post` (or have
+    just created it), so that two requests cannot both pass the MAX_ATTACHMENTS check."""
+    if not stored:
+        return
+    if Attachment.objects.filter(post=post).count() + len(stored) > MAX_ATTACHMENTS:
+        raise TooManyAttachments
+    Attachment.objects.bulk_create(
+        Attachment(
+            post=post, file=name, original_name=item.display_name,
+            content_type=item.content_type, size=item.size, uploaded_by=user,
+        )
+        for item, name in stored
+    )  # fmt: skip
+
+
 def post_create(
-    *, author: User, kind: str, title: str, body: str, tags: list[Tag], mission=None
+    *,
+    author: User,
+    kind: str,
+    title: str,
+    body: str,
+    tags: list[Tag],
+    mission=None,
+    files: Sequence[UploadedFile] = (),
 ) -> Post:
-    """Publish a post. Experiences are for mentor firms; followers of its tags and of the
-    author's firm are notified (in-app, and email or digest by their preferences)."""
+    """Publish a post, with up to MAX_ATTACHMENTS files. Experiences are for mentor firms;
+    followers of its tags and of the author's firm are notified (in-app, and email or digest by
+    their preferences). A rejected file (uploads.UploadRejected, TooManyAttachments) publishes
+    nothing and leaves no file behind."""
     firm = _firm_of(author)
     if kind == Post.Kind.EXPERIENCE and not (firm and firm.is_mentor):
         raise NotAMentor
+    if len(files) > MAX_ATTACHMENTS:
+        raise TooManyAttachments
+    stored = _store_attachments(files)
+    try:
+        post = _post_create(
+            author=author, firm=firm, kind=kind, title=title, body=body, tags=tags,
+            mission=mission, stored=stored,
+        )  # fmt: skip
+    except BaseException:
+        _discard(stored)
+        raise
+    return post
+
+
+def _post_create(*, author, firm, kind, title, body, tags, mission, stored) -> Post:
     with transaction.atomic():
         post = Post.objects.create(
             kind=kind, title=title, body=body, body_html=markdown.render(body), author=author,
@@ -109,12 +210,16 @@ def post_create(
             url=post.get_absolute_url(),
         )
         Follow.objects.get_or_create(user=author, post=post)
+        _attach(post, stored, author)  # a new post: nobody else can attach to it yet
     return post
 
 
-def _own_post(post_id: int, user: User) -> Post:
-    """Raises Post.DoesNotExist (404) if not visible, PermissionDenied (403) if not the author."""
-    post = Post.objects.get(pk=post_id)
+def _own_post(post_id: int, user: User, *, lock: bool = False) -> Post:
+    """Raises Post.DoesNotExist (404) if not visible, PermissionDenied (403) if not the author.
+
+    With `lock`, the post row is locked: it serialises changes to its attachments."""
+    posts = Post.objects.select_for_update(no_key=True) if lock else Post.objects
+    post = posts.get(pk=post_id)
     if post.is_hidden and post.author_id != user.pk and not user.is_staff:
         raise Post.DoesNotExist
     if post.author_id != user.pk:
@@ -122,18 +227,66 @@ def _own_post(post_id: int, user: User) -> Post:
     return post
 
 
-def post_update(*, post_id: int, user: User, title: str, body: str, tags: list[Tag]) -> Post:
+def post_update(
+    *,
+    post_id: int,
+    user: User,
+    title: str,
+    body: str,
+    tags: list[Tag],
+    files: Sequence[UploadedFile] = (),
+) -> Post:
+    """Edit a post and add `files` to its attachments (MAX_ATTACHMENTS in all). A rejected file
+    (uploads.UploadRejected, TooManyAttachments) saves none of the edit and leaves no file."""
+    # Early, before reading the files; checked again under the lock below.
+    if files and Attachment.objects.filter(post_id=post_id).count() + len(files) > MAX_ATTACHMENTS:
+        raise TooManyAttachments
+    stored = _store_attachments(files)
+    try:
+        with transaction.atomic():
+            post = _own_post(post_id, user, lock=bool(stored))
+            post.title, post.body, post.body_html = title, body, markdown.render(body)
+            post.save(update_fields=["title", "body", "body_html", "updated_at"])
+            post.tags.set(tags)
+            _update_search(post.pk)
+            _attach(post, stored, user)
+    except BaseException:
+        _discard(stored)
+        raise
+    return post
+
+
+def attachment_remove(*, post_id: int, attachment_id: int, user: User) -> Post:
+    """The author removes one attachment; the file is deleted after the commit.
+
+    Raises Attachment.DoesNotExist when the attachment is not on this post."""
     with transaction.atomic():
-        post = _own_post(post_id, user)
-        post.title, post.body, post.body_html = title, body, markdown.render(body)
-        post.save(update_fields=["title", "body", "body_html", "updated_at"])
-        post.tags.set(tags)
-        _update_search(post.pk)
+        post = _own_post(post_id, user, lock=True)
+        attachment = Attachment.objects.get(pk=attachment_id, post=post)
+        attachment.delete()
+        uploads.delete_on_commit(attachment.file.name)
     return post
 
 
 def post_delete(*, post_id: int, user: User) -> None:
-    _own_post(post_id, user).delete()
+    with transaction.atomic():
+        post = _own_post(post_id, user, lock=True)
+        _delete_posts(Post.objects.filter(pk=post.pk))
+
+
+def posts_delete(*, posts: QuerySet[Post]) -> int:
+    """Staff (admin): delete posts with their comments and attachments, files included."""
+    with transaction.atomic():
+        return _delete_posts(posts)
+
+
+def _delete_posts(posts: QuerySet[Post]) -> int:
+    # The rows cascade; their files are ours to delete, once the deletion has committed.
+    ids = list(posts.values_list("pk", flat=True))  # plain ids: the admin's queryset is annotated
+    names = list(Attachment.objects.filter(post_id__in=ids).values_list("file", flat=True))
+    deleted = Post.objects.filter(pk__in=ids).delete()[1].get(Post._meta.label, 0)
+    uploads.delete_on_commit(*names)
+    return deleted
 
 
 def comment_create(

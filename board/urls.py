@@ -15,6 +15,16 @@ urlpatterns = [
     path("<int:post_id>/commenta/", views.comment_create, name="comment"),
     path("<int:post_id>/risolta/", views.mark_answered, name="answered"),
     path("<int:post_id>/segnala/", views.report, name="report"),
+    path(
+        "<int:post_id>/allegati/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:post_id>/allegati/<int:attachment_id>/rimuovi/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("commenti/<int:comment_id>/modifica/", views.comment_edit, name="comment_edit"),
     path("commenti/<int:comment_id>/elimina/", views.comment_delete, name="comment_delete"),
     path("mentori/", views.mentors, name="mentors"),

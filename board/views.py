@@ -1,21 +1,23 @@
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from board import markdown, selectors, services
 from board.forms import (
     EXPERIENCE_TEMPLATE,
+    AttachmentsForm,
     CommentForm,
     MentorProfileForm,
     MentorshipForm,
     PostForm,
     ReportForm,
 )
-from board.models import Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
+from board.models import Attachment, Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
+from club import uploads
 from club.cache import render_cards
 from club.forms import posted
 from members.access import approved_member_required, get_membership
@@ -34,6 +36,19 @@ def _get_visible_post(request: HttpRequest, post_id: int) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+def _get_attachment_for_user(request: HttpRequest, post_id: int, attachment_id: int) -> Attachment:
+    try:
+        return selectors.attachment_for_user(
+            user=request.user, post_id=post_id, attachment_id=attachment_id
+        )
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+
+
+# A rejected file is shown as the error of the attachments field.
+FILE_ERRORS = (uploads.UploadRejected, services.TooManyAttachments)
 
 
 @approved_member_required
@@ -76,19 +91,26 @@ def post_create(request: HttpRequest) -> HttpResponse:
         kind = Post.Kind.QUESTION
     initial = {"body": str(EXPERIENCE_TEMPLATE)} if kind == Post.Kind.EXPERIENCE else {}
     form = PostForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    files_form = AttachmentsForm(posted(request), request.FILES)
+    if request.method == "POST" and all([form.is_valid(), files_form.is_valid()]):
         try:
             post = services.post_create(
                 author=request.user, kind=kind, title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
-                mission=form.cleaned_data["mission"],
+                mission=form.cleaned_data["mission"], files=files_form.cleaned_data["files"],
             )  # fmt: skip
+        except FILE_ERRORS as exc:
+            files_form.add_error("files", str(exc))
         except services.BoardError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Pubblicato."))
             return redirect(post)
-    return render(request, "board/form.html", {"form": form, "kind": kind, "is_mentor": is_mentor})
+    return render(
+        request,
+        "board/form.html",
+        {"form": form, "files_form": files_form, "kind": kind, "is_mentor": is_mentor},
+    )
 
 
 @approved_member_required
@@ -104,14 +126,60 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         "mission": post.mission,
     }
     form = PostForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.post_update(
-            post_id=post.pk, user=request.user, title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
-        )  # fmt: skip
-        messages.success(request, _("Modifiche salvate."))
-        return redirect(post)
-    return render(request, "board/form.html", {"form": form, "kind": post.kind, "post": post})
+    files_form = AttachmentsForm(posted(request), request.FILES)
+    if request.method == "POST" and all([form.is_valid(), files_form.is_valid()]):
+        try:
+            services.post_update(
+                post_id=post.pk, user=request.user, title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
+                files=files_form.cleaned_data["files"],
+            )  # fmt: skip
+        except FILE_ERRORS as exc:
+            files_form.add_error("files", str(exc))
+        else:
+            messages.success(request, _("Modifiche salvate."))
+            return redirect(post)
+    context = {"form": form, "files_form": files_form, "kind": post.kind, "post": post,
+               "attachments": post.attachments.all()}  # fmt: skip
+    return render(request, "board/form.html", context)
+
+
+@approved_member_required
+@require_POST
+def attachment_remove(request: HttpRequest, post_id: int, attachment_id: int) -> HttpResponse:
+    post = _get_visible_post(request, post_id)
+    if post.author_id != request.user.pk:
+        raise Http404
+    try:
+        services.attachment_remove(post_id=post.pk, attachment_id=attachment_id, user=request.user)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Allegato rimosso."))
+    return redirect("board:edit", post_id=post.pk)
+
+
+@approved_member_required
+@require_safe
+def attachment_download(request: HttpRequest, post_id: int, attachment_id: int) -> HttpResponse:
+    """The file, to whoever may see the post; always a download, never rendered by the site."""
+    attachment = _get_attachment_for_user(request, post_id, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it anyway (a PDF viewer, an image opened in a tab): no scripts,
+    # no same-origin access, nothing loaded.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
+    # Not kept by caches: a post hidden by the moderators must stop serving its files.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @approved_member_required

@@ -228,8 +228,29 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+# --- Uploaded files (firm logos, board attachments; see club/uploads.py) -------------------------
+# Never served by URL: no media URL pattern, no WhiteNoise. Files go out only through views that
+# check access (members:firm_logo, board:attachment). MEDIA_URL stays only because Django wants
+# one; nothing answers under it.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Files up to 2.5 MB are parsed in memory, larger ones spool to a temporary file...
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# ...but never more than this per file: the largest accepted upload (an attachment, 5 MB).
+# Past it club.uploads.HardLimitUploadHandler drops the bytes and the form says "too big".
+UPLOAD_HARD_LIMIT = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "club.uploads.HardLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The non-file part of a request (form fields): posts are at most 20,000 characters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A post takes at most 3 attachments per request; anything far beyond is refused outright (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Email ---------------------------------------------------------------------------------------
 # EMAIL_BACKEND: smtp (when EMAIL_HOST is set), file (development default, var/mail) or console.

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from club import uploads
 from members import services
 from members.models import Firm, Invitation, JoinRequest, Membership, Sector, User
 
@@ -66,10 +68,49 @@ class FirmAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "sector", "is_mentor", "export_share", "employees"]
     search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
     list_select_related = ["sector"]
-    readonly_fields = ["created_at", "approved_at", "approved_by"]
+    # The logo is not editable here: only the owner's upload (members.services.firm_logo_set)
+    # checks and re-encodes it. Staff see it and may remove it.
+    readonly_fields = ["created_at", "approved_at", "approved_by", "logo_preview"]
     inlines = [MembershipInline]
-    actions = ["approve_firms", "reject_firms"]
+    actions = ["approve_firms", "reject_firms", "remove_logos"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("logo"))
+    def logo_preview(self, obj: Firm) -> str:
+        if not obj.logo:
+            return "—"
+        width, height = obj.logo_large
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}">',
+            obj.logo_url,
+            width,
+            height,
+            _("Logo di %(name)s") % {"name": obj.name},
+        )
+
+    @admin.action(
+        description=_("Rimuovi il logo delle imprese selezionate"), permissions=["change"]
+    )
+    def remove_logos(self, request, queryset):
+        count = sum(
+            services.firm_logo_remove(firm_id=pk) for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            ngettext("%d logo rimosso.", "%d loghi rimossi.", count) % count,
+            messages.SUCCESS,
+        )
+
+    # Deleting a firm deletes its row; its logo file goes once the deletion commits.
+    def delete_model(self, request, obj):
+        name = obj.logo.name
+        super().delete_model(request, obj)
+        uploads.delete_on_commit(name)
+
+    def delete_queryset(self, request, queryset):
+        names = list(queryset.exclude(logo="").values_list("logo", flat=True))
+        super().delete_queryset(request, queryset)
+        uploads.delete_on_commit(*names)
 
     @admin.action(description=_("Approva le imprese selezionate"), permissions=["change"])
     def approve_firms(self, request, queryset):

@@ -163,3 +163,17 @@ class JoinDecisionForm(forms.Form):
     accept = forms.TypedChoiceField(
         choices=[("1", "yes"), ("0", "no")], coerce=lambda v: v == "1", widget=forms.HiddenInput
     )
+
+
+class FirmLogoForm(forms.Form):
+    """The logo file; its content is checked by members.services.firm_logo_set."""
+
+    logo = forms.FileField(
+        label=_("Nuovo logo"),
+        help_text=_(
+            "PNG, JPEG o WebP, al massimo 2 MB. Lo riduciamo a 512 × 512 pixel al massimo e "
+            "togliamo i metadati (per esempio i dati EXIF)."
+        ),
+        # A hint for the file picker only: the server decides by the file's content.
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )

@@ -21,7 +21,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from board.models import Comment, Follow, MentorshipRequest, ModerationAction, Post, Report
+from board.models import (
+    Attachment,
+    Comment,
+    Follow,
+    MentorshipRequest,
+    ModerationAction,
+    Post,
+    Report,
+)
+from club import uploads
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Question
 from notifications.models import Announcement, Broadcast, Notification, Preference
@@ -75,7 +84,8 @@ KEPT_RECORDS: list[tuple[str, Any, Any]] = [
         ),
         _(
             "Appartengono all'impresa, non a te: restano attribuiti all'impresa. I post e i "
-            "commenti restano come li hai scritti."
+            "commenti restano come li hai scritti; i file che hai allegato ai post sono "
+            "cancellati."
         ),
     ),
     (
@@ -358,6 +368,8 @@ def _firm_data(firm: Firm) -> dict[str, Any]:
             "status": firm.get_status_display(),
             "created_at": _iso(firm.created_at),
             "approved_at": _iso(firm.approved_at),
+            # The image itself is on the firm's page; the export says whether there is one.
+            "has_logo": bool(firm.logo),
         },
         "memberships": [
             {
@@ -495,6 +507,19 @@ def export_user_data(*, user: User) -> dict[str, Any]:
             for p in Post.objects.filter(author=user)
             .select_related("author", "author_firm", "mission")
             .prefetch_related("tags")
+            .order_by("pk")
+        ],
+        # The files themselves are downloadable from their posts; the export lists them.
+        "attachments": [
+            {
+                "post": a.post.title,
+                "name": a.original_name,
+                "type": a.get_content_type_display(),
+                "size": a.size,
+                "created_at": _iso(a.created_at),
+            }
+            for a in Attachment.objects.filter(uploaded_by=user)
+            .select_related("post")
             .order_by("pk")
         ],
         "comments": [
@@ -672,7 +697,14 @@ def erase_user(*, user: User) -> dict[str, Any]:
 
         # 2. Delete what is only about the person.
         firm_change = _leave_firm(locked)
+        # Their attachments go, rows and files, although their posts stay (step 3): a file's
+        # content (a CV, a signed letter, a photo) cannot be scrubbed of the person the way a
+        # row can, and its original name often carries the name. The files are deleted once
+        # this transaction commits.
+        attachments = Attachment.objects.filter(uploaded_by=locked)
+        uploads.delete_on_commit(*attachments.values_list("file", flat=True))
         deleted = {
+            "attachments": attachments.delete()[0],
             "email_addresses": EmailAddress.objects.filter(user=locked).delete()[0],
             "sessions": _delete_sessions(locked.pk),
             "notifications": Notification.objects.filter(recipient=locked).delete()[0],

@@ -1,4 +1,5 @@
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -177,6 +178,11 @@ class Firm(models.Model):
         related_name="+",
         verbose_name=_("approvata da"),
     )
+    # Set only by members.services.firm_logo_set: a re-encoded PNG under a server-side name
+    # (logos/<uuid4 hex>.png), served by members:firm_logo with the firm page's access rule.
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True, editable=False)
+    logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["approved_by"])
 
     class Meta:
@@ -191,6 +197,12 @@ class Firm(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(export_share__lte=100), name="members_firm_export_share_pct"
+            ),
+            # A logo always comes with its size (the pages give <img> its width and height).
+            models.CheckConstraint(
+                condition=models.Q(logo="", logo_width__isnull=True, logo_height__isnull=True)
+                | (~models.Q(logo="") & models.Q(logo_width__gt=0, logo_height__gt=0)),
+                name="members_firm_logo_has_size",
             ),
         ]
 
@@ -207,6 +219,28 @@ class Firm(models.Model):
     @property
     def exports_already(self) -> bool:
         return self.export_share > 0
+
+    @property
+    def logo_url(self) -> str:
+        """The access-checked logo view; the file's name in the query string changes with
+        every new logo, so browsers may cache it."""
+        version = PurePath(self.logo.name).stem
+        return f"{reverse('members:firm_logo', args=[self.pk])}?v={version}"
+
+    def _logo_box(self, box: int) -> tuple[int, int]:
+        width, height = self.logo_width or box, self.logo_height or box
+        scale = min(1.0, box / max(width, height))
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    @property
+    def logo_small(self) -> tuple[int, int]:
+        """Width and height of the logo in a directory row (within 48 × 48)."""
+        return self._logo_box(48)
+
+    @property
+    def logo_large(self) -> tuple[int, int]:
+        """Width and height of the logo on the firm's page (within 160 × 160)."""
+        return self._logo_box(160)
 
     # Profile completeness: (field, label shown when missing). Weights are equal.
     COMPLETENESS_FIELDS = [

@@ -3,11 +3,13 @@
 from functools import partial
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from club import uploads
 from members.models import Firm, Invitation, JoinRequest, Membership, User
 from members.tasks import send_invitation as send_invitation_task
 from notifications import kinds
@@ -57,6 +59,54 @@ def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
             raise DuplicateVatNumber from exc
         raise AlreadyInFirm from exc
     return firm
+
+
+# --- Logo ---------------------------------------------------------------------------------------
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = ["PNG", "JPEG", "WEBP"]  # Pillow's names; decided by the bytes, not the name
+LOGO_BOX = (512, 512)
+
+
+def firm_logo_set(*, firm_id: int, upload: UploadedFile) -> Firm:
+    """Make `upload` the firm's logo: checked by content, re-encoded, stored under a new name.
+
+    Raises club.uploads.UploadRejected (too big, not a PNG/JPEG/WebP, too many pixels, damaged);
+    then nothing is stored and the firm is unchanged. The file is written before the transaction
+    and removed if the transaction fails; the old file is deleted only after the commit. The firm
+    row is locked, so two replacements at once cannot both delete the same old file and leave
+    one of the new ones orphaned.
+    """
+    name = uploads.clean_name(upload.name)
+    data = uploads.read_upload(upload, max_bytes=LOGO_MAX_BYTES)
+    image = uploads.open_image(data, formats=LOGO_FORMATS, name=name, allowed="PNG, JPEG, WebP")
+    png, (width, height) = uploads.reencode_image(image, format="PNG", name=name, max_size=LOGO_BOX)
+    stored = uploads.store(folder="logos", extension="png", data=png)
+    try:
+        with transaction.atomic():
+            firm = Firm.objects.select_for_update(no_key=True).get(pk=firm_id)
+            old = firm.logo.name
+            firm.logo, firm.logo_width, firm.logo_height = stored, width, height
+            # Saved (not updated) so the audit trail records the change.
+            firm.save(update_fields=["logo", "logo_width", "logo_height"])
+            uploads.delete_on_commit(old)
+    except BaseException:
+        uploads.delete_quietly(stored)
+        raise
+    return firm
+
+
+def firm_logo_remove(*, firm_id: int) -> bool:
+    """Remove the firm's logo; the file is deleted after the commit. False if it had none."""
+    with transaction.atomic():
+        firm = Firm.objects.select_for_update(no_key=True).get(pk=firm_id)
+        if not firm.logo:
+            return False
+        old = firm.logo.name
+        firm.logo, firm.logo_width, firm.logo_height = "", None, None
+        firm.save(update_fields=["logo", "logo_width", "logo_height"])
+        uploads.delete_on_commit(old)
+    return True
 
 
 def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:

@@ -1,16 +1,21 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from club import uploads
 from club.forms import posted as _posted
 from members import selectors, services
 from members.access import approved_member_required, get_membership, get_owned_membership
 from members.forms import (
     FirmForm,
+    FirmLogoForm,
     FirmSearchForm,
     InvitationForm,
     JoinDecisionForm,
@@ -27,6 +32,13 @@ DIRECTORY_PAGE_SIZE = 20
 def _get_firm_for_user(request: HttpRequest, firm_id: int) -> Firm:
     try:
         return selectors.firm_for_member(user=request.user, firm_id=firm_id)
+    except Firm.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_firm_logo_for_user(request: HttpRequest, firm_id: int) -> Firm:
+    try:
+        return selectors.firm_logo_for_member(user=request.user, firm_id=firm_id)
     except Firm.DoesNotExist:
         raise Http404 from None
 
@@ -74,6 +86,17 @@ def firm_create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/firm_form.html", {"form": form, "creating": True})
 
 
+def _firm_edit_page(request: HttpRequest, firm: Firm, form=None, logo_form=None) -> HttpResponse:
+    """The owner's edit page: the profile form, and the logo's own form beside it."""
+    context = {
+        "form": form if form is not None else FirmForm(instance=firm),
+        "logo_form": logo_form if logo_form is not None else FirmLogoForm(),
+        "firm": firm,
+        "creating": False,
+    }
+    return render(request, "members/firm_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def firm_edit(request: HttpRequest) -> HttpResponse:
@@ -83,7 +106,33 @@ def firm_edit(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Profilo dell'impresa aggiornato."))
         return redirect("members:dashboard")
-    return render(request, "members/firm_form.html", {"form": form, "creating": False})
+    return _firm_edit_page(request, membership.firm, form=form)
+
+
+@login_required
+@require_POST
+def firm_logo_upload(request: HttpRequest) -> HttpResponse:
+    """Upload or replace the logo (owners). A rejected file comes back as the field's error."""
+    membership = get_owned_membership(request)
+    form = FirmLogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.firm_logo_set(firm_id=membership.firm_id, upload=form.cleaned_data["logo"])
+        except uploads.UploadRejected as exc:
+            form.add_error("logo", str(exc))
+        else:
+            messages.success(request, _("Logo aggiornato."))
+            return redirect("members:firm_edit")
+    return _firm_edit_page(request, membership.firm, logo_form=form)
+
+
+@login_required
+@require_POST
+def firm_logo_remove(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    if services.firm_logo_remove(firm_id=membership.firm_id):
+        messages.success(request, _("Logo rimosso."))
+    return redirect("members:firm_edit")
 
 
 @login_required
@@ -253,3 +302,23 @@ def directory(request: HttpRequest) -> HttpResponse:
 def firm_detail(request: HttpRequest, firm_id: int) -> HttpResponse:
     firm = _get_firm_for_user(request, firm_id)
     return render(request, "members/firm_detail.html", {"firm": firm})
+
+
+@approved_member_required
+@require_safe
+def firm_logo(request: HttpRequest, firm_id: int) -> HttpResponse:
+    """The logo, to whoever may see the firm's page (same decorator, same rule)."""
+    firm = _get_firm_logo_for_user(request, firm_id)
+    # The stored name is new for every logo, so it is a strong validator of the bytes.
+    etag = f'"{PurePath(firm.logo.name).stem}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        try:
+            response = FileResponse(firm.logo.open("rb"), content_type="image/png")
+        except FileNotFoundError:
+            raise Http404 from None
+    response["ETag"] = etag
+    # Private: who may see it depends on the session. Pages link ?v=<name>, so an hour is safe.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

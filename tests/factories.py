@@ -148,3 +148,73 @@ class ApplicationFactory(DjangoModelFactory):
     firm = factory.SubFactory(FirmFactory)
     status = Application.Status.CONFIRMED
     delegates = 1
+
+
+# --- Uploaded files -------------------------------------------------------------------------------
+
+
+def image_bytes(
+    fmt: str = "PNG", size: tuple[int, int] = (64, 48), mode: str = "RGB", exif: dict | None = None
+) -> bytes:
+    """A small real image; `exif` ({tag: value}) is written into JPEG/WebP/PNG metadata."""
+    import io
+
+    from PIL import Image
+
+    colour = {"RGB": (200, 30, 30), "RGBA": (200, 30, 30, 128), "L": 200}.get(mode, 1)
+    image = Image.new(mode, size, colour)
+    options = {}
+    if exif:
+        data = Image.Exif()
+        for tag, value in exif.items():
+            data[tag] = value
+        options["exif"] = data.tobytes()
+    out = io.BytesIO()
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` pixels in a few bytes: a decompression bomb's header."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf_bytes(text: str = "Listino prezzi") -> bytes:
+    """A minimal PDF: header, one object, end-of-file marker."""
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% "
+        + text.encode()
+        + b"\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
+    """A file as the browser sends it (name and content type are the client's claims)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def stored_files(media_root) -> list[str]:
+    """Every file under MEDIA_ROOT, as paths relative to it."""
+    from pathlib import Path
+
+    root = Path(media_root)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

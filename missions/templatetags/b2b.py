@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from missions.models import Partner
 
@@ -11,11 +11,11 @@ register = template.Library()
 # Whole sentences per value: language and partner-type names take different articles and
 # capitals in Italian, German and English, so they are not spliced into one template.
 SPEAKS = {
-    "it": _lazy("parla italiano"),
-    "de": _lazy("parla tedesco"),
-    "en": _lazy("parla inglese"),
-    "fr": _lazy("parla francese"),
-    "es": _lazy("parla spagnolo"),
+    "it": gettext_lazy("parla italiano"),
+    "de": gettext_lazy("parla tedesco"),
+    "en": gettext_lazy("parla inglese"),
+    "fr": gettext_lazy("parla francese"),
+    "es": gettext_lazy("parla spagnolo"),
 }
 KINDS = dict(Partner.Kind.choices)
 

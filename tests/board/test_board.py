@@ -220,8 +220,8 @@ def test_post_with_50_comments_in_constant_queries(django_assert_num_queries):
         services.comment_create(post=post, author=people[(n + 1) % 5], body=f"r{n}", parent=top)
     c = login(member())
     c.get(f"/bacheca/{post.pk}/")
-    # session, user, membership, bell, post, tags, comments, replies, follow check
-    with django_assert_num_queries(9):
+    # session, user, membership, bell, post, tags, attachments, comments, replies, follow check
+    with django_assert_num_queries(10):
         response = c.get(f"/bacheca/{post.pk}/")
     assert response.content.decode().count('class="reply"') == 25
 

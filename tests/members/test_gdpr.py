@@ -14,7 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from board.models import Comment, Follow, MentorshipRequest, Post, Report, Tag
+from board import services as board_services
+from board.models import Attachment, Comment, Follow, MentorshipRequest, Post, Report, Tag
 from members import gdpr, services
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Partner, Question
@@ -28,8 +29,12 @@ from tests.factories import (
     MissionFactory,
     UserFactory,
     city,
+    image_bytes,
     member,
+    pdf_bytes,
     sector,
+    stored_files,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +141,12 @@ def zebedeo() -> User:
         firm=other_firm, email=EMAIL, role="member", invited_by=other_firm.memberships.get().user
     )
     _populate(user, firm, 1, "z")
+    # A file he attached: its original name carries his name (and the file, his CV).
+    board_services.post_create(
+        author=user, kind="question", title="Cerco un agente", body="Allego il profilo",
+        tags=[], files=[upload(f"CV {FIRST} {LAST}.pdf", pdf_bytes(f"{FIRST} {LAST}"))],
+    )  # fmt: skip
+    services.firm_logo_set(firm_id=firm.pk, upload=upload("logo.png", image_bytes()))
     # Staff edited his account in the admin: the log keeps his name as the object's label.
     LogEntry.objects.log_actions(
         user_id=UserFactory(is_staff=True).pk,
@@ -162,9 +173,15 @@ def test_export_contains_every_kind_of_data_about_the_person_and_their_firm(zebe
         "email_addresses", "consents", "data_requests", "membership", "join_requests",
         "invitations", "notifications", "notification_preferences", "posts", "comments",
         "follows", "reports", "mentorship_requests", "applications", "meeting_requests",
-        "interests", "firm",
+        "interests", "firm", "attachments",
     ]:  # fmt: skip
         assert data[key], key
+    assert data["attachments"][0]["name"] == f"CV {FIRST} {LAST}.pdf"
+    assert data["attachments"][0]["type"] == "PDF"
+    assert data["attachments"][0]["size"] == len(pdf_bytes(f"{FIRST} {LAST}"))
+    assert data["attachments"][0]["post"] == "Cerco un agente"
+    assert data["attachments"][0]["created_at"]
+    assert data["firm"]["profile"]["has_logo"] is True
     for key in [
         "profile", "memberships", "invitations", "applications", "meetings",
         "mentorship_requests", "posts",
@@ -321,7 +338,7 @@ def test_erasure_leaves_no_trace_of_the_name_or_email_in_any_table(zebedeo):
     # The firm and its records stay, unlinked from him.
     assert Firm.objects.filter(pk=firm.pk).exists()
     assert Application.objects.get(firm=firm).applied_by is None
-    assert Post.objects.get(author_firm=firm).author is None
+    assert {p.author for p in Post.objects.filter(author_firm=firm)} == {None}
     assert Report.objects.get().reporter is None
     # Other people's notifications say who asked without naming him.
     owner_note = Notification.objects.get(kind=kinds.JOIN_REQUEST_RECEIVED.slug)
@@ -342,6 +359,39 @@ def test_erasure_leaves_no_trace_of_the_name_or_email_in_any_table(zebedeo):
     assert erasure.completed_at is not None
     assert erasure.email_snapshot == zebedeo.email
     assert DataRequest.objects.get(kind="rectification").completed_at is not None
+
+
+def test_erasure_deletes_the_persons_attachments_rows_and_files(
+    zebedeo, media_root, django_capture_on_commit_callbacks
+):
+    firm = zebedeo.membership.firm
+    attachment = Attachment.objects.get(uploaded_by=zebedeo)
+    assert (media_root / attachment.file.name).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = gdpr.erase_user(user=zebedeo)
+
+    assert result["deleted"]["attachments"] == 1
+    assert not Attachment.objects.exists()
+    # The post stays (a firm record), its file does not; the firm's logo is the firm's.
+    assert Post.objects.filter(title="Cerco un agente", author=None).exists()
+    firm.refresh_from_db()
+    assert stored_files(media_root) == [firm.logo.name]
+
+
+def test_erasure_deletes_no_file_if_it_rolls_back(
+    zebedeo, media_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    before = stored_files(media_root)
+
+    def fail(**kwargs):
+        raise RuntimeError("crash after the attachments were deleted")
+
+    monkeypatch.setattr(gdpr, "_log_completed", fail)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        gdpr.erase_user(user=zebedeo)
+    assert Attachment.objects.filter(uploaded_by=zebedeo).exists()
+    assert stored_files(media_root) == before
 
 
 def test_the_erased_person_cannot_log_in():

@@ -10,7 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from board import services as board_services
-from board.models import Comment, MentorshipRequest, Post
+from board.models import Attachment, Comment, MentorshipRequest, Post
+from members import services as members_services
 from members.models import Firm
 from missions.models import Meeting, MeetingRequest, Partner
 from notifications.models import Notification
@@ -21,8 +22,12 @@ from tests.factories import (
     MissionFactory,
     StaffFactory,
     city,
+    image_bytes,
     member,
+    pdf_bytes,
     sector,
+    stored_files,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +57,18 @@ def world():
     owner_a = member(name="Impresa A")
     firm_a = owner_a.membership.firm
     pending_firm = FirmFactory(status=Firm.Status.PENDING)
+    members_services.firm_logo_set(firm_id=pending_firm.pk, upload=upload("l.png", image_bytes()))
     draft = MissionFactory(status="draft")
     mission = MissionFactory()  # others are not confirmed on it
     application = ApplicationFactory(mission=mission, firm=firm_a)
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
     meeting = Meeting.objects.create(request=request, mission=mission, firm=firm_a, partner=partner)
-    post = board_services.post_create(author=owner_a, kind="question", title="t", body="b", tags=[])
+    post = board_services.post_create(
+        author=owner_a, kind="question", title="t", body="b", tags=[],
+        files=[upload("listino.pdf", pdf_bytes())],
+    )  # fmt: skip
+    attachment = Attachment.objects.get()
     comment = board_services.comment_create(post=post, author=owner_a, body="c")
     Post.objects.filter(pk=post.pk).update(is_hidden=True)
     notify(
@@ -73,6 +83,7 @@ def world():
     )
     return {
         "members:firm_detail": {"firm_id": pending_firm.pk},
+        "members:firm_logo": {"firm_id": pending_firm.pk},
         "missions:detail": {"mission_id": draft.pk},
         "missions:apply": {"mission_id": draft.pk},
         "missions:interest": {"mission_id": draft.pk},
@@ -94,6 +105,9 @@ def world():
         "board:comment": {"post_id": post.pk},
         "board:answered": {"post_id": post.pk},
         "board:report": {"post_id": post.pk},
+        # A hidden post's file: only its author and staff may download or remove it.
+        "board:attachment": {"post_id": post.pk, "attachment_id": attachment.pk},
+        "board:attachment_remove": {"post_id": post.pk, "attachment_id": attachment.pk},
         "board:comment_edit": {"comment_id": comment.pk},
         "board:comment_delete": {"comment_id": comment.pk},
         "board:mentorship_request": {"firm_id": FirmFactory(is_mentor=False).pk},
@@ -140,11 +154,15 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
     assert leaks == []
 
 
-def test_objects_are_unchanged_after_the_attempts(world):
+def test_objects_are_unchanged_after_the_attempts(world, media_root):
     client = Client()
     client.force_login(member(name="Impresa C"))
+    files = stored_files(media_root)
     for name, kwargs in world.items():
         client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
+    assert Attachment.objects.count() == 1
+    assert Firm.objects.get(pk=world["members:firm_logo"]["firm_id"]).logo
+    assert stored_files(media_root) == files
     assert Meeting.objects.get().outcome == ""
     assert MentorshipRequest.objects.get().status == "pending"
     assert Post.objects.filter(is_hidden=True).count() == 1
@@ -159,3 +177,8 @@ def test_staff_reach_what_firms_cannot(world):
         client.get(reverse("missions:detail", kwargs=world["missions:detail"])).status_code == 200
     )
     assert client.get(reverse("board:detail", kwargs=world["board:detail"])).status_code == 200
+    logo = client.get(reverse("members:firm_logo", kwargs=world["members:firm_logo"]))
+    assert logo.status_code == 200
+    download = client.get(reverse("board:attachment", kwargs=world["board:attachment"]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
