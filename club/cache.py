@@ -20,7 +20,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db.models import Model, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -108,7 +108,9 @@ def render_cards(
         rendered = {k: render_to_string(template_name, {name: item}) for item, k in missing}
         cache.set_many(rendered)
         found.update(rendered)
-    return [(item, mark_safe(found[k])) for item, k in zip(items, keys, strict=True)]  # noqa: S308 - our own rendered HTML
+    # render_to_string returns SafeString, and pickling through Redis keeps the class: the
+    # template prints the card as it was rendered (autoescaped inside), without re-escaping.
+    return [(item, found[k]) for item, k in zip(items, keys, strict=True)]
 
 
 def fragments():
