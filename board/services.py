@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -54,7 +55,8 @@ class AlreadyAsked(BoardError):
 
 
 MAX_ATTACHMENTS = 3
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# The largest file the portal accepts at all (the upload handler's cap, club/uploads.py).
+ATTACHMENT_MAX_BYTES = settings.UPLOAD_HARD_LIMIT
 ATTACHMENT_IMAGE_FORMATS = ["PNG", "JPEG"]  # Pillow's names; PDFs are recognised by their bytes
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -147,15 +148,14 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @approved_member_required
 @require_POST
 def attachment_remove(request: HttpRequest, post_id: int, attachment_id: int) -> HttpResponse:
-    post = _get_visible_post(request, post_id)
-    if post.author_id != request.user.pk:
-        raise Http404
+    # The service checks visibility and authorship under the post's lock; to anyone but the
+    # author the attachment does not exist.
     try:
-        services.attachment_remove(post_id=post.pk, attachment_id=attachment_id, user=request.user)
-    except Attachment.DoesNotExist:
+        services.attachment_remove(post_id=post_id, attachment_id=attachment_id, user=request.user)
+    except (Post.DoesNotExist, Attachment.DoesNotExist, PermissionDenied):
         raise Http404 from None
     messages.success(request, _("Allegato rimosso."))
-    return redirect("board:edit", post_id=post.pk)
+    return redirect("board:edit", post_id=post_id)
 
 
 @approved_member_required

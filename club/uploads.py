@@ -225,7 +225,7 @@ def reencode_image(
         elif format == "WEBP":
             clean.save(out, format="WEBP", lossless=True)
         else:
-            clean.save(out, format="PNG", optimize=True)
+            clean.save(out, format="PNG")  # no optimize: it costs seconds on big images
     except (OSError, ValueError) as exc:  # e.g. a pixel mode Pillow cannot convert
         raise DamagedFile(name) from exc
     return out.getvalue(), clean.size
