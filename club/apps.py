@@ -6,9 +6,9 @@ class ClubConfig(AppConfig):
     verbose_name = "Club degli Esportatori"
 
     def ready(self) -> None:
-        # Cache invalidation, not domain logic: any change to the reference data the cached
-        # filter forms are built from (club/cache.py), from admin, code or fixtures.
-        from django.db.models.signals import post_delete, post_save
+        # Cache invalidation, not domain logic: any committed change to the reference data the
+        # cached filter forms and cards are built from (club/cache.py), from admin or code.
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from board.models import Tag
         from club.cache import bump_reference_version
@@ -18,3 +18,5 @@ class ClubConfig(AppConfig):
         for model in (Sector, City, Tag):
             post_save.connect(bump_reference_version, sender=model, weak=False)
             post_delete.connect(bump_reference_version, sender=model, weak=False)
+        # Data migrations save historical models, which send no signal to these receivers.
+        post_migrate.connect(bump_reference_version, sender=self, weak=False)

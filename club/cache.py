@@ -2,8 +2,10 @@
 
 - Filter forms: Django renders one template per <option> (the 78 comuni, sectors, tags), 5-8 ms
   a form. Their HTML depends only on the language, the filter values and the reference data, so
-  `{% cache ... using="fragments" %}` keys them on those plus `reference_version()`, which every
-  save or delete of a sector, city or tag bumps (club/apps.py), from admin or code.
+  `{% cache %}` keys them on those plus `reference_version()`, which every committed save or
+  delete of a sector, city or tag bumps (club/apps.py), from admin or code, and every migrate.
+  Only valid choice values are cached (a bounded set); free text such as a search renders
+  uncached, so nobody can fill Redis with one form per query (`{% filter_cache %}`).
 - Cards of a list (`render_cards`): one round trip fetches every card of the page; only the
   missing ones are rendered. A card's key holds every value it shows that can change.
 
@@ -18,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from django.db.models import Model, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -47,12 +50,6 @@ class TolerantRedisCache(RedisCache):
         except _REDIS_DOWN:
             logger.warning("fragment cache unreachable: set %s dropped", key)
 
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except _REDIS_DOWN:
-            return False
-
     def get_many(self, keys, version=None):
         try:
             return super().get_many(keys, version)
@@ -67,13 +64,6 @@ class TolerantRedisCache(RedisCache):
             logger.warning("fragment cache unreachable: set_many dropped")
             return list(data)
 
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except _REDIS_DOWN:
-            logger.warning("fragment cache unreachable: incr %s dropped", key)
-            return 0
-
 
 def render_cards(
     items: Sequence[Model],
@@ -82,9 +72,9 @@ def render_cards(
     name: str,
     state: Callable[[Model], tuple],
     prefetch: Sequence[str] = (),
-) -> list[tuple[Model, SafeString]]:
-    """[(item, html)]: each item rendered with `template_name` (context: `name` = the item),
-    taken from the fragment cache in one round trip when possible.
+) -> list[SafeString]:
+    """The HTML of each item rendered with `template_name` (context: `name` = the item), taken
+    from the fragment cache in one round trip when possible.
 
     `state(item)` must return every value the card shows that can change (an edit time, counts,
     related names), so a changed item gets a new key; the language and the reference-data
@@ -93,6 +83,10 @@ def render_cards(
     """
     language = get_language()
     reference = reference_version()
+    if reference is None:  # Redis cannot tell the version: render everything, cache nothing
+        if prefetch:
+            prefetch_related_objects(list(items), *prefetch)
+        return [render_to_string(template_name, {name: item}) for item in items]
 
     def key(item: Model) -> str:
         raw = repr((template_name, language, reference, item.pk, state(item)))
@@ -110,34 +104,47 @@ def render_cards(
         found.update(rendered)
     # render_to_string returns SafeString, and pickling through Redis keeps the class: the
     # template prints the card as it was rendered (autoescaped inside), without re-escaping.
-    return [(item, found[k]) for item, k in zip(items, keys, strict=True)]
+    return [found[k] for k in keys]
 
 
 def fragments():
     return caches["fragments"]
 
 
-def reference_version() -> int:
-    """The current version of the reference data (0 while Redis is unreachable: no caching
-    then happens anyway)."""
+def reference_version() -> int | None:
+    """The current version of the reference data, or None while Redis is unreachable (then
+    nothing is cached: a fragment stored under a guessed version could outlive a change)."""
     cache = fragments()
-    version = cache.get(REFERENCE_VERSION_KEY)
-    if version is None:
-        _restart_version(cache)
-        version = cache.get(REFERENCE_VERSION_KEY, 0)
+    try:
+        version = RedisCache.get(cache, REFERENCE_VERSION_KEY)
+        if version is None:
+            _restart_version(cache)
+            version = RedisCache.get(cache, REFERENCE_VERSION_KEY)
+    except _REDIS_DOWN:
+        return None
     return version
 
 
 def _restart_version(cache) -> None:
     # Never a version a fragment already has: start from the clock (the counter was evicted, or
     # this is a new Redis). No timeout: the counter must outlive the fragments it versions.
-    cache.add(REFERENCE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    RedisCache.add(cache, REFERENCE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
 def bump_reference_version(**kwargs) -> None:
-    """Receiver of post_save/post_delete of the reference models (club/apps.py)."""
+    """Receiver of post_save/post_delete of the reference models and of post_migrate
+    (club/apps.py). After the commit: a page rendered in between would otherwise store the old
+    names under the new version."""
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     cache = fragments()
     try:
-        cache.incr(REFERENCE_VERSION_KEY)
-    except ValueError:  # no counter yet, or evicted
-        _restart_version(cache)
+        try:
+            RedisCache.incr(cache, REFERENCE_VERSION_KEY)
+        except ValueError:  # no counter yet, or evicted
+            _restart_version(cache)
+    except _REDIS_DOWN:
+        # Not silent: cached filter forms and cards may show the old names until they expire.
+        logger.error("fragment cache unreachable: reference data changed, version not bumped")

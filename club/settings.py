@@ -165,9 +165,11 @@ CACHES = {
         "BACKEND": "club.cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "club-fragments",
-        "TIMEOUT": 3600,
+        "TIMEOUT": 600,  # also bounds how long a missed version bump (Redis down) can show
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     },
+    # Where a fragment must not be cached (club/templatetags/fragments.py): stores nothing.
+    "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # --- Auth and allauth ---------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 every change a user can see shows at once; with Redis unreachable pages still render."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from board import services as board_services
 from board.models import Tag
@@ -10,6 +12,7 @@ from club.cache import reference_version
 from members.models import Sector
 from missions import services as mission_services
 from tests.factories import ApplicationFactory, MissionFactory, member
+from tests.html import main_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +30,17 @@ def question(author, title, tags=()):
     )
 
 
-def test_renaming_a_sector_shows_at_once_in_the_cached_filter_forms():
+def test_renaming_a_sector_shows_at_once_in_the_cached_filter_forms(
+    django_capture_on_commit_callbacks,
+):
     c = login(member())
     assert "Metalmeccanico" in c.get("/imprese/").content.decode()  # now cached
     before = reference_version()
     sector = Sector.objects.get(slug="metalmeccanico")
     sector.name = "Meccanica di precisione"
-    sector.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sector.save()
+        assert reference_version() == before  # not before the commit
     assert reference_version() != before
     for url in ("/imprese/", "/missioni/"):
         page = c.get(url).content.decode()
@@ -41,10 +48,11 @@ def test_renaming_a_sector_shows_at_once_in_the_cached_filter_forms():
         assert "Metalmeccanico</option>" not in page
 
 
-def test_a_new_tag_appears_in_the_board_filter_at_once():
+def test_a_new_tag_appears_in_the_board_filter_at_once(django_capture_on_commit_callbacks):
     c = login(member())
     c.get("/bacheca/")
-    Tag.objects.create(name="Dogane svizzere", slug="dogane-svizzere", kind=Tag.Kind.TOPIC)
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.create(name="Dogane svizzere", slug="dogane-svizzere", kind=Tag.Kind.TOPIC)
     assert "Dogane svizzere" in c.get("/bacheca/").content.decode()
 
 
@@ -117,3 +125,36 @@ def test_pages_render_without_redis_for_fragments(settings):
     assert "Spedizioni a Lipsia" in c.get("/bacheca/").content.decode()
     assert "Missione agroalimentare a Lipsia" in c.get("/missioni/").content.decode()
     assert c.get("/imprese/").status_code == 200
+
+
+def test_only_valid_choices_are_cached_never_free_text():
+    """A search text or a bad value renders the form uncached: nobody fills Redis with forms."""
+    c = login(member())
+    sector = Sector.objects.get(slug="lapideo")
+    for url, cached in [
+        (f"/imprese/?sector={sector.pk}", True),
+        ("/imprese/?q=graniti", False),
+        (f"/imprese/?q=graniti&sector={sector.pk}", False),
+        ("/imprese/?sector=999999", False),
+        ("/missioni/?month=2027-03", False),
+        (f"/missioni/?sector={sector.pk}&status=open&seats_left=true", True),
+    ]:
+        first = c.get(url).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            again = c.get(url).content.decode()
+        # A cached form is not rendered again, so its sector choices (all sectors, not the one
+        # looked up to validate the value) are not queried again.
+        choices = [
+            q for q in queries.captured_queries
+            if 'FROM "members_sector" ORDER BY' in q["sql"]
+        ]  # fmt: skip
+        assert bool(choices) is not cached, url
+        assert main_of(again) == main_of(first)
+
+
+def test_without_redis_knowing_the_version_nothing_is_cached(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {**settings.CACHES["fragments"], "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    assert reference_version() is None

@@ -1,23 +1,37 @@
-"""Keys of the cached fragments (club/cache.py)."""
+"""Keys of the cached filter forms (club/cache.py)."""
 
 import json
 
-from django import template
+from django import forms, template
 
-from club.cache import reference_version as _reference_version
+from club.cache import reference_version
 
 register = template.Library()
 
-
-@register.simple_tag
-def reference_version() -> int:
-    return _reference_version()
+_CHOICE_FIELDS = (forms.ChoiceField, forms.NullBooleanField, forms.BooleanField)
 
 
 @register.simple_tag
-def filter_state(filterset) -> str:
-    """The filter values a filter form shows, in a stable order (other parameters, like the page
-    or the board's cursor, do not change the form)."""
+def filter_cache(filterset) -> dict:
+    """{"using", "key", "version"} for `{% cache ... using=fc.using %}` around a filter form.
+
+    Cached ("fragments") only when every value given is a valid choice: a bounded set of forms.
+    A search text, a month or an invalid value renders the form uncached (a dummy cache), as
+    does Redis not knowing the reference-data version. Other parameters (the page, the board's
+    cursor) do not change the form and are not part of the key.
+    """
+    form = filterset.form
+    version = reference_version()
     data = filterset.data
-    values = data.getlist if hasattr(data, "getlist") else lambda name: data.get(name)
-    return json.dumps([(name, values(name)) for name in sorted(filterset.form.fields)])
+    values = data.getlist if hasattr(data, "getlist") else lambda name: [data.get(name)]
+    given = {name: [v for v in values(name) if v not in (None, "")] for name in form.fields}
+    cacheable = (
+        version is not None
+        and form.is_valid()
+        and all(isinstance(form.fields[name], _CHOICE_FIELDS) for name, v in given.items() if v)
+    )
+    return {
+        "using": "fragments" if cacheable else "uncached",
+        "key": json.dumps(sorted(given.items())),
+        "version": version,
+    }

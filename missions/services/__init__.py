@@ -113,16 +113,20 @@ def _context(application: Application) -> dict:
     return {"mission": application.mission.title, "firm": application.firm.name}
 
 
+def _firm_people(application: Application) -> list[int]:
+    return list(application.firm.memberships.values_list("user_id", flat=True))
+
+
 def _notify_firm(
-    application: Application, kind: kinds.Kind, version: str, url: str = "", **extra
+    application: Application,
+    kind: kinds.Kind,
+    version: str,
+    url: str = "",
+    recipients: list[int] | None = None,
+    **extra,
 ) -> None:
-    # Loaded once per application object: creating one notifies "received" and "confirmed".
-    if not hasattr(application, "_recipient_ids"):
-        application._recipient_ids = list(
-            application.firm.memberships.values_list("user_id", flat=True)
-        )
     notify(
-        recipients=application._recipient_ids,
+        recipients=_firm_people(application) if recipients is None else recipients,
         kind=kind.slug,
         object_key=f"application:{application.pk}",
         version=version,
@@ -179,14 +183,16 @@ def application_create(
         except IntegrityError:
             # The partial unique constraint: a double submit that raced past the check above.
             raise AlreadyApplied from None
-        _notify_firm(application, kinds.APPLICATION_RECEIVED, "received")
+        people = _firm_people(application)  # two notices below: one query
+        _notify_firm(application, kinds.APPLICATION_RECEIVED, "received", recipients=people)
         if status == Status.CONFIRMED:
-            _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
+            _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed", recipients=people)
             _participants_changed(mission.pk)
         elif status == Status.WAITLISTED:
             _notify_firm(
-                application, kinds.APPLICATION_WAITLISTED, f"waitlisted-{int(now.timestamp())}"
-            )
+                application, kinds.APPLICATION_WAITLISTED,
+                f"waitlisted-{int(now.timestamp())}", recipients=people,
+            )  # fmt: skip
     return application
 
 
