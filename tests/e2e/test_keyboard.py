@@ -196,7 +196,7 @@ def test_member_comments_and_replies_on_the_board_with_the_keyboard_only(live_se
     # The language menu in the header: arrows pick Deutsch, Tab to "Cambia", Enter.
     language = page.get_by_role("combobox", name="Lingua")
     tab_to(page, language, backwards=True)
-    choose_option(page, language, "DE")
+    choose_option(page, language, "Deutsch")
     keys.press("Tab")
     keys.press("Enter")
     expect(page.locator("html")).to_have_attribute("lang", "de")
