@@ -38,7 +38,7 @@ install: $(VENV)/.installed
 # their URLs to var/services.env for the other targets.
 services: install
 	@mkdir -p $(VAR)
-	@$(PY) -m club.devservices start $(VAR) > $(VAR)/services.env.tmp && \
+	@$(PY) -m tools.devservices start $(VAR) > $(VAR)/services.env.tmp && \
 		mv $(VAR)/services.env.tmp $(VAR)/services.env
 
 with_env = set -a; [ -f $(VAR)/services.env ] && . ./$(VAR)/services.env; set +a;
@@ -63,7 +63,7 @@ totp:
 	@$(with_env) $(PY) manage.py seed_demo --totp
 
 stop:
-	@[ -x $(PY) ] && $(PY) -m club.devservices stop $(VAR) || true
+	@[ -x $(PY) ] && $(PY) -m tools.devservices stop $(VAR) || true
 	@rm -f $(VAR)/services.env
 	@echo "PostgreSQL and Redis stopped."
 
@@ -79,7 +79,7 @@ messages: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -r club members missions notifications board -x '*/migrations/*' \
+	$(VENV)/bin/bandit -q -r club core pages staff privacy members missions notifications board -x '*/migrations/*' \
 		--severity-level medium
 
 format: install

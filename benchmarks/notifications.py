@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", module="platformdirs")
 
-from club import devservices  # noqa: E402
 from tests.smtp_sink import SmtpSink  # noqa: E402
+from tools import devservices  # noqa: E402
 
 N = int(os.environ.get("N", "10000"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "300"))

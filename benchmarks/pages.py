@@ -1,6 +1,6 @@
 """Benchmark: the key pages at 1/10 and at full club scale, against a bare "hello" page.
 
-For each scale: throw-away PostgreSQL and Redis (club.devservices in a temporary folder),
+For each scale: throw-away PostgreSQL and Redis (tools.devservices in a temporary folder),
 `migrate`, `seed_large --scale X`, `collectstatic`, then gunicorn with 2 sync workers and
 production settings (DEBUG=false) plus a /hello/ view behind the same middleware and login
 (benchmarks/bench_settings.py, bench_urls.py, bench_wsgi.py). The benchmark user logs in by
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", module="platformdirs")
 
-from club import devservices  # noqa: E402
+from tools import devservices  # noqa: E402
 
 SCALES = [float(s) for s in os.environ.get("BENCH_SCALES", "0.1,1.0").split(",") if s.strip()]
 SECONDS = os.environ.get("BENCH_SECONDS")  # default: 10 s per page at full scale, 5 s below

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BoardConfig(AppConfig):
     name = "board"
     verbose_name = _("Bacheca")
+
+    def ready(self) -> None:
+        from board.models import Tag
+        from core.fragment_cache import watch_reference_data
+
+        watch_reference_data(Tag)

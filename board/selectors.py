@@ -39,7 +39,8 @@ def board_page(*, user: User, params: QueryDict) -> dict:
     post_filter = PostFilter(params, queryset=visible_posts(user=user))
     order = params.get("ordine") if params.get("ordine") in ORDERS else "recenti"
     field = ORDERS[order]
-    # Tags are prefetched by the view for the cards not in the fragment cache (club/cache.py).
+    # Tags are prefetched by the view for the cards not in the fragment cache
+    # (core/fragment_cache.py).
     queryset = post_filter.qs.select_related("author_firm")
     cursor = _parse_cursor(params.get("dopo"))
     if cursor:

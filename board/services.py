@@ -24,14 +24,15 @@ from board.models import (
     Report,
     Tag,
 )
-from club import uploads
+from core import uploads
+from core.errors import DomainError
 from members.access import get_membership
 from members.models import Firm, User
 from notifications import kinds
 from notifications.services import notify
 
 
-class BoardError(Exception):
+class BoardError(DomainError):
     message = _("Operazione non consentita.")
 
     def __str__(self) -> str:
@@ -55,7 +56,7 @@ class AlreadyAsked(BoardError):
 
 
 MAX_ATTACHMENTS = 3
-# The largest file the portal accepts at all (the upload handler's cap, club/uploads.py).
+# The largest file the portal accepts at all (the upload handler's cap, core/uploads.py).
 ATTACHMENT_MAX_BYTES = settings.UPLOAD_HARD_LIMIT
 ATTACHMENT_IMAGE_FORMATS = ["PNG", "JPEG"]  # Pillow's names; PDFs are recognised by their bytes
 

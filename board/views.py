@@ -18,9 +18,9 @@ from board.forms import (
     ReportForm,
 )
 from board.models import Attachment, Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
-from club import uploads
-from club.cache import render_cards
-from club.forms import posted
+from core import uploads
+from core.fragment_cache import render_cards
+from core.http import posted
 from members.access import approved_member_required, get_membership
 from members.models import Firm
 

@@ -76,11 +76,16 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "simple_history",
-    "club",
+    # The project's own apps, bottom of the stack first (docs/architecture.md).
+    "core",
+    "notifications",
     "members",
     "missions",
-    "notifications",
     "board",
+    "privacy",
+    "staff",
+    "pages",
+    "club",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +102,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Audit trail: records who made each change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    "club.middleware.StaffMFARequiredMiddleware",
+    "core.middleware.StaffMFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "club.urls"
@@ -160,15 +165,16 @@ CACHES = {
         # A Redis outage must not hang a request: fail fast, callers degrade.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
-    # Rendered HTML fragments (club/cache.py): an unreachable Redis is a miss, not an error.
+    # Rendered HTML fragments (core/fragment_cache.py): an unreachable Redis is a miss, not an
+    # error.
     "fragments": {
-        "BACKEND": "club.cache.TolerantRedisCache",
+        "BACKEND": "core.fragment_cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "club-fragments",
         "TIMEOUT": 600,  # also bounds how long a missed version bump (Redis down) can show
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     },
-    # Where a fragment must not be cached (club/templatetags/fragments.py): stores nothing.
+    # Where a fragment must not be cached (core/templatetags/fragments.py): stores nothing.
     "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
@@ -206,7 +212,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 TERMS_VERSION = "2026-11"
 # Two-factor authentication (TOTP apps, recovery codes). Staff must activate it before they
-# reach the admin or the dashboard (club.middleware.StaffMFARequiredMiddleware).
+# reach the admin or the dashboard (core.middleware.StaffMFARequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Club degli Esportatori"
 
@@ -231,7 +237,7 @@ STORAGES = {
     },
 }
 
-# --- Uploaded files (firm logos, board attachments; see club/uploads.py) -------------------------
+# --- Uploaded files (firm logos, board attachments; see core/uploads.py) -------------------------
 # Never served by URL: no media URL pattern, no WhiteNoise. Files go out only through views that
 # check access (members:firm_logo, board:attachment). MEDIA_URL stays only because Django wants
 # one; nothing answers under it.
@@ -242,10 +248,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Files up to 2.5 MB are parsed in memory, larger ones spool to a temporary file...
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # ...but never more than this per file: the largest accepted upload (an attachment, 5 MB).
-# Past it club.uploads.HardLimitUploadHandler drops the bytes and the form says "too big".
+# Past it core.uploads.HardLimitUploadHandler drops the bytes and the form says "too big".
 UPLOAD_HARD_LIMIT = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "club.uploads.HardLimitUploadHandler",
+    "core.uploads.HardLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from club import views
-
 # Staff log in through allauth too: its rate limits, enumeration prevention and (later) MFA
 # protect the admin login; a logged-in non-staff user gets 403 instead of a second login form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -13,15 +11,14 @@ admin.site.site_title = _("Club degli Esportatori")
 admin.site.index_title = _("Gestione del Club")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("termini/", views.terms, name="terms"),
+    path("", include("pages.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("imprese/", include("members.urls")),
-    path("privacy/", include("members.privacy_urls")),
+    path("privacy/", include("privacy.urls")),
     path("notifiche/", include("notifications.urls")),
     path("missioni/", include("missions.urls")),
     path("bacheca/", include("board.urls")),
-    path("staff/cruscotto/", include("club.dashboard_urls")),
+    path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]

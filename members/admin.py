@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from club import uploads
+from core import uploads
 from members import services
 from members.models import Firm, Invitation, JoinRequest, Membership, Sector, User
 
@@ -161,8 +161,8 @@ class JoinRequestAdmin(admin.ModelAdmin):
 # --- GDPR: consent log and data requests ---------------------------------------------------------
 # Imported here rather than at the top so this block can be added without touching the admin
 # classes above.
-from members import gdpr  # noqa: E402
 from members.models import Consent, DataRequest  # noqa: E402
+from privacy import gdpr  # noqa: E402
 
 
 @admin.register(Consent)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Soci")
+
+    def ready(self) -> None:
+        from core.fragment_cache import watch_reference_data
+        from members.models import Sector
+
+        watch_reference_data(Sector)

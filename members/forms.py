@@ -49,7 +49,7 @@ class SignupConsentForm(forms.Form):
         # Emails go out in the language the person signed up in.
         user.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         user.save()
-        from members import gdpr  # the consent log: proof of what was accepted, and when
+        from privacy import gdpr  # the consent log: proof of what was accepted, and when
 
         gdpr.record_signup_consents(user)
 

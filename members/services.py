@@ -9,14 +9,15 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from club import uploads
+from core import uploads
+from core.errors import DomainError
 from members.models import Firm, Invitation, JoinRequest, Membership, User
 from members.tasks import send_invitation as send_invitation_task
 from notifications import kinds
 from notifications.services import notify
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """Base of the domain errors below; views show `str(exc)` as a form error."""
 
 
@@ -71,7 +72,7 @@ LOGO_BOX = (512, 512)
 def firm_logo_set(*, firm_id: int, upload: UploadedFile) -> Firm:
     """Make `upload` the firm's logo: checked by content, re-encoded, stored under a new name.
 
-    Raises club.uploads.UploadRejected (too big, not a PNG/JPEG/WebP, too many pixels, damaged);
+    Raises core.uploads.UploadRejected (too big, not a PNG/JPEG/WebP, too many pixels, damaged);
     then nothing is stored and the firm is unchanged. The file is written before the transaction
     and removed if the transaction fails; the old file is deleted only after the commit. The firm
     row is locked, so two replacements at once cannot both delete the same old file and leave

@@ -9,8 +9,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from club import uploads
-from club.forms import posted as _posted
+from core import uploads
+from core.http import posted as _posted
 from members import selectors, services
 from members.access import approved_member_required, get_membership, get_owned_membership
 from members.forms import (

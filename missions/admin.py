@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import spreadsheets
 from members.models import Membership
 from missions import exports, services
 from missions.models import (
@@ -92,11 +93,11 @@ def _export(applications, fmt: str, title: str) -> HttpResponse:
     name = slugify(title) or "partecipanti"
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.as_xlsx(rows, title),
+            spreadsheets.as_xlsx(rows, title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(spreadsheets.as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

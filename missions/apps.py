@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Missioni")
+
+    def ready(self) -> None:
+        from core.fragment_cache import watch_reference_data
+        from missions.models import City
+
+        watch_reference_data(City)

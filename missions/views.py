@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from club.cache import render_cards
-from club.forms import posted as _posted
+from core.fragment_cache import render_cards
+from core.http import posted as _posted
 from members.access import approved_member_required, get_membership, get_owned_membership
 from missions import calendar, selectors, services
 from missions.forms import ApplicationForm

@@ -21,9 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 
+from core.tasks import enqueue
 from members.models import User
 from notifications import emails, kinds
 from notifications.audiences import AUDIENCES
@@ -54,20 +53,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def idempotency_key(*, recipient_id: int, kind: str, object_key: str, version: str) -> str:
     return f"{recipient_id}:{kind}:{object_key}:{version}"
-
-
-def enqueue(task, *args) -> bool:
-    """Publish a task; if the broker is down, log and return False: the sweeper delivers later.
-
-    Runs after commit, so the row is safe in PostgreSQL whatever happens here. The broker
-    transport options in settings make a dead Redis fail in milliseconds, not hang the request.
-    """
-    try:
-        task.delay(*args)
-    except (KombuError, RedisError, OSError) as exc:
-        logger.warning("Broker unavailable, %s left to the outbox sweeper: %s", task.name, exc)
-        return False
-    return True
 
 
 def _enqueue_pending(keys: list[str]) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from club.forms import posted as _posted
+from core.http import posted as _posted
 from members.models import User
 from notifications import kinds, selectors, services
 from notifications.forms import PreferencesForm

@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # platformdirs warns without XDG_RUNTIME_DIR
-    from club import devservices
+    from tools import devservices
 
 _started: list = []
 _tmp: Path | None = None

@@ -14,7 +14,7 @@ from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-from club.devservices import free_port
+from tools.devservices import free_port
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Cached fragments (club/cache.py): the filter forms and list cards come from Redis, and
+"""Cached fragments (core/fragment_cache.py): the filter forms and list cards come from Redis, and
 every change a user can see shows at once; with Redis unreachable pages still render."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from board import services as board_services
 from board.models import Tag
-from club.cache import reference_version
+from core.fragment_cache import reference_version
 from members.models import Sector
 from missions import services as mission_services
 from tests.factories import ApplicationFactory, MissionFactory, member

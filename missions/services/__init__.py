@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from members.models import Firm, User
 from missions.models import Application, Interest, Mission
 from notifications import kinds
@@ -27,7 +28,7 @@ Status = Application.Status
 SEAT_LOCK = True
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A refused request; `message` is shown to the user as a form error."""
 
     message = _("Operazione non consentita.")

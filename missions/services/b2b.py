@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tasks import enqueue
 from members.models import Firm, User
 from missions import matchmaking, scheduling
 from missions.models import (
@@ -32,7 +33,7 @@ from missions.models import (
 )
 from missions.services import ApplicationError, _lock_mission
 from notifications import kinds
-from notifications.services import enqueue, notify
+from notifications.services import notify
 
 RequestStatus = MeetingRequest.Status
 

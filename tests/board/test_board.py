@@ -15,7 +15,7 @@ from board.models import (
     Report,
     Tag,
 )
-from club.cache import fragments
+from core.fragment_cache import fragments
 from members.models import Firm
 from notifications.models import Notification
 from tests.factories import MembershipFactory, StaffFactory, member
@@ -201,7 +201,7 @@ def test_board_list_query_count_does_not_grow(count, django_assert_num_queries):
     c = login(member())
     c.get("/bacheca/")
     fragments().clear()
-    # Cold fragment cache (club/cache.py): session, user, membership, bell, posts+firms,
+    # Cold fragment cache (core/fragment_cache.py): session, user, membership, bell, posts+firms,
     # pinned, tags of the cards, filter form tag choices (3)
     with django_assert_num_queries(10):
         cold = c.get("/bacheca/").content.decode()

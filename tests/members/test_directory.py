@@ -1,6 +1,6 @@
 import pytest
 
-from club.cache import fragments
+from core.fragment_cache import fragments
 from members.models import Firm
 from tests.factories import FirmFactory, MembershipFactory, sector
 from tests.html import main_of
@@ -23,7 +23,7 @@ def test_directory_query_count_does_not_grow_with_firms(
     # unread notifications (the bell)
     with django_assert_num_queries(7):
         cold = owner_client.get("/imprese/")
-    # The filter form now comes from the fragment cache (club/cache.py): no sector query.
+    # The filter form now comes from the fragment cache (core/fragment_cache.py): no sector query.
     with django_assert_num_queries(6):
         warm = owner_client.get("/imprese/")
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())

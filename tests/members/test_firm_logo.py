@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from PIL import Image, ImageFile
 
-from club import uploads
+from core import uploads
 from members import services
 from members.models import Firm, Membership
 from tests.factories import (

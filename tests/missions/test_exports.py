@@ -6,7 +6,8 @@ import zoneinfo
 import pytest
 from openpyxl import load_workbook
 
-from missions.exports import HEADER, as_csv, as_xlsx, participant_rows, sheet_title
+from core.spreadsheets import as_csv, as_xlsx, sheet_title
+from missions.exports import HEADER, participant_rows
 from missions.models import Application, Mission, Question
 from tests.factories import FirmFactory, MembershipFactory, UserFactory, sector
 

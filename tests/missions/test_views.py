@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from club.cache import fragments
+from core.fragment_cache import fragments
 from members.models import Firm, Membership
 from missions.models import Application, Mission, Question
 from tests.factories import (
@@ -44,8 +44,8 @@ def test_mission_list_query_count_does_not_grow(
         ApplicationFactory(mission=mission, firm=owner.membership.firm)
     owner_client.get("/missioni/")
     fragments().clear()
-    # Cold fragment cache (club/cache.py): session, user, bell, membership, count, page with
-    # annotations, sectors, own applications, filter form: sectors, cities
+    # Cold fragment cache (core/fragment_cache.py): session, user, bell, membership, count, page
+    # with annotations, sectors, own applications, filter form: sectors, cities
     with django_assert_num_queries(10):
         cold = owner_client.get("/missioni/")
     # Warm: the filter form comes from Redis (the cards need no query of their own).

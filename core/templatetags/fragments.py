@@ -1,10 +1,10 @@
-"""Keys of the cached filter forms (club/cache.py)."""
+"""Keys of the cached filter forms (core/fragment_cache.py)."""
 
 import json
 
 from django import forms, template
 
-from club.cache import reference_version
+from core.fragment_cache import reference_version
 
 register = template.Library()
 

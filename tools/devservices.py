@@ -7,8 +7,8 @@ is missing, Debian's binaries are used instead. Both listen on 127.0.0.1 only. P
 to run as root, so as root its binaries run as an unprivileged system user (``clubpg``).
 
 Command line:
-    python -m club.devservices start VAR_DIR   # prints DATABASE_URL=... and REDIS_URL=...
-    python -m club.devservices stop VAR_DIR
+    python -m tools.devservices start VAR_DIR   # prints DATABASE_URL=... and REDIS_URL=...
+    python -m tools.devservices stop VAR_DIR
 """
 
 from __future__ import annotations

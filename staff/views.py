@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from club import dashboard as selectors
-from missions.exports import as_csv
+from core.spreadsheets import as_csv
+from staff import figures as selectors
 
 
 # staff_member_required sends anonymous users and members of firms alike to the admin login.
@@ -23,7 +23,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "numbers": data.numbers,
         "query": filters.query(),
     }
-    return render(request, "club/dashboard.html", context)
+    return render(request, "staff/dashboard.html", context)
 
 
 @staff_member_required

@@ -30,13 +30,14 @@ from board.models import (
     Post,
     Report,
 )
-from club import uploads
+from core import uploads
+from core.errors import DomainError
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Question
 from notifications.models import Announcement, Broadcast, Notification, Preference
 
 
-class GdprError(Exception):
+class GdprError(DomainError):
     """Base of the domain errors below; views show them as form errors or messages."""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import privacy_views
+from privacy import views as privacy_views
 
 app_name = "privacy"
 

@@ -132,10 +132,23 @@ def _restart_version(cache) -> None:
 
 
 def bump_reference_version(**kwargs) -> None:
-    """Receiver of post_save/post_delete of the reference models and of post_migrate
-    (club/apps.py). After the commit: a page rendered in between would otherwise store the old
-    names under the new version."""
+    """Receiver of post_save/post_delete of the reference models (`watch_reference_data`) and
+    of post_migrate (core/apps.py). After the commit: a page rendered in between would
+    otherwise store the old names under the new version."""
     transaction.on_commit(_bump)
+
+
+def watch_reference_data(*models: type[Model]) -> None:
+    """Bump the version on any committed change to these models, from admin or code.
+
+    Each app calls it from its AppConfig.ready for the reference data (sectors, cities, tags)
+    that cached filter forms and cards are built from. Cache invalidation, not domain logic.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(bump_reference_version, sender=model, weak=False)
+        post_delete.connect(bump_reference_version, sender=model, weak=False)
 
 
 def _bump() -> None:

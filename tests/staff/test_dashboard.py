@@ -7,15 +7,15 @@ import io
 import zoneinfo
 
 import pytest
+from staff.templatetags.charts import bar_chart, line_chart
 from django.test import Client
 
 from board.models import Comment, MentorshipRequest, Post
-from club import dashboard
-from club.dashboard import Figure, Filters, Row, filters_from_params
-from club.templatetags.charts import bar_chart, line_chart
+from staff import figures as staff_figures
 from members.models import Firm, Sector
 from missions.models import Application, Meeting, MeetingRequest, Mission, Partner
 from notifications.models import Notification
+from staff.figures import Figure, Filters, Row, filters_from_params
 from tests.factories import (
     ApplicationFactory,
     FirmFactory,
@@ -192,7 +192,7 @@ def values(figure: Figure) -> list[tuple]:
 
 
 def test_member_firms_over_time_are_cumulative_with_the_firms_who_joined_before(club):
-    growth = dashboard.dashboard(YEAR_2025).figures["imprese-nel-tempo"]
+    growth = staff_figures.dashboard(YEAR_2025).figures["imprese-nel-tempo"]
     months = {row.label.month: row.values for row in growth.rows}
     assert len(growth.rows) == 12
     assert months[1] == (1, 0)  # Adda, approved in 2024
@@ -203,7 +203,7 @@ def test_member_firms_over_time_are_cumulative_with_the_firms_who_joined_before(
 
 
 def test_members_by_sector_and_comune_count_members_at_the_end_of_the_period(club):
-    figures = dashboard.dashboard(YEAR_2025).figures
+    figures = staff_figures.dashboard(YEAR_2025).figures
     assert values(figures["imprese-per-settore"]) == [("Lapideo", 2), ("Metalmeccanico", 2)]
     assert values(figures["imprese-per-comune"]) == [
         ("Sondrio", 2),
@@ -215,14 +215,14 @@ def test_members_by_sector_and_comune_count_members_at_the_end_of_the_period(clu
 def test_comuni_beyond_the_top_ten_are_summed_as_others():
     for n, comune in enumerate(["Sondrio"] * 3 + ["Tirano"] * 2 + COMUNI[2:12]):
         firm(f"Impresa {n}", "lapideo", comune, 0, at(2025, 5, 1))
-    rows = values(dashboard.dashboard(YEAR_2025).figures["imprese-per-comune"])
+    rows = values(staff_figures.dashboard(YEAR_2025).figures["imprese-per-comune"])
     assert len(rows) == 11
     assert rows[:2] == [("Sondrio", 3), ("Tirano", 2)]
     assert rows[-1] == ("Altri comuni", 2)  # the last two alphabetically of the ones at 1
 
 
 def test_exporters_and_newcomers(club):
-    data = dashboard.dashboard(YEAR_2025)
+    data = staff_figures.dashboard(YEAR_2025)
     assert values(data.figures["esportatrici"]) == [
         ("Già esportano", 2),
         ("Non esportano ancora", 2),
@@ -234,7 +234,7 @@ def test_exporters_and_newcomers(club):
 
 
 def test_mission_seats_capacity_and_waiting_list(club):
-    figure = dashboard.dashboard(YEAR_2025).figures["posti-missioni"]
+    figure = staff_figures.dashboard(YEAR_2025).figures["posti-missioni"]
     # Published and closed missions of the period only: no draft, cancelled or 2026 one.
     assert values(figure) == [("Colonia", 3, 3, 1), ("Lipsia", 1, 2, 1)]
 
@@ -250,12 +250,12 @@ def test_missions_active_in_the_period_include_upcoming_published_ones():
     mission("In corso a inizio periodo", dt.date(2024, 12, 30), at(2024, 10, 1))
     mission("Conclusa prima", dt.date(2024, 12, 20), at(2024, 10, 1))
     mission("Pubblicata dopo", dt.date(2025, 12, 30), at(2026, 1, 2))
-    figure = dashboard.dashboard(YEAR_2025).figures["posti-missioni"]
+    figure = staff_figures.dashboard(YEAR_2025).figures["posti-missioni"]
     assert [row.label for row in figure.rows] == ["In corso a inizio periodo", "In arrivo"]
 
 
 def test_applications_funnel_counts_distinct_firms(club):
-    data = dashboard.dashboard(YEAR_2025)
+    data = staff_figures.dashboard(YEAR_2025)
     assert values(data.figures["candidature"]) == [
         ("Missioni pubblicate", 2),
         ("Imprese candidate", 4),
@@ -265,7 +265,7 @@ def test_applications_funnel_counts_distinct_firms(club):
 
 
 def test_results_per_mission_are_sums(club):
-    data = dashboard.dashboard(YEAR_2025)
+    data = staff_figures.dashboard(YEAR_2025)
     assert values(data.figures["risultati-missioni"]) == [
         ("Colonia", 5, 3, 1),
         ("Lipsia", 0, 0, 0),
@@ -274,13 +274,13 @@ def test_results_per_mission_are_sums(club):
 
 
 def test_b2b_meetings_requested_accepted_held_per_mission(club):
-    figure = dashboard.dashboard(YEAR_2025).figures["incontri-b2b"]
+    figure = staff_figures.dashboard(YEAR_2025).figures["incontri-b2b"]
     # Colonia: the cancelled request is not counted; the no-show was accepted but not held.
     assert values(figure) == [("Colonia", 4, 2, 1), ("Lipsia", 1, 1, 1)]
 
 
 def test_board_activity_per_month_and_mentoring_requests(club):
-    data = dashboard.dashboard(YEAR_2025)
+    data = staff_figures.dashboard(YEAR_2025)
     months = {row.label.month: row.values for row in data.figures["attivita-bacheca"].rows}
     assert months[3] == (2, 1)
     assert months[4] == (0, 1)
@@ -293,7 +293,7 @@ def test_board_activity_per_month_and_mentoring_requests(club):
 
 
 def test_notification_delivery_by_email_status(club):
-    data = dashboard.dashboard(YEAR_2025)
+    data = staff_figures.dashboard(YEAR_2025)
     assert values(data.figures["notifiche"]) == [
         ("Da inviare", 1),
         ("Inviata", 3),
@@ -308,7 +308,7 @@ def test_notification_delivery_by_email_status(club):
 
 
 def test_sector_filter_changes_every_figure(club):
-    data = dashboard.dashboard(in_sector("lapideo"))
+    data = staff_figures.dashboard(in_sector("lapideo"))
     figures = data.figures
     assert values(figures["imprese-nel-tempo"])[-1][1:] == (2, 0)
     assert values(figures["imprese-per-settore"]) == [("Lapideo", 2)]
@@ -388,7 +388,7 @@ def test_invalid_filters_show_an_error_and_fall_back_to_the_default(staff_client
     body = response.content.decode()
     assert "Filtri non validi" in body
     assert message in html.unescape(body)
-    default = dashboard.default_filters()
+    default = staff_figures.default_filters()
     assert response.context["filters"] == default
     assert "<script>" not in body.split("<main", 1)[1]
 
@@ -396,7 +396,7 @@ def test_invalid_filters_show_an_error_and_fall_back_to_the_default(staff_client
 def test_invalid_filters_on_a_csv_fall_back_to_the_default(staff_client):
     response = staff_client.get(URL + "notifiche.csv", {"dal": "ieri", "settore": "?"})
     assert response.status_code == 200
-    default = dashboard.default_filters()
+    default = staff_figures.default_filters()
     assert f"{default.date_from:%Y%m%d}-{default.date_to:%Y%m%d}" in response["Content-Disposition"]
 
 
@@ -434,12 +434,12 @@ def test_csv_of_months_and_of_a_sector(staff_client, club):
     assert response["Content-Disposition"].endswith('-20251231-lapideo.csv"')
 
 
-@pytest.mark.parametrize("slug", list(dashboard.FIGURES))
+@pytest.mark.parametrize("slug", list(staff_figures.FIGURES))
 def test_every_figure_has_a_csv_matching_the_page(staff_client, club, slug):
     page = staff_client.get(URL, PERIOD)
     assert f"{URL}{slug}.csv?dal=2025-01-01&amp;al=2025-12-31" in page.content.decode()
     rows = read_csv(staff_client.get(f"{URL}{slug}.csv", PERIOD))
-    figure = dashboard.dashboard(YEAR_2025).figures[slug]
+    figure = staff_figures.dashboard(YEAR_2025).figures[slug]
     assert rows == [[str(cell) for cell in row] for row in figure.csv_rows()]
 
 

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from club.forms import posted as _posted
-from members import gdpr
+from core.http import posted as _posted
 from members.access import get_membership
 from members.models import Consent, DataRequest, Membership, User
+from privacy import gdpr
 
 EXPORT_FILENAME = "dati-club-esportatori.json"
 _ERASED_SESSION_KEY = "privacy_erased"

@@ -6,7 +6,7 @@ from members.models import Firm, Sector
 
 
 def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "club/terms.html", {"version": settings.TERMS_VERSION})
+    return render(request, "pages/terms.html", {"version": settings.TERMS_VERSION})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,4 +15,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "firm_count": Firm.objects.filter(status=Firm.Status.APPROVED).count(),
         "mentor_count": Firm.objects.filter(status=Firm.Status.APPROVED, is_mentor=True).count(),
     }
-    return render(request, "club/home.html", context)
+    return render(request, "pages/home.html", context)

@@ -35,6 +35,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from core.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 MAX_PIXELS = 25_000_000  # 25 megapixels: a ~100 MB RGBA bitmap in memory, at most
@@ -52,7 +54,7 @@ PDF_TYPE = ("application/pdf", "pdf")
 # --- Domain errors -------------------------------------------------------------------------------
 
 
-class UploadRejected(Exception):
+class UploadRejected(DomainError):
     """A file we do not store. `str()` is the message for the person, naming the file."""
 
     message = _("Il file non può essere caricato.")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    """Pages that compose several apps: home, terms (and the error pages)."""
+
+    name = "pages"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pages import views
+
+# No namespace: "home" and "terms" are linked from every template and allauth's settings.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("termini/", views.terms, name="terms"),
+]

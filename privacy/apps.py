@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """GDPR self-service: consents, export, erasure and the data-request queue."""
+
+    name = "privacy"
+    verbose_name = _("Privacy")

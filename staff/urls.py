@@ -1,0 +1,10 @@
+from django.urls import path
+
+from staff import views
+
+app_name = "staff_dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("<slug:figure>.csv", views.figure_csv, name="csv"),
+]
