@@ -54,10 +54,24 @@ def main() -> int:
 
         log = tmp / "worker.log"
         worker = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "club", "worker", "--concurrency=2",
-             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=os.environ.copy(), stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "club",
+                "worker",
+                "--concurrency=2",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         time.sleep(3)  # let the pool fork and connect
 
         from members.models import Sector
@@ -127,16 +141,26 @@ def seed(count: int) -> None:
 
     sector = Sector.objects.get(slug="metalmeccanico")
     users = User.objects.bulk_create(
-        (User(email=f"impresa{n}@bench.example.it", first_name=f"Referente {n}")
-         for n in range(count)),
+        (
+            User(email=f"impresa{n}@bench.example.it", first_name=f"Referente {n}")
+            for n in range(count)
+        ),
         batch_size=2000,
-    )  # fmt: skip
+    )
     firms = Firm.objects.bulk_create(
-        (Firm(name=f"Impresa {n}", vat_number=example_vat_number(n + 1), ateco_code="25.62",
-              sector=sector, comune="Sondrio", status=Firm.Status.APPROVED)
-         for n in range(count)),
+        (
+            Firm(
+                name=f"Impresa {n}",
+                vat_number=example_vat_number(n + 1),
+                ateco_code="25.62",
+                sector=sector,
+                comune="Sondrio",
+                status=Firm.Status.APPROVED,
+            )
+            for n in range(count)
+        ),
         batch_size=2000,
-    )  # fmt: skip
+    )
     Membership.objects.bulk_create(
         (Membership(user=u, firm=f, role="owner") for u, f in zip(users, firms, strict=True)),
         batch_size=2000,

@@ -108,11 +108,25 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str]]:
 
         port = devservices.free_port()
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "benchmarks.bench_wsgi:application",
-             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "benchmarks.bench_wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         wait_for_port(port, server, log)
         cookie = login(port)
         for key, label, path in pages:
@@ -128,8 +142,11 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str]]:
             load(port, path, cookie, WARMUP_SECONDS)
             rps, p50, p95, count, errors = load(port, path, cookie, seconds)
             measured[key] = Result(key, label, rps, p50, p95, count, errors)
-            print(f"  {label:22} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
-                  + (f"  ERRORS {errors}" if errors else ""), flush=True)  # fmt: skip
+            print(
+                f"  {label:22} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                + (f"  ERRORS {errors}" if errors else ""),
+                flush=True,
+            )
         return measured, [line for line in seed_out.splitlines() if line.strip()]
     except Exception:
         if log.exists():
@@ -248,10 +265,14 @@ def login(port: int) -> str:
     )
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(
-        "POST", "/accounts/login/", body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded",
-                 "Cookie": f"csrftoken={jar['csrftoken']}"},
-    )  # fmt: skip
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken']}",
+        },
+    )
     response = conn.getresponse()
     response.read()
     jar.update(_cookies(response))
@@ -286,11 +307,21 @@ def _load_wrk(port, path, cookie, seconds):
         script.write(WRK_SCRIPT % cookie)
     try:
         out = subprocess.run(  # noqa: S603
-            [shutil.which("wrk") or "wrk", "-t1", f"-c{CONNECTIONS}",
-             f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script.name,
-             f"http://127.0.0.1:{port}{path}"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            [
+                shutil.which("wrk") or "wrk",
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         os.unlink(script.name)
     match = re.search(r"WRKRESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+)", out.stdout)
@@ -392,22 +423,31 @@ def report(results: dict[float, dict[str, Result]], seed_lines: dict[float, list
         scale_key = max((k for k in factors if k != "hello"), key=factors.get)
         scale_factor, scale_page = factors[scale_key], full[scale_key].label
         over = [f"{full[k].label} {f:.2f}x" for k, f in factors.items() if f > TARGET_SCALE]
-        print(f"  full <= {TARGET_SCALE}x 1/10 (p50): "
-              + (f"MISSED: {', '.join(over)}" if over else "met")
-              + f" (worst {scale_page} {scale_factor:.2f}x)")  # fmt: skip
+        print(
+            f"  full <= {TARGET_SCALE}x 1/10 (p50): "
+            + (f"MISSED: {', '.join(over)}" if over else "met")
+            + f" (worst {scale_page} {scale_factor:.2f}x)"
+        )
         failures += [f"scale factor {o}" for o in over]
 
     deep_factor = full["board_deep"].p50 / full["board_1"].p50
     deep_ok = deep_factor <= TARGET_DEEP
-    print(f"  {full['board_deep'].label} <= {TARGET_DEEP}x page 1 (p50): "
-          f"{'met' if deep_ok else 'MISSED'} ({deep_factor:.2f}x)")  # fmt: skip
+    print(
+        f"  {full['board_deep'].label} <= {TARGET_DEEP}x page 1 (p50): "
+        f"{'met' if deep_ok else 'MISSED'} ({deep_factor:.2f}x)"
+    )
     if not deep_ok:
         failures.append(f"deep-page factor {deep_factor:.2f}")
 
     p95_slow = [r for r in full.values() if r.p95 > TARGET_P95_MS]
-    print(f"  p95 <= {TARGET_P95_MS:.0f} ms at {CONNECTIONS} connections: "
-          + ("MISSED: " + ", ".join(f"{r.label} {r.p95:.0f} ms" for r in p95_slow)
-             if p95_slow else "met"))  # fmt: skip
+    print(
+        f"  p95 <= {TARGET_P95_MS:.0f} ms at {CONNECTIONS} connections: "
+        + (
+            "MISSED: " + ", ".join(f"{r.label} {r.p95:.0f} ms" for r in p95_slow)
+            if p95_slow
+            else "met"
+        )
+    )
     failures += [f"p95 {r.label}" for r in p95_slow]
 
     print(

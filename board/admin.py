@@ -33,23 +33,30 @@ def _moderation_action(action: str, label):
         if form.is_valid():
             target = "posts" if queryset.model is Post else "comments"
             count = services.moderate(
-                moderator=request.user, action=action, reason=form.cleaned_data["reason"],
+                moderator=request.user,
+                action=action,
+                reason=form.cleaned_data["reason"],
                 **{target: list(queryset)},
-            )  # fmt: skip
+            )
             modeladmin.message_user(
-                request, ngettext("%d elemento moderato.", "%d elementi moderati.", count) % count,
+                request,
+                ngettext("%d elemento moderato.", "%d elementi moderati.", count) % count,
                 messages.SUCCESS,
-            )  # fmt: skip
+            )
             return None
         return render(
             request,
             "admin/board/moderation_reason.html",
             {
-                "form": form, "objects": queryset, "action": f"{action}",
-                "action_label": label, "checkbox_name": ACTION_CHECKBOX_NAME,
-                "opts": modeladmin.model._meta, "title": label,
+                "form": form,
+                "objects": queryset,
+                "action": f"{action}",
+                "action_label": label,
+                "checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": modeladmin.model._meta,
+                "title": label,
             },
-        )  # fmt: skip
+        )
 
     run.__name__ = action
     run.short_description = label
@@ -100,14 +107,29 @@ class AttachmentInline(admin.TabularInline):
 @admin.register(Post)
 class PostAdmin(SimpleHistoryAdmin):
     list_display = [
-        "title", "kind", "author_firm", "created_at", "comment_count", "is_hidden", "is_pinned",
-        "is_locked", "open_reports",
-    ]  # fmt: skip
+        "title",
+        "kind",
+        "author_firm",
+        "created_at",
+        "comment_count",
+        "is_hidden",
+        "is_pinned",
+        "is_locked",
+        "open_reports",
+    ]
     list_filter = ["kind", "is_hidden", "is_pinned", "is_locked", "tags"]
     search_fields = ["title", "body", "author_firm__name"]
     list_select_related = ["author_firm"]
-    readonly_fields = ["author", "author_firm", "body_html", "created_at", "comment_count",
-                       "is_hidden", "is_pinned", "is_locked"]  # fmt: skip
+    readonly_fields = [
+        "author",
+        "author_firm",
+        "body_html",
+        "created_at",
+        "comment_count",
+        "is_hidden",
+        "is_pinned",
+        "is_locked",
+    ]
     fields = ["kind", "title", "body", "tags", "mission", *readonly_fields]
     inlines = [AttachmentInline, ModerationInline]
     actions = [

@@ -9,17 +9,23 @@ from board.models import Post, Tag
 class PostFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="filter_text")
     sector = django_filters.ModelChoiceFilter(
-        label=_("Settore"), queryset=Tag.objects.filter(kind=Tag.Kind.SECTOR),
-        field_name="tags", empty_label=_("Tutti"),
-    )  # fmt: skip
+        label=_("Settore"),
+        queryset=Tag.objects.filter(kind=Tag.Kind.SECTOR),
+        field_name="tags",
+        empty_label=_("Tutti"),
+    )
     place = django_filters.ModelChoiceFilter(
-        label=_("Città o regione"), queryset=Tag.objects.filter(kind=Tag.Kind.PLACE),
-        field_name="tags", empty_label=_("Tutte"),
-    )  # fmt: skip
+        label=_("Città o regione"),
+        queryset=Tag.objects.filter(kind=Tag.Kind.PLACE),
+        field_name="tags",
+        empty_label=_("Tutte"),
+    )
     topic = django_filters.ModelChoiceFilter(
-        label=_("Tema"), queryset=Tag.objects.filter(kind=Tag.Kind.TOPIC),
-        field_name="tags", empty_label=_("Tutti"),
-    )  # fmt: skip
+        label=_("Tema"),
+        queryset=Tag.objects.filter(kind=Tag.Kind.TOPIC),
+        field_name="tags",
+        empty_label=_("Tutti"),
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Tipo"), choices=Post.Kind.choices, empty_label=_("Esperienze e domande")
     )

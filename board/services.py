@@ -151,11 +151,15 @@ def _attach(post: Post, stored: list[tuple[uploads.CheckedFile, str]], user: Use
         raise TooManyAttachments
     Attachment.objects.bulk_create(
         Attachment(
-            post=post, file=name, original_name=item.display_name,
-            content_type=item.content_type, size=item.size, uploaded_by=user,
+            post=post,
+            file=name,
+            original_name=item.display_name,
+            content_type=item.content_type,
+            size=item.size,
+            uploaded_by=user,
         )
         for item, name in stored
-    )  # fmt: skip
+    )
 
 
 def post_create(
@@ -180,9 +184,15 @@ def post_create(
     stored = _store_attachments(files)
     try:
         post = _post_create(
-            author=author, firm=firm, kind=kind, title=title, body=body, tags=tags,
-            mission=mission, stored=stored,
-        )  # fmt: skip
+            author=author,
+            firm=firm,
+            kind=kind,
+            title=title,
+            body=body,
+            tags=tags,
+            mission=mission,
+            stored=stored,
+        )
     except BaseException:
         _discard(stored)
         raise
@@ -192,9 +202,14 @@ def post_create(
 def _post_create(*, author, firm, kind, title, body, tags, mission, stored) -> Post:
     with transaction.atomic():
         post = Post.objects.create(
-            kind=kind, title=title, body=body, body_html=markdown.render(body), author=author,
-            author_firm=firm, mission=mission,
-        )  # fmt: skip
+            kind=kind,
+            title=title,
+            body=body,
+            body_html=markdown.render(body),
+            author=author,
+            author_firm=firm,
+            mission=mission,
+        )
         post.tags.set(tags)
         _update_search(post.pk)
         followers = Follow.objects.filter(
@@ -305,9 +320,13 @@ def comment_create(
                 raise BoardError
             parent = parent.parent or parent
         comment = Comment.objects.create(
-            post=post, parent=parent, author=author, author_firm=_firm_of(author), body=body,
+            post=post,
+            parent=parent,
+            author=author,
+            author_firm=_firm_of(author),
+            body=body,
             body_html=markdown.render(body),
-        )  # fmt: skip
+        )
         Post.objects.filter(pk=post.pk).update(
             comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
         )
@@ -319,15 +338,20 @@ def comment_create(
         direct = {post.author_id, parent.author_id if parent else None} - {None, author.pk}
         direct_ids = _member_users(direct)
         notify(
-            recipients=direct_ids, kind=kinds.BOARD_REPLY.slug, object_key=f"comment:{comment.pk}",
-            context=context, url=f"{post.get_absolute_url()}#comment-{comment.pk}",
-        )  # fmt: skip
+            recipients=direct_ids,
+            kind=kinds.BOARD_REPLY.slug,
+            object_key=f"comment:{comment.pk}",
+            context=context,
+            url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+        )
         followers = Follow.objects.filter(post=post).exclude(user_id__in=[author.pk, *direct_ids])
         notify(
             recipients=_member_users(followers.values("user_id")),
-            kind=kinds.BOARD_FOLLOWED_REPLY.slug, object_key=f"comment:{comment.pk}",
-            context=context, url=f"{post.get_absolute_url()}#comment-{comment.pk}",
-        )  # fmt: skip
+            kind=kinds.BOARD_FOLLOWED_REPLY.slug,
+            object_key=f"comment:{comment.pk}",
+            context=context,
+            url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+        )
     return comment
 
 
@@ -367,8 +391,9 @@ def question_mark_answered(*, post_id: int, comment_id: int | None, user: User) 
     return post
 
 
-def follow_toggle(*, user: User, tag: Tag | None = None, post: Post | None = None,
-                  mentor: Firm | None = None) -> bool:  # fmt: skip
+def follow_toggle(
+    *, user: User, tag: Tag | None = None, post: Post | None = None, mentor: Firm | None = None
+) -> bool:
     """Follow or unfollow one target; returns True when now following."""
     target = {"tag": tag, "post": post, "mentor": mentor}
     target = {k: v for k, v in target.items() if v is not None}
@@ -384,18 +409,22 @@ def follow_toggle(*, user: User, tag: Tag | None = None, post: Post | None = Non
     return True
 
 
-def report_create(*, reporter: User, reason: str, post: Post | None = None,
-                  comment: Comment | None = None) -> Report:  # fmt: skip
+def report_create(
+    *, reporter: User, reason: str, post: Post | None = None, comment: Comment | None = None
+) -> Report:
     return Report.objects.create(reporter=reporter, reason=reason, post=post, comment=comment)
 
 
 def moderate(*, moderator: User, action: str, reason: str, posts=(), comments=()) -> int:
     """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged."""
     changes = {
-        "hide": {"is_hidden": True}, "show": {"is_hidden": False},
-        "pin": {"is_pinned": True}, "unpin": {"is_pinned": False},
-        "lock": {"is_locked": True}, "unlock": {"is_locked": False},
-    }[action]  # fmt: skip
+        "hide": {"is_hidden": True},
+        "show": {"is_hidden": False},
+        "pin": {"is_pinned": True},
+        "unpin": {"is_pinned": False},
+        "lock": {"is_locked": True},
+        "unlock": {"is_locked": False},
+    }[action]
     if not reason.strip():
         raise BoardError
     with transaction.atomic():
@@ -428,8 +457,9 @@ def moderate(*, moderator: User, action: str, reason: str, posts=(), comments=()
 # --- Mentoring ---------------------------------------------------------------------------------
 
 
-def mentorship_request_create(*, requester: Firm, user: User, mentor: Firm, topic: str,
-                              message: str) -> MentorshipRequest:  # fmt: skip
+def mentorship_request_create(
+    *, requester: Firm, user: User, mentor: Firm, topic: str, message: str
+) -> MentorshipRequest:
     if not mentor.is_mentor or mentor.status != Firm.Status.APPROVED or mentor == requester:
         raise BoardError
     try:
@@ -439,9 +469,11 @@ def mentorship_request_create(*, requester: Firm, user: User, mentor: Firm, topi
             )
             notify(
                 recipients=mentor.memberships.values_list("user_id", flat=True),
-                kind=kinds.MENTORSHIP_REQUESTED.slug, object_key=f"mentorship:{request.pk}",
-                context={"firm": requester.name, "topic": topic}, url="/bacheca/affiancamento/",
-            )  # fmt: skip
+                kind=kinds.MENTORSHIP_REQUESTED.slug,
+                object_key=f"mentorship:{request.pk}",
+                context={"firm": requester.name, "topic": topic},
+                url="/bacheca/affiancamento/",
+            )
     except IntegrityError:
         raise AlreadyAsked from None
     return request

@@ -56,9 +56,12 @@ FILE_ERRORS = (uploads.UploadRejected, services.TooManyAttachments)
 def post_list(request: HttpRequest) -> HttpResponse:
     context = selectors.board_page(user=request.user, params=request.GET)
     context["cards"] = render_cards(
-        context["posts"], template_name="board/_post_card.html", name="post",
-        state=_post_card_state, prefetch=["tags"],
-    )  # fmt: skip
+        context["posts"],
+        template_name="board/_post_card.html",
+        name="post",
+        state=_post_card_state,
+        prefetch=["tags"],
+    )
     return render(request, "board/list.html", context)
 
 
@@ -67,9 +70,12 @@ def _post_card_state(post: Post) -> tuple:
     # answers and moderation are written with update(), which does not.
     firm = post.author_firm
     return (
-        post.updated_at, post.comment_count, post.answer_id, post.is_hidden,
+        post.updated_at,
+        post.comment_count,
+        post.answer_id,
+        post.is_hidden,
         firm and (firm.name, firm.is_mentor),
-    )  # fmt: skip
+    )
 
 
 @approved_member_required
@@ -96,10 +102,14 @@ def post_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all([form.is_valid(), files_form.is_valid()]):
         try:
             post = services.post_create(
-                author=request.user, kind=kind, title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
-                mission=form.cleaned_data["mission"], files=files_form.cleaned_data["files"],
-            )  # fmt: skip
+                author=request.user,
+                kind=kind,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=list(form.cleaned_data["tags"]),
+                mission=form.cleaned_data["mission"],
+                files=files_form.cleaned_data["files"],
+            )
         except FILE_ERRORS as exc:
             files_form.add_error("files", str(exc))
         except services.BoardError as exc:
@@ -131,17 +141,25 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.method == "POST" and all([form.is_valid(), files_form.is_valid()]):
         try:
             services.post_update(
-                post_id=post.pk, user=request.user, title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"], tags=list(form.cleaned_data["tags"]),
+                post_id=post.pk,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=list(form.cleaned_data["tags"]),
                 files=files_form.cleaned_data["files"],
-            )  # fmt: skip
+            )
         except FILE_ERRORS as exc:
             files_form.add_error("files", str(exc))
         else:
             messages.success(request, _("Modifiche salvate."))
             return redirect(post)
-    context = {"form": form, "files_form": files_form, "kind": post.kind, "post": post,
-               "attachments": post.attachments.all()}  # fmt: skip
+    context = {
+        "form": form,
+        "files_form": files_form,
+        "kind": post.kind,
+        "post": post,
+        "attachments": post.attachments.all(),
+    }
     return render(request, "board/form.html", context)
 
 
@@ -295,9 +313,11 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
             raise Http404
     if form.is_valid():
         services.report_create(
-            reporter=request.user, reason=form.cleaned_data["reason"],
-            post=None if comment else post, comment=comment,
-        )  # fmt: skip
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            post=None if comment else post,
+            comment=comment,
+        )
         messages.success(request, _("Segnalazione inviata ai moderatori. Grazie."))
     else:
         messages.error(request, _("Indica il motivo della segnalazione."))
@@ -330,9 +350,14 @@ def mentors(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "board/mentors.html",
-        {"firms": firms, "load": services.mentor_load(), "form": MentorshipForm(),
-         "own_firm": membership.firm if membership else None, "following": following},
-    )  # fmt: skip
+        {
+            "firms": firms,
+            "load": services.mentor_load(),
+            "form": MentorshipForm(),
+            "own_firm": membership.firm if membership else None,
+            "following": following,
+        },
+    )
 
 
 @approved_member_required
@@ -354,8 +379,9 @@ def mentorship(request: HttpRequest) -> HttpResponse:
             mentor_people, "mentor__memberships__user"
         ),
         "profile_form": MentorProfileForm(instance=MentorProfile.objects.filter(firm=firm).first())
-        if firm.is_mentor else None,
-    }  # fmt: skip
+        if firm.is_mentor
+        else None,
+    }
     return render(request, "board/mentorship.html", context)
 
 

@@ -14,9 +14,15 @@ class SignupConsentForm(forms.Form):
 
     # allauth honours field_order on the combined form: consents come last, after passwords.
     field_order = [
-        "email", "first_name", "last_name", "password1", "password2",
-        "accept_terms", "directory_consent", "newsletter_consent",
-    ]  # fmt: skip
+        "email",
+        "first_name",
+        "last_name",
+        "password1",
+        "password2",
+        "accept_terms",
+        "directory_consent",
+        "newsletter_consent",
+    ]
 
     first_name = forms.CharField(label=_("Nome"), max_length=150)
     last_name = forms.CharField(label=_("Cognome"), max_length=150)

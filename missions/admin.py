@@ -118,12 +118,22 @@ class MissionAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     readonly_fields = ["published_at", "agenda_published_at"]
     inlines = [
-        ProgrammeItemInline, SectorCapInline, QuestionInline, MissionPartnerInline, InterestInline,
-    ]  # fmt: skip
+        ProgrammeItemInline,
+        SectorCapInline,
+        QuestionInline,
+        MissionPartnerInline,
+        InterestInline,
+    ]
     actions = [
-        "publish", "close_registration", "export_csv", "export_xlsx", "generate_slots",
-        "run_matchmaking", "run_scheduler", "publish_agendas",
-    ]  # fmt: skip
+        "publish",
+        "close_registration",
+        "export_csv",
+        "export_xlsx",
+        "generate_slots",
+        "run_matchmaking",
+        "run_scheduler",
+        "publish_agendas",
+    ]
     fieldsets = [
         (
             None,
@@ -143,7 +153,7 @@ class MissionAdmin(admin.ModelAdmin):
                     "offer_hours",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (_("Costi"), {"fields": ["costs"]}),
         (
             _("Incontri B2B"),
@@ -155,7 +165,7 @@ class MissionAdmin(admin.ModelAdmin):
                     "agenda_published_at",
                 ]
             },
-        ),  # fmt: skip
+        ),
     ]
 
     def get_queryset(self, request):
@@ -269,10 +279,16 @@ class MissionAdmin(admin.ModelAdmin):
                     "%(bound)d), spostati %(moved)d, in %(seconds).2f s. Dettagli in "
                     "«Esecuzioni del pianificatore»."
                 )
-                % {"mission": mission, "placed": run.placed, "total": run.meetings,
-                   "bound": run.upper_bound, "moved": run.moved, "seconds": run.seconds},
+                % {
+                    "mission": mission,
+                    "placed": run.placed,
+                    "total": run.meetings,
+                    "bound": run.upper_bound,
+                    "moved": run.moved,
+                    "seconds": run.seconds,
+                },
                 level,
-            )  # fmt: skip
+            )
 
     @admin.action(
         description=_("B2B: pubblica le agende e avvisa le imprese"), permissions=["change"]
@@ -306,9 +322,17 @@ class MissionAdmin(admin.ModelAdmin):
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = [
-        "firm", "mission", "status", "delegates", "created_at", "offer_expires_at",
-        "attended", "contacts_made", "followup_meetings", "deals_in_progress",
-    ]  # fmt: skip
+        "firm",
+        "mission",
+        "status",
+        "delegates",
+        "created_at",
+        "offer_expires_at",
+        "attended",
+        "contacts_made",
+        "followup_meetings",
+        "deals_in_progress",
+    ]
     list_filter = ["status", "mission", "firm__sector"]
     search_fields = ["firm__name", "firm__vat_number", "mission__title"]
     list_select_related = ["firm", "mission"]
@@ -326,13 +350,25 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "withdrawn_reason",
     ]
     fields = [
-        *readonly_fields, "delegates", "note", "answers",
-        "attended", "contacts_made", "followup_meetings", "deals_in_progress", "outcome_note",
-    ]  # fmt: skip
+        *readonly_fields,
+        "delegates",
+        "note",
+        "answers",
+        "attended",
+        "contacts_made",
+        "followup_meetings",
+        "deals_in_progress",
+        "outcome_note",
+    ]
     actions = [
-        "confirm", "reject", "waitlist", "mark_attended", "mark_absent", "export_csv",
+        "confirm",
+        "reject",
+        "waitlist",
+        "mark_attended",
+        "mark_absent",
+        "export_csv",
         "export_xlsx",
-    ]  # fmt: skip
+    ]
     list_editable = ["attended", "contacts_made", "followup_meetings", "deals_in_progress"]
 
     @admin.action(description=_("Segna: ha partecipato"), permissions=["change"])
@@ -494,9 +530,11 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         from missions.services import b2b
 
         b2b.partner_wish_create(
-            mission_id=obj.mission_id, partner_id=obj.partner_id, firm_id=obj.firm_id,
+            mission_id=obj.mission_id,
+            partner_id=obj.partner_id,
+            firm_id=obj.firm_id,
             priority=obj.priority,
-        )  # fmt: skip
+        )
 
     @admin.action(description=_("Accetta per il partner"), permissions=["view"])
     def accept(self, request, queryset):
@@ -526,14 +564,31 @@ class MeetingAdmin(SimpleHistoryAdmin):
     """Meetings: staff move or lock single ones, see who needs an interpreter, mark attendance."""
 
     list_display = [
-        "firm", "partner", "mission", "slot", "table", "locked", "needs_interpreter",
-        "attendance", "outcome",
-    ]  # fmt: skip
+        "firm",
+        "partner",
+        "mission",
+        "slot",
+        "table",
+        "locked",
+        "needs_interpreter",
+        "attendance",
+        "outcome",
+    ]
     list_filter = ["mission", "needs_interpreter", "locked", "attendance", "outcome"]
     search_fields = ["firm__name", "partner__name"]
     list_select_related = ["firm", "partner__city", "mission", "slot__session__city"]
-    fields = ["mission", "firm", "partner", "slot", "table", "locked", "needs_interpreter",
-              "attendance", "outcome", "outcome_note"]  # fmt: skip
+    fields = [
+        "mission",
+        "firm",
+        "partner",
+        "slot",
+        "table",
+        "locked",
+        "needs_interpreter",
+        "attendance",
+        "outcome",
+        "outcome_note",
+    ]
     readonly_fields = ["mission", "firm", "partner", "needs_interpreter", "outcome", "outcome_note"]
     actions = ["mark_held", "mark_no_show", "unlock"]
 

@@ -72,10 +72,13 @@ def meeting_request(request: HttpRequest, mission_id: int) -> HttpResponse:
         return redirect("missions:b2b", mission_id=mission.pk)
     try:
         b2b.meeting_request_create(
-            mission_id=mission.pk, firm=membership.firm, user=request.user,
-            partner_id=form.cleaned_data["partner"], priority=form.cleaned_data["priority"],
+            mission_id=mission.pk,
+            firm=membership.firm,
+            user=request.user,
+            partner_id=form.cleaned_data["partner"],
+            priority=form.cleaned_data["priority"],
             reason=form.cleaned_data["reason"],
-        )  # fmt: skip
+        )
     except ApplicationError as exc:
         messages.error(request, str(exc))
     else:
@@ -164,9 +167,11 @@ def meeting_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404 from None
     if form.is_valid():
         b2b.meeting_record_outcome(
-            meeting_id=meeting.pk, firm=membership.firm, outcome=form.cleaned_data["outcome"],
+            meeting_id=meeting.pk,
+            firm=membership.firm,
+            outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
-        )  # fmt: skip
+        )
         messages.success(request, _("Esito salvato."))
     else:
         messages.error(request, _("Scegli un esito."))

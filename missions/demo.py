@@ -228,14 +228,23 @@ def _mission(title, *, sectors, programme, questions, opens=None, **fields) -> M
     mission.sectors.set(sectors)
     for city, kind, item_title, day, (h1, m1), (h2, m2), place, tz in programme:
         ProgrammeItem.objects.create(
-            mission=mission, city=city, kind=kind, title=item_title, place=place,
-            starts_at=_at(day, h1, m1, tz), ends_at=_at(day, h2, m2, tz),
-        )  # fmt: skip
+            mission=mission,
+            city=city,
+            kind=kind,
+            title=item_title,
+            place=place,
+            starts_at=_at(day, h1, m1, tz),
+            ends_at=_at(day, h2, m2, tz),
+        )
     for order, (label, kind, choices, required) in enumerate(questions):
         Question.objects.create(
-            mission=mission, label=label, kind=kind, choices=choices, required=required,
+            mission=mission,
+            label=label,
+            kind=kind,
+            choices=choices,
+            required=required,
             order=order,
-        )  # fmt: skip
+        )
     return mission
 
 
@@ -259,27 +268,69 @@ def _confirm(mission: Mission, firm: Firm | None) -> None:
 
 PARTNERS = [
     # name, kind, city slug, sector slugs, NACE codes, products sought, languages, description
-    ("Rhein Naturstein Import GmbH", "importer", "koeln", ["lapideo"], ["23.70"],
-     "Natursteinfassaden, Granit und Serizzo für Fassaden und Böden", ["de", "it"],
-     "Importatore di pietre naturali per facciate ventilate e pavimenti, clienti in tutta la "
-     "Renania."),
-    ("Westfalen Maschinenbau Einkauf AG", "buyer", "dortmund", ["metalmeccanico"],
-     ["25.62", "28"], "CNC-Drehteile, Zerspanung, Baugruppen für Landmaschinen", ["de", "en"],
-     "Ufficio acquisti di un gruppo di costruttori di macchine agricole."),
-    ("Fraunhofer IML", "research", "dortmund", ["metalmeccanico"], ["25", "28", "52.29"],
-     "Automatisierung, Logistiksysteme, Industrie 4.0", ["de", "en"],
-     "Istituto di ricerca su logistica e automazione: progetti comuni e trasferimento "
-     "tecnologico."),
-    ("Kölner Stahlbau Handel KG", "distributor", "koeln", ["metalmeccanico"], ["25.11"],
-     "Stahlkonstruktionen, Schweißbaugruppen", ["de"],
-     "Distributore di carpenteria metallica per l'edilizia."),
-    ("Leipziger Feinkost Import GmbH", "importer", "leipzig", ["agroalimentare"], ["10.1"],
-     "Feinkost aus Italien: Bresaola, Käse, Pizzoccheri", ["de", "it"],
-     "Importatore di specialità italiane per gastronomie e catering."),
-    ("Berliner Weinhandel", "distributor", "berlin", ["agroalimentare"], ["11.02"],
-     "Rotwein aus Bergregionen, Nebbiolo", ["de", "en"],
-     "Distributore di vini per la ristorazione berlinese."),
-]  # fmt: skip
+    (
+        "Rhein Naturstein Import GmbH",
+        "importer",
+        "koeln",
+        ["lapideo"],
+        ["23.70"],
+        "Natursteinfassaden, Granit und Serizzo für Fassaden und Böden",
+        ["de", "it"],
+        "Importatore di pietre naturali per facciate ventilate e pavimenti, clienti in tutta la "
+        "Renania.",
+    ),
+    (
+        "Westfalen Maschinenbau Einkauf AG",
+        "buyer",
+        "dortmund",
+        ["metalmeccanico"],
+        ["25.62", "28"],
+        "CNC-Drehteile, Zerspanung, Baugruppen für Landmaschinen",
+        ["de", "en"],
+        "Ufficio acquisti di un gruppo di costruttori di macchine agricole.",
+    ),
+    (
+        "Fraunhofer IML",
+        "research",
+        "dortmund",
+        ["metalmeccanico"],
+        ["25", "28", "52.29"],
+        "Automatisierung, Logistiksysteme, Industrie 4.0",
+        ["de", "en"],
+        "Istituto di ricerca su logistica e automazione: progetti comuni e trasferimento "
+        "tecnologico.",
+    ),
+    (
+        "Kölner Stahlbau Handel KG",
+        "distributor",
+        "koeln",
+        ["metalmeccanico"],
+        ["25.11"],
+        "Stahlkonstruktionen, Schweißbaugruppen",
+        ["de"],
+        "Distributore di carpenteria metallica per l'edilizia.",
+    ),
+    (
+        "Leipziger Feinkost Import GmbH",
+        "importer",
+        "leipzig",
+        ["agroalimentare"],
+        ["10.1"],
+        "Feinkost aus Italien: Bresaola, Käse, Pizzoccheri",
+        ["de", "it"],
+        "Importatore di specialità italiane per gastronomie e catering.",
+    ),
+    (
+        "Berliner Weinhandel",
+        "distributor",
+        "berlin",
+        ["agroalimentare"],
+        ["11.02"],
+        "Rotwein aus Bergregionen, Nebbiolo",
+        ["de", "en"],
+        "Distributore di vini per la ristorazione berlinese.",
+    ),
+]
 
 
 def seed_b2b() -> None:
@@ -293,10 +344,16 @@ def seed_b2b() -> None:
     for name, kind, slug, sector_slugs, nace, sought, langs, description in PARTNERS:
         partner, created = Partner.objects.get_or_create(
             name=name,
-            defaults={"kind": kind, "city": cities[slug], "nace_codes": nace,
-                      "products_sought": sought, "languages": langs, "description": description,
-                      "contact_name": "Frau Schneider"},
-        )  # fmt: skip
+            defaults={
+                "kind": kind,
+                "city": cities[slug],
+                "nace_codes": nace,
+                "products_sought": sought,
+                "languages": langs,
+                "description": description,
+                "contact_name": "Frau Schneider",
+            },
+        )
         if created:
             partner.sectors.set([sectors[s] for s in sector_slugs])
         partners[name] = partner
@@ -312,12 +369,19 @@ def seed_b2b() -> None:
     mentor = Firm.objects.filter(name="Officine Meccaniche Adda S.r.l.").first()
     if mentor and not MeetingRequest.objects.filter(mission=mission, firm=mentor).exists():
         owner = User.objects.filter(membership__firm=mentor).first()
-        for name, priority in [("Westfalen Maschinenbau Einkauf AG", 5), ("Fraunhofer IML", 4),
-                               ("Kölner Stahlbau Handel KG", 3)]:  # fmt: skip
+        for name, priority in [
+            ("Westfalen Maschinenbau Einkauf AG", 5),
+            ("Fraunhofer IML", 4),
+            ("Kölner Stahlbau Handel KG", 3),
+        ]:
             request = b2b.meeting_request_create(
-                mission_id=mission.pk, firm=mentor, user=owner, partner_id=partners[name].pk,
-                priority=priority, reason="Cerchiamo clienti per lavorazioni CNC",
-            )  # fmt: skip
+                mission_id=mission.pk,
+                firm=mentor,
+                user=owner,
+                partner_id=partners[name].pk,
+                priority=priority,
+                reason="Cerchiamo clienti per lavorazioni CNC",
+            )
             b2b.meeting_requests_decide(request_ids=[request.pk], accept=True)
     b2b.scheduler_run(mission_id=mission.pk)
     b2b.agenda_publish(mission_id=mission.pk)

@@ -165,6 +165,7 @@ _CODE_ORDER = (
 # Glossary: canonical concept (English) -> keywords in Italian, German and English.
 # Order matters only for reporting: earlier (more specific) concepts are listed first.
 
+# A keyword table: the formatter would put each keyword on a line of its own.
 # fmt: off
 GLOSSARY: dict[str, tuple[str, ...]] = {
     # Stone (lapideo)

@@ -49,9 +49,11 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = render_cards(
-        page.object_list, template_name="missions/_mission_card.html", name="mission",
+        page.object_list,
+        template_name="missions/_mission_card.html",
+        name="mission",
         state=_mission_card_state,
-    )  # fmt: skip
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,11 +67,19 @@ def _mission_card_state(mission: Mission) -> tuple:
     # Everything the card shows that can change (a mission has no edit time): its fields, the
     # seat counts, destinations and sectors, and this firm's own status.
     return (
-        mission.title, mission.summary, mission.start_date, mission.end_date, mission.seats,
-        mission.seats_held, mission.waitlist, mission.registration_deadline, mission.status,
-        tuple(mission.destinations), tuple(s.pk for s in mission.sectors.all()),
+        mission.title,
+        mission.summary,
+        mission.start_date,
+        mission.end_date,
+        mission.seats,
+        mission.seats_held,
+        mission.waitlist,
+        mission.registration_deadline,
+        mission.status,
+        tuple(mission.destinations),
+        tuple(s.pk for s in mission.sectors.all()),
         tuple(a.status for a in mission.own_applications),
-    )  # fmt: skip
+    )
 
 
 @approved_member_required

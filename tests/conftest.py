@@ -109,12 +109,27 @@ class Worker:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         out = self.log.open("a")
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "club", "worker", "--concurrency=2",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"test-{os.getpid()}@%h"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "club",
+                "worker",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so a kill takes the pool too
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 30
         while "ready." not in self.log.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:

@@ -145,9 +145,8 @@ def test_only_valid_choices_are_cached_never_free_text():
         # A cached form is not rendered again, so its sector choices (all sectors, not the one
         # looked up to validate the value) are not queried again.
         choices = [
-            q for q in queries.captured_queries
-            if 'FROM "members_sector" ORDER BY' in q["sql"]
-        ]  # fmt: skip
+            q for q in queries.captured_queries if 'FROM "members_sector" ORDER BY' in q["sql"]
+        ]
         assert bool(choices) is not cached, url
         assert main_of(again) == main_of(first)
 

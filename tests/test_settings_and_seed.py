@@ -45,10 +45,16 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "club.settings",
-             "DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY_FILE": str(secret)},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "club.settings",
+            "DATABASE_URL": "postgres://x@localhost/x",
+            "SECRET_KEY_FILE": str(secret),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.stdout.strip() == "from-a-file-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
 
 

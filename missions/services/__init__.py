@@ -191,9 +191,11 @@ def application_create(
             _participants_changed(mission.pk)
         elif status == Status.WAITLISTED:
             _notify_firm(
-                application, kinds.APPLICATION_WAITLISTED,
-                f"waitlisted-{int(now.timestamp())}", recipients=people,
-            )  # fmt: skip
+                application,
+                kinds.APPLICATION_WAITLISTED,
+                f"waitlisted-{int(now.timestamp())}",
+                recipients=people,
+            )
     return application
 
 

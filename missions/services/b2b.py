@@ -82,9 +82,14 @@ def slots_generate(*, mission_id: int) -> int:
             start, index = session.starts_at, 0
             while start + length <= session.ends_at:
                 slots.append(
-                    Slot(session=session, index=index, starts_at=start, ends_at=start + length,
-                         tables=mission.tables)
-                )  # fmt: skip
+                    Slot(
+                        session=session,
+                        index=index,
+                        starts_at=start,
+                        ends_at=start + length,
+                        tables=mission.tables,
+                    )
+                )
                 start += length
                 index += 1
         Slot.objects.bulk_create(slots)
@@ -106,20 +111,30 @@ def mission_partners(mission: Mission):
 
 def _firm_profile(firm: Firm) -> matchmaking.FirmProfile:
     return matchmaking.FirmProfile(
-        id=firm.pk, name=firm.name, sector=firm.sector.slug, ateco=firm.ateco_code,
-        products=firm.products, description=firm.description,
-        languages=frozenset(firm.languages), target_markets=frozenset(firm.target_markets),
+        id=firm.pk,
+        name=firm.name,
+        sector=firm.sector.slug,
+        ateco=firm.ateco_code,
+        products=firm.products,
+        description=firm.description,
+        languages=frozenset(firm.languages),
+        target_markets=frozenset(firm.target_markets),
         exports=firm.export_share > 0,
-    )  # fmt: skip
+    )
 
 
 def _partner_profile(partner: Partner) -> matchmaking.PartnerProfile:
     return matchmaking.PartnerProfile(
-        id=partner.pk, name=partner.name, kind=partner.kind, country=partner.city.country,
+        id=partner.pk,
+        name=partner.name,
+        kind=partner.kind,
+        country=partner.city.country,
         sectors=frozenset(s.slug for s in partner.sectors.all()),
-        nace_codes=tuple(partner.nace_codes), products_sought=partner.products_sought,
-        description=partner.description, languages=frozenset(partner.languages),
-    )  # fmt: skip
+        nace_codes=tuple(partner.nace_codes),
+        products_sought=partner.products_sought,
+        description=partner.description,
+        languages=frozenset(partner.languages),
+    )
 
 
 def matchmaking_request(*, mission_id: int) -> MatchmakingRun:
@@ -165,7 +180,7 @@ def matchmaking_run(*, run_id: int) -> int:
                     partner_id=suggestion.partner_id,
                     score=suggestion.score,
                     reasons=[[r.code, dict(r.params), r.points] for r in suggestion.reasons],
-                )  # fmt: skip
+                )
             )
         if done % 10 == 0 or done == len(firms):
             MatchmakingRun.objects.filter(pk=run.pk).update(
@@ -175,9 +190,11 @@ def matchmaking_run(*, run_id: int) -> int:
         MatchSuggestion.objects.filter(mission=mission).delete()
         MatchSuggestion.objects.bulk_create(suggestions, batch_size=1000)
         MatchmakingRun.objects.filter(pk=run.pk).update(
-            status=MatchmakingRun.Status.DONE, progress=100,
-            pairs=len(firms) * len(partners), finished_at=timezone.now(),
-        )  # fmt: skip
+            status=MatchmakingRun.Status.DONE,
+            progress=100,
+            pairs=len(firms) * len(partners),
+            finished_at=timezone.now(),
+        )
         for firm in participants(mission).prefetch_related("memberships"):
             notify(
                 recipients=[m.user_id for m in firm.memberships.all()],
@@ -214,9 +231,11 @@ def meeting_request_create(
         if not MissionPartner.objects.filter(mission=mission, partner_id=partner_id).exists():
             raise PartnerNotAttending
         open_requests = MeetingRequest.objects.filter(
-            mission=mission, firm=firm, origin=MeetingRequest.Origin.FIRM,
+            mission=mission,
+            firm=firm,
+            origin=MeetingRequest.Origin.FIRM,
             status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
-        )  # fmt: skip
+        )
         if open_requests.filter(partner_id=partner_id).exists():
             raise AlreadyRequested
         if open_requests.count() >= mission.meeting_requests_per_firm:
@@ -224,9 +243,13 @@ def meeting_request_create(
         try:
             with transaction.atomic():
                 return MeetingRequest.objects.create(
-                    mission=mission, firm=firm, partner_id=partner_id, priority=priority,
-                    reason=reason, requested_by=user,
-                )  # fmt: skip
+                    mission=mission,
+                    firm=firm,
+                    partner_id=partner_id,
+                    priority=priority,
+                    reason=reason,
+                    requested_by=user,
+                )
         except IntegrityError:
             raise AlreadyRequested from None
 
@@ -242,9 +265,12 @@ def partner_wish_create(*, mission_id: int, partner_id: int, firm_id: int, prior
         try:
             with transaction.atomic():
                 request = MeetingRequest.objects.create(
-                    mission=mission, firm=firm, partner=partner, priority=priority,
+                    mission=mission,
+                    firm=firm,
+                    partner=partner,
+                    priority=priority,
                     origin=MeetingRequest.Origin.PARTNER,
-                )  # fmt: skip
+                )
         except IntegrityError:
             raise AlreadyRequested from None
         _notify_firm(
@@ -264,7 +290,7 @@ def _notify_firm(request: MeetingRequest, kind, version: str, url: str = "", **e
             "firm": request.firm.name,
             "partner": request.partner.name,
             **extra,
-        },  # fmt: skip
+        },
         url=url or reverse("missions:b2b", args=[request.mission_id]),
     )
 
@@ -280,7 +306,7 @@ def _accept(request: MeetingRequest) -> Meeting:
             "firm_id": request.firm_id,
             "partner_id": request.partner_id,
             "needs_interpreter": not _common_language(request.firm, request.partner),
-        },  # fmt: skip
+        },
     )
     return meeting
 
@@ -379,21 +405,26 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
             mission, slots, {m.firm_id for m in meetings}, {m.partner_id for m in meetings}
         )
         problem = scheduling.Problem(
-            slots=[scheduling.Slot(id=s.pk, session=s.session_id, index=s.index, tables=s.tables)
-                   for s in slots],
+            slots=[
+                scheduling.Slot(id=s.pk, session=s.session_id, index=s.index, tables=s.tables)
+                for s in slots
+            ],
             meetings=[
                 scheduling.Meeting(
-                    id=m.pk, firm=m.firm_id, partner=m.partner_id,
+                    id=m.pk,
+                    firm=m.firm_id,
+                    partner=m.partner_id,
                     priority=priorities.get(m.request_id, 3),
                     locked_slot=m.slot_id if m.locked else None,
                     locked_table=m.table if m.locked else None,
-                    current_slot=m.slot_id, current_table=m.table,
+                    current_slot=m.slot_id,
+                    current_table=m.table,
                 )
                 for m in meetings
             ],
             firm_available=firm_available,
             partner_available=partner_available,
-        )  # fmt: skip
+        )
         started = time.perf_counter()
         result = scheduling.schedule(problem)
         seconds = time.perf_counter() - started
@@ -405,10 +436,14 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
             meeting.slot_id, meeting.table = result.placements.get(meeting.pk, (None, None))
         Meeting.objects.bulk_update(movable, ["slot", "table"], batch_size=500)
         run = SchedulerRun.objects.create(
-            mission=mission, meetings=len(meetings), placed=len(result.placements),
-            moved=result.moved, upper_bound=scheduling.upper_bound(problem), seconds=seconds,
+            mission=mission,
+            meetings=len(meetings),
+            placed=len(result.placements),
+            moved=result.moved,
+            upper_bound=scheduling.upper_bound(problem),
+            seconds=seconds,
             unplaced=[{"meeting": pk, "reason": reason} for pk, reason in result.unplaced.items()],
-        )  # fmt: skip
+        )
         if mission.agenda_published_at:
             changed = [m for m in movable if before[m.pk] != (m.slot_id, m.table)]
             _notify_changes(mission, changed)
@@ -438,10 +473,12 @@ def _notify_changes(mission: Mission, meetings: list[Meeting]) -> None:
     version = f"changed-{int(time.time() * 1000)}"
     for meeting in meetings:
         _notify_firm(
-            requests[meeting.request_id], kinds.MEETING_CHANGED, version,
+            requests[meeting.request_id],
+            kinds.MEETING_CHANGED,
+            version,
             url=reverse("missions:agenda", args=[mission.pk]),
             when=_when(meeting, slots.get(meeting.slot_id)),
-        )  # fmt: skip
+        )
 
 
 def meeting_move(*, meeting_id: int, slot_id: int | None, table: int | None, lock: bool = True):
@@ -525,9 +562,10 @@ def followup_reminders_send(*, today=None) -> int:
     for days in FOLLOWUP_DAYS:
         window_end = today - timedelta(days=days)
         missions = Mission.objects.filter(
-            end_date__lte=window_end, end_date__gt=window_end - timedelta(days=14),
+            end_date__lte=window_end,
+            end_date__gt=window_end - timedelta(days=14),
             meetings__slot__isnull=False,
-        ).distinct()  # fmt: skip
+        ).distinct()
         for mission in missions:
             firms = Firm.objects.filter(meetings__mission=mission).exclude(
                 meetings__attendance=Meeting.Attendance.NO_SHOW

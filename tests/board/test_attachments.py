@@ -48,8 +48,9 @@ def publish(client: Client, *files, title="Domanda con allegati"):
 
 
 def edit(client: Client, post: Post, *files, title="Titolo nuovo"):
-    return client.post(f"/bacheca/{post.pk}/modifica/", {"title": title, "body": "Testo nuovo",
-                                                         "files": files})  # fmt: skip
+    return client.post(
+        f"/bacheca/{post.pk}/modifica/", {"title": title, "body": "Testo nuovo", "files": files}
+    )
 
 
 # --- Publishing ----------------------------------------------------------------------------------

@@ -30,10 +30,16 @@ def make_firms(round_no: int) -> list[tuple[Firm, User]]:
         User(email=f"gara{round_no}-{n}@example.it") for n in range(FIRMS)
     )
     firms = Firm.objects.bulk_create(
-        Firm(name=f"Gara {round_no}-{n}", vat_number=example_vat_number(base + n),
-             ateco_code="25.62", sector=metal, comune="Sondrio", status=Firm.Status.APPROVED)
+        Firm(
+            name=f"Gara {round_no}-{n}",
+            vat_number=example_vat_number(base + n),
+            ateco_code="25.62",
+            sector=metal,
+            comune="Sondrio",
+            status=Firm.Status.APPROVED,
+        )
         for n in range(FIRMS)
-    )  # fmt: skip
+    )
     Membership.objects.bulk_create(
         Membership(user=u, firm=f, role="owner") for u, f in zip(users, firms, strict=True)
     )

@@ -56,8 +56,12 @@ class Club:
 
 def _tags() -> dict[str, Tag]:
     # Tags come from a data migration; transactional tests flush them, so recreate.
-    specs = [("topic", "logistica", "Logistica"), ("topic", "fiere", "Fiere"),
-             ("place", "baviera", "Baviera"), ("sector", "lapideo", "Lapideo")]  # fmt: skip
+    specs = [
+        ("topic", "logistica", "Logistica"),
+        ("topic", "fiere", "Fiere"),
+        ("place", "baviera", "Baviera"),
+        ("sector", "lapideo", "Lapideo"),
+    ]
     return {
         slug: Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name})[0]
         for kind, slug, name in specs
@@ -74,24 +78,39 @@ def build_club() -> Club:
     tags = _tags()
 
     firm = FirmFactory(
-        name=OWN_FIRM, sector=lapideo, comune="Sondrio", ateco_code="23.70.00", is_mentor=True,
-        website="https://graniti.example.it", description="Cava e laboratorio dal 1962.",
+        name=OWN_FIRM,
+        sector=lapideo,
+        comune="Sondrio",
+        ateco_code="23.70.00",
+        is_mentor=True,
+        website="https://graniti.example.it",
+        description="Cava e laboratorio dal 1962.",
         products="Serizzo e granito per facciate ventilate e pavimentazioni",
-        export_share=20, target_markets=["DE", "AT"], languages=["it", "de"],
-    )  # fmt: skip
+        export_share=20,
+        target_markets=["DE", "AT"],
+        languages=["it", "de"],
+    )
     owner = MembershipFactory(
         firm=firm, user=UserFactory(first_name="Giulia", last_name="Bianchi")
     ).user
     colleague = MembershipFactory(firm=firm, role=Membership.Role.MEMBER).user
     MentorProfile.objects.create(
-        firm=firm, markets="Germania, Austria", years_exporting=8,
+        firm=firm,
+        markets="Germania, Austria",
+        years_exporting=8,
         expertise="Fiere di settore e certificazioni CE.",
-    )  # fmt: skip
+    )
     mentor_firm = FirmFactory(
-        name=MENTOR_FIRM, sector=metal, comune="Morbegno", is_mentor=True, export_share=40,
-        target_markets=["DE"], languages=["it", "de", "en"], website="https://adda.example.it",
+        name=MENTOR_FIRM,
+        sector=metal,
+        comune="Morbegno",
+        is_mentor=True,
+        export_share=40,
+        target_markets=["DE"],
+        languages=["it", "de", "en"],
+        website="https://adda.example.it",
         description="Lavorazioni meccaniche di precisione.",
-    )  # fmt: skip
+    )
     mentor = MembershipFactory(
         firm=mentor_firm, user=UserFactory(directory_consent=True, first_name="Marco")
     ).user
@@ -102,9 +121,11 @@ def build_club() -> Club:
 
     # Team page: an invitation out, a request to join in.
     member_services.invitation_create(
-        firm=firm, email="nuovo.collega@graniti.example.it", role=Membership.Role.MEMBER,
+        firm=firm,
+        email="nuovo.collega@graniti.example.it",
+        role=Membership.Role.MEMBER,
         invited_by=owner,
-    )  # fmt: skip
+    )
     JoinRequest.objects.create(
         user=UserFactory(first_name="Luca"), firm=firm, message="Lavoro in amministrazione."
     )
@@ -112,26 +133,36 @@ def build_club() -> Club:
     # Missions: one the firm is confirmed on (B2B, published agenda), one open to apply to.
     koeln = city("koeln")
     b2b_mission = MissionFactory(
-        title="Pietra e costruzioni a Colonia", sectors=[lapideo], seats=8, slot_minutes=30,
-        tables=2, summary="Incontri con importatori di pietra naturale.",
+        title="Pietra e costruzioni a Colonia",
+        sectors=[lapideo],
+        seats=8,
+        slot_minutes=30,
+        tables=2,
+        summary="Incontri con importatori di pietra naturale.",
         description="Tre giorni di incontri B2B e una visita a un centro di ricerca.",
         costs="Quota di partecipazione 300 € + IVA.",
-    )  # fmt: skip
+    )
     ProgrammeItemFactory(
-        mission=b2b_mission, city=koeln, title="Incontri con importatori", place="Koelnmesse",
+        mission=b2b_mission,
+        city=koeln,
+        title="Incontri con importatori",
+        place="Koelnmesse",
         starts_at=dt.datetime.combine(b2b_mission.start_date, dt.time(10), tzinfo=koeln.tz),
         ends_at=dt.datetime.combine(b2b_mission.start_date, dt.time(12), tzinfo=koeln.tz),
-    )  # fmt: skip
+    )
     ProgrammeItemFactory(
-        mission=b2b_mission, city=city("sondrio"), kind=ProgrammeItem.Kind.BRIEFING,
-        title="Briefing sul mercato tedesco", place="Camera di Commercio",
+        mission=b2b_mission,
+        city=city("sondrio"),
+        kind=ProgrammeItem.Kind.BRIEFING,
+        title="Briefing sul mercato tedesco",
+        place="Camera di Commercio",
         starts_at=dt.datetime.combine(
             b2b_mission.start_date - dt.timedelta(days=7), dt.time(17), tzinfo=city("sondrio").tz
         ),
         ends_at=dt.datetime.combine(
             b2b_mission.start_date - dt.timedelta(days=7), dt.time(18), tzinfo=city("sondrio").tz
         ),
-    )  # fmt: skip
+    )
     ApplicationFactory(mission=b2b_mission, firm=firm, applied_by=owner)
     ApplicationFactory(mission=b2b_mission, firm=newcomer_firm, status="waitlisted")
     partners = []
@@ -141,19 +172,28 @@ def build_club() -> Club:
         ("Stone Trade KG", Partner.Kind.DISTRIBUTOR, ["en", "de"]),
     ]:
         partner = Partner.objects.create(
-            name=name, kind=kind, city=koeln, nace_codes=["23.70"], languages=langs,
-            products_sought="Natursteinfassaden, Granit", description="Importatore renano.",
+            name=name,
+            kind=kind,
+            city=koeln,
+            nace_codes=["23.70"],
+            languages=langs,
+            products_sought="Natursteinfassaden, Granit",
+            description="Importatore renano.",
             contact_name="Frau Weber",
-        )  # fmt: skip
+        )
         partner.sectors.set([lapideo])
         MissionPartner.objects.create(mission=b2b_mission, partner=partner)
         partners.append(partner)
     b2b.slots_generate(mission_id=b2b_mission.pk)
     b2b.matchmaking_run(run_id=b2b.matchmaking_request(mission_id=b2b_mission.pk).pk)
     accepted = b2b.meeting_request_create(
-        mission_id=b2b_mission.pk, firm=firm, user=owner, partner_id=partners[0].pk, priority=5,
+        mission_id=b2b_mission.pk,
+        firm=firm,
+        user=owner,
+        partner_id=partners[0].pk,
+        priority=5,
         reason="Cercano graniti per facciate.",
-    )  # fmt: skip
+    )
     b2b.meeting_requests_decide(request_ids=[accepted.pk], accept=True)
     b2b.meeting_request_create(
         mission_id=b2b_mission.pk, firm=firm, user=owner, partner_id=partners[1].pk, priority=3
@@ -163,14 +203,19 @@ def build_club() -> Club:
     b2b.agenda_publish(mission_id=b2b_mission.pk)
 
     open_mission = MissionFactory(
-        title="Pietra naturale a Dortmund", sectors=[lapideo], seats=1, max_delegates=2,
+        title="Pietra naturale a Dortmund",
+        sectors=[lapideo],
+        seats=1,
+        max_delegates=2,
         summary="Importatori e distributori della Ruhr.",
-    )  # fmt: skip
+    )
     ProgrammeItemFactory(mission=open_mission, city=city("dortmund"), title="Sessione B2B")
     Question.objects.create(
-        mission=open_mission, label="Vi serve un interprete?", kind=Question.Kind.YES_NO,
+        mission=open_mission,
+        label="Vi serve un interprete?",
+        kind=Question.Kind.YES_NO,
         required=True,
-    )  # fmt: skip
+    )
     Question.objects.create(
         mission=open_mission, label="Campioni da spedire", kind=Question.Kind.TEXT
     )
@@ -179,10 +224,12 @@ def build_club() -> Club:
 
     # Board: a question by the firm, answered by a mentor, with a reply; an experience.
     question = board_services.post_create(
-        author=owner, kind=Post.Kind.QUESTION, title="Quanto costa una fiera a Monaco?",
+        author=owner,
+        kind=Post.Kind.QUESTION,
+        title="Quanto costa una fiera a Monaco?",
         body="Stiamo valutando **Stone+tec**: quali costi avete avuto?\n\n- stand\n- viaggio",
         tags=[tags["fiere"], tags["baviera"]],
-    )  # fmt: skip
+    )
     answer = board_services.comment_create(
         post=question, author=mentor, body="Contate circa *8.000 €* per uno stand di 12 m²."
     )
@@ -191,31 +238,47 @@ def build_club() -> Club:
     )
     board_services.comment_create(post=question, author=newcomer, body="Interessa anche a noi.")
     board_services.post_create(
-        author=mentor, kind=Post.Kind.EXPERIENCE, title="Tre anni con i distributori in Baviera",
-        body="Il primo contatto è arrivato in fiera.", tags=[tags["logistica"]],
-    )  # fmt: skip
+        author=mentor,
+        kind=Post.Kind.EXPERIENCE,
+        title="Tre anni con i distributori in Baviera",
+        body="Il primo contatto è arrivato in fiera.",
+        tags=[tags["logistica"]],
+    )
 
     # Mentorship: the firm asked a mentor; a newcomer asked the firm.
     board_services.mentorship_request_create(
-        requester=firm, user=owner, mentor=mentor_firm, topic="Certificazioni CE",
+        requester=firm,
+        user=owner,
+        mentor=mentor_firm,
+        topic="Certificazioni CE",
         message="Come avete gestito la marcatura CE per la Germania?",
-    )  # fmt: skip
+    )
     board_services.mentorship_request_create(
-        requester=newcomer_firm, user=newcomer, mentor=firm, topic="Prima fiera",
+        requester=newcomer_firm,
+        user=newcomer,
+        mentor=firm,
+        topic="Prima fiera",
         message="Vorremmo un consiglio sulla prima fiera in Germania.",
-    )  # fmt: skip
+    )
 
     notify(
-        recipients=[owner, colleague], kind="announcement", object_key="announcement:1",
+        recipients=[owner, colleague],
+        kind="announcement",
+        object_key="announcement:1",
         context={"title": "Nuove missioni 2027", "body": "Il calendario è online."},
-    )  # fmt: skip
+    )
 
     staff = StaffFactory(email="ufficio.estero@so.camcom.it", first_name="Anna")
     return Club(
-        owner=owner, firm=firm, mentor_firm=mentor_firm, staff=staff,
-        b2b_mission_id=b2b_mission.pk, open_mission_id=open_mission.pk,
-        question_id=question.pk, lapideo_id=lapideo.pk,
-    )  # fmt: skip
+        owner=owner,
+        firm=firm,
+        mentor_firm=mentor_firm,
+        staff=staff,
+        b2b_mission_id=b2b_mission.pk,
+        open_mission_id=open_mission.pk,
+        question_id=question.pk,
+        lapideo_id=lapideo.pk,
+    )
 
 
 # --- Logging in ----------------------------------------------------------------------------------

@@ -49,10 +49,17 @@ def test_admin_login_goes_through_the_rate_limited_allauth_login(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/members/user/", "/admin/members/sector/", "/admin/members/membership/",
-     "/admin/members/invitation/", "/admin/members/joinrequest/", "/admin/members/sector/add/",
-     "/admin/members/firm/add/", "/admin/members/user/add/"],
-)  # fmt: skip
+    [
+        "/admin/members/user/",
+        "/admin/members/sector/",
+        "/admin/members/membership/",
+        "/admin/members/invitation/",
+        "/admin/members/joinrequest/",
+        "/admin/members/sector/add/",
+        "/admin/members/firm/add/",
+        "/admin/members/user/add/",
+    ],
+)
 def test_admin_pages_render(staff_client, path):
     assert staff_client.get(path).status_code == 200
 

@@ -138,8 +138,10 @@ def test_a_bad_file_is_a_form_error_and_changes_nothing(owner, owner_client, med
     assert 'id="id_logo_error"' in response.content.decode()
     after = Firm.objects.get(pk=firm.pk)
     assert (after.logo.name, after.logo_width, after.logo_height) == (
-        firm.logo.name, firm.logo_width, firm.logo_height,
-    )  # fmt: skip
+        firm.logo.name,
+        firm.logo_width,
+        firm.logo_height,
+    )
     assert stored_files(media_root) == before
 
 

@@ -61,49 +61,77 @@ def _populate(user: User, firm: Firm, n: int, tag_prefix: str) -> None:
     """`n` of every kind of row about `user` and their firm."""
     mentor_firm = member(is_mentor=True).membership.firm
     other_post = Post.objects.create(
-        kind="question", title="Domanda di un altro socio", body="Testo", body_html="<p>Testo</p>",
-        author=mentor_firm.memberships.get().user, author_firm=mentor_firm,
-    )  # fmt: skip
+        kind="question",
+        title="Domanda di un altro socio",
+        body="Testo",
+        body_html="<p>Testo</p>",
+        author=mentor_firm.memberships.get().user,
+        author_firm=mentor_firm,
+    )
     for i in range(n):
         mission = MissionFactory()
         question = Question.objects.create(mission=mission, label=f"Obiettivo {i}")
         Application.objects.create(
-            mission=mission, firm=firm, applied_by=user, note="Portiamo i campioni",
+            mission=mission,
+            firm=firm,
+            applied_by=user,
+            note="Portiamo i campioni",
             answers={str(question.pk): f"Risposta {i}"},
-        )  # fmt: skip
+        )
         partner = Partner.objects.create(
             name=f"Partner {tag_prefix} {i} GmbH", kind=Partner.Kind.BUYER, city=city()
         )
         request = MeetingRequest.objects.create(
-            mission=mission, firm=firm, partner=partner, requested_by=user, status="accepted",
+            mission=mission,
+            firm=firm,
+            partner=partner,
+            requested_by=user,
+            status="accepted",
             reason="Distribuzione in Baviera",
-        )  # fmt: skip
+        )
         Meeting.objects.create(
-            request=request, mission=mission, firm=firm, partner=partner,
-            outcome=Meeting.Outcome.ORDER, outcome_note="Primo ordine firmato",
-        )  # fmt: skip
+            request=request,
+            mission=mission,
+            firm=firm,
+            partner=partner,
+            outcome=Meeting.Outcome.ORDER,
+            outcome_note="Primo ordine firmato",
+        )
         Interest.objects.create(mission=mission, firm=firm, user=user)
         post = Post.objects.create(
-            kind="question", title=f"Domanda {i}", body="Come spedire campioni?",
-            body_html="<p>Come spedire campioni?</p>", author=user, author_firm=firm,
-        )  # fmt: skip
+            kind="question",
+            title=f"Domanda {i}",
+            body="Come spedire campioni?",
+            body_html="<p>Come spedire campioni?</p>",
+            author=user,
+            author_firm=firm,
+        )
         Comment.objects.create(
-            post=other_post, author=user, author_firm=firm, body=f"Commento {i}",
+            post=other_post,
+            author=user,
+            author_firm=firm,
+            body=f"Commento {i}",
             body_html=f"<p>Commento {i}</p>",
-        )  # fmt: skip
+        )
         tag = Tag.objects.create(
             kind="topic", name=f"Tema {tag_prefix} {i}", slug=f"{tag_prefix}-{i}"
         )
         Follow.objects.create(user=user, tag=tag)
         Report.objects.create(post=post, reporter=user, reason="Duplicato")
         MentorshipRequest.objects.create(
-            requester=firm, requested_by=user, mentor=mentor_firm, topic=f"Dogana {i}",
-            message="Ci aiutate?", status="declined",
-        )  # fmt: skip
+            requester=firm,
+            requested_by=user,
+            mentor=mentor_firm,
+            topic=f"Dogana {i}",
+            message="Ci aiutate?",
+            status="declined",
+        )
         notify(
-            recipients=[user], kind=kinds.FIRM_APPROVED.slug, object_key=f"{tag_prefix}:{i}",
+            recipients=[user],
+            kind=kinds.FIRM_APPROVED.slug,
+            object_key=f"{tag_prefix}:{i}",
             context={"firm": firm.name},
-        )  # fmt: skip
+        )
         colleague = UserFactory()
         MembershipFactory(user=colleague, firm=firm, role=Membership.Role.MEMBER)
         Invitation.objects.create(firm=firm, email=f"{tag_prefix}-{i}@example.it", invited_by=user)
@@ -119,19 +147,26 @@ def zebedeo() -> User:
     firm's owner with his name); plain rows for the rest.
     """
     user = UserFactory(
-        email=EMAIL, first_name=FIRST, last_name=LAST, directory_consent=True,
-        newsletter_consent=True, terms_accepted_at=timezone.now(), terms_version="2026-11",
-    )  # fmt: skip
+        email=EMAIL,
+        first_name=FIRST,
+        last_name=LAST,
+        directory_consent=True,
+        newsletter_consent=True,
+        terms_accepted_at=timezone.now(),
+        terms_version="2026-11",
+    )
     other_firm = member().membership.firm
     services.join_request_create(user=user, firm=other_firm, message="Sono il cugino di Piero")
     firm = services.firm_create(
         user=user,
         data={
             "name": "Segheria Val Gerola S.r.l.",
-            "vat_number": FirmFactory.build().vat_number, "ateco_code": "16.10.00",
-            "sector": sector(), "comune": "Sondrio",
+            "vat_number": FirmFactory.build().vat_number,
+            "ateco_code": "16.10.00",
+            "sector": sector(),
+            "comune": "Sondrio",
         },
-    )  # fmt: skip
+    )
     Firm.objects.filter(pk=firm.pk).update(status=Firm.Status.APPROVED)
     firm.refresh_from_db()
     # A change made by him through the portal: the history table records him as its author.
@@ -144,9 +179,13 @@ def zebedeo() -> User:
     _populate(user, firm, 1, "z")
     # A file he attached: its original name carries his name (and the file, his CV).
     board_services.post_create(
-        author=user, kind="question", title="Cerco un agente", body="Allego il profilo",
-        tags=[], files=[upload(f"CV {FIRST} {LAST}.pdf", pdf_bytes(f"{FIRST} {LAST}"))],
-    )  # fmt: skip
+        author=user,
+        kind="question",
+        title="Cerco un agente",
+        body="Allego il profilo",
+        tags=[],
+        files=[upload(f"CV {FIRST} {LAST}.pdf", pdf_bytes(f"{FIRST} {LAST}"))],
+    )
     services.firm_logo_set(firm_id=firm.pk, upload=upload("logo.png", image_bytes()))
     # Staff edited his account in the admin: the log keeps his name as the object's label.
     LogEntry.objects.log_actions(
@@ -171,11 +210,25 @@ def test_export_contains_every_kind_of_data_about_the_person_and_their_firm(zebe
     json.dumps(data)  # JSON-serialisable as it is: dates are ISO strings
     assert data["account"]["email"] == EMAIL
     for key in [
-        "email_addresses", "consents", "data_requests", "membership", "join_requests",
-        "invitations", "notifications", "notification_preferences", "posts", "comments",
-        "follows", "reports", "mentorship_requests", "applications", "meeting_requests",
-        "interests", "firm", "attachments",
-    ]:  # fmt: skip
+        "email_addresses",
+        "consents",
+        "data_requests",
+        "membership",
+        "join_requests",
+        "invitations",
+        "notifications",
+        "notification_preferences",
+        "posts",
+        "comments",
+        "follows",
+        "reports",
+        "mentorship_requests",
+        "applications",
+        "meeting_requests",
+        "interests",
+        "firm",
+        "attachments",
+    ]:
         assert data[key], key
     assert data["attachments"][0]["name"] == f"CV {FIRST} {LAST}.pdf"
     assert data["attachments"][0]["type"] == "PDF"
@@ -184,9 +237,14 @@ def test_export_contains_every_kind_of_data_about_the_person_and_their_firm(zebe
     assert data["attachments"][0]["created_at"]
     assert data["firm"]["profile"]["has_logo"] is True
     for key in [
-        "profile", "memberships", "invitations", "applications", "meetings",
-        "mentorship_requests", "posts",
-    ]:  # fmt: skip
+        "profile",
+        "memberships",
+        "invitations",
+        "applications",
+        "meetings",
+        "mentorship_requests",
+        "posts",
+    ]:
         assert data["firm"][key], key
     assert data["applications"][0]["answers"] == [
         {"question": "Obiettivo 0", "answer": "Risposta 0"}
@@ -492,8 +550,10 @@ def test_a_person_files_a_rectification_request_once():
 
     request = DataRequest.objects.get(user=user)
     assert (request.email_snapshot, request.note, request.completed_at) == (
-        user.email, "Il nome è sbagliato", None,
-    )  # fmt: skip
+        user.email,
+        "Il nome è sbagliato",
+        None,
+    )
     assert "in lavorazione" in client.get("/privacy/").content.decode()
 
 

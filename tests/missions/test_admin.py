@@ -76,9 +76,13 @@ def test_staff_cannot_change_an_application_status_by_form(staff_client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/missions/mission/add/", "/admin/missions/city/", "/admin/missions/interest/",
-     "/admin/missions/application/"],
-)  # fmt: skip
+    [
+        "/admin/missions/mission/add/",
+        "/admin/missions/city/",
+        "/admin/missions/interest/",
+        "/admin/missions/application/",
+    ],
+)
 def test_admin_pages_render(staff_client, path):
     assert staff_client.get(path).status_code == 200
 

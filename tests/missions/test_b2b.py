@@ -59,9 +59,12 @@ def setup():
     firms = []
     for n, langs in enumerate([["it", "de"], ["it"], ["it", "en"]]):
         firm = FirmFactory(
-            name=f"Graniti {n}", sector=sector("lapideo"), ateco_code="23.70.00",
-            products="Serizzo e granito per rivestimenti", languages=langs,
-        )  # fmt: skip
+            name=f"Graniti {n}",
+            sector=sector("lapideo"),
+            ateco_code="23.70.00",
+            products="Serizzo e granito per rivestimenti",
+            languages=langs,
+        )
         MembershipFactory(firm=firm)
         ApplicationFactory(mission=mission, firm=firm)
         firms.append(firm)
@@ -196,9 +199,12 @@ def test_scheduler_keeps_locked_meetings_and_avoids_other_programme_items(setup)
     mission, session, firms, partners = setup
     visit_start = session.starts_at + dt.timedelta(hours=2)
     ProgrammeItemFactory(
-        mission=mission, kind=ProgrammeItem.Kind.RESEARCH_VISIT, title="Visita",
-        starts_at=visit_start, ends_at=visit_start + dt.timedelta(hours=2),
-    )  # fmt: skip
+        mission=mission,
+        kind=ProgrammeItem.Kind.RESEARCH_VISIT,
+        title="Visita",
+        starts_at=visit_start,
+        ends_at=visit_start + dt.timedelta(hours=2),
+    )
     meetings = [request_and_accept(mission, firms[0], p) for p in partners]
     last_free = (
         Slot.objects.filter(session=session, starts_at__lt=visit_start).order_by("-index").first()
@@ -335,9 +341,12 @@ def test_scheduler_runs_and_manual_moves_racing_never_double_book(setup):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run), threading.Thread(target=run),
-               threading.Thread(target=move, args=(meetings[0], slots[0])),
-               threading.Thread(target=move, args=(meetings[1], slots[0]))]  # fmt: skip
+    threads = [
+        threading.Thread(target=run),
+        threading.Thread(target=run),
+        threading.Thread(target=move, args=(meetings[0], slots[0])),
+        threading.Thread(target=move, args=(meetings[1], slots[0])),
+    ]
     for t in threads:
         t.start()
     for t in threads:

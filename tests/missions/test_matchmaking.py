@@ -178,30 +178,54 @@ def params(suggestion: Suggestion, code: str) -> list[dict[str, str]]:
         (
             CNC,
             MACHINERY_BUYER,
-            {"same_nace_class", "product_match", "sector_of_interest", "targets_market",
-             "partner_kind", "common_language"},
+            {
+                "same_nace_class",
+                "product_match",
+                "sector_of_interest",
+                "targets_market",
+                "partner_kind",
+                "common_language",
+            },
         ),
         (
             STONE,
             STONE_IMPORTER,
-            {"same_nace_group", "product_match", "sector_of_interest", "targets_market",
-             "partner_kind", "common_language"},
+            {
+                "same_nace_group",
+                "product_match",
+                "sector_of_interest",
+                "targets_market",
+                "partner_kind",
+                "common_language",
+            },
         ),
         (
             BRESAOLA,
             FOOD_IMPORTER,
-            {"same_nace_group", "product_match", "sector_of_interest", "targets_market",
-             "partner_kind", "common_language"},
+            {
+                "same_nace_group",
+                "product_match",
+                "sector_of_interest",
+                "targets_market",
+                "partner_kind",
+                "common_language",
+            },
         ),
         (
             WINERY,
             WINE_DISTRIBUTOR,
-            {"same_nace_class", "product_match", "sector_of_interest", "targets_market",
-             "partner_kind", "common_language"},
+            {
+                "same_nace_class",
+                "product_match",
+                "sector_of_interest",
+                "targets_market",
+                "partner_kind",
+                "common_language",
+            },
         ),
     ],
     ids=["cnc", "stone", "bresaola", "winery"],
-)  # fmt: skip
+)
 def test_top_suggestion_per_firm(firm, partner, expected):
     top = suggest(FIRMS, PARTNERS)[firm.id][0]
     assert top.partner_id == partner.id
@@ -430,10 +454,12 @@ def test_nace_weights_order_class_over_group_over_division():
         ("Stone cladding and granite slabs", {"stone cladding", "granite"}),
         ("Precision CNC machining", {"cnc machining"}),
         ("Cured meat, cheese and wine", {"cured meat", "cheese", "wine"}),
-        ("Fasteners for agricultural machinery", {"screws and fasteners",
-                                                  "agricultural machinery parts"}),
+        (
+            "Fasteners for agricultural machinery",
+            {"screws and fasteners", "agricultural machinery parts"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_concepts_by_language(text, expected):
     assert concepts(text) == frozenset(expected)
 
@@ -477,11 +503,29 @@ def test_glossary_is_multilingual_and_large_enough():
 _LANGS = st.frozensets(st.sampled_from(["it", "de", "en", "fr", "es"]), max_size=3)
 _WORDS = st.lists(
     st.sampled_from(
-        ["granito", "Naturstein", "CNC", "Zerspanung", "bresaola", "Käse", "vino", "Wein",
-         "miele", "Honig", "lamiera", "Blech", "valvole", "textile", "apple", "e", "und", "für"]
+        [
+            "granito",
+            "Naturstein",
+            "CNC",
+            "Zerspanung",
+            "bresaola",
+            "Käse",
+            "vino",
+            "Wein",
+            "miele",
+            "Honig",
+            "lamiera",
+            "Blech",
+            "valvole",
+            "textile",
+            "apple",
+            "e",
+            "und",
+            "für",
+        ]
     ),
     max_size=6,
-).map(" ".join)  # fmt: skip
+).map(" ".join)
 _NACE = st.sampled_from(["25.62", "25.6", "25", "23.70", "23.7", "10.13", "10.1", "11.02", "13"])
 _SECTORS = st.sampled_from(["metalmeccanico", "lapideo", "agroalimentare", "tessile"])
 

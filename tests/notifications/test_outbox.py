@@ -100,8 +100,11 @@ def test_a_sent_row_is_never_sent_again(sink):
     ids = pending_ids()
     services.notifications_send(notification_ids=ids)
     assert services.notifications_send(notification_ids=ids) == {
-        "sent": 0, "failed": 0, "retry": 0, "skipped": 1,
-    }  # fmt: skip
+        "sent": 0,
+        "failed": 0,
+        "retry": 0,
+        "skipped": 1,
+    }
     assert services.notifications_send(notification_ids=[987654])["skipped"] == 1
     assert len(sink.received) == 1
 

@@ -65,9 +65,13 @@ def world():
     request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
     meeting = Meeting.objects.create(request=request, mission=mission, firm=firm_a, partner=partner)
     post = board_services.post_create(
-        author=owner_a, kind="question", title="t", body="b", tags=[],
+        author=owner_a,
+        kind="question",
+        title="t",
+        body="b",
+        tags=[],
         files=[upload("listino.pdf", pdf_bytes())],
-    )  # fmt: skip
+    )
     attachment = Attachment.objects.get()
     comment = board_services.comment_create(post=post, author=owner_a, body="c")
     Post.objects.filter(pk=post.pk).update(is_hidden=True)

@@ -7,15 +7,15 @@ import io
 import zoneinfo
 
 import pytest
-from staff.templatetags.charts import bar_chart, line_chart
 from django.test import Client
 
 from board.models import Comment, MentorshipRequest, Post
-from staff import figures as staff_figures
 from members.models import Firm, Sector
 from missions.models import Application, Meeting, MeetingRequest, Mission, Partner
 from notifications.models import Notification
+from staff import figures as staff_figures
 from staff.figures import Figure, Filters, Row, filters_from_params
+from staff.templatetags.charts import bar_chart, line_chart
 from tests.factories import (
     ApplicationFactory,
     FirmFactory,
@@ -31,8 +31,20 @@ pytestmark = pytest.mark.django_db
 
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
 URL = "/staff/cruscotto/"
-COMUNI = ["Sondrio", "Tirano", "Bormio", "Chiavenna", "Delebio", "Grosio", "Livigno",
-          "Morbegno", "Piuro", "Sondalo", "Talamona", "Teglio"]  # fmt: skip
+COMUNI = [
+    "Sondrio",
+    "Tirano",
+    "Bormio",
+    "Chiavenna",
+    "Delebio",
+    "Grosio",
+    "Livigno",
+    "Morbegno",
+    "Piuro",
+    "Sondalo",
+    "Talamona",
+    "Teglio",
+]
 PERIOD = {"dal": "2025-01-01", "al": "2025-12-31"}
 YEAR_2025 = Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
 
@@ -77,24 +89,39 @@ def club():
     }
     metal, stone, food = sector("metalmeccanico"), sector("lapideo"), sector("agroalimentare")
     m1 = MissionFactory(
-        title="Colonia", start_date=dt.date(2025, 3, 10), end_date=dt.date(2025, 3, 12),
-        seats=3, sectors=[metal, stone], published_at=at(2025, 1, 10),
-    )  # fmt: skip
+        title="Colonia",
+        start_date=dt.date(2025, 3, 10),
+        end_date=dt.date(2025, 3, 12),
+        seats=3,
+        sectors=[metal, stone],
+        published_at=at(2025, 1, 10),
+    )
     m2 = MissionFactory(
-        title="Lipsia", start_date=dt.date(2025, 10, 1), end_date=dt.date(2025, 10, 3),
-        seats=2, sectors=[food], status=Mission.Status.CLOSED, published_at=at(2025, 6, 1),
-    )  # fmt: skip
+        title="Lipsia",
+        start_date=dt.date(2025, 10, 1),
+        end_date=dt.date(2025, 10, 3),
+        seats=2,
+        sectors=[food],
+        status=Mission.Status.CLOSED,
+        published_at=at(2025, 6, 1),
+    )
     # Published after the period: not active in 2025.
     m3 = MissionFactory(
-        start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 3), seats=5,
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 3),
+        seats=5,
         published_at=at(2026, 1, 10),
-    )  # fmt: skip
+    )
     draft = MissionFactory(start_date=dt.date(2025, 6, 1), status=Mission.Status.DRAFT)
     cancelled = MissionFactory(start_date=dt.date(2025, 6, 1), status=Mission.Status.CANCELLED)
     S = Application.Status
     for mission, key, status, extra in [
-        (m1, "B", S.CONFIRMED, {"attended": True, "contacts_made": 3, "followup_meetings": 1,
-                                "deals_in_progress": 1}),
+        (
+            m1,
+            "B",
+            S.CONFIRMED,
+            {"attended": True, "contacts_made": 3, "followup_meetings": 1, "deals_in_progress": 1},
+        ),
         (m1, "C", S.CONFIRMED, {"attended": True, "contacts_made": 2, "followup_meetings": 2}),
         (m1, "D", S.OFFERED, {}),
         (m1, "A", S.WAITLISTED, {}),
@@ -104,7 +131,7 @@ def club():
         (m3, "C", S.CONFIRMED, {"attended": True, "contacts_made": 9}),
         (draft, "B", S.CONFIRMED, {}),
         (cancelled, "B", S.CONFIRMED, {}),
-    ]:  # fmt: skip
+    ]:
         ApplicationFactory(mission=mission, firm=f[key], status=status, **extra)
 
     p1 = Partner.objects.create(name="Kaufhaus", kind="buyer", city=city("koeln"))
@@ -124,15 +151,22 @@ def club():
         )
         if attendance is not None:
             Meeting.objects.create(
-                request=request, mission=mission, firm=f[key], partner=partner,
+                request=request,
+                mission=mission,
+                firm=f[key],
+                partner=partner,
                 attendance=attendance,
-            )  # fmt: skip
+            )
 
     def post(author, when, hidden=False):
         p = Post.objects.create(
-            kind="question", title="Dogana?", body="?", body_html="", author_firm=author,
+            kind="question",
+            title="Dogana?",
+            body="?",
+            body_html="",
+            author_firm=author,
             is_hidden=hidden,
-        )  # fmt: skip
+        )
         return created(p, when)
 
     def comment(on, author, when, hidden=False):
@@ -167,16 +201,18 @@ def club():
     c_user = MembershipFactory(firm=f["C"]).user
     staff_user = StaffFactory()
     E = Notification.EmailStatus
-    for n, (recipient, status, when) in enumerate([
-        (b_user, E.SENT, at(2025, 2, 1)),
-        (b_user, E.SENT, at(2025, 8, 1)),
-        (c_user, E.SENT, at(2025, 8, 1)),
-        (c_user, E.FAILED, at(2025, 9, 1)),
-        (staff_user, E.PENDING, at(2025, 12, 31, 23)),
-        (b_user, E.DIGEST, at(2025, 10, 1)),
-        (b_user, E.SKIPPED, at(2025, 10, 1)),
-        (b_user, E.SENT, at(2024, 10, 1)),
-    ]):  # fmt: skip
+    for n, (recipient, status, when) in enumerate(
+        [
+            (b_user, E.SENT, at(2025, 2, 1)),
+            (b_user, E.SENT, at(2025, 8, 1)),
+            (c_user, E.SENT, at(2025, 8, 1)),
+            (c_user, E.FAILED, at(2025, 9, 1)),
+            (staff_user, E.PENDING, at(2025, 12, 31, 23)),
+            (b_user, E.DIGEST, at(2025, 10, 1)),
+            (b_user, E.SKIPPED, at(2025, 10, 1)),
+            (b_user, E.SENT, at(2024, 10, 1)),
+        ]
+    ):
         notification = Notification.objects.create(
             recipient=recipient, kind="test", key=f"k{n}", email_status=status
         )
@@ -242,9 +278,11 @@ def test_mission_seats_capacity_and_waiting_list(club):
 def test_missions_active_in_the_period_include_upcoming_published_ones():
     def mission(title, start, published):
         return MissionFactory(
-            title=title, start_date=start, end_date=start + dt.timedelta(days=2),
+            title=title,
+            start_date=start,
+            end_date=start + dt.timedelta(days=2),
             published_at=published,
-        )  # fmt: skip
+        )
 
     mission("In arrivo", dt.date(2026, 2, 10), at(2025, 12, 1))
     mission("In corso a inizio periodo", dt.date(2024, 12, 30), at(2024, 10, 1))
@@ -553,10 +591,15 @@ def populate(n: int) -> None:
     metal, stone = sector("metalmeccanico"), sector("lapideo")
     partner = Partner.objects.create(name="Kaufhaus", kind="buyer", city=city("koeln"))
     firms = [
-        firm(f"F{i}", ("metalmeccanico", "lapideo")[i % 2], COMUNI[i % 12], 10 * (i % 2),
-             at(2025, 1 + i % 12, 5))
+        firm(
+            f"F{i}",
+            ("metalmeccanico", "lapideo")[i % 2],
+            COMUNI[i % 12],
+            10 * (i % 2),
+            at(2025, 1 + i % 12, 5),
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
     mentor = firms[0]
     for i, f in enumerate(firms):
         mission = MissionFactory(

@@ -64,23 +64,81 @@ BASE_COUNTS = {
     "bench_posts": 50,
 }
 
-FIRST_NAMES = ["Marco", "Giulia", "Luca", "Chiara", "Paolo", "Elena", "Andrea", "Sara", "Matteo",
-               "Francesca", "Davide", "Silvia", "Stefano", "Laura", "Simone", "Anna"]  # fmt: skip
-LAST_NAMES = ["Fognini", "Gianoli", "Pedrotti", "Bianchi", "Della Bitta", "Moretti", "Songini",
-              "Cusini", "Tognolini", "Bertolini", "Rossi", "Fumagalli", "Mottarella", "Sertori",
-              "Pini", "Negri"]  # fmt: skip
+FIRST_NAMES = [
+    "Marco",
+    "Giulia",
+    "Luca",
+    "Chiara",
+    "Paolo",
+    "Elena",
+    "Andrea",
+    "Sara",
+    "Matteo",
+    "Francesca",
+    "Davide",
+    "Silvia",
+    "Stefano",
+    "Laura",
+    "Simone",
+    "Anna",
+]
+LAST_NAMES = [
+    "Fognini",
+    "Gianoli",
+    "Pedrotti",
+    "Bianchi",
+    "Della Bitta",
+    "Moretti",
+    "Songini",
+    "Cusini",
+    "Tognolini",
+    "Bertolini",
+    "Rossi",
+    "Fumagalli",
+    "Mottarella",
+    "Sertori",
+    "Pini",
+    "Negri",
+]
 FIRM_WORDS = {
-    "metalmeccanico": (["Officine", "Meccanica", "Carpenterie", "Minuterie", "Torneria",
-                        "Stampaggi", "Fonderia", "Automazioni"],
-                       ["Adda", "Retica", "Orobica", "Valchiavenna", "Alpina", "del Mera",
-                        "Tellina", "Bitto"]),
-    "lapideo": (["Graniti", "Pietre", "Marmi", "Cave", "Serizzo", "Beole"],
-                ["Val Masino", "Valmalenco", "di Chiavenna", "del Bernina", "Novate", "Retiche"]),
-    "agroalimentare": (["Salumificio", "Cantina", "Latteria", "Meleti", "Pizzoccheri",
-                        "Distilleria", "Caseificio"],
-                       ["Alta Valle", "Terrazze Retiche", "del Bitto", "di Ponte", "Teglio",
-                        "Valtellina", "Bormio"]),
-}  # fmt: skip
+    "metalmeccanico": (
+        [
+            "Officine",
+            "Meccanica",
+            "Carpenterie",
+            "Minuterie",
+            "Torneria",
+            "Stampaggi",
+            "Fonderia",
+            "Automazioni",
+        ],
+        ["Adda", "Retica", "Orobica", "Valchiavenna", "Alpina", "del Mera", "Tellina", "Bitto"],
+    ),
+    "lapideo": (
+        ["Graniti", "Pietre", "Marmi", "Cave", "Serizzo", "Beole"],
+        ["Val Masino", "Valmalenco", "di Chiavenna", "del Bernina", "Novate", "Retiche"],
+    ),
+    "agroalimentare": (
+        [
+            "Salumificio",
+            "Cantina",
+            "Latteria",
+            "Meleti",
+            "Pizzoccheri",
+            "Distilleria",
+            "Caseificio",
+        ],
+        [
+            "Alta Valle",
+            "Terrazze Retiche",
+            "del Bitto",
+            "di Ponte",
+            "Teglio",
+            "Valtellina",
+            "Bormio",
+        ],
+    ),
+}
 LEGAL_FORMS = ["S.r.l.", "S.p.A.", "S.n.c.", "S.a.s.", "Soc. Coop."]
 PRODUCTS = {
     "metalmeccanico": "Lavorazioni meccaniche CNC, componenti per macchine, carpenteria metallica.",
@@ -91,33 +149,57 @@ MARKETS = [m.value for m in Firm.Market]
 LANGUAGES = [lang.value for lang in Firm.Language]
 CITY_NAMES = {"koeln": "Colonia", "dortmund": "Dortmund", "leipzig": "Lipsia", "berlin": "Berlino"}
 
-IT_SUBJECTS = ["Il nostro importatore di Colonia", "Un buyer della Ruhr", "Il distributore",
-               "La fiera di Norimberga", "L'agente plurimandatario", "Il cliente di Lipsia",
-               "La Camera italo-tedesca", "Il nostro ufficio acquisti",
-               "Lo spedizioniere"]  # fmt: skip
+IT_SUBJECTS = [
+    "Il nostro importatore di Colonia",
+    "Un buyer della Ruhr",
+    "Il distributore",
+    "La fiera di Norimberga",
+    "L'agente plurimandatario",
+    "Il cliente di Lipsia",
+    "La Camera italo-tedesca",
+    "Il nostro ufficio acquisti",
+    "Lo spedizioniere",
+]
 IT_VERBS = ["chiede", "propone", "richiede", "ha confermato", "vuole rivedere", "ha rifiutato"]
-IT_OBJECTS = ["il pagamento a 60 giorni", "la certificazione EN 1090", "un listino in euro",
-              "campioni certificati", "la consegna franco destino", "un contratto quadro",
-              "la documentazione tecnica in tedesco", "l'assicurazione del credito",
-              "la marcatura CE", "un ordine di prova"]  # fmt: skip
-DE_SENTENCES = ["Wir suchen Lieferanten für Natursteinfassaden.",
-                "Die Zahlung erfolgt innerhalb von 30 Tagen nach Rechnungsstellung.",
-                "Unsere Kunden erwarten Lieferzeiten von höchstens vier Wochen.",
-                "Bitte senden Sie uns ein Angebot mit Preisen frei Haus.",
-                "Die Zertifizierung nach DIN EN ISO 9001 ist Voraussetzung.",
-                "Wir haben gute Erfahrungen mit Handelsvertretern in Nordrhein-Westfalen gemacht.",
-                "Die Messe in Köln ist der wichtigste Treffpunkt der Branche."]  # fmt: skip
-IT_TITLES = ["Come gestire {obj} con un cliente tedesco?", "Esperienza: {obj} a {city}",
-             "{city}: chi ha esperienza con {obj}?", "Consigli su {obj}",
-             "Primo ordine in Germania: {obj}"]  # fmt: skip
-COMMENTS = ["Noi usiamo l'assicurazione del credito: costa poco rispetto al rischio.",
-            "Chiedete una visura (Handelsregisterauszug) prima di firmare.",
-            "Grazie, molto utile!", "Anche a noi è successo lo stesso a Dortmund.",
-            "Vi consiglio di passare dalla Camera italo-tedesca.",
-            "Das stimmt, wir liefern immer frei Haus.",
-            "Quanto tempo è servito per il primo ordine?",
-            "Il listino in tedesco fa la differenza.",
-            "Meglio un contratto quadro annuale."]  # fmt: skip
+IT_OBJECTS = [
+    "il pagamento a 60 giorni",
+    "la certificazione EN 1090",
+    "un listino in euro",
+    "campioni certificati",
+    "la consegna franco destino",
+    "un contratto quadro",
+    "la documentazione tecnica in tedesco",
+    "l'assicurazione del credito",
+    "la marcatura CE",
+    "un ordine di prova",
+]
+DE_SENTENCES = [
+    "Wir suchen Lieferanten für Natursteinfassaden.",
+    "Die Zahlung erfolgt innerhalb von 30 Tagen nach Rechnungsstellung.",
+    "Unsere Kunden erwarten Lieferzeiten von höchstens vier Wochen.",
+    "Bitte senden Sie uns ein Angebot mit Preisen frei Haus.",
+    "Die Zertifizierung nach DIN EN ISO 9001 ist Voraussetzung.",
+    "Wir haben gute Erfahrungen mit Handelsvertretern in Nordrhein-Westfalen gemacht.",
+    "Die Messe in Köln ist der wichtigste Treffpunkt der Branche.",
+]
+IT_TITLES = [
+    "Come gestire {obj} con un cliente tedesco?",
+    "Esperienza: {obj} a {city}",
+    "{city}: chi ha esperienza con {obj}?",
+    "Consigli su {obj}",
+    "Primo ordine in Germania: {obj}",
+]
+COMMENTS = [
+    "Noi usiamo l'assicurazione del credito: costa poco rispetto al rischio.",
+    "Chiedete una visura (Handelsregisterauszug) prima di firmare.",
+    "Grazie, molto utile!",
+    "Anche a noi è successo lo stesso a Dortmund.",
+    "Vi consiglio di passare dalla Camera italo-tedesca.",
+    "Das stimmt, wir liefern immer frei Haus.",
+    "Quanto tempo è servito per il primo ordine?",
+    "Il listino in tedesco fa la differenza.",
+    "Meglio un contratto quadro annuale.",
+]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -255,21 +337,34 @@ class Command(BaseCommand):
             )
         # The benchmark login: owner of an approved mentor firm, the last row of each list.
         bench_user = User(
-            email=BENCH_EMAIL, first_name="Bruno", last_name="Benchmark",
-            password=make_password(BENCH_PASSWORD), terms_accepted_at=self.now,
-            terms_version="2026-11", directory_consent=True,
-        )  # fmt: skip
+            email=BENCH_EMAIL,
+            first_name="Bruno",
+            last_name="Benchmark",
+            password=make_password(BENCH_PASSWORD),
+            terms_accepted_at=self.now,
+            terms_version="2026-11",
+            directory_consent=True,
+        )
         users.append(bench_user)
         firms.append(
             Firm(
-                name=MARKER_FIRM, vat_number=example_vat_number(VAT_OFFSET - 1),
-                ateco_code="25.62.00", sector=self.sectors["metalmeccanico"], comune="Morbegno",
-                website="https://bench.example.it", description="L'impresa dei benchmark.",
-                products=PRODUCTS["metalmeccanico"], employees="10-49", export_share=50,
-                target_markets=["DE", "AT"], languages=["it", "de"], is_mentor=True,
-                status=Firm.Status.APPROVED, approved_at=self.now,
+                name=MARKER_FIRM,
+                vat_number=example_vat_number(VAT_OFFSET - 1),
+                ateco_code="25.62.00",
+                sector=self.sectors["metalmeccanico"],
+                comune="Morbegno",
+                website="https://bench.example.it",
+                description="L'impresa dei benchmark.",
+                products=PRODUCTS["metalmeccanico"],
+                employees="10-49",
+                export_share=50,
+                target_markets=["DE", "AT"],
+                languages=["it", "de"],
+                is_mentor=True,
+                status=Firm.Status.APPROVED,
+                approved_at=self.now,
             )
-        )  # fmt: skip
+        )
         users = User.objects.bulk_create(users, batch_size=BATCH)
         firms = Firm.objects.bulk_create(firms, batch_size=BATCH)
         Membership.objects.bulk_create(
@@ -281,9 +376,11 @@ class Command(BaseCommand):
         )
         EmailAddress.objects.create(user=bench_user, email=BENCH_EMAIL, verified=True, primary=True)
         MentorProfile.objects.create(
-            firm=firms[-1], markets="Germania, Austria", years_exporting=10,
+            firm=firms[-1],
+            markets="Germania, Austria",
+            years_exporting=10,
             expertise="Subfornitura meccanica, certificazioni.",
-        )  # fmt: skip
+        )
         self.bench_user, self.bench_firm = users[-1], firms[-1]
         self.firms = firms[:-1]
         self.owner_of = {f.pk: u.pk for u, f in zip(users, firms, strict=True)}
@@ -347,11 +444,15 @@ class Command(BaseCommand):
                 begin = dt.datetime.combine(day, dt.time(9 + 5 * (i % 2)), tzinfo=city.tz)
                 items.append(
                     ProgrammeItem(
-                        mission=mission, city=city, kind=kind, title=title,
-                        starts_at=begin, ends_at=begin + dt.timedelta(hours=3),
+                        mission=mission,
+                        city=city,
+                        kind=kind,
+                        title=title,
+                        starts_at=begin,
+                        ends_at=begin + dt.timedelta(hours=3),
                         place=f"Centro congressi di {city.local_name}",
                     )
-                )  # fmt: skip
+                )
         through.objects.bulk_create(links, batch_size=BATCH_NARROW)
         ProgrammeItem.objects.bulk_create(items, batch_size=BATCH)
         self.missions = missions
@@ -473,22 +574,32 @@ class Command(BaseCommand):
         requests = MeetingRequest.objects.bulk_create(
             [
                 MeetingRequest(
-                    mission_id=m, firm_id=f, partner_id=p, priority=rng.randint(1, 5),
-                    reason="Cerchiamo distributori", status=MeetingRequest.Status.ACCEPTED,
-                    requested_by_id=self.owner_of[f], decided_at=self.now,
+                    mission_id=m,
+                    firm_id=f,
+                    partner_id=p,
+                    priority=rng.randint(1, 5),
+                    reason="Cerchiamo distributori",
+                    status=MeetingRequest.Status.ACCEPTED,
+                    requested_by_id=self.owner_of[f],
+                    decided_at=self.now,
                 )
                 for m, f, p in triples
             ],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
         Meeting.objects.bulk_create(
             [
-                Meeting(request=r, mission_id=r.mission_id, firm_id=r.firm_id,
-                        partner_id=r.partner_id, needs_interpreter=rng.random() < 0.3)
+                Meeting(
+                    request=r,
+                    mission_id=r.mission_id,
+                    firm_id=r.firm_id,
+                    partner_id=r.partner_id,
+                    needs_interpreter=rng.random() < 0.3,
+                )
                 for r in requests
             ],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
         mission_partners = sorted({(m, p) for m, _f, p in triples})
         MissionPartner.objects.bulk_create(
             [MissionPartner(mission_id=m, partner_id=p) for m, p in mission_partners],
@@ -589,9 +700,14 @@ class Command(BaseCommand):
                 text, body_html = rng.choice(pool)
                 moment = created + dt.timedelta(seconds=offset)
                 comment = Comment(
-                    post_id=post.pk, author_id=user_id, author_firm_id=firm_id, body=text,
-                    body_html=body_html, created_at=moment, updated_at=moment,
-                )  # fmt: skip
+                    post_id=post.pk,
+                    author_id=user_id,
+                    author_firm_id=firm_id,
+                    body=text,
+                    body_html=body_html,
+                    created_at=moment,
+                    updated_at=moment,
+                )
                 if j < n_top:
                     tops.append(comment)
                 else:  # a reply to one of the earlier top-level comments of the same post
@@ -626,33 +742,48 @@ class Command(BaseCommand):
             ("application_confirmed", {"firm": MARKER_FIRM, "mission": "Missione a Colonia"}),
             ("mission_published", {"mission": "Missione a Dortmund", "dates": "3-5 marzo"}),
             ("announcement", {"title": "Novità dal Club", "body": "Nuove missioni in arrivo."}),
-            ("board_new_post", {"title": "Pagamenti a 60 giorni", "author": "Officine Adda",
-                                "topics": "Pagamenti"}),
-        ]  # fmt: skip
+            (
+                "board_new_post",
+                {
+                    "title": "Pagamenti a 60 giorni",
+                    "author": "Officine Adda",
+                    "topics": "Pagamenti",
+                },
+            ),
+        ]
         known = {k for k, _ in kinds if k in _kind_slugs()}
         kinds = [(k, c) for k, c in kinds if k in known]
         for i in range(self.n["bench_notifications"]):
             kind, context = kinds[i % len(kinds)]
             rows.append(
                 Notification(
-                    recipient_id=bench_id, kind=kind, object_key=f"bench:{i}",
-                    key=f"{bench_id}:{kind}:bench:{i}:1", context=context, url="/notifiche/",
+                    recipient_id=bench_id,
+                    kind=kind,
+                    object_key=f"bench:{i}",
+                    key=f"{bench_id}:{kind}:bench:{i}:1",
+                    context=context,
+                    url="/notifiche/",
                     created_at=self.now - dt.timedelta(hours=i * 7 + rng.randint(0, 6)),
-                    read_at=None if i < 15 else self.now, email_status="sent", sent_at=self.now,
+                    read_at=None if i < 15 else self.now,
+                    email_status="sent",
+                    sent_at=self.now,
                 )
-            )  # fmt: skip
+            )
         # A welcome in every other member's inbox, so the table has a club's volume.
         for firm in self.firms:
             user_id = self.owner_of[firm.pk]
             rows.append(
                 Notification(
-                    recipient_id=user_id, kind="announcement", object_key="announcement:welcome",
+                    recipient_id=user_id,
+                    kind="announcement",
+                    object_key="announcement:welcome",
                     key=f"{user_id}:announcement:announcement:welcome:1",
                     context={"title": "Benvenuti nel Club", "body": "Il portale è online."},
                     created_at=self.now - dt.timedelta(days=rng.randint(1, 300)),
-                    email_status="sent", sent_at=self.now,
+                    email_status="sent",
+                    sent_at=self.now,
                 )
-            )  # fmt: skip
+            )
         Notification.objects.bulk_create(rows, batch_size=BATCH)
         tags = list(Tag.objects.order_by("pk")[:3])
         Follow.objects.bulk_create([Follow(user_id=bench_id, tag=t) for t in tags])
