@@ -41,7 +41,7 @@ def approved_member_required(view: Callable[..., HttpResponse]) -> Callable[...,
                 "la tua impresa deve essere approvata dalla Camera."
             ),
         )
-        return redirect("members:dashboard")
+        return redirect("my_firm")
 
     return wrapper
 

@@ -198,7 +198,7 @@ def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> Jo
             kind=(kinds.JOIN_REQUEST_ACCEPTED if accept else kinds.JOIN_REQUEST_DECLINED).slug,
             object_key=f"joinrequest:{join_request.pk}",
             context={"firm": firm.name},
-            url=reverse("members:dashboard"),
+            url=reverse("my_firm"),
         )
     return join_request
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("<int:firm_id>/", views.firm_detail, name="firm_detail"),
     path("<int:firm_id>/logo/", views.firm_logo, name="firm_logo"),
-    path("la-mia/", views.dashboard, name="dashboard"),
     path("nuova/", views.firm_create, name="firm_create"),
     path("la-mia/modifica/", views.firm_edit, name="firm_edit"),
     path("la-mia/logo/", views.firm_logo_upload, name="firm_logo_upload"),

@@ -24,7 +24,6 @@ from members.forms import (
     RoleForm,
 )
 from members.models import Firm, Invitation, JoinRequest, Membership
-from missions import selectors as mission_selectors
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -44,32 +43,11 @@ def _get_firm_logo_for_user(request: HttpRequest, firm_id: int) -> Firm:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """'La mia impresa': create or join a firm, or see its status and completeness."""
-    membership = get_membership(request.user)
-    context: dict = {"membership": membership}
-    if membership:
-        context["completeness"], context["missing"] = membership.firm.completeness()
-        if membership.firm.is_approved:
-            context.update(mission_selectors.firm_dashboard(firm=membership.firm))
-    else:
-        context["pending_request"] = (
-            JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)
-            .select_related("firm")
-            .first()
-        )
-        context["invitations"] = Invitation.objects.filter(
-            email__iexact=request.user.email, accepted_at__isnull=True
-        ).select_related("firm")
-    return render(request, "members/dashboard.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def firm_create(request: HttpRequest) -> HttpResponse:
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
-        return redirect("members:dashboard")
+        return redirect("my_firm")
     form = FirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +60,7 @@ def firm_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Impresa registrata. La Camera di Commercio la approverà a breve.")
             )
-            return redirect("members:dashboard")
+            return redirect("my_firm")
     return render(request, "members/firm_form.html", {"form": form, "creating": True})
 
 
@@ -105,7 +83,7 @@ def firm_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Profilo dell'impresa aggiornato."))
-        return redirect("members:dashboard")
+        return redirect("my_firm")
     return _firm_edit_page(request, membership.firm, form=form)
 
 
@@ -140,7 +118,7 @@ def firm_logo_remove(request: HttpRequest) -> HttpResponse:
 def firm_join(request: HttpRequest) -> HttpResponse:
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
-        return redirect("members:dashboard")
+        return redirect("my_firm")
     search = FirmSearchForm(request.GET or None)
     results = selectors.firm_search(text=search.cleaned_data["q"]) if search.is_valid() else []
     form = JoinRequestForm(_posted(request))
@@ -157,7 +135,7 @@ def firm_join(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Richiesta inviata al referente dell'impresa."))
-        return redirect("members:dashboard")
+        return redirect("my_firm")
     return render(request, "members/firm_join.html", {"search": search, "results": results})
 
 
@@ -172,7 +150,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, _("Invito non valido, già usato o destinato a un'altra email."))
         else:
             messages.success(request, _("Benvenuto nella tua impresa."))
-        return redirect("members:dashboard")
+        return redirect("my_firm")
     invitation = (
         Invitation.objects.select_related("firm")
         .filter(token=token, accepted_at__isnull=True, email__iexact=request.user.email)

@@ -6,4 +6,6 @@ from pages import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("termini/", views.terms, name="terms"),
+    # "La mia impresa" composes members and missions, so it lives above both.
+    path("imprese/la-mia/", views.my_firm, name="my_firm"),
 ]
