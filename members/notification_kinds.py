@@ -51,7 +51,7 @@ JOIN_REQUEST_DECLINED = register_kind(
 
 
 # --- Audiences -----------------------------------------------------------------------------------
-def approved_firm_users(*, sector_ids: list[int] | None = None) -> QuerySet:
+def approved_firm_users(*, sector_ids: list[int] | None = None) -> QuerySet[User, int]:
     """Active users of approved firms, optionally only of some sectors."""
     users = User.objects.filter(is_active=True, membership__firm__status=Firm.Status.APPROVED)
     if sector_ids:

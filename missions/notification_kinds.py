@@ -181,7 +181,7 @@ MEETING_FOLLOWUP = register_kind(
 
 
 # --- Audiences -----------------------------------------------------------------------------------
-def mission_non_applicants(*, mission_id: int) -> QuerySet:
+def mission_non_applicants(*, mission_id: int) -> QuerySet[User, int]:
     """Users of approved firms of the mission's sectors whose firm has not applied."""
     sector_ids = Mission.sectors.through.objects.filter(mission_id=mission_id).values("sector_id")
     applied = Application.objects.filter(mission_id=mission_id, status__in=Application.ACTIVE)
@@ -192,7 +192,7 @@ def mission_non_applicants(*, mission_id: int) -> QuerySet:
     )
 
 
-def mission_participants(*, mission_id: int) -> QuerySet:
+def mission_participants(*, mission_id: int) -> QuerySet[User, int]:
     """Users of the firms confirmed on the mission."""
     confirmed = Application.objects.filter(
         mission_id=mission_id, status=Application.Status.CONFIRMED

@@ -9,25 +9,29 @@ A kind's `title` is the in-app title and the email subject; `body` the first par
 email. Both are Italian msgids formatted with the notification's context (%(name)s placeholders).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # gettext_lazy's type (Promise at run time)
 
 EMAIL_DEFAULTS = ("immediate", "digest", "off")  # the values of models.EmailMode
 
-Audience = Callable[..., QuerySet[Any]]  # keyword parameters -> queryset of user ids
+Audience = Callable[..., QuerySet[Any, int]]  # keyword parameters -> queryset of user ids
 
 
 @dataclass(frozen=True)
 class Kind:
     slug: str
-    label: Promise  # shown on the preferences page
-    title: Promise
-    body: Promise
+    label: StrPromise  # shown on the preferences page
+    title: StrPromise
+    body: StrPromise
     default_email: str = "immediate"  # immediate | digest | off
 
 
