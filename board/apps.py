@@ -7,6 +7,7 @@ class BoardConfig(AppConfig):
     verbose_name = _("Bacheca")
 
     def ready(self) -> None:
+        from board import notification_kinds  # noqa: F401 (the import registers its kinds)
         from board.models import Tag
         from core.fragment_cache import watch_reference_data
 

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from board import markdown
+from board import notification_kinds as kinds
 from board.models import (
     Attachment,
     Comment,
@@ -28,7 +29,6 @@ from core import uploads
 from core.errors import DomainError
 from members.access import get_membership
 from members.models import Firm, User
-from notifications import kinds
 from notifications.services import notify
 
 

@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.fragment_cache import watch_reference_data
+        from members import notification_kinds  # noqa: F401 (the import registers its kinds)
         from members.models import Sector
 
         watch_reference_data(Sector)

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from core import uploads
 from core.errors import DomainError
+from members import notification_kinds as kinds
 from members.models import Firm, Invitation, JoinRequest, Membership, User
 from members.tasks import send_invitation as send_invitation_task
-from notifications import kinds
 from notifications.services import notify
 
 

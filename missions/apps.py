@@ -8,6 +8,7 @@ class MissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.fragment_cache import watch_reference_data
+        from missions import notification_kinds  # noqa: F401 (the import registers its kinds)
         from missions.models import City
 
         watch_reference_data(City)

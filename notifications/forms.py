@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from notifications import kinds
+from notifications import registry
 from notifications.models import EmailMode
 
 
@@ -13,11 +13,11 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for slug, kind in kinds.KINDS.items():
-            self.fields[f"kind_{slug}"] = forms.ChoiceField(
+        for kind in registry.kinds():
+            self.fields[f"kind_{kind.slug}"] = forms.ChoiceField(
                 label=kind.label,
                 choices=EmailMode.choices,
-                initial=current.get(slug, kind.default_email),
+                initial=current.get(kind.slug, kind.default_email),
                 widget=forms.RadioSelect,
             )
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from notifications import kinds
+from notifications import registry
 
 
 class EmailMode(models.TextChoices):
@@ -70,8 +70,12 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient_id}"
 
     @property
-    def kind_def(self) -> kinds.Kind | None:
-        return kinds.KINDS.get(self.kind)
+    def kind_def(self) -> registry.Kind | None:
+        """None for a kind no app registers any more: the row still shows, by its slug."""
+        try:
+            return registry.get_kind(self.kind)
+        except registry.UnknownKind:
+            return None
 
     def title(self) -> str:
         """The title in the active language."""

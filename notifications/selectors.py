@@ -1,7 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from members.models import User
 from notifications.models import Notification, Preference
+
+if TYPE_CHECKING:
+    from members.models import User
 
 
 def inbox(*, user: User) -> QuerySet[Notification]:

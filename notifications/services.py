@@ -10,25 +10,31 @@ tasks: a failed row gets `next_attempt_at` with capped exponential backoff, and 
 re-enqueues rows that are due. The same sweep re-enqueues rows whose task Redis lost.
 """
 
+from __future__ import annotations
+
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.tasks import enqueue
-from members.models import User
-from notifications import emails, kinds
-from notifications.audiences import AUDIENCES
+from notifications import emails, registry
+from notifications import notification_kinds as kinds
 from notifications.models import Broadcast, EmailMode, Notification, Preference
 from notifications.tasks import expand_broadcast as expand_broadcast_task
 from notifications.tasks import send_notifications as send_notifications_task
+
+if TYPE_CHECKING:
+    from members.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +87,7 @@ def notify(
     kind, object and version) are left alone, so notifying one event twice sends one message.
     Emails go out from a Celery task after commit. Returns the number of rows written or kept.
     """
-    kind_def = kinds.get(kind)
+    kind_def = registry.get_kind(kind)
     recipient_ids = sorted({getattr(r, "pk", r) for r in recipients})
     if not recipient_ids:
         return 0
@@ -128,9 +134,9 @@ def notify_audience(
     The caller's request writes one Broadcast row and returns: constant time whatever the
     audience's size. A task expands it into Notification rows and sends them in chunks.
     """
-    if audience not in AUDIENCES:
-        raise ValueError(f"Unknown audience {audience!r}")
-    kinds.get(kind)
+    # Unknown names fail here, in the caller's transaction, not later in the task.
+    registry.get_audience(audience)
+    registry.get_kind(kind)
     broadcast = Broadcast.objects.create(
         kind=kind,
         audience=audience,
@@ -154,7 +160,7 @@ def broadcast_expand(*, broadcast_id: int) -> int:
         )
         if broadcast is None:
             return 0
-        recipient_ids = AUDIENCES[broadcast.audience](**broadcast.params)
+        recipient_ids = registry.get_audience(broadcast.audience)(**broadcast.params)
         total = 0
         for chunk in _chunks(recipient_ids.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
             total += notify(
@@ -362,7 +368,7 @@ def preferences_set(*, user: User, modes: dict[str, str], language: str | None =
             user.language = language
             user.save(update_fields=["language"])
         for kind, mode in modes.items():
-            kinds.get(kind)
+            registry.get_kind(kind)
             EmailMode(mode)
         # One upsert for every kind (INSERT ... ON CONFLICT (user, kind) DO UPDATE).
         Preference.objects.bulk_create(
@@ -376,8 +382,8 @@ def preferences_set(*, user: User, modes: dict[str, str], language: str | None =
 def unsubscribe(*, token: str) -> tuple[User, str]:
     """One-click opt-out from one kind's emails. Raises signing.BadSignature, User.DoesNotExist."""
     user_id, kind = emails.read_unsubscribe_token(token)
-    kinds.get(kind)
-    user = User.objects.get(pk=user_id)
+    registry.get_kind(kind)
+    user = get_user_model().objects.get(pk=user_id)
     preferences_set(user=user, modes={kind: EmailMode.OFF})
     return user, kind
 

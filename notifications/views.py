@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
@@ -11,8 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import posted as _posted
-from members.models import User
-from notifications import kinds, selectors, services
+from notifications import registry, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
 
@@ -79,14 +79,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user_id, kind = services.emails.read_unsubscribe_token(token)
-        kind_def = kinds.get(kind)
-    except (signing.BadSignature, KeyError, ValueError):
+        kind_def = registry.get_kind(kind)
+    except (signing.BadSignature, KeyError, ValueError):  # UnknownKind is a KeyError
         raise Http404 from None
     done = False
     if request.method == "POST":
         try:
             services.unsubscribe(token=token)
-        except User.DoesNotExist:
+        except get_user_model().DoesNotExist:
             raise Http404 from None
         done = True
     return render(

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from members.models import Firm, User
+from missions import notification_kinds as kinds
 from missions.models import Application, Interest, Mission
-from notifications import kinds
 from notifications.services import notify, notify_audience
 
 Status = Application.Status

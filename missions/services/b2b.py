@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.tasks import enqueue
 from members.models import Firm, User
 from missions import matchmaking, scheduling
+from missions import notification_kinds as kinds
 from missions.models import (
     Application,
     MatchmakingRun,
@@ -32,7 +33,6 @@ from missions.models import (
     Slot,
 )
 from missions.services import ApplicationError, _lock_mission
-from notifications import kinds
 from notifications.services import notify
 
 RequestStatus = MeetingRequest.Status

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from board import services as board_services
 from board.models import Attachment, Comment, Follow, MentorshipRequest, Post, Report, Tag
+from members import notification_kinds as kinds
 from members import services
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Partner, Question
-from notifications import kinds
 from notifications.models import Notification, Preference
 from notifications.services import notify
 from privacy import gdpr

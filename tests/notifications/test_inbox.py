@@ -93,10 +93,10 @@ def test_preferences_choose_email_mode_per_kind_and_language(owner):
     form = c.get("/notifiche/preferenze/").content.decode()
     assert "Richieste di adesione alla tua impresa" in form
     data = {"language": "de"}
-    from notifications import kinds
+    from notifications import registry
 
-    for slug in kinds.KINDS:
-        data[f"kind_{slug}"] = "immediate"
+    for kind in registry.kinds():
+        data[f"kind_{kind.slug}"] = "immediate"
     data["kind_join_request_received"] = "off"
     data["kind_announcement"] = "digest"
     c.post("/notifiche/preferenze/", data)

@@ -229,7 +229,7 @@ def seed_users() -> dict[str, User]:
 
 def seed_notifications() -> None:
     """A welcome in every approved member's inbox (idempotent: fixed keys)."""
-    from notifications import kinds
+    from notifications import notification_kinds as kinds
     from notifications.services import notify
 
     notify(

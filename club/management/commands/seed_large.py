@@ -796,6 +796,6 @@ class Command(BaseCommand):
 
 
 def _kind_slugs() -> set[str]:
-    from notifications import kinds
+    from notifications import registry
 
-    return set(kinds.KINDS)
+    return {kind.slug for kind in registry.kinds()}

@@ -1,85 +1,19 @@
-"""The kinds of notification. Each app registers its own kinds here, in one place.
+"""The notifications of missions, applications and B2B meetings, and the mission audiences.
 
-`title` is the in-app title and the email subject; `body` the first paragraph of the email. Both
-are Italian msgids formatted with the notification's context (%(name)s placeholders).
+Imported from MissionsConfig.ready, which registers them with notifications.registry. The texts are
+Italian msgids (see the registry's docstring for the placeholders).
 """
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class Kind:
-    slug: str
-    label: Promise  # shown on the preferences page
-    title: Promise
-    body: Promise
-    default_email: str = "immediate"  # immediate | digest | off
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def register(kind: Kind) -> Kind:
-    KINDS[kind.slug] = kind
-    return kind
-
-
-def get(slug: str) -> Kind:
-    return KINDS[slug]
-
-
-FIRM_APPROVED = register(
-    Kind(
-        "firm_approved",
-        _("La tua impresa è stata approvata"),
-        _("%(firm)s è ora socia del Club degli Esportatori"),
-        _(
-            "La Camera di Commercio ha approvato l'iscrizione di %(firm)s. Ora puoi vedere le "
-            "altre imprese del Club e partecipare alle sue iniziative."
-        ),
-    )
-)
-JOIN_REQUEST_RECEIVED = register(
-    Kind(
-        "join_request_received",
-        _("Richieste di adesione alla tua impresa"),
-        _("%(person)s chiede di unirsi a %(firm)s"),
-        _("%(person)s ha chiesto di entrare a far parte di %(firm)s. Messaggio: %(message)s"),
-    )
-)
-JOIN_REQUEST_ACCEPTED = register(
-    Kind(
-        "join_request_accepted",
-        _("Richieste di adesione accettate"),
-        _("Sei entrato a far parte di %(firm)s"),
-        _("Il referente di %(firm)s ha accettato la tua richiesta di adesione."),
-    )
-)
-JOIN_REQUEST_DECLINED = register(
-    Kind(
-        "join_request_declined",
-        _("Richieste di adesione rifiutate"),
-        _("La tua richiesta di unirti a %(firm)s non è stata accettata"),
-        _(
-            "Il referente di %(firm)s non ha accettato la tua richiesta. Puoi registrare la tua "
-            "impresa o cercarne un'altra."
-        ),
-    )
-)
-ANNOUNCEMENT = register(
-    Kind(
-        "announcement",
-        _("Comunicazioni della Camera di Commercio"),
-        _("%(title)s"),
-        _("%(body)s"),
-    )
-)
+from members.models import User
+from members.notification_kinds import approved_firm_users
+from missions.models import Application, Mission
+from notifications.registry import Kind, register_audience, register_kind
 
 # --- Trade missions -----------------------------------------------------------------------------
-MISSION_PUBLISHED = register(
+MISSION_PUBLISHED = register_kind(
     Kind(
         "mission_published",
         _("Nuove missioni nel tuo settore"),
@@ -87,7 +21,7 @@ MISSION_PUBLISHED = register(
         _("La Camera ha pubblicato la missione %(mission)s (%(dates)s), per il tuo settore."),
     )
 )
-REGISTRATION_OPEN = register(
+REGISTRATION_OPEN = register_kind(
     Kind(
         "registration_open",
         _("Apertura delle iscrizioni che segui"),
@@ -95,7 +29,7 @@ REGISTRATION_OPEN = register(
         _("Da oggi puoi candidare la tua impresa alla missione %(mission)s."),
     )
 )
-APPLICATION_RECEIVED = register(
+APPLICATION_RECEIVED = register_kind(
     Kind(
         "application_received",
         _("Candidature ricevute"),
@@ -103,7 +37,7 @@ APPLICATION_RECEIVED = register(
         _("Abbiamo ricevuto la candidatura di %(firm)s alla missione %(mission)s."),
     )
 )
-APPLICATION_CONFIRMED = register(
+APPLICATION_CONFIRMED = register_kind(
     Kind(
         "application_confirmed",
         _("Candidature confermate"),
@@ -111,7 +45,7 @@ APPLICATION_CONFIRMED = register(
         _("La partecipazione di %(firm)s alla missione %(mission)s è confermata."),
     )
 )
-APPLICATION_WAITLISTED = register(
+APPLICATION_WAITLISTED = register_kind(
     Kind(
         "application_waitlisted",
         _("Candidature in lista d'attesa"),
@@ -122,7 +56,7 @@ APPLICATION_WAITLISTED = register(
         ),
     )
 )
-APPLICATION_OFFERED = register(
+APPLICATION_OFFERED = register_kind(
     Kind(
         "application_offered",
         _("Posti liberati offerti alla tua impresa"),
@@ -133,7 +67,7 @@ APPLICATION_OFFERED = register(
         ),
     )
 )
-APPLICATION_REJECTED = register(
+APPLICATION_REJECTED = register_kind(
     Kind(
         "application_rejected",
         _("Candidature non accolte"),
@@ -141,7 +75,7 @@ APPLICATION_REJECTED = register(
         _("La candidatura di %(firm)s alla missione %(mission)s non è stata accolta."),
     )
 )
-APPLICATION_OFFER_EXPIRED = register(
+APPLICATION_OFFER_EXPIRED = register_kind(
     Kind(
         "application_offer_expired",
         _("Offerte di posto scadute"),
@@ -152,7 +86,7 @@ APPLICATION_OFFER_EXPIRED = register(
         ),
     )
 )
-DEADLINE_SOON = register(
+DEADLINE_SOON = register_kind(
     Kind(
         "mission_deadline_soon",
         _("Scadenze delle iscrizioni"),
@@ -160,7 +94,7 @@ DEADLINE_SOON = register(
         _("Le iscrizioni alla missione %(mission)s chiudono il %(deadline)s."),
     )
 )
-MISSION_STARTS_SOON = register(
+MISSION_STARTS_SOON = register_kind(
     Kind(
         "mission_starts_soon",
         _("Promemoria di partenza"),
@@ -173,7 +107,7 @@ MISSION_STARTS_SOON = register(
 )
 
 # --- B2B meetings --------------------------------------------------------------------------------
-SUGGESTIONS_READY = register(
+SUGGESTIONS_READY = register_kind(
     Kind(
         "suggestions_ready",
         _("Partner suggeriti per le missioni"),
@@ -184,7 +118,7 @@ SUGGESTIONS_READY = register(
         ),
     )
 )
-MEETING_WISHED = register(
+MEETING_WISHED = register_kind(
     Kind(
         "meeting_wished",
         _("Partner che vogliono incontrarti"),
@@ -192,7 +126,7 @@ MEETING_WISHED = register(
         _("Il partner %(partner)s ha chiesto un incontro B2B durante la missione %(mission)s."),
     )
 )
-MEETING_ACCEPTED = register(
+MEETING_ACCEPTED = register_kind(
     Kind(
         "meeting_accepted",
         _("Incontri B2B accettati"),
@@ -203,7 +137,7 @@ MEETING_ACCEPTED = register(
         ),
     )
 )
-MEETING_DECLINED = register(
+MEETING_DECLINED = register_kind(
     Kind(
         "meeting_declined",
         _("Incontri B2B non accettati"),
@@ -211,7 +145,7 @@ MEETING_DECLINED = register(
         _("%(partner)s non potrà incontrare %(firm)s durante la missione %(mission)s."),
     )
 )
-AGENDA_PUBLISHED = register(
+AGENDA_PUBLISHED = register_kind(
     Kind(
         "agenda_published",
         _("Agende degli incontri B2B"),
@@ -222,7 +156,7 @@ AGENDA_PUBLISHED = register(
         ),
     )
 )
-MEETING_CHANGED = register(
+MEETING_CHANGED = register_kind(
     Kind(
         "meeting_changed",
         _("Modifiche agli incontri B2B"),
@@ -233,7 +167,7 @@ MEETING_CHANGED = register(
         ),
     )
 )
-MEETING_FOLLOWUP = register(
+MEETING_FOLLOWUP = register_kind(
     Kind(
         "meeting_followup",
         _("Esiti degli incontri B2B"),
@@ -245,54 +179,30 @@ MEETING_FOLLOWUP = register(
     )
 )
 
-# --- Board ---------------------------------------------------------------------------------------
-BOARD_NEW_POST = register(
-    Kind(
-        "board_new_post",
-        _("Nuovi post su ciò che segui"),
-        _("Nuovo in bacheca: %(title)s"),
-        _("%(author)s ha pubblicato «%(title)s» (%(topics)s)."),
-        default_email="digest",
+
+# --- Audiences -----------------------------------------------------------------------------------
+def mission_non_applicants(*, mission_id: int) -> QuerySet[User, int]:
+    """Users of approved firms of the mission's sectors whose firm has not applied."""
+    sector_ids = Mission.sectors.through.objects.filter(mission_id=mission_id).values("sector_id")
+    applied = Application.objects.filter(mission_id=mission_id, status__in=Application.ACTIVE)
+    return (
+        approved_firm_users(sector_ids=None)
+        .filter(membership__firm__sector_id__in=sector_ids)
+        .exclude(membership__firm__in=applied.values("firm_id"))
     )
-)
-BOARD_REPLY = register(
-    Kind(
-        "board_reply",
-        _("Risposte ai tuoi post e commenti"),
-        _("Nuova risposta a «%(title)s»"),
-        _("%(author)s ha risposto: %(excerpt)s"),
+
+
+def mission_participants(*, mission_id: int) -> QuerySet[User, int]:
+    """Users of the firms confirmed on the mission."""
+    confirmed = Application.objects.filter(
+        mission_id=mission_id, status=Application.Status.CONFIRMED
     )
-)
-BOARD_FOLLOWED_REPLY = register(
-    Kind(
-        "board_followed_reply",
-        _("Nuovi commenti nei post che segui"),
-        _("Nuovo commento a «%(title)s»"),
-        _("%(author)s ha commentato: %(excerpt)s"),
-        default_email="digest",
+    return (
+        User.objects.filter(is_active=True, membership__firm__in=confirmed.values("firm_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-)
-MENTORSHIP_REQUESTED = register(
-    Kind(
-        "mentorship_requested",
-        _("Richieste di affiancamento ricevute"),
-        _("%(firm)s chiede il vostro affiancamento"),
-        _("%(firm)s vi chiede aiuto su: %(topic)s."),
-    )
-)
-MENTORSHIP_ACCEPTED = register(
-    Kind(
-        "mentorship_accepted",
-        _("Affiancamenti accettati"),
-        _("%(mentor)s ha accettato di affiancarvi"),
-        _("%(mentor)s ha accettato la richiesta su «%(topic)s»: ora vedete i rispettivi contatti."),
-    )
-)
-MENTORSHIP_DECLINED = register(
-    Kind(
-        "mentorship_declined",
-        _("Affiancamenti non accettati"),
-        _("%(mentor)s non può affiancarvi ora"),
-        _("%(mentor)s non può accettare la richiesta su «%(topic)s». Prova con un altro mentore."),
-    )
-)
+
+
+register_audience("mission_non_applicants", mission_non_applicants)
+register_audience("mission_participants", mission_participants)

@@ -1,0 +1,101 @@
+"""The kinds of notification and the audiences of broadcasts, registered by the apps that own them.
+
+notifications is infrastructure at the bottom of the stack: it cannot import the apps that send
+notifications, so it keeps no central list. Each app declares its kinds and audiences in its own
+`notification_kinds.py` and imports that module from its `AppConfig.ready`, which registers them
+here before the first request or task runs. The outbox stores only slugs and audience names.
+
+A kind's `title` is the in-app title and the email subject; `body` the first paragraph of the
+email. Both are Italian msgids formatted with the notification's context (%(name)s placeholders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # gettext_lazy's type (Promise at run time)
+
+EMAIL_DEFAULTS = ("immediate", "digest", "off")  # the values of models.EmailMode
+
+Audience = Callable[..., QuerySet[Any, int]]  # keyword parameters -> queryset of user ids
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: StrPromise  # shown on the preferences page
+    title: StrPromise
+    body: StrPromise
+    default_email: str = "immediate"  # immediate | digest | off
+
+
+class UnknownKind(KeyError):
+    """A slug no app registered: a programming error, or a row of a kind since removed."""
+
+    def __str__(self) -> str:
+        return f"Unknown notification kind {self.args[0]!r}: no app registered it"
+
+
+class UnknownAudience(KeyError):
+    """An audience name no app registered: a programming error."""
+
+    def __str__(self) -> str:
+        return f"Unknown notification audience {self.args[0]!r}: no app registered it"
+
+
+_KINDS: dict[str, Kind] = {}
+_AUDIENCES: dict[str, Audience] = {}
+
+
+def register_kind(kind: Kind) -> Kind:
+    """Make `kind` known to the outbox, the inbox and the preferences page; returns it.
+
+    Slugs are stored in rows and preferences, so two kinds may never share one.
+    """
+    if kind.slug in _KINDS:
+        raise ImproperlyConfigured(f"Notification kind {kind.slug!r} is registered twice")
+    if kind.default_email not in EMAIL_DEFAULTS:
+        raise ImproperlyConfigured(
+            f"Notification kind {kind.slug!r}: default_email must be one of {EMAIL_DEFAULTS}"
+        )
+    _KINDS[kind.slug] = kind
+    return kind
+
+
+def get_kind(slug: str) -> Kind:
+    """The kind registered under `slug`; raises UnknownKind."""
+    try:
+        return _KINDS[slug]
+    except KeyError:
+        raise UnknownKind(slug) from None
+
+
+def kinds() -> tuple[Kind, ...]:
+    """Every registered kind, in registration order (apps in INSTALLED_APPS order)."""
+    return tuple(_KINDS.values())
+
+
+def register_audience(name: str, fn: Audience) -> Audience:
+    """Name a group of recipients for `services.notify_audience`; returns `fn`.
+
+    `fn` takes the broadcast's JSON params as keyword arguments and returns a queryset of user
+    ids. The name is stored in Broadcast rows, so it must stay stable.
+    """
+    if name in _AUDIENCES:
+        raise ImproperlyConfigured(f"Notification audience {name!r} is registered twice")
+    _AUDIENCES[name] = fn
+    return fn
+
+
+def get_audience(name: str) -> Audience:
+    """The audience registered under `name`; raises UnknownAudience."""
+    try:
+        return _AUDIENCES[name]
+    except KeyError:
+        raise UnknownAudience(name) from None
