@@ -21,6 +21,7 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 #: Tags that may appear in rendered output. Anything else is removed by nh3 (its text kept).
 #: ``h1`` is deliberately absent: the renderer never emits it (see module docstring).
@@ -76,7 +77,7 @@ _URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # controls, space, DEL, C1 c
 _HEADING_TAGS = {1: "h2", 2: "h3"}  # everything deeper becomes h4
 
 
-def _shift_headings(state) -> None:
+def _shift_headings(state: StateCore) -> None:
     """Core rule: h1 -> h2, h2 -> h3, h3..h6 -> h4."""
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -84,7 +85,7 @@ def _shift_headings(state) -> None:
             token.tag = _HEADING_TAGS.get(level, "h4")
 
 
-def _align_attribute(state) -> None:
+def _align_attribute(state: StateCore) -> None:
     """Core rule: table cells get ``align="..."`` instead of ``style="text-align:..."``.
 
     ``style`` is never allowed through the sanitizer, so alignment is carried by the

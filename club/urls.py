@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Staff log in through allauth too: its rate limits, enumeration prevention and (later) MFA
 # protect the admin login; a logged-in non-staff user gets 403 instead of a second login form.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = _("Club degli Esportatori — amministrazione")
 admin.site.site_title = _("Club degli Esportatori")
 admin.site.index_title = _("Gestione del Club")

@@ -16,9 +16,11 @@ cache instead of failing (the rate limits in "default" do fail loudly).
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import Model, prefetch_related_objects
@@ -35,29 +37,44 @@ _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class TolerantRedisCache(RedisCache):
-    """RedisCache whose reads miss and writes are dropped while Redis is unreachable."""
+    """RedisCache whose reads miss and writes are dropped while Redis is unreachable.
 
-    def get(self, key, default=None, version=None):
+    Writes keep the cache's TIMEOUT unless told otherwise (DEFAULT_TIMEOUT, as in Django):
+    it also bounds how long a fragment stored under a missed version bump can show.
+    """
+
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         try:
             return super().get(key, default, version)
         except _REDIS_DOWN:
             logger.warning("fragment cache unreachable: get %s is a miss", key)
             return default
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(
+        self,
+        key: Any,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> None:
         try:
             super().set(key, value, timeout, version)
         except _REDIS_DOWN:
             logger.warning("fragment cache unreachable: set %s dropped", key)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         try:
             return super().get_many(keys, version)
         except _REDIS_DOWN:
             logger.warning("fragment cache unreachable: get_many is a miss")
             return {}
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(
+        self,
+        data: dict[Any, Any],
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> list[Any]:
         try:
             return super().set_many(data, timeout, version)
         except _REDIS_DOWN:
@@ -70,7 +87,7 @@ def render_cards(
     *,
     template_name: str,
     name: str,
-    state: Callable[[Model], tuple],
+    state: Callable[[Model], tuple[object, ...]],
     prefetch: Sequence[str] = (),
 ) -> list[SafeString]:
     """The HTML of each item rendered with `template_name` (context: `name` = the item), taken
@@ -107,8 +124,10 @@ def render_cards(
     return [found[k] for k in keys]
 
 
-def fragments():
-    return caches["fragments"]
+def fragments() -> RedisCache:
+    # A TolerantRedisCache (settings.CACHES); the version counter below calls RedisCache's own
+    # methods on it, which raise while Redis is down instead of missing.
+    return cast(RedisCache, caches["fragments"])
 
 
 def reference_version() -> int | None:
@@ -116,7 +135,7 @@ def reference_version() -> int | None:
     nothing is cached: a fragment stored under a guessed version could outlive a change)."""
     cache = fragments()
     try:
-        version = RedisCache.get(cache, REFERENCE_VERSION_KEY)
+        version: int | None = RedisCache.get(cache, REFERENCE_VERSION_KEY)
         if version is None:
             _restart_version(cache)
             version = RedisCache.get(cache, REFERENCE_VERSION_KEY)
@@ -125,13 +144,13 @@ def reference_version() -> int | None:
     return version
 
 
-def _restart_version(cache) -> None:
+def _restart_version(cache: RedisCache) -> None:
     # Never a version a fragment already has: start from the clock (the counter was evicted, or
     # this is a new Redis). No timeout: the counter must outlive the fragments it versions.
     RedisCache.add(cache, REFERENCE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
-def bump_reference_version(**kwargs) -> None:
+def bump_reference_version(**kwargs: object) -> None:
     """Receiver of post_save/post_delete of the reference models (`watch_reference_data`) and
     of post_migrate (core/apps.py). After the commit: a page rendered in between would
     otherwise store the old names under the new version."""

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +18,7 @@ class StaffMFARequiredMiddleware:
     activating it compulsory for staff accounts, which can change every firm's data.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -34,7 +37,7 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _has_totp(user) -> bool:
+    def _has_totp(user: AbstractBaseUser) -> bool:
         from allauth.mfa.models import Authenticator
 
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

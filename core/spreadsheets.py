@@ -8,11 +8,13 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -20,13 +22,13 @@ SHEET_TITLE_MAX = 31
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
-def neutralise(value) -> str:
+def neutralise(value: object) -> str:
     """Text a spreadsheet will not evaluate: a leading apostrophe before formula characters."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
-def as_csv(rows: Iterable[Iterable]) -> bytes:
+def as_csv(rows: Iterable[Iterable[object]]) -> bytes:
     """Semicolon-separated UTF-8 with BOM: Italian Excel opens it with accents intact."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -41,10 +43,11 @@ def sheet_title(title: str) -> str:
     return cleaned[:SHEET_TITLE_MAX].strip() or "Partecipanti"
 
 
-def as_xlsx(rows: Iterable[Iterable], title: str) -> bytes:
+def as_xlsx(rows: Iterable[Iterable[object]], title: str) -> bytes:
     """One sheet, bold frozen header, autofilter, column widths fitted to the content."""
     workbook = Workbook()
-    sheet = workbook.active
+    # A new workbook starts with one worksheet, and it is the active one.
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = sheet_title(title)
     widths: dict[int, int] = {}
     bold = Font(bold=True)

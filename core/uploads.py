@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -59,7 +60,7 @@ class UploadRejected(DomainError):
 
     message = _("Il file non può essere caricato.")
 
-    def __init__(self, name: str = "", **params) -> None:
+    def __init__(self, name: str = "", **params: object) -> None:
         super().__init__(name)
         self.name = name
         self.params = params
@@ -133,14 +134,14 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-def read_upload(upload: UploadedFile, *, max_bytes: int) -> bytes:
+def read_upload(upload: "UploadedFile[bytes]", *, max_bytes: int) -> bytes:
     """The upload's bytes, or FileTooLarge. Reads at most max_bytes + 1 bytes."""
     name = clean_name(upload.name)
     oversized = isinstance(upload, OversizedUpload)  # past the hard limit: bytes not kept
     if oversized or (upload.size is not None and upload.size > max_bytes):
         raise FileTooLarge(name, limit=megabytes(max_bytes))
     upload.seek(0)
-    data = upload.read(max_bytes + 1)
+    data: bytes = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise FileTooLarge(name, limit=megabytes(max_bytes))
     if not data:
@@ -274,12 +275,17 @@ def delete_on_commit(*names: str) -> None:
 
 # --- Request parsing -----------------------------------------------------------------------------
 
+if TYPE_CHECKING:
+    _UploadedBytes = UploadedFile[bytes]
+else:  # Django's UploadedFile is generic only in django-stubs
+    _UploadedBytes = UploadedFile
 
-class OversizedUpload(UploadedFile):
+
+class OversizedUpload(_UploadedBytes):
     """Stands for a file that passed UPLOAD_HARD_LIMIT: its size is known, its bytes
     were not kept. The services' size check then rejects it with the usual message."""
 
-    def __init__(self, name: str, size: int, content_type: str | None) -> None:
+    def __init__(self, name: str | None, size: int, content_type: str | None) -> None:
         super().__init__(io.BytesIO(), name, content_type, size)
 
 
@@ -292,7 +298,7 @@ class HardLimitUploadHandler(FileUploadHandler):
     proxy should still cap the request body (README, "Uploads").
     """
 
-    def new_file(self, *args, **kwargs) -> None:
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.oversized = False
 
@@ -302,7 +308,7 @@ class HardLimitUploadHandler(FileUploadHandler):
             return None
         return raw_data
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> "UploadedFile[bytes] | None":
         if self.oversized:
             return OversizedUpload(self.file_name, file_size, self.content_type)
         return None

@@ -128,12 +128,16 @@ class _Instance:
         self.common = [favail[f] & pavail[p] for f, p in zip(self.mf, self.mp, strict=True)]
         self.allowed = [sorted(s for s in c if self.cap[s] > 0) for c in self.common]
         self.prio = [m.priority for m in meetings]
-        self.cur = [self.pos.get(m.current_slot, -1) for m in meetings]
+        self.cur = [self.position(m.current_slot) for m in meetings]
+
+    def position(self, slot_id: int | None) -> int:
+        """The position of a slot id, -1 for no slot or an unknown one."""
+        return -1 if slot_id is None else self.pos.get(slot_id, -1)
 
     def locked_ok_alone(self, k: int) -> bool:
         """The locked placement of meeting k is valid on its own (slot, availability, table)."""
         m = self.meetings[k]
-        s = self.pos.get(m.locked_slot, -1)
+        s = self.position(m.locked_slot)
         if s < 0 or s not in self.common[k] or self.cap[s] < 1:
             return False
         return m.locked_table is None or 1 <= m.locked_table <= self.cap[s]
@@ -333,7 +337,7 @@ class _Scheduler:
             (s for s in inst.allowed[k] if s not in banned),
             key=lambda s: (s != inst.cur[k], s),
         )
-        options = []
+        options: list[tuple[int, int, list[int]]] = []
         for s in order:
             sets = self._blockers(k, s)
             if sets is not None:
@@ -459,7 +463,7 @@ class _Scheduler:
                 st.move(k, s)
 
         # 3. insert the rest by priority, most constrained first
-        def order_key(k: int) -> tuple:
+        def order_key(k: int) -> tuple[int, int, float, int]:
             return (-inst.prio[k], len(inst.allowed[k]), self.tiebreak[k], k)
 
         pending = sorted((k for k in free if st.slot_of[k] < 0), key=order_key)
@@ -568,7 +572,7 @@ class _Scheduler:
             if not improved:
                 break
 
-    def _try_swap(self, k1: int, k2: int, other_rows, other_of) -> bool:
+    def _try_swap(self, k1: int, k2: int, other_rows: list[list[int]], other_of: list[int]) -> bool:
         st = self.st
         s, t = st.slot_of[k1], st.slot_of[k2]
         o1, o2 = other_of[k1], other_of[k2]
@@ -612,7 +616,9 @@ def schedule(problem: Problem, *, seed: int = 0) -> Result:
     return _Scheduler(_Instance(problem), seed).run()
 
 
-def idle_gaps(problem: Problem, placements: dict[int, tuple[int, int]]) -> dict:
+def idle_gaps(
+    problem: Problem, placements: dict[int, tuple[int, int]]
+) -> dict[tuple[str, int], int]:
     """Idle gaps per participant for the given placements (same definition as Result)."""
     inst = _Instance(problem)
     slot_of = [-1] * len(inst.meetings)
@@ -718,11 +724,11 @@ def validate(problem: Problem, result: Result) -> list[str]:
 
     if not errors:
         expected_gaps = idle_gaps(problem, result.placements)
-        for key in sorted(set(expected_gaps) | set(result.idle_gaps)):
-            if expected_gaps.get(key, 0) != result.idle_gaps.get(key, 0):
+        for who in sorted(set(expected_gaps) | set(result.idle_gaps)):
+            if expected_gaps.get(who, 0) != result.idle_gaps.get(who, 0):
                 errors.append(
-                    f"idle gaps of {key} reported {result.idle_gaps.get(key, 0)}, "
-                    f"expected {expected_gaps.get(key, 0)}"
+                    f"idle gaps of {who} reported {result.idle_gaps.get(who, 0)}, "
+                    f"expected {expected_gaps.get(who, 0)}"
                 )
 
         # König: no limits, enough tables, degree <= slots  =>  everything placed

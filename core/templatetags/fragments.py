@@ -1,8 +1,10 @@
 """Keys of the cached filter forms (core/fragment_cache.py)."""
 
 import json
+from typing import Any
 
 from django import forms, template
+from django_filters import FilterSet
 
 from core.fragment_cache import reference_version
 
@@ -12,7 +14,7 @@ _CHOICE_FIELDS = (forms.ChoiceField, forms.NullBooleanField, forms.BooleanField)
 
 
 @register.simple_tag
-def filter_cache(filterset) -> dict:
+def filter_cache(filterset: FilterSet) -> dict[str, Any]:
     """{"using", "key", "version"} for `{% cache ... using=fc.using %}` around a filter form.
 
     Cached ("fragments") only when every value given is a valid choice: a bounded set of forms.
@@ -22,7 +24,7 @@ def filter_cache(filterset) -> dict:
     """
     form = filterset.form
     version = reference_version()
-    data = filterset.data
+    data = filterset.data or {}  # FilterSet keeps `data or {}`: never None
     values = data.getlist if hasattr(data, "getlist") else lambda name: [data.get(name)]
     given = {name: [v for v in values(name) if v not in (None, "")] for name in form.fields}
     cacheable = (

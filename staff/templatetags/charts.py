@@ -1,6 +1,6 @@
 """Server-rendered SVG charts for the staff dashboard: no JavaScript, no external assets.
 
-A chart draws a figure (see club/dashboard.py: `title`, `slug`, `label_header`, `series`, and
+A chart draws a figure (see staff/figures.py: `title`, `slug`, `label_header`, `series`, and
 `rows` of `label` plus `values`). Labels are user data (firm, sector, comune and mission names),
 so every piece of markup is built with format_html, which escapes them. Each chart is an
 <svg role="img"> with an aria-label and a <title>, followed by a visually-hidden table with the
@@ -9,7 +9,7 @@ same numbers, because screen readers do not read inside an image.
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django import template
 from django.utils.formats import date_format, number_format
@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+
+from staff.figures import Figure, Row
 
 register = template.Library()
 
@@ -39,7 +41,7 @@ def _px(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _label(label, fmt: str = "M Y") -> str:
+def _label(label: str | dt.date, fmt: str = "M Y") -> str:
     """A month as "Gen 2026" (charts) or "Gennaio 2026" (table row headers); else as text."""
     return capfirst(date_format(label, fmt)) if isinstance(label, dt.date) else str(label)
 
@@ -53,7 +55,7 @@ def _join(parts: Iterable[SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _svg(figure, width: int, height: int, body: Iterable[SafeString]) -> SafeString:
+def _svg(figure: Figure, width: int, height: int, body: Iterable[SafeString]) -> SafeString:
     description = gettext("%(title)s. I valori sono nella tabella che segue.") % {
         "title": figure.title
     }
@@ -71,7 +73,7 @@ def _svg(figure, width: int, height: int, body: Iterable[SafeString]) -> SafeStr
     )
 
 
-def _table(figure) -> SafeString:
+def _table(figure: Figure) -> SafeString:
     header = format_html_join("", '<th scope="col">{}</th>', ((name,) for name in figure.series))
     rows = _join(
         format_html(
@@ -98,7 +100,8 @@ def _legend(series: tuple[str, ...], width: int) -> tuple[list[SafeString], int]
     """A colour key per series, wrapped to the chart's width; returns it and its height."""
     if len(series) < 2:
         return [], 0
-    parts, x, y = [], 0, 2
+    parts: list[SafeString] = []
+    x, y = 0, 2
     for index, name in enumerate(series):
         item_width = round(17 + len(name) * CHAR_WIDTH + 22)
         if x and x + item_width > width:
@@ -119,13 +122,13 @@ def _legend(series: tuple[str, ...], width: int) -> tuple[list[SafeString], int]
     return parts, y + LEGEND_LINE + 8
 
 
-def _figure(figure, svg: SafeString) -> SafeString:
+def _figure(figure: Figure, svg: SafeString) -> SafeString:
     return format_html(
         '<figure class="chart" id="chart-{}">{}{}</figure>', figure.slug, svg, _table(figure)
     )
 
 
-def _empty(figure) -> SafeString:
+def _empty(figure: Figure) -> SafeString:
     return format_html(
         '<p class="chart-empty muted" id="chart-{}">{}</p>',
         figure.slug,
@@ -134,7 +137,7 @@ def _empty(figure) -> SafeString:
 
 
 @register.simple_tag
-def bar_chart(figure, width: int = BAR_WIDTH) -> SafeString:
+def bar_chart(figure: Figure, width: int = BAR_WIDTH) -> SafeString:
     """Horizontal bars, one group per row and one bar per series, each with its number."""
     if not figure.rows:
         return _empty(figure)
@@ -201,15 +204,16 @@ def _nice_step(raw: float) -> int:
     """The smallest of 1, 2, 5 × 10^k at least `raw` (at least 1: the values are counts)."""
     if raw <= 1:
         return 1
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude: int = 10 ** math.floor(math.log10(raw))  # raw > 1: a whole power
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
 
 
-def _x_labels(rows, x_at, y: int) -> list[SafeString]:
+def _x_labels(rows: list[Row], x_at: Callable[[int], float], y: int) -> list[SafeString]:
     """At most twelve labels under the axis; months as "Gen", with the year under the first
     month shown of each year."""
     every = math.ceil(len(rows) / 12)
-    parts, shown_year = [], None
+    parts: list[SafeString] = []
+    shown_year: int | None = None
     for index, row in enumerate(rows):
         if index % every:
             continue
@@ -240,7 +244,7 @@ def _x_labels(rows, x_at, y: int) -> list[SafeString]:
 
 
 @register.simple_tag
-def line_chart(figure) -> SafeString:
+def line_chart(figure: Figure) -> SafeString:
     """One line per series over the rows (months), with a zero-based y axis."""
     if not figure.rows:
         return _empty(figure)

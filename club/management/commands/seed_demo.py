@@ -4,11 +4,12 @@ Each app adds its own part in a `seed_<app>` function called from here (missions
 """
 
 import time
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -163,13 +164,15 @@ FIRMS = [
 class Command(BaseCommand):
     help = "Load the demo data (idempotent). --accounts prints the demo accounts only."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--accounts", action="store_true", help="print the demo accounts")
         parser.add_argument(
             "--totp", action="store_true", help="print the demo staff's current 2FA code"
         )
 
-    def handle(self, *args, accounts: bool = False, totp: bool = False, **options):
+    def handle(
+        self, *args: Any, accounts: bool = False, totp: bool = False, **options: Any
+    ) -> None:
         if totp:
             from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 

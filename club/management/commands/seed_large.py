@@ -17,12 +17,13 @@ import datetime as dt
 import math
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -225,7 +226,7 @@ def _body_pool(rng: random.Random, size: int) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def explicit_dates(fields) -> Iterator[None]:
+def explicit_dates(fields: Iterable[Any]) -> Iterator[None]:
     """Let bulk_create store the created_at/updated_at values we give (spread over years)
     instead of now(): auto_now/auto_now_add are switched off on these fields, in this process,
     for the duration of the block only."""
@@ -242,11 +243,11 @@ def explicit_dates(fields) -> Iterator[None]:
 class Command(BaseCommand):
     help = "Load a large, deterministic dataset for benchmarks (refuses to run twice)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 (default) or 0.1")
         parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args: Any, scale: float, seed: int, **options: Any) -> None:
         if not 0 < scale <= 10:
             raise CommandError("--scale must be in (0, 10].")
         if (
@@ -282,7 +283,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"seed_large: total {total:.1f} s"))
         self.stdout.write(f"  benchmark login: {BENCH_EMAIL} / {BENCH_PASSWORD}")
 
-    def step(self, name: str, func) -> None:
+    def step(self, name: str, func: Callable[[], object]) -> None:
         started = time.monotonic()
         detail = func()
         elapsed = time.monotonic() - started
