@@ -1,79 +1,42 @@
-"""Writes about missions and applications. Locking policy, in one place:
+"""Applications and seats: apply, withdraw, offers from the waiting list, staff decisions.
 
-The Mission row is the seat lock. Every path that takes, frees or offers a seat (apply,
-withdraw, accept or decline an offer, staff confirm/reject/waitlist, capacity change, offer
-expiry) first locks the mission with SELECT ... FOR NO KEY UPDATE inside one transaction, then
-reads the seat counts, then writes. So two requests for the last seat are serialised and confirmed
-applications never exceed the seats; a freed seat is offered in the same transaction.
+Every status change goes through `application_set_status`, which checks the transition, writes
+the status with its timestamps and tells the firm. Seats are counted under the mission lock
+(see missions.services.locking for the policy).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
 from members.models import Firm, User
+from members.recipients import firm_recipients, notify_firm
 from missions.models import Application, Interest, Mission
+from missions.services import locking, suggestions
+from missions.services.errors import (
+    AlreadyApplied,
+    FirmNotApproved,
+    NotActive,
+    OfferExpired,
+    RegistrationClosed,
+    SectorNotAdmitted,
+    TooManyDelegates,
+)
 from notifications import kinds
-from notifications.services import notify, notify_audience
 
 Status = Application.Status
 
-# Test-only switch: the race test's control run turns the lock off to prove that its harness
-# does see the race the lock prevents. Never changed outside tests.
-SEAT_LOCK = True
-
-
-class ApplicationError(DomainError):
-    """A refused request; `message` is shown to the user as a form error."""
-
-    message = _("Operazione non consentita.")
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class RegistrationClosed(ApplicationError):
-    message = _("Le iscrizioni a questa missione non sono aperte.")
-
-
-class AlreadyApplied(ApplicationError):
-    message = _("La tua impresa ha già una candidatura attiva per questa missione.")
-
-
-class TooManyDelegates(ApplicationError):
-    message = _("Il numero di delegati supera il limite della missione.")
-
-
-class SectorNotAdmitted(ApplicationError):
-    message = _("La missione è riservata ad altri settori.")
-
-
-class FirmNotApproved(ApplicationError):
-    message = _("Solo le imprese approvate possono candidarsi.")
-
-
-class NotActive(ApplicationError):
-    message = _("La candidatura non è più attiva.")
-
-
-class OfferExpired(ApplicationError):
-    message = _("L'offerta del posto è scaduta.")
-
-
-class MissionFull(ApplicationError):
-    message = _("Non ci sono posti liberi.")
-
-
-def _lock_mission(mission_id: int) -> Mission:
-    queryset = Mission.objects.all()
-    if SEAT_LOCK:
-        queryset = queryset.select_for_update(no_key=True)
-    return queryset.get(pk=mission_id)
+# The state machine of an application: the statuses each status may be reached from.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    Status.CONFIRMED: frozenset({Status.PENDING, Status.WAITLISTED, Status.OFFERED}),
+    Status.WAITLISTED: frozenset({Status.PENDING, Status.CONFIRMED, Status.OFFERED}),
+    Status.OFFERED: frozenset({Status.WAITLISTED}),
+    Status.REJECTED: frozenset(Application.ACTIVE),
+    Status.WITHDRAWN: frozenset(Application.ACTIVE),
+}
 
 
 class _Seats:
@@ -101,39 +64,105 @@ class _Seats:
         self.by_sector[sector_id] = self.by_sector.get(sector_id, 0) + 1
 
 
-def _participants_changed(mission_id: int) -> None:
-    """New participants: recompute the B2B suggestions (a queued task), if partners are set."""
-    from missions.models import MissionPartner
-    from missions.services import b2b
-
-    if MissionPartner.objects.filter(mission_id=mission_id).exists():
-        b2b.matchmaking_request(mission_id=mission_id)
-
-
-def _context(application: Application) -> dict:
-    return {"mission": application.mission.title, "firm": application.firm.name}
-
-
-def _firm_people(application: Application) -> list[int]:
-    return list(application.firm.memberships.values_list("user_id", flat=True))
-
-
-def _notify_firm(
+def _notify(
     application: Application,
-    kind: kinds.Kind,
+    *,
+    kind: str,
     version: str,
     url: str = "",
     recipients: list[int] | None = None,
-    **extra,
+    **extra: str,
 ) -> None:
-    notify(
-        recipients=_firm_people(application) if recipients is None else recipients,
-        kind=kind.slug,
+    notify_firm(
+        firm=application.firm,
+        kind=kind,
         object_key=f"application:{application.pk}",
         version=version,
-        context={**_context(application), **extra},
+        context={"mission": application.mission.title, "firm": application.firm.name, **extra},
         url=url or reverse("missions:detail", args=[application.mission_id]),
+        recipients=recipients,
     )
+
+
+def _notify_status(application: Application, *, recipients: list[int] | None = None) -> None:
+    """Tell the firm the application's new status; nothing for pending or withdrawn by itself."""
+    status = application.status
+    if status == Status.CONFIRMED:
+        _notify(
+            application,
+            kind=kinds.APPLICATION_CONFIRMED.slug,
+            version="confirmed",
+            recipients=recipients,
+        )
+    elif status == Status.WAITLISTED:
+        _notify(
+            application,
+            kind=kinds.APPLICATION_WAITLISTED.slug,
+            version=f"waitlisted-{int(application.waitlisted_at.timestamp())}",
+            recipients=recipients,
+        )
+    elif status == Status.OFFERED:
+        expires = formats.date_format(
+            timezone.localtime(application.offer_expires_at), "DATETIME_FORMAT"
+        )
+        _notify(
+            application,
+            kind=kinds.APPLICATION_OFFERED.slug,
+            version=f"offer-{int(application.offer_expires_at.timestamp())}",
+            # The email links to the page with the confirm and decline buttons.
+            url=reverse("missions:offer", args=[application.pk]),
+            recipients=recipients,
+            expires=expires,
+        )
+    elif status == Status.REJECTED:
+        _notify(
+            application,
+            kind=kinds.APPLICATION_REJECTED.slug,
+            version="rejected",
+            recipients=recipients,
+        )
+    elif status == Status.WITHDRAWN and application.withdrawn_reason == "offer_expired":
+        _notify(
+            application,
+            kind=kinds.APPLICATION_OFFER_EXPIRED.slug,
+            version="offer-expired",
+            recipients=recipients,
+        )
+
+
+def application_set_status(
+    application: Application,
+    *,
+    status: str,
+    now: datetime | None = None,
+    withdrawn_reason: str = "",
+) -> None:
+    """Move `application` to `status`: check the transition, stamp its time, save, tell the firm.
+
+    The one path of every status change (the firm's withdrawal and answers to an offer, staff
+    decisions, offers from the waiting list and their expiry). Caller must hold the lock on the
+    application's mission and have read the application under it. Raises NotActive for a
+    transition the state machine refuses.
+    """
+    if application.status not in ALLOWED_FROM[status]:
+        raise NotActive
+    now = now or timezone.now()
+    fields = ["status", "updated_at"]
+    if status in (Status.CONFIRMED, Status.REJECTED):
+        application.decided_at = now
+        fields.append("decided_at")
+    elif status == Status.WAITLISTED:
+        application.waitlisted_at, application.offer_expires_at = now, None
+        fields += ["waitlisted_at", "offer_expires_at"]
+    elif status == Status.OFFERED:
+        application.offer_expires_at = now + timedelta(hours=application.mission.offer_hours)
+        fields.append("offer_expires_at")
+    elif status == Status.WITHDRAWN:
+        application.withdrawn_reason = withdrawn_reason
+        fields.append("withdrawn_reason")
+    application.status = status
+    application.save(update_fields=fields)
+    _notify_status(application)
 
 
 def application_create(
@@ -148,7 +177,7 @@ def application_create(
     """Apply `firm` to a mission: confirmed if a seat is free, else waiting list (or pending,
     when staff approve each application). Raises an ApplicationError subclass otherwise."""
     with transaction.atomic():
-        mission = _lock_mission(mission_id)
+        mission = locking.lock_mission(mission_id)
         if firm.status != Firm.Status.APPROVED:
             raise FirmNotApproved
         if not mission.registration_open():
@@ -184,22 +213,20 @@ def application_create(
         except IntegrityError:
             # The partial unique constraint: a double submit that raced past the check above.
             raise AlreadyApplied from None
-        people = _firm_people(application)  # two notices below: one query
-        _notify_firm(application, kinds.APPLICATION_RECEIVED, "received", recipients=people)
+        people = firm_recipients(firm)  # two notices below: one query
+        _notify(
+            application,
+            kind=kinds.APPLICATION_RECEIVED.slug,
+            version="received",
+            recipients=people,
+        )
+        _notify_status(application, recipients=people)
         if status == Status.CONFIRMED:
-            _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed", recipients=people)
-            _participants_changed(mission.pk)
-        elif status == Status.WAITLISTED:
-            _notify_firm(
-                application,
-                kinds.APPLICATION_WAITLISTED,
-                f"waitlisted-{int(now.timestamp())}",
-                recipients=people,
-            )
+            suggestions.participants_changed(mission_id=mission.pk)
     return application
 
 
-def _offer_free_seats(mission: Mission, *, now=None) -> list[Application]:
+def _offer_free_seats(mission: Mission, *, now: datetime | None = None) -> list[Application]:
     """Offer each free seat to the first firm on the waiting list that fits the sector caps.
 
     Caller must hold the lock on `mission`. The offer expires after `mission.offer_hours`.
@@ -217,21 +244,8 @@ def _offer_free_seats(mission: Mission, *, now=None) -> list[Application]:
             break
         if not seats.available_for(application.firm.sector_id):
             continue
-        application.status = Status.OFFERED
-        application.offer_expires_at = now + timedelta(hours=mission.offer_hours)
-        application.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        application_set_status(application, status=Status.OFFERED, now=now)
         seats.take(application.firm.sector_id)
-        expires = formats.date_format(
-            timezone.localtime(application.offer_expires_at), "DATETIME_FORMAT"
-        )
-        _notify_firm(
-            application,
-            kinds.APPLICATION_OFFERED,
-            f"offer-{int(application.offer_expires_at.timestamp())}",
-            # The email links to the page with the confirm and decline buttons.
-            url=reverse("missions:offer", args=[application.pk]),
-            expires=expires,
-        )
         offered.append(application)
     return offered
 
@@ -245,14 +259,10 @@ def application_withdraw(*, application_id: int, firm: Firm) -> Application:
     """The firm withdraws; a seat it held goes to the waiting list in the same transaction."""
     with transaction.atomic():
         application = _get_for_firm(application_id, firm)
-        mission = _lock_mission(application.mission_id)
+        mission = locking.lock_mission(application.mission_id)
         application.refresh_from_db()  # re-read under the lock
-        if application.status not in Application.ACTIVE:
-            raise NotActive
         held_seat = application.status in Application.HOLDS_SEAT
-        application.status = Status.WITHDRAWN
-        application.withdrawn_reason = "by_firm"
-        application.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+        application_set_status(application, status=Status.WITHDRAWN, withdrawn_reason="by_firm")
         if held_seat:
             _offer_free_seats(mission)
     return application
@@ -261,35 +271,32 @@ def application_withdraw(*, application_id: int, firm: Firm) -> Application:
 def offer_accept(*, application_id: int, firm: Firm) -> Application:
     with transaction.atomic():
         application = _get_for_firm(application_id, firm)
-        _lock_mission(application.mission_id)
+        locking.lock_mission(application.mission_id)
         application.refresh_from_db()
         if application.status != Status.OFFERED:
             raise NotActive
         if application.offer_expires_at and application.offer_expires_at <= timezone.now():
             raise OfferExpired
-        application.status = Status.CONFIRMED
-        application.decided_at = timezone.now()
-        application.save(update_fields=["status", "decided_at", "updated_at"])
-        _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
-        _participants_changed(application.mission_id)
+        application_set_status(application, status=Status.CONFIRMED)
+        suggestions.participants_changed(mission_id=application.mission_id)
     return application
 
 
 def offer_decline(*, application_id: int, firm: Firm) -> Application:
     with transaction.atomic():
         application = _get_for_firm(application_id, firm)
-        mission = _lock_mission(application.mission_id)
+        mission = locking.lock_mission(application.mission_id)
         application.refresh_from_db()
         if application.status != Status.OFFERED:
             raise NotActive
-        application.status = Status.WITHDRAWN
-        application.withdrawn_reason = "offer_declined"
-        application.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+        application_set_status(
+            application, status=Status.WITHDRAWN, withdrawn_reason="offer_declined"
+        )
         _offer_free_seats(mission)
     return application
 
 
-def offers_expire(*, now=None) -> int:
+def offers_expire(*, now: datetime | None = None) -> int:
     """Expired offers go back (withdrawn) and the seat is offered to the next firm."""
     now = now or timezone.now()
     mission_ids = set(
@@ -300,14 +307,13 @@ def offers_expire(*, now=None) -> int:
     expired = 0
     for mission_id in mission_ids:
         with transaction.atomic():
-            mission = _lock_mission(mission_id)
+            mission = locking.lock_mission(mission_id)
             for application in Application.objects.filter(
                 mission=mission, status=Status.OFFERED, offer_expires_at__lte=now
             ).select_related("firm", "mission"):
-                application.status = Status.WITHDRAWN
-                application.withdrawn_reason = "offer_expired"
-                application.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-                _notify_firm(application, kinds.APPLICATION_OFFER_EXPIRED, "offer-expired")
+                application_set_status(
+                    application, status=Status.WITHDRAWN, withdrawn_reason="offer_expired"
+                )
                 expired += 1
             _offer_free_seats(mission, now=now)
     return expired
@@ -327,7 +333,7 @@ def applications_confirm(*, application_ids: list[int]) -> tuple[int, int]:
     confirmed = refused = 0
     for mission_id, ids in _by_mission(application_ids).items():
         with transaction.atomic():
-            mission = _lock_mission(mission_id)
+            mission = locking.lock_mission(mission_id)
             seats = _Seats(mission)
             applications = Application.objects.filter(
                 pk__in=ids, status__in=[Status.PENDING, Status.WAITLISTED, Status.OFFERED]
@@ -338,13 +344,10 @@ def applications_confirm(*, application_ids: list[int]) -> tuple[int, int]:
                         refused += 1
                         continue
                     seats.take(application.firm.sector_id)
-                application.status = Status.CONFIRMED
-                application.decided_at = timezone.now()
-                application.save(update_fields=["status", "decided_at", "updated_at"])
-                _notify_firm(application, kinds.APPLICATION_CONFIRMED, "confirmed")
+                application_set_status(application, status=Status.CONFIRMED)
                 confirmed += 1
             if confirmed:
-                _participants_changed(mission_id)
+                suggestions.participants_changed(mission_id=mission_id)
     return confirmed, refused
 
 
@@ -352,16 +355,13 @@ def applications_reject(*, application_ids: list[int]) -> int:
     rejected = 0
     for mission_id, ids in _by_mission(application_ids).items():
         with transaction.atomic():
-            mission = _lock_mission(mission_id)
+            mission = locking.lock_mission(mission_id)
             freed = False
             for application in Application.objects.filter(
                 pk__in=ids, status__in=Application.ACTIVE
             ).select_related("firm", "mission"):
                 freed |= application.status in Application.HOLDS_SEAT
-                application.status = Status.REJECTED
-                application.decided_at = timezone.now()
-                application.save(update_fields=["status", "decided_at", "updated_at"])
-                _notify_firm(application, kinds.APPLICATION_REJECTED, "rejected")
+                application_set_status(application, status=Status.REJECTED)
                 rejected += 1
             if freed:
                 _offer_free_seats(mission)
@@ -373,22 +373,14 @@ def applications_waitlist(*, application_ids: list[int]) -> int:
     moved = 0
     for mission_id, ids in _by_mission(application_ids).items():
         with transaction.atomic():
-            mission = _lock_mission(mission_id)
+            mission = locking.lock_mission(mission_id)
             now = timezone.now()
             freed = False
             for application in Application.objects.filter(
                 pk__in=ids, status__in=[Status.PENDING, Status.CONFIRMED, Status.OFFERED]
             ).select_related("firm", "mission"):
                 freed |= application.status in Application.HOLDS_SEAT
-                application.status = Status.WAITLISTED
-                application.waitlisted_at = now
-                application.offer_expires_at = None
-                application.save(
-                    update_fields=["status", "waitlisted_at", "offer_expires_at", "updated_at"]
-                )
-                _notify_firm(
-                    application, kinds.APPLICATION_WAITLISTED, f"waitlisted-{int(now.timestamp())}"
-                )
+                application_set_status(application, status=Status.WAITLISTED, now=now)
                 moved += 1
             if freed:
                 _offer_free_seats(mission)
@@ -398,127 +390,16 @@ def applications_waitlist(*, application_ids: list[int]) -> int:
 def mission_capacity_changed(*, mission_id: int) -> list[Application]:
     """After staff raise the seats (or caps): offer the new seats to the waiting list."""
     with transaction.atomic():
-        mission = _lock_mission(mission_id)
+        mission = locking.lock_mission(mission_id)
         return _offer_free_seats(mission)
 
 
-def _dates(mission: Mission) -> str:
-    return (
-        f"{formats.date_format(mission.start_date, 'SHORT_DATE_FORMAT')}–"
-        f"{formats.date_format(mission.end_date, 'SHORT_DATE_FORMAT')}"
-    )
-
-
-def mission_publish(*, mission_id: int) -> bool:
-    """Publish a draft and tell the approved firms of its sectors (one fan-out). Once."""
-    with transaction.atomic():
-        mission = _lock_mission(mission_id)
-        if mission.status != Mission.Status.DRAFT:
-            return False
-        mission.status = Mission.Status.PUBLISHED
-        mission.published_at = timezone.now()
-        mission.save(update_fields=["status", "published_at"])
-        notify_audience(
-            audience="approved_firm_users",
-            params={"sector_ids": list(mission.sectors.values_list("pk", flat=True))},
-            kind=kinds.MISSION_PUBLISHED.slug,
-            object_key=f"mission:{mission.pk}",
-            context={"mission": mission.title, "dates": _dates(mission)},
-            url=reverse("missions:detail", args=[mission.pk]),
-        )
-    return True
-
-
-def mission_close_registration(*, mission_id: int) -> bool:
-    with transaction.atomic():
-        mission = _lock_mission(mission_id)
-        if mission.status != Mission.Status.PUBLISHED:
-            return False
-        mission.status = Mission.Status.CLOSED
-        mission.save(update_fields=["status"])
-    return True
-
-
 def interest_add(*, mission: Mission, firm: Firm, user: User) -> Interest:
+    """'Notify me when registration opens'; asking twice is asking once."""
     interest, _created = Interest.objects.get_or_create(
         mission=mission, user=user, defaults={"firm": firm}
     )
     return interest
-
-
-def _claim(queryset: QuerySet[Mission], flag: str) -> list[Mission]:
-    """Lock and stamp the missions a reminder is due for, so it goes out once."""
-    missions = list(queryset.select_for_update(skip_locked=True))
-    Mission.objects.filter(pk__in=[m.pk for m in missions]).update(**{flag: timezone.now()})
-    return missions
-
-
-def reminders_send(*, now=None) -> dict[str, int]:
-    """Periodic scan (beat): registration opened, deadline in 48 h, mission starts in 7 days."""
-    now = now or timezone.now()
-    counts = {"opened": 0, "deadline": 0, "start": 0}
-    with transaction.atomic():
-        for mission in _claim(
-            Mission.objects.filter(
-                status=Mission.Status.PUBLISHED,
-                registration_opens_at__lte=now,
-                registration_deadline__gt=now,
-                opening_notified_at__isnull=True,
-            ),
-            "opening_notified_at",
-        ):
-            notify(
-                recipients=mission.interests.values_list("user_id", flat=True),
-                kind=kinds.REGISTRATION_OPEN.slug,
-                object_key=f"mission:{mission.pk}",
-                context={"mission": mission.title},
-                url=reverse("missions:detail", args=[mission.pk]),
-            )
-            counts["opened"] += 1
-        for mission in _claim(
-            Mission.objects.filter(
-                status=Mission.Status.PUBLISHED,
-                registration_deadline__gt=now,
-                registration_deadline__lte=now + timedelta(hours=48),
-                deadline_reminded_at__isnull=True,
-            ),
-            "deadline_reminded_at",
-        ):
-            deadline = formats.date_format(
-                timezone.localtime(mission.registration_deadline), "DATETIME_FORMAT"
-            )
-            notify_audience(
-                audience="mission_non_applicants",
-                params={"mission_id": mission.pk},
-                kind=kinds.DEADLINE_SOON.slug,
-                object_key=f"mission:{mission.pk}",
-                context={"mission": mission.title, "deadline": deadline},
-                url=reverse("missions:detail", args=[mission.pk]),
-            )
-            counts["deadline"] += 1
-        today = timezone.localdate(now)
-        for mission in _claim(
-            Mission.objects.filter(
-                status__in=[Mission.Status.PUBLISHED, Mission.Status.CLOSED],
-                start_date__gt=today,
-                start_date__lte=today + timedelta(days=7),
-                start_reminded_at__isnull=True,
-            ),
-            "start_reminded_at",
-        ):
-            notify_audience(
-                audience="mission_participants",
-                params={"mission_id": mission.pk},
-                kind=kinds.MISSION_STARTS_SOON.slug,
-                object_key=f"mission:{mission.pk}",
-                context={
-                    "mission": mission.title,
-                    "start": formats.date_format(mission.start_date, "DATE_FORMAT"),
-                },
-                url=reverse("missions:detail", args=[mission.pk]),
-            )
-            counts["start"] += 1
-    return counts
 
 
 def applications_mark_attended(*, application_ids: list[int], attended: bool) -> int:
