@@ -123,7 +123,7 @@ def agenda(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 @approved_member_required
 def agenda_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
-    import weasyprint
+    import weasyprint  # heavy (Cairo/Pango bindings): loaded only when a PDF is asked for
 
     context = _agenda_context(request, mission_id)
     html = render_to_string("missions/agenda_pdf.html", context, request=request)
