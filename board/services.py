@@ -29,6 +29,7 @@ from core import uploads
 from core.errors import DomainError
 from members.access import get_membership
 from members.models import Firm, User
+from members.recipients import notify_firm
 from notifications.services import notify
 
 
@@ -467,8 +468,8 @@ def mentorship_request_create(
             request = MentorshipRequest.objects.create(
                 requester=requester, requested_by=user, mentor=mentor, topic=topic, message=message
             )
-            notify(
-                recipients=mentor.memberships.values_list("user_id", flat=True),
+            notify_firm(
+                firm=mentor,
                 kind=kinds.MENTORSHIP_REQUESTED.slug,
                 object_key=f"mentorship:{request.pk}",
                 context={"firm": requester.name, "topic": topic},
@@ -499,8 +500,8 @@ def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> Mentors
         )
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
-        notify(
-            recipients=request.requester.memberships.values_list("user_id", flat=True),
+        notify_firm(
+            firm=request.requester,
             kind=(kinds.MENTORSHIP_ACCEPTED if accept else kinds.MENTORSHIP_DECLINED).slug,
             object_key=f"mentorship:{request.pk}",
             context={"mentor": mentor.name, "topic": request.topic},

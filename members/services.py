@@ -13,6 +13,7 @@ from core import uploads
 from core.errors import DomainError
 from members import notification_kinds as kinds
 from members.models import Firm, Invitation, JoinRequest, Membership, User
+from members.recipients import notify_firm
 from members.tasks import send_invitation as send_invitation_task
 from notifications.services import notify
 
@@ -127,8 +128,8 @@ def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
                 by,
             )
             firm.save(update_fields=["status", "approved_at", "approved_by"])
-            notify(
-                recipients=[m.user_id for m in firm.memberships.all()],
+            notify_firm(
+                firm=firm,
                 kind=kinds.FIRM_APPROVED.slug,
                 object_key=f"firm:{firm.pk}",
                 context={"firm": firm.name},
@@ -157,11 +158,9 @@ def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinReq
                 join_request = JoinRequest.objects.create(user=user, firm=firm, message=message)
         except IntegrityError:
             raise MembershipError from None
-        owners = firm.memberships.filter(role=Membership.Role.OWNER).values_list(
-            "user_id", flat=True
-        )
-        notify(
-            recipients=list(owners),
+        notify_firm(
+            firm=firm,
+            owners_only=True,
             kind=kinds.JOIN_REQUEST_RECEIVED.slug,
             object_key=f"joinrequest:{join_request.pk}",
             context={

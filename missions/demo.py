@@ -6,7 +6,18 @@ import zoneinfo
 from django.utils import timezone
 
 from members.models import Firm, Sector, User
-from missions.models import Application, City, Mission, ProgrammeItem, Question
+from missions.models import (
+    Application,
+    City,
+    MeetingRequest,
+    Mission,
+    MissionPartner,
+    Partner,
+    ProgrammeItem,
+    Question,
+    Slot,
+)
+from missions.services import agenda, meeting_requests, scheduling_runs, slots, suggestions
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
@@ -335,9 +346,6 @@ PARTNERS = [
 
 def seed_b2b() -> None:
     """Partners, accepted meetings and a published agenda on the Colonia–Dortmund mission."""
-    from missions.models import MeetingRequest, MissionPartner, Partner, Slot
-    from missions.services import b2b
-
     cities = {c.slug: c for c in City.objects.all()}
     sectors = {s.slug: s for s in Sector.objects.all()}
     partners = {}
@@ -363,9 +371,9 @@ def seed_b2b() -> None:
     for name in PARTNERS[:4]:
         MissionPartner.objects.get_or_create(mission=mission, partner=partners[name[0]])
     if not Slot.objects.filter(session__mission=mission).exists():
-        b2b.slots_generate(mission_id=mission.pk)
-    run = b2b.matchmaking_request(mission_id=mission.pk)
-    b2b.matchmaking_run(run_id=run.pk)
+        slots.slots_generate(mission_id=mission.pk)
+    run = suggestions.matchmaking_request(mission_id=mission.pk)
+    suggestions.matchmaking_run(run_id=run.pk)
     mentor = Firm.objects.filter(name="Officine Meccaniche Adda S.r.l.").first()
     if mentor and not MeetingRequest.objects.filter(mission=mission, firm=mentor).exists():
         owner = User.objects.filter(membership__firm=mentor).first()
@@ -374,7 +382,7 @@ def seed_b2b() -> None:
             ("Fraunhofer IML", 4),
             ("Kölner Stahlbau Handel KG", 3),
         ]:
-            request = b2b.meeting_request_create(
+            request = meeting_requests.meeting_request_create(
                 mission_id=mission.pk,
                 firm=mentor,
                 user=owner,
@@ -382,6 +390,6 @@ def seed_b2b() -> None:
                 priority=priority,
                 reason="Cerchiamo clienti per lavorazioni CNC",
             )
-            b2b.meeting_requests_decide(request_ids=[request.pk], accept=True)
-    b2b.scheduler_run(mission_id=mission.pk)
-    b2b.agenda_publish(mission_id=mission.pk)
+            meeting_requests.meeting_requests_decide(request_ids=[request.pk], accept=True)
+    scheduling_runs.scheduler_run(mission_id=mission.pk)
+    agenda.agenda_publish(mission_id=mission.pk)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission, Question
+from missions.models import Meeting, Mission, Question
 
 
 class ApplicationForm(forms.Form):
@@ -53,3 +53,23 @@ class ApplicationForm(forms.Form):
             for q in self.questions
             if self.cleaned_data.get(f"q_{q.pk}")
         }
+
+
+class MeetingRequestForm(forms.Form):
+    """A firm's request to meet a partner, from its B2B page."""
+
+    partner = forms.IntegerField(widget=forms.HiddenInput)
+    priority = forms.TypedChoiceField(
+        label=_("Priorità"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        initial=3,
+    )
+    reason = forms.CharField(label=_("Perché volete incontrarli"), max_length=200, required=False)
+
+
+class OutcomeForm(forms.Form):
+    """What came of a meeting, recorded by the firm."""
+
+    outcome = forms.ChoiceField(choices=Meeting.Outcome.choices[1:])
+    note = forms.CharField(max_length=300, required=False)

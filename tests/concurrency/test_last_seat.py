@@ -1,12 +1,13 @@
 """Fifty firms race for the last seat of a mission, on real PostgreSQL, twenty times.
 
 Each firm applies from its own thread and database connection, released together by a barrier.
-The control run switches the seat lock off (missions.services.SEAT_LOCK, a test-only switch) to
+The control run patches the seat lock (missions.services.locking.lock_mission) with a plain read to
 prove the harness does produce the race the lock prevents.
 """
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -14,7 +15,7 @@ from django.db import connection
 from members.models import Firm, Membership, User
 from members.vat import example_vat_number
 from missions import services
-from missions.models import Application
+from missions.models import Application, Mission
 from tests.factories import MissionFactory, sector
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,9 +94,13 @@ def test_fifty_concurrent_joins_never_overbook_the_last_seat(pool):
         assert result == {"confirmed": 1, "waitlisted": FIRMS - 1, "answered": FIRMS}, round_no
 
 
-def test_control_without_the_lock_the_race_does_overbook(pool, monkeypatch):
-    monkeypatch.setattr(services, "SEAT_LOCK", False)
-    overbooked = [race(pool, round_no)["confirmed"] for round_no in range(ROUNDS)]
+def _read_without_lock(mission_id: int) -> Mission:
+    return Mission.objects.get(pk=mission_id)
+
+
+def test_control_without_the_lock_the_race_does_overbook(pool):
+    with mock.patch("missions.services.locking.lock_mission", _read_without_lock):
+        overbooked = [race(pool, round_no)["confirmed"] for round_no in range(ROUNDS)]
     # The harness is proven if at least one round confirms more firms than there are seats.
     print(f"control run, confirmed per round without the lock: {overbooked}")
     assert max(overbooked) > 1, overbooked

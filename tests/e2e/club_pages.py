@@ -21,8 +21,8 @@ from board import services as board_services
 from board.models import MentorProfile, Post, Tag
 from members import services as member_services
 from members.models import Firm, JoinRequest, Membership, User
+from missions import services as b2b
 from missions.models import MissionPartner, Partner, ProgrammeItem, Question
-from missions.services import b2b
 from notifications.services import notify
 from tests.factories import (
     PASSWORD,

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
+from missions import services as b2b
 from missions.models import (
     Application,
     MatchmakingRun,
@@ -18,7 +19,6 @@ from missions.models import (
     ProgrammeItem,
     Slot,
 )
-from missions.services import b2b
 from notifications.models import Notification
 from tests.factories import (
     ApplicationFactory,

@@ -10,9 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.fragment_cache import render_cards
 from core.http import posted as _posted
 from members.access import approved_member_required, get_membership, get_owned_membership
-from missions import calendar, selectors, services
+from missions import calendar
 from missions.forms import ApplicationForm
 from missions.models import Application, Mission
+from missions.selectors import missions as selectors
+from missions.services import applications
+from missions.services.errors import ApplicationError
 
 LIST_PAGE_SIZE = 12
 
@@ -107,7 +110,7 @@ def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
     form = ApplicationForm(_posted(request), mission=mission)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_create(
+            application = applications.application_create(
                 mission_id=mission.pk,
                 firm=membership.firm,
                 user=request.user,
@@ -115,7 +118,7 @@ def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 answers=form.answers(),
             )
-        except services.ApplicationError as exc:
+        except ApplicationError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -132,8 +135,8 @@ def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
 def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get_application_for_owner(request, application_id)
     try:
-        services.application_withdraw(application_id=application.pk, firm=application.firm)
-    except services.ApplicationError as exc:
+        applications.application_withdraw(application_id=application.pk, firm=application.firm)
+    except ApplicationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Candidatura ritirata."))
@@ -147,10 +150,10 @@ def offer_respond(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get_application_for_owner(request, application_id)
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
-        action = services.offer_accept if accept else services.offer_decline
+        action = applications.offer_accept if accept else applications.offer_decline
         try:
             action(application_id=application.pk, firm=application.firm)
-        except services.ApplicationError as exc:
+        except ApplicationError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -167,12 +170,12 @@ def interest_add(request: HttpRequest, mission_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None:
         raise Http404
-    services.interest_add(mission=mission, firm=membership.firm, user=request.user)
+    applications.interest_add(mission=mission, firm=membership.firm, user=request.user)
     messages.success(request, _("Ti avviseremo quando si aprono le iscrizioni."))
     return redirect("missions:detail", mission_id=mission.pk)
 
 
-def _ics_response(content: bytes, name: str) -> HttpResponse:
+def ics_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "programma"}.ics"'
     return response
@@ -181,7 +184,7 @@ def _ics_response(content: bytes, name: str) -> HttpResponse:
 @approved_member_required
 def mission_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
-    return _ics_response(
+    return ics_response(
         calendar.mission_calendar(mission, list(mission.programme.all())), mission.title
     )
 
@@ -195,4 +198,4 @@ def firm_programme_ics(request: HttpRequest) -> HttpResponse:
     content = calendar.firm_programme_calendar(
         firm.name, [(m, list(m.programme.all())) for m in missions]
     )
-    return _ics_response(content, f"programma {firm.name}")
+    return ics_response(content, f"programma {firm.name}")

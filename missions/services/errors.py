@@ -1,0 +1,91 @@
+"""The domain errors of missions: what a service raises when a rule says no.
+
+Views show `str(exc)` as a form error or a message; `MissionsError` catches any of them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+
+
+class MissionsError(DomainError):
+    """Base of the errors below; `message` is shown to the user."""
+
+    message = _("Operazione non consentita.")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# --- Applications and seats ------------------------------------------------------------------
+
+
+class ApplicationError(MissionsError):
+    """A refused application, withdrawal or answer to an offer."""
+
+
+class RegistrationClosed(ApplicationError):
+    message = _("Le iscrizioni a questa missione non sono aperte.")
+
+
+class AlreadyApplied(ApplicationError):
+    message = _("La tua impresa ha già una candidatura attiva per questa missione.")
+
+
+class TooManyDelegates(ApplicationError):
+    message = _("Il numero di delegati supera il limite della missione.")
+
+
+class SectorNotAdmitted(ApplicationError):
+    message = _("La missione è riservata ad altri settori.")
+
+
+class FirmNotApproved(ApplicationError):
+    message = _("Solo le imprese approvate possono candidarsi.")
+
+
+class NotActive(ApplicationError):
+    message = _("La candidatura non è più attiva.")
+
+
+class OfferExpired(ApplicationError):
+    message = _("L'offerta del posto è scaduta.")
+
+
+class MissionFull(ApplicationError):
+    message = _("Non ci sono posti liberi.")
+
+
+# --- B2B meetings --------------------------------------------------------------------------
+
+
+class MeetingError(MissionsError):
+    """A refused meeting request, answer, slot generation or placement."""
+
+
+class NotAParticipant(MeetingError):
+    message = _("Gli incontri B2B sono per le imprese confermate sulla missione.")
+
+
+class PartnerNotAttending(MeetingError):
+    message = _("Questo partner non partecipa alla missione.")
+
+
+class RequestLimitReached(MeetingError):
+    message = _("Hai raggiunto il numero massimo di richieste di incontro per questa missione.")
+
+
+class AlreadyRequested(MeetingError):
+    message = _("Hai già chiesto di incontrare questo partner.")
+
+
+class SlotsInUse(MeetingError):
+    message = _("Ci sono incontri già collocati: sposta o annulla prima quelli.")
+
+
+class SlotTaken(MeetingError):
+    message = _("La fascia o il tavolo sono già occupati, o un partecipante è già impegnato.")
+
+
+class SlotUnavailable(MeetingError):
+    message = _("La fascia non appartiene a questa missione o il tavolo non esiste.")

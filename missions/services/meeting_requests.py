@@ -1,0 +1,196 @@
+"""B2B meeting requests: a firm asks to meet a partner (staff answer for the partner), or staff
+enter a partner's own wish (the firm answers). Mutual opt-in; an accepted request is a Meeting."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Firm, User
+from members.recipients import notify_firm
+from missions import notification_kinds as kinds
+from missions.models import (
+    Application,
+    Meeting,
+    MeetingRequest,
+    Mission,
+    MissionPartner,
+    Partner,
+)
+from missions.services import locking
+from missions.services.errors import (
+    AlreadyRequested,
+    MeetingError,
+    NotAParticipant,
+    PartnerNotAttending,
+    RequestLimitReached,
+)
+
+RequestStatus = MeetingRequest.Status
+
+
+def _is_participant(mission: Mission, firm: Firm) -> bool:
+    return Application.objects.filter(
+        mission=mission, firm=firm, status=Application.Status.CONFIRMED
+    ).exists()
+
+
+def _common_language(firm: Firm, partner: Partner) -> bool:
+    return bool(set(firm.languages) & set(partner.languages))
+
+
+def meeting_request_notify(
+    request: MeetingRequest, *, kind: str, version: str, url: str = "", **extra: str
+) -> None:
+    """Tell the requesting firm's people about its request (or the meeting that came of it)."""
+    notify_firm(
+        firm=request.firm,  # its memberships are used if prefetched
+        kind=kind,
+        object_key=f"meetingrequest:{request.pk}",
+        version=version,
+        context={
+            "mission": request.mission.title,
+            "firm": request.firm.name,
+            "partner": request.partner.name,
+            **extra,
+        },
+        url=url or reverse("missions:b2b", args=[request.mission_id]),
+    )
+
+
+def meeting_request_create(
+    *, mission_id: int, firm: Firm, user: User, partner_id: int, priority: int, reason: str = ""
+) -> MeetingRequest:
+    """A firm asks to meet a partner; staff accept or decline for the partner."""
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)  # serialises the per-firm limit
+        if not _is_participant(mission, firm):
+            raise NotAParticipant
+        if not MissionPartner.objects.filter(mission=mission, partner_id=partner_id).exists():
+            raise PartnerNotAttending
+        open_requests = MeetingRequest.objects.filter(
+            mission=mission,
+            firm=firm,
+            origin=MeetingRequest.Origin.FIRM,
+            status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
+        )
+        if open_requests.filter(partner_id=partner_id).exists():
+            raise AlreadyRequested
+        if open_requests.count() >= mission.meeting_requests_per_firm:
+            raise RequestLimitReached
+        try:
+            with transaction.atomic():
+                return MeetingRequest.objects.create(
+                    mission=mission,
+                    firm=firm,
+                    partner_id=partner_id,
+                    priority=priority,
+                    reason=reason,
+                    requested_by=user,
+                )
+        except IntegrityError:
+            raise AlreadyRequested from None
+
+
+def partner_wish_create(
+    *, mission_id: int, partner_id: int, firm_id: int, priority: int = 3
+) -> MeetingRequest:
+    """Staff enter a partner's own wish; the firm accepts or declines it (mutual opt-in)."""
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)
+        firm = Firm.objects.get(pk=firm_id)
+        if not _is_participant(mission, firm):
+            raise NotAParticipant
+        partner = Partner.objects.get(pk=partner_id, missions__mission=mission)
+        try:
+            with transaction.atomic():
+                request = MeetingRequest.objects.create(
+                    mission=mission,
+                    firm=firm,
+                    partner=partner,
+                    priority=priority,
+                    origin=MeetingRequest.Origin.PARTNER,
+                )
+        except IntegrityError:
+            raise AlreadyRequested from None
+        meeting_request_notify(
+            request,
+            kind=kinds.MEETING_WISHED.slug,
+            version="wished",
+            url=reverse("missions:b2b", args=[mission.pk]),
+        )
+    return request
+
+
+def _accept(request: MeetingRequest) -> Meeting:
+    request.status = RequestStatus.ACCEPTED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    meeting, _created = Meeting.objects.get_or_create(
+        request=request,
+        defaults={
+            "mission_id": request.mission_id,
+            "firm_id": request.firm_id,
+            "partner_id": request.partner_id,
+            "needs_interpreter": not _common_language(request.firm, request.partner),
+        },
+    )
+    return meeting
+
+
+def _decline(request: MeetingRequest) -> None:
+    request.status = RequestStatus.DECLINED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+
+
+def meeting_requests_decide(*, request_ids: list[int], accept: bool) -> int:
+    """Staff, for the partners: accept (creates the meeting) or decline firms' requests."""
+    count = 0
+    requests = MeetingRequest.objects.filter(
+        pk__in=request_ids, status=RequestStatus.REQUESTED, origin=MeetingRequest.Origin.FIRM
+    ).select_related("firm", "partner", "mission")
+    with transaction.atomic():
+        for request in requests.select_for_update(of=("self",)):
+            if accept:
+                _accept(request)
+                meeting_request_notify(
+                    request, kind=kinds.MEETING_ACCEPTED.slug, version="accepted"
+                )
+            else:
+                _decline(request)
+                meeting_request_notify(
+                    request, kind=kinds.MEETING_DECLINED.slug, version="declined"
+                )
+            count += 1
+    return count
+
+
+def partner_wish_answer(*, request_id: int, firm: Firm, accept: bool) -> MeetingRequest:
+    """The firm answers a partner's wish. Raises MeetingRequest.DoesNotExist for others'."""
+    with transaction.atomic():
+        request = (
+            MeetingRequest.objects.select_for_update(of=("self",))
+            .select_related("firm", "partner", "mission")
+            .get(pk=request_id, firm=firm, origin=MeetingRequest.Origin.PARTNER)
+        )
+        if request.status != RequestStatus.REQUESTED:
+            raise MeetingError
+        if accept:
+            _accept(request)
+        else:
+            _decline(request)
+    return request
+
+
+def meeting_request_cancel(*, request_id: int, firm: Firm) -> MeetingRequest:
+    """The firm withdraws a request (and the meeting, if it was accepted)."""
+    with transaction.atomic():
+        request = MeetingRequest.objects.select_related("mission").get(pk=request_id, firm=firm)
+        locking.lock_mission(request.mission_id)
+        request.refresh_from_db()
+        if request.status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
+            raise MeetingError
+        Meeting.objects.filter(request=request).delete()
+        request.status = RequestStatus.CANCELLED
+        request.save(update_fields=["status"])
+    return request

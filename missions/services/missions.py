@@ -1,0 +1,125 @@
+"""Missions themselves: publish, close registration, and the periodic reminders about them."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from missions import notification_kinds as kinds
+from missions.models import Mission
+from missions.services import locking
+from notifications.services import notify, notify_audience
+
+
+def _dates(mission: Mission) -> str:
+    return (
+        f"{formats.date_format(mission.start_date, 'SHORT_DATE_FORMAT')}–"
+        f"{formats.date_format(mission.end_date, 'SHORT_DATE_FORMAT')}"
+    )
+
+
+def mission_publish(*, mission_id: int) -> bool:
+    """Publish a draft and tell the approved firms of its sectors (one fan-out). Once."""
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)
+        if mission.status != Mission.Status.DRAFT:
+            return False
+        mission.status = Mission.Status.PUBLISHED
+        mission.published_at = timezone.now()
+        mission.save(update_fields=["status", "published_at"])
+        notify_audience(
+            audience="approved_firm_users",
+            params={"sector_ids": list(mission.sectors.values_list("pk", flat=True))},
+            kind=kinds.MISSION_PUBLISHED.slug,
+            object_key=f"mission:{mission.pk}",
+            context={"mission": mission.title, "dates": _dates(mission)},
+            url=reverse("missions:detail", args=[mission.pk]),
+        )
+    return True
+
+
+def mission_close_registration(*, mission_id: int) -> bool:
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)
+        if mission.status != Mission.Status.PUBLISHED:
+            return False
+        mission.status = Mission.Status.CLOSED
+        mission.save(update_fields=["status"])
+    return True
+
+
+def _claim(queryset: QuerySet[Mission], flag: str) -> list[Mission]:
+    """Lock and stamp the missions a reminder is due for, so it goes out once."""
+    missions = list(queryset.select_for_update(skip_locked=True))
+    Mission.objects.filter(pk__in=[m.pk for m in missions]).update(**{flag: timezone.now()})
+    return missions
+
+
+def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """Periodic scan (beat): registration opened, deadline in 48 h, mission starts in 7 days."""
+    now = now or timezone.now()
+    counts = {"opened": 0, "deadline": 0, "start": 0}
+    with transaction.atomic():
+        for mission in _claim(
+            Mission.objects.filter(
+                status=Mission.Status.PUBLISHED,
+                registration_opens_at__lte=now,
+                registration_deadline__gt=now,
+                opening_notified_at__isnull=True,
+            ),
+            "opening_notified_at",
+        ):
+            notify(
+                recipients=mission.interests.values_list("user_id", flat=True),
+                kind=kinds.REGISTRATION_OPEN.slug,
+                object_key=f"mission:{mission.pk}",
+                context={"mission": mission.title},
+                url=reverse("missions:detail", args=[mission.pk]),
+            )
+            counts["opened"] += 1
+        for mission in _claim(
+            Mission.objects.filter(
+                status=Mission.Status.PUBLISHED,
+                registration_deadline__gt=now,
+                registration_deadline__lte=now + timedelta(hours=48),
+                deadline_reminded_at__isnull=True,
+            ),
+            "deadline_reminded_at",
+        ):
+            deadline = formats.date_format(
+                timezone.localtime(mission.registration_deadline), "DATETIME_FORMAT"
+            )
+            notify_audience(
+                audience="mission_non_applicants",
+                params={"mission_id": mission.pk},
+                kind=kinds.DEADLINE_SOON.slug,
+                object_key=f"mission:{mission.pk}",
+                context={"mission": mission.title, "deadline": deadline},
+                url=reverse("missions:detail", args=[mission.pk]),
+            )
+            counts["deadline"] += 1
+        today = timezone.localdate(now)
+        for mission in _claim(
+            Mission.objects.filter(
+                status__in=[Mission.Status.PUBLISHED, Mission.Status.CLOSED],
+                start_date__gt=today,
+                start_date__lte=today + timedelta(days=7),
+                start_reminded_at__isnull=True,
+            ),
+            "start_reminded_at",
+        ):
+            notify_audience(
+                audience="mission_participants",
+                params={"mission_id": mission.pk},
+                kind=kinds.MISSION_STARTS_SOON.slug,
+                object_key=f"mission:{mission.pk}",
+                context={
+                    "mission": mission.title,
+                    "start": formats.date_format(mission.start_date, "DATE_FORMAT"),
+                },
+                url=reverse("missions:detail", args=[mission.pk]),
+            )
+            counts["start"] += 1
+    return counts

@@ -1,0 +1,62 @@
+"""After the B2B meetings: attendance (staff), outcomes (the firm) and the follow-up reminders."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Firm
+from members.recipients import notify_firm
+from missions import notification_kinds as kinds
+from missions.models import Meeting, Mission
+
+FOLLOWUP_DAYS = (30, 90, 180)
+
+
+def meetings_mark_attendance(*, meeting_ids: list[int], attendance: str) -> int:
+    """Staff record held / no-show. Saved row by row so the audit trail records who did it."""
+    Meeting.Attendance(attendance)
+    meetings = list(Meeting.objects.filter(pk__in=meeting_ids).exclude(attendance=attendance))
+    for meeting in meetings:
+        meeting.attendance = attendance
+        meeting.save(update_fields=["attendance", "updated_at"])
+    return len(meetings)
+
+
+def meeting_record_outcome(*, meeting_id: int, firm: Firm, outcome: str, note: str = "") -> Meeting:
+    """The firm records what came of a meeting. Raises Meeting.DoesNotExist for others'."""
+    Meeting.Outcome(outcome)
+    meeting = Meeting.objects.get(pk=meeting_id, firm=firm)
+    meeting.outcome, meeting.outcome_note, meeting.outcome_at = outcome, note, timezone.now()
+    meeting.save(update_fields=["outcome", "outcome_note", "outcome_at", "updated_at"])
+    return meeting
+
+
+def followup_reminders_send(*, today: date | None = None) -> int:
+    """Ask firms for the outcome of their meetings 30, 90 and 180 days after a mission.
+
+    Runs daily; the notification key (mission, firm, step) makes repeats no-ops.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for days in FOLLOWUP_DAYS:
+        window_end = today - timedelta(days=days)
+        missions = Mission.objects.filter(
+            end_date__lte=window_end,
+            end_date__gt=window_end - timedelta(days=14),
+            meetings__slot__isnull=False,
+        ).distinct()
+        for mission in missions:
+            firms = Firm.objects.filter(meetings__mission=mission).exclude(
+                meetings__attendance=Meeting.Attendance.NO_SHOW
+            )
+            for firm in firms.distinct().prefetch_related("memberships"):
+                sent += notify_firm(
+                    firm=firm,
+                    kind=kinds.MEETING_FOLLOWUP.slug,
+                    object_key=f"mission:{mission.pk}:firm:{firm.pk}",
+                    version=f"followup-{days}",
+                    context={"mission": mission.title, "days": str(days)},
+                    url=reverse("missions:b2b", args=[mission.pk]),
+                )
+    return sent

@@ -1,0 +1,173 @@
+"""Placing B2B meetings into slots and tables: the scheduler run and staff's manual moves.
+
+The placement itself is pure Python (missions.scheduling); a run and a manual move both hold the
+mission lock, so they cannot interleave. Once agendas are published, firms whose meetings moved
+are told.
+"""
+
+import time
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from missions import notification_kinds as kinds
+from missions import scheduling
+from missions.models import (
+    Meeting,
+    MeetingRequest,
+    Mission,
+    MissionPartner,
+    ProgrammeItem,
+    SchedulerRun,
+    Slot,
+)
+from missions.services import locking
+from missions.services.errors import SlotTaken, SlotUnavailable
+from missions.services.meeting_requests import meeting_request_notify
+
+
+def _availability(mission: Mission, slots: list[Slot], firm_ids: set[int], partner_ids: set[int]):
+    """Firms: every slot not overlapping another programme item. Partners: their sessions."""
+    others = list(mission.programme.exclude(kind=ProgrammeItem.Kind.B2B))
+    busy = {
+        s.pk
+        for s in slots
+        if any(i.starts_at < s.ends_at and s.starts_at < i.ends_at for i in others)
+    }
+    firm_slots = frozenset(s.pk for s in slots if s.pk not in busy)
+    firm_available = {f: firm_slots for f in firm_ids}
+    partner_available = {}
+    attending = MissionPartner.objects.filter(mission=mission, partner_id__in=partner_ids)
+    for mp in attending.select_related("partner").prefetch_related("sessions"):
+        sessions = {s.pk for s in mp.sessions.all()}
+        partner_available[mp.partner_id] = frozenset(
+            s.pk
+            for s in slots
+            if (s.session_id in sessions if sessions else s.session.city_id == mp.partner.city_id)
+        )
+    return firm_available, partner_available
+
+
+def scheduler_run(*, mission_id: int) -> SchedulerRun:
+    """Place the accepted meetings into slots and tables (missions.scheduling), keep locked ones.
+
+    Holds the mission lock for the whole run, so a manual move waits and cannot interleave.
+    """
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)
+        slots = list(Slot.objects.filter(session__mission=mission).select_related("session"))
+        meetings = list(Meeting.objects.filter(mission=mission).order_by("pk"))
+        priorities = dict(
+            MeetingRequest.objects.filter(mission=mission).values_list("pk", "priority")
+        )
+        firm_available, partner_available = _availability(
+            mission, slots, {m.firm_id for m in meetings}, {m.partner_id for m in meetings}
+        )
+        problem = scheduling.Problem(
+            slots=[
+                scheduling.Slot(id=s.pk, session=s.session_id, index=s.index, tables=s.tables)
+                for s in slots
+            ],
+            meetings=[
+                scheduling.Meeting(
+                    id=m.pk,
+                    firm=m.firm_id,
+                    partner=m.partner_id,
+                    priority=priorities.get(m.request_id, 3),
+                    locked_slot=m.slot_id if m.locked else None,
+                    locked_table=m.table if m.locked else None,
+                    current_slot=m.slot_id,
+                    current_table=m.table,
+                )
+                for m in meetings
+            ],
+            firm_available=firm_available,
+            partner_available=partner_available,
+        )
+        started = time.perf_counter()
+        result = scheduling.schedule(problem)
+        seconds = time.perf_counter() - started
+        before = {m.pk: (m.slot_id, m.table) for m in meetings}
+        movable = [m for m in meetings if not m.locked]
+        # Clear first, then write the new placements: no transient clash with the constraints.
+        Meeting.objects.filter(pk__in=[m.pk for m in movable]).update(slot=None, table=None)
+        for meeting in movable:
+            meeting.slot_id, meeting.table = result.placements.get(meeting.pk, (None, None))
+        Meeting.objects.bulk_update(movable, ["slot", "table"], batch_size=500)
+        run = SchedulerRun.objects.create(
+            mission=mission,
+            meetings=len(meetings),
+            placed=len(result.placements),
+            moved=result.moved,
+            upper_bound=scheduling.upper_bound(problem),
+            seconds=seconds,
+            unplaced=[{"meeting": pk, "reason": reason} for pk, reason in result.unplaced.items()],
+        )
+        if mission.agenda_published_at:
+            changed = [m for m in movable if before[m.pk] != (m.slot_id, m.table)]
+            _notify_changes(mission, changed)
+    return run
+
+
+def _when(meeting: Meeting, slot: Slot | None) -> str:
+    if slot is None:
+        return str(_("da ricollocare"))
+    start = timezone.localtime(slot.starts_at, slot.session.city.tz)
+    return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')}, {_('tavolo')} {meeting.table}"
+
+
+def _notify_changes(mission: Mission, meetings: list[Meeting]) -> None:
+    """Tell the firms whose meetings moved; three queries whatever the number of meetings
+    (this runs inside the scheduler's transaction, holding the mission lock)."""
+    if not meetings:
+        return
+    requests = (
+        MeetingRequest.objects.select_related("firm", "partner", "mission")
+        .prefetch_related("firm__memberships")
+        .in_bulk([m.request_id for m in meetings])
+    )
+    slots = Slot.objects.select_related("session__city").in_bulk(
+        [m.slot_id for m in meetings if m.slot_id]
+    )
+    version = f"changed-{int(time.time() * 1000)}"
+    for meeting in meetings:
+        meeting_request_notify(
+            requests[meeting.request_id],
+            kind=kinds.MEETING_CHANGED.slug,
+            version=version,
+            url=reverse("missions:agenda", args=[mission.pk]),
+            when=_when(meeting, slots.get(meeting.slot_id)),
+        )
+
+
+def meeting_move(
+    *, meeting_id: int, slot_id: int | None, table: int | None, lock: bool = True
+) -> Meeting:
+    """Staff place or move one meeting by hand (and lock it). Raises SlotTaken on a clash."""
+    with transaction.atomic():
+        meeting = Meeting.objects.get(pk=meeting_id)
+        mission = locking.lock_mission(meeting.mission_id)
+        if slot_id is not None:
+            slot = Slot.objects.filter(pk=slot_id, session__mission=mission).first()
+            if slot is None or table is None or not 1 <= table <= slot.tables:
+                raise SlotUnavailable
+        meeting.slot_id, meeting.table, meeting.locked = slot_id, table, lock and bool(slot_id)
+        try:
+            with transaction.atomic():
+                meeting.save(update_fields=["slot", "table", "locked", "updated_at"])
+        except IntegrityError:
+            raise SlotTaken from None
+        if mission.agenda_published_at:
+            _notify_changes(mission, [meeting])
+    return meeting
+
+
+def meetings_unlock(*, meeting_ids: list[int]) -> int:
+    """Let the scheduler move these meetings again."""
+    meetings = list(Meeting.objects.filter(pk__in=meeting_ids, locked=True))
+    for meeting in meetings:
+        meeting.locked = False
+        meeting.save(update_fields=["locked", "updated_at"])
+    return len(meetings)
