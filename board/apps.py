@@ -11,3 +11,8 @@ class BoardConfig(AppConfig):
         from core.fragment_cache import watch_reference_data
 
         watch_reference_data(Tag)
+
+        from board.privacy import CONTRIBUTOR as privacy_contributor
+        from core import privacy
+
+        privacy.register(privacy_contributor)

@@ -11,3 +11,8 @@ class MembersConfig(AppConfig):
         from members.models import Sector
 
         watch_reference_data(Sector)
+
+        from core import privacy
+        from members.privacy import CONTRIBUTOR as privacy_contributor
+
+        privacy.register(privacy_contributor)

@@ -11,3 +11,8 @@ class MissionsConfig(AppConfig):
         from missions.models import City
 
         watch_reference_data(City)
+
+        from core import privacy
+        from missions.privacy import CONTRIBUTOR as privacy_contributor
+
+        privacy.register(privacy_contributor)
