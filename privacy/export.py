@@ -22,7 +22,7 @@ def _merge(document: dict[str, Any], sections: dict[str, Any], app_label: str) -
     document.update(sections)
 
 
-def export_firm_data(*, firm: Firm) -> dict[str, Any]:
+def _export_firm(firm: Firm) -> dict[str, Any]:
     """The firm's document: its profile, team and records, as its owners see them."""
     document: dict[str, Any] = {}
     for contributor in contributors():
@@ -38,10 +38,11 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     document: dict[str, Any] = {"generated_at": iso(timezone.now())}
     for contributor in contributors():
         _merge(document, contributor.export_person(user), contributor.app_label)
-    # Read afresh, not from get_membership's per-request cache: the export is the record.
+    # Read afresh: members.access.get_membership caches on the user object, which may predate
+    # a change made earlier in the same request (or, in tests, in the same fixture).
     membership = Membership.objects.select_related("firm", "firm__sector").filter(user=user).first()
     firm = membership.firm if membership and membership.is_owner else None
-    _merge(document, {"firm": export_firm_data(firm=firm) if firm else None}, "privacy")
+    _merge(document, {"firm": _export_firm(firm) if firm else None}, "privacy")
     return document
 
 

@@ -70,6 +70,46 @@ def test_export_contains_every_kind_of_data_about_the_person_and_their_firm(zebe
     assert data["consents"][0]["policy_version"] == "2026-11"
 
 
+def test_the_sections_come_in_the_contributors_order(zebedeo):
+    data = export_user_data(user=zebedeo)
+    assert list(data) == [
+        "generated_at",
+        # members
+        "account",
+        "email_addresses",
+        "consents",
+        "data_requests",
+        "membership",
+        "join_requests",
+        "invitations",
+        # notifications
+        "notifications",
+        "notification_preferences",
+        # missions
+        "applications",
+        "meeting_requests",
+        "interests",
+        # board
+        "posts",
+        "attachments",
+        "comments",
+        "follows",
+        "reports",
+        "mentorship_requests",
+        # the firm's document, for its owners
+        "firm",
+    ]
+    assert list(data["firm"]) == [
+        "profile",
+        "memberships",
+        "invitations",
+        "applications",
+        "meetings",
+        "mentorship_requests",
+        "posts",
+    ]
+
+
 def test_a_member_export_has_no_firm_section():
     colleague = MembershipFactory(role=Membership.Role.MEMBER).user
     data = export_user_data(user=colleague)
