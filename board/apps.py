@@ -7,8 +7,12 @@ class BoardConfig(AppConfig):
     verbose_name = _("Bacheca")
 
     def ready(self) -> None:
-        from board import notification_kinds  # noqa: F401 (the import registers its kinds)
+        # Plug into the registries of the apps below (docs/architecture.md, "Registries").
+        from board import notification_kinds  # noqa: F401 (importing it registers the kinds)
         from board.models import Tag
+        from board.privacy import CONTRIBUTOR
+        from core import privacy
         from core.fragment_cache import watch_reference_data
 
+        privacy.register(CONTRIBUTOR)
         watch_reference_data(Tag)

@@ -161,13 +161,13 @@ class JoinRequestAdmin(admin.ModelAdmin):
 # --- GDPR: consent log and data requests ---------------------------------------------------------
 # Imported here rather than at the top so this block can be added without touching the admin
 # classes above.
+from members import consents  # noqa: E402
 from members.models import Consent, DataRequest  # noqa: E402
-from privacy import gdpr  # noqa: E402
 
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    """The proof of consent: read-only, rows are only ever appended by members.gdpr."""
+    """The proof of consent: read-only, rows are only ever appended by members.consents."""
 
     list_display = ["created_at", "user", "kind", "granted", "policy_version", "source"]
     list_filter = ["kind", "granted", "source", "policy_version"]
@@ -223,7 +223,7 @@ class DataRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Segna come evase"), permissions=["change"])
     def mark_completed(self, request, queryset):
-        count = gdpr.data_requests_complete(requests=queryset)
+        count = consents.data_requests_complete(requests=queryset)
         self.message_user(
             request,
             ngettext("%d richiesta segnata come evasa.", "%d richieste segnate come evase.", count)

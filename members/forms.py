@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import iva
 
+from members import consents
 from members.models import Firm, Membership
 
 
@@ -55,9 +56,8 @@ class SignupConsentForm(forms.Form):
         # Emails go out in the language the person signed up in.
         user.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         user.save()
-        from privacy import gdpr  # the consent log: proof of what was accepted, and when
-
-        gdpr.record_signup_consents(user)
+        # The consent log: proof of what was accepted, and when.
+        consents.record_signup_consents(user)
 
 
 class FirmForm(forms.ModelForm):

@@ -7,4 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifiche")
 
     def ready(self) -> None:
-        from notifications import notification_kinds  # noqa: F401 (the import registers its kinds)
+        # Plug into the registries of the apps below (docs/architecture.md, "Registries").
+        from core import privacy
+        from notifications import notification_kinds  # noqa: F401 (importing it registers the kinds)
+        from notifications.privacy import CONTRIBUTOR
+
+        privacy.register(CONTRIBUTOR)

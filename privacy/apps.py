@@ -7,3 +7,9 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from core import privacy
+        from privacy.library_data import CONTRIBUTOR as library_contributor
+
+        privacy.register(library_contributor)

@@ -1,12 +1,8 @@
-"""'I tuoi dati e la privacy': consents, export, data requests and account erasure.
-
-The forms live here, next to their only views, because they belong to this page alone.
-"""
+"""'I tuoi dati e la privacy': consents, export, data requests and account erasure."""
 
 import json
 
 from allauth.core import ratelimit
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,69 +10,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import posted as _posted
+from members import consents
 from members.access import get_membership
-from members.models import Consent, DataRequest, Membership, User
-from privacy import gdpr
+from members.models import Consent, DataRequest, Membership
+from privacy.erasure import erase_user, kept_records
+from privacy.export import export_and_log
+from privacy.forms import ConsentForm, DataRequestForm, EraseForm
 
 EXPORT_FILENAME = "dati-club-esportatori.json"
 _ERASED_SESSION_KEY = "privacy_erased"
-
-
-class ConsentForm(forms.Form):
-    # Only the optional consents: the terms are withdrawn by erasing the account.
-    kind = forms.ChoiceField(
-        choices=[
-            (Consent.Kind.DIRECTORY, Consent.Kind.DIRECTORY.label),
-            (Consent.Kind.NEWSLETTER, Consent.Kind.NEWSLETTER.label),
-        ]
-    )
-    granted = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
-
-
-class DataRequestForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Che cosa chiedi"),
-        choices=DataRequest.Kind.choices,
-        initial=DataRequest.Kind.RECTIFICATION,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Descrivi la richiesta"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Ad esempio: quali dati sono sbagliati e come vanno corretti."),
-    )
-
-
-class EraseForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Scrivi il tuo indirizzo email per confermare"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
-    password = forms.CharField(
-        label=gettext_lazy("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email.lower() != self.user.email.lower():
-            raise forms.ValidationError(_("L'indirizzo non corrisponde a quello del tuo account."))
-        return email
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("La password non è corretta."))
-        return password
 
 
 @login_required
@@ -92,7 +37,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "last_owner": _is_last_owner(membership),
     }
-    return render(request, "members/privacy/index.html", context)
+    return render(request, "privacy/index.html", context)
 
 
 @login_required
@@ -103,7 +48,7 @@ def consent_update(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Richiesta non valida."))
         return redirect("privacy:index")
     granted = form.cleaned_data["granted"]
-    gdpr.consent_set(user=request.user, kind=form.cleaned_data["kind"], granted=granted)
+    consents.consent_set(user=request.user, kind=form.cleaned_data["kind"], granted=granted)
     if granted:
         messages.success(request, _("Consenso registrato."))
     else:
@@ -114,7 +59,7 @@ def consent_update(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    data = gdpr.export_and_log(user=request.user)
+    data = export_and_log(user=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -132,8 +77,8 @@ def data_request_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Descrivi la richiesta (al massimo 2000 caratteri)."))
         return redirect("privacy:index")
     try:
-        gdpr.data_request_create(user=request.user, **form.cleaned_data)
-    except gdpr.DuplicateDataRequest:
+        consents.data_request_create(user=request.user, **form.cleaned_data)
+    except consents.DuplicateDataRequest:
         messages.error(request, _("Hai già una richiesta di questo tipo in corso."))
     else:
         messages.success(
@@ -151,7 +96,7 @@ def erase(request: HttpRequest) -> HttpResponse:
         if not ratelimit.consume(request, action="reauthenticate", user=request.user):
             form.add_error(None, _("Troppi tentativi: riprova fra qualche minuto."))
         elif form.is_valid():
-            result = gdpr.erase_user(user=request.user)
+            result = erase_user(user=request.user)
             logout(request)
             # A fresh anonymous session carries the summary to the goodbye page.
             request.session[_ERASED_SESSION_KEY] = {"firm": bool(result["firm"])}
@@ -161,9 +106,9 @@ def erase(request: HttpRequest) -> HttpResponse:
         "form": form,
         "membership": membership,
         "last_owner": _is_last_owner(membership),
-        "kept": gdpr.KEPT_RECORDS,
+        "kept": kept_records(),
     }
-    return render(request, "members/privacy/erase.html", context)
+    return render(request, "privacy/erase.html", context)
 
 
 @require_GET
@@ -171,13 +116,11 @@ def erased(request: HttpRequest) -> HttpResponse:
     summary = request.session.pop(_ERASED_SESSION_KEY, None)
     if summary is None:
         return redirect("home")
-    return render(
-        request, "members/privacy/erased.html", {"kept": gdpr.KEPT_RECORDS, "summary": summary}
-    )
+    return render(request, "privacy/erased.html", {"kept": kept_records(), "summary": summary})
 
 
 def _is_last_owner(membership: Membership | None) -> bool:
-    """True if leaving would hand the firm to a colleague (see gdpr._leave_firm)."""
+    """True if leaving would hand the firm to a colleague (see members.privacy.leave_firm)."""
     if membership is None or not membership.is_owner:
         return False
     others = membership.firm.memberships.exclude(pk=membership.pk)
