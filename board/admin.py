@@ -28,6 +28,7 @@ class ReasonForm(forms.Form):
 def _moderation_action(action: str, label):
     """An admin action that asks for the reason on an intermediate page, then logs it."""
 
+    @admin.action(description=label, permissions=("change",))
     def run(modeladmin, request, queryset):
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
@@ -59,8 +60,6 @@ def _moderation_action(action: str, label):
         )
 
     run.__name__ = action
-    run.short_description = label
-    run.allowed_permissions = ("change",)
     return run
 
 
@@ -75,8 +74,8 @@ class TagAdmin(admin.ModelAdmin):
 class ModerationInline(admin.TabularInline):
     model = ModerationAction
     extra = 0
-    fields = ["created_at", "action", "reason", "moderator"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "action", "reason", "moderator"]
+    fields = [*readonly_fields]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -89,8 +88,8 @@ class AttachmentInline(admin.TabularInline):
 
     model = Attachment
     extra = 0
-    fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
+    fields = [*readonly_fields]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

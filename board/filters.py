@@ -1,6 +1,10 @@
+from typing import Any
+
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from board.models import Post, Tag
@@ -29,9 +33,7 @@ class PostFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Tipo"), choices=Post.Kind.choices, empty_label=_("Esperienze e domande")
     )
-    firm = django_filters.NumberFilter(
-        field_name="author_firm", widget=django_filters.widgets.forms.HiddenInput
-    )
+    firm = django_filters.NumberFilter(field_name="author_firm", widget=forms.HiddenInput)
     unanswered = django_filters.BooleanFilter(
         label=_("Domande senza risposta"), method="filter_unanswered"
     )
@@ -40,18 +42,25 @@ class PostFilter(django_filters.FilterSet):
         model = Post
         fields = ["q", "sector", "place", "topic", "kind", "firm", "unanswered"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unanswered"].field.widget = django_filters.widgets.forms.CheckboxInput()
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        queryset: QuerySet[Post] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["unanswered"].field.widget = forms.CheckboxInput()
 
-    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_text(self, queryset: QuerySet[Post], name: str, value: str) -> QuerySet[Post]:
         # Italian and German stemming: "esportazioni" finds "esportare", "Fassaden" "Fassade".
         query = SearchQuery(value, config="italian", search_type="websearch") | SearchQuery(
             value, config="german", search_type="websearch"
         )
         return queryset.filter(search=query)
 
-    def filter_unanswered(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    def filter_unanswered(self, queryset: QuerySet[Post], name: str, value: bool) -> QuerySet[Post]:
         if not value:
             return queryset
         return queryset.filter(kind=Post.Kind.QUESTION, answer__isnull=True)

@@ -46,7 +46,9 @@ class MultipleFileField(forms.FileField):
 class AttachmentsForm(forms.Form):
     """New attachments of a post; their content is checked by board.services."""
 
-    files = MultipleFileField(
+    # The metaclass moves declared fields into base_fields, so no class attribute shadows the
+    # form's uploaded `files`; django-stubs sees one.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Allegati (facoltativo)"),
         required=False,
         help_text=_("Fino a 3 file per post: PDF, PNG o JPEG, al massimo 5 MB ciascuno."),

@@ -100,6 +100,9 @@ class Post(models.Model):
     search = SearchVectorField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["search", "body_html", "author"])
 
+    # Not a column: whether the reader follows the post, set by selectors.post_detail.
+    followed: bool
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("post")

@@ -1,6 +1,7 @@
 """Reads of the board: visibility, filters and keyset pagination."""
 
 from datetime import datetime
+from typing import TypedDict
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
@@ -12,6 +13,18 @@ from members.models import User
 
 PAGE_SIZE = 20
 ORDERS = {"recenti": "created_at", "attivi": "last_activity_at"}
+
+
+class BoardPage(TypedDict):
+    """The context of the board's list page."""
+
+    filter: PostFilter
+    posts: list[Post]
+    pinned: list[Post]
+    order: str
+    next_cursor: str | None
+    query: str
+    is_first_page: bool
 
 
 def visible_posts(*, user: User) -> QuerySet[Post]:
@@ -33,11 +46,13 @@ def _parse_cursor(value: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def board_page(*, user: User, params: QueryDict) -> dict:
+def board_page(*, user: User, params: QueryDict) -> BoardPage:
     """One page of the board. Keyset pagination ("dopo" = the last row seen): a deep page costs
     the same as the first, since PostgreSQL walks the (date, id) index from the cursor."""
     post_filter = PostFilter(params, queryset=visible_posts(user=user))
-    order = params.get("ordine") if params.get("ordine") in ORDERS else "recenti"
+    order = params.get("ordine", "")
+    if order not in ORDERS:
+        order = "recenti"
     field = ORDERS[order]
     # Tags are prefetched by the view for the cards not in the fragment cache
     # (core/fragment_cache.py).
@@ -51,7 +66,7 @@ def board_page(*, user: User, params: QueryDict) -> dict:
     rows = list(queryset.order_by(f"-{field}", "-pk")[: PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    pinned = []
+    pinned: list[Post] = []
     if not cursor and not params.get("q"):
         pinned = list(
             visible_posts(user=user).filter(is_pinned=True).select_related("author_firm")[:5]

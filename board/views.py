@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,26 +20,28 @@ from board.forms import (
 from board.models import Attachment, Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
 from core import uploads
 from core.fragment_cache import render_cards
-from core.http import posted
+from core.http import AuthenticatedHttpRequest, posted
 from members.access import approved_member_required, get_membership
 from members.models import Firm
 
 
-def _get_post_for_user(request: HttpRequest, post_id: int) -> Post:
+def _get_post_for_user(request: AuthenticatedHttpRequest, post_id: int) -> Post:
     try:
         return selectors.post_detail(user=request.user, post_id=post_id)
     except Post.DoesNotExist:
         raise Http404 from None
 
 
-def _get_visible_post(request: HttpRequest, post_id: int) -> Post:
+def _get_visible_post(request: AuthenticatedHttpRequest, post_id: int) -> Post:
     post = selectors.visible_posts(user=request.user).filter(pk=post_id).first()
     if post is None:
         raise Http404
     return post
 
 
-def _get_attachment_for_user(request: HttpRequest, post_id: int, attachment_id: int) -> Attachment:
+def _get_attachment_for_user(
+    request: AuthenticatedHttpRequest, post_id: int, attachment_id: int
+) -> Attachment:
     try:
         return selectors.attachment_for_user(
             user=request.user, post_id=post_id, attachment_id=attachment_id
@@ -53,19 +55,19 @@ FILE_ERRORS = (uploads.UploadRejected, services.TooManyAttachments)
 
 
 @approved_member_required
-def post_list(request: HttpRequest) -> HttpResponse:
-    context = selectors.board_page(user=request.user, params=request.GET)
-    context["cards"] = render_cards(
-        context["posts"],
+def post_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = selectors.board_page(user=request.user, params=request.GET)
+    cards = render_cards(
+        page["posts"],
         template_name="board/_post_card.html",
         name="post",
         state=_post_card_state,
         prefetch=["tags"],
     )
-    return render(request, "board/list.html", context)
+    return render(request, "board/list.html", {**page, "cards": cards})
 
 
-def _post_card_state(post: Post) -> tuple:
+def _post_card_state(post: Post) -> tuple[object, ...]:
     # What a card shows that can change: edits (tags included) move updated_at; comments,
     # answers and moderation are written with update(), which does not.
     firm = post.author_firm
@@ -79,7 +81,7 @@ def _post_card_state(post: Post) -> tuple:
 
 
 @approved_member_required
-def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_detail(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_for_user(request, post_id)
     return render(
         request,
@@ -90,7 +92,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_http_methods(["GET", "POST"])
-def post_create(request: HttpRequest) -> HttpResponse:
+def post_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_membership(request.user)
     is_mentor = bool(membership and membership.firm.is_mentor)
     kind = request.GET.get("tipo") or request.POST.get("kind") or Post.Kind.QUESTION
@@ -126,7 +128,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 @approved_member_required
 @require_http_methods(["GET", "POST"])
-def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_edit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     if post.author_id != request.user.pk:
         raise Http404
@@ -165,7 +167,9 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def attachment_remove(request: HttpRequest, post_id: int, attachment_id: int) -> HttpResponse:
+def attachment_remove(
+    request: AuthenticatedHttpRequest, post_id: int, attachment_id: int
+) -> HttpResponse:
     # The service checks visibility and authorship under the post's lock; to anyone but the
     # author the attachment does not exist.
     try:
@@ -178,7 +182,9 @@ def attachment_remove(request: HttpRequest, post_id: int, attachment_id: int) ->
 
 @approved_member_required
 @require_safe
-def attachment_download(request: HttpRequest, post_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, post_id: int, attachment_id: int
+) -> FileResponse:
     """The file, to whoever may see the post; always a download, never rendered by the site."""
     attachment = _get_attachment_for_user(request, post_id, attachment_id)
     try:
@@ -202,7 +208,7 @@ def attachment_download(request: HttpRequest, post_id: int, attachment_id: int) 
 
 @approved_member_required
 @require_POST
-def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_delete(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     if post.author_id != request.user.pk:
         raise Http404
@@ -213,7 +219,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
+def comment_create(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -236,7 +242,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_edit(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("post"), pk=comment_id, author=request.user
     )
@@ -251,7 +257,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_delete(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
     post = services.comment_delete(comment_id=comment.pk, user=request.user)
     messages.success(request, _("Commento eliminato."))
@@ -260,7 +266,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def mark_answered(request: HttpRequest, post_id: int) -> HttpResponse:
+def mark_answered(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     comment_id = request.POST.get("comment") or None
     try:
@@ -277,22 +283,19 @@ def mark_answered(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = request.POST.get("target", "")
     kind, _sep, raw_id = target.partition(":")
     if not raw_id.isdigit() or kind not in {"tag", "post", "mentor"}:
         raise Http404
+    tag = post = mentor = None
     if kind == "tag":
-        obj = {"tag": get_object_or_404(Tag, pk=raw_id)}
+        tag = get_object_or_404(Tag, pk=raw_id)
     elif kind == "post":
-        obj = {"post": _get_visible_post(request, int(raw_id))}
+        post = _get_visible_post(request, int(raw_id))
     else:
-        obj = {
-            "mentor": get_object_or_404(
-                Firm, pk=raw_id, is_mentor=True, status=Firm.Status.APPROVED
-            )
-        }
-    following = services.follow_toggle(user=request.user, **obj)
+        mentor = get_object_or_404(Firm, pk=raw_id, is_mentor=True, status=Firm.Status.APPROVED)
+    following = services.follow_toggle(user=request.user, tag=tag, post=post, mentor=mentor)
     messages.success(
         request, _("Ora segui questo argomento.") if following else _("Non lo segui più.")
     )
@@ -303,7 +306,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def report(request: HttpRequest, post_id: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     form = ReportForm(request.POST)
     comment = None
@@ -326,7 +329,7 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The live preview: the same sanitised rendering as the published post."""
     return HttpResponse(markdown.render(request.POST.get("body", "")[:20000]))
 
@@ -335,7 +338,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @approved_member_required
-def mentors(request: HttpRequest) -> HttpResponse:
+def mentors(request: AuthenticatedHttpRequest) -> HttpResponse:
     firms = (
         Firm.objects.filter(is_mentor=True, status=Firm.Status.APPROVED)
         .select_related("sector", "mentor_profile")
@@ -361,7 +364,7 @@ def mentors(request: HttpRequest) -> HttpResponse:
 
 
 @approved_member_required
-def mentorship(request: HttpRequest) -> HttpResponse:
+def mentorship(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None:
         raise Http404
@@ -387,7 +390,7 @@ def mentorship(request: HttpRequest) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def mentorship_request(request: HttpRequest, firm_id: int) -> HttpResponse:
+def mentorship_request(request: AuthenticatedHttpRequest, firm_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     mentor = get_object_or_404(Firm, pk=firm_id, is_mentor=True, status=Firm.Status.APPROVED)
     form = MentorshipForm(request.POST)
@@ -407,7 +410,7 @@ def mentorship_request(request: HttpRequest, firm_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def mentorship_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+def mentorship_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None or not membership.is_owner:
         raise Http404
@@ -426,7 +429,7 @@ def mentorship_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def mentor_profile(request: HttpRequest) -> HttpResponse:
+def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None or not membership.is_owner or not membership.firm.is_mentor:
         raise Http404
