@@ -3,7 +3,6 @@ every change a user can see shows at once; with Redis unreachable pages still re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from board import services as board_services
@@ -12,16 +11,10 @@ from core.fragment_cache import reference_version
 from members.models import Sector
 from missions import services as mission_services
 from tests.factories import ApplicationFactory, MissionFactory, member
-from tests.html import main_of
+from tests.support.clients import login
+from tests.support.html import main_of
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user, language="it") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def question(author, title, tags=()):
@@ -110,8 +103,8 @@ def test_mission_cards_follow_seats_and_the_firms_own_status():
 def test_cards_are_cached_per_language():
     question(member(), "Fiere a Colonia")
     board_services.comment_create(post=question(member(), "Dogana"), author=member(), body="Sì")
-    assert "1 commento" in login(member(), "it").get("/bacheca/").content.decode()
-    assert "1 Kommentar" in login(member(), "de").get("/bacheca/").content.decode()
+    assert "1 commento" in login(member(), language="it").get("/bacheca/").content.decode()
+    assert "1 Kommentar" in login(member(), language="de").get("/bacheca/").content.decode()
 
 
 def test_pages_render_without_redis_for_fragments(settings):

@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD, StaffFactory, totp_code
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 
 def test_staff_without_totp_are_sent_to_activate_it():
     staff = StaffFactory(totp=False)
-    client = Client()
-    client.force_login(staff)
+    client = login(staff)
     for url in ["/admin/", "/admin/members/firm/", "/staff/cruscotto/"]:
         response = client.get(url)
         assert response.status_code == 302

@@ -23,16 +23,11 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 ARTIST = 0x013B
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_with(author, *files, title="Listino per la fiera") -> Post:

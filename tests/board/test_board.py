@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 
 from board import services
 from board.models import (
@@ -19,15 +18,10 @@ from core.fragment_cache import fragments
 from members.models import Firm
 from notifications.models import Notification
 from tests.factories import MembershipFactory, StaffFactory, member
-from tests.html import main_of
+from tests.support.clients import login
+from tests.support.html import main_of
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tag(slug="logistica") -> Tag:

@@ -11,7 +11,6 @@ notifications, and a staff account with two-factor authentication.
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,7 +24,6 @@ from missions.models import MissionPartner, Partner, ProgrammeItem, Question
 from missions.services import b2b
 from notifications.services import notify
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     FirmFactory,
     MembershipFactory,
@@ -35,7 +33,6 @@ from tests.factories import (
     UserFactory,
     city,
     sector,
-    totp_code,
 )
 
 OWN_FIRM = "Graniti Val Masino S.r.l."
@@ -279,29 +276,6 @@ def build_club() -> Club:
         question_id=question.pk,
         lapideo_id=lapideo.pk,
     )
-
-
-# --- Logging in ----------------------------------------------------------------------------------
-
-
-def log_in(page: Page, email: str) -> None:
-    """Through the login form, as a person would (the form's own labels, any language)."""
-    page.goto("/accounts/login/")
-    page.locator("main input[name=login]").fill(email)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("main form input[name=login]")).to_have_count(0)
-
-
-def log_in_staff(page: Page, email: str, before_code: Callable[[Page], None] | None = None):
-    """Password, then the TOTP code from the staff member's authenticator app."""
-    log_in(page, email)
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    if before_code:
-        before_code(page)
-    page.locator("input[name=code]").fill(totp_code())
-    page.locator("input[name=code]").press("Enter")
-    expect(page.locator("input[name=code]")).to_have_count(0)
 
 
 # --- Key pages -----------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.checks import assert_no_serious_violations, run_axe, save_report
-from tests.e2e.club_pages import KEY_PAGES, build_club, log_in, log_in_staff
+from tests.e2e.club_pages import KEY_PAGES, build_club
+from tests.support.browser import log_in_any_language, log_in_staff
 
 LANGUAGES = ["it", "de"]
 
@@ -48,7 +49,7 @@ def test_key_pages_have_no_serious_accessibility_or_csp_violations(
         if who not in people:
             page = new_page(language)
             if who == "member":
-                log_in(page, club.owner.email)
+                log_in_any_language(page, club.owner.email)
             elif who == "staff":
 
                 def check_code_page(code_page: Page) -> None:

@@ -7,7 +7,8 @@ from playwright.sync_api import Page, expect
 
 from board.models import Comment, Follow, Post, Tag
 from notifications.models import Notification
-from tests.factories import PASSWORD, member
+from tests.factories import member
+from tests.support.browser import field, log_in, main_nav
 
 MENTOR_FIRM = "Officine Meccaniche Adda S.r.l."
 NEWCOMER_FIRM = "Graniti Val Masino S.r.l."
@@ -27,22 +28,6 @@ Per i contatti chiedete alla [Camera](https://www.so.camcom.it).
 """
 QUESTION = "Quanto tempo per il primo ordine?"
 REPLY = "Circa sei mesi, con campioni certificati."
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django may add a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    field(page, "Email").fill(email)
-    field(page, "Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Accedi").click()
-
-
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Navigazione principale")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import dateformat, translation
 from playwright.sync_api import Page, expect
 
 from missions.models import Application, ProgrammeItem
 from notifications.models import Notification
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     FirmFactory,
     MissionFactory,
@@ -22,24 +22,13 @@ from tests.factories import (
     sector,
     totp_code,
 )
+from tests.support.browser import field, log_in
 
 FIRM_NAME = "Graniti Val Masino S.r.l."
 STONE_MISSION = "Pietra e costruzioni a Dortmund"
 METAL_MISSION = "Meccanica di precisione a Colonia"
 B2B_TITLE = "Sessione B2B con importatori"
 BRIEFING_TITLE = "Briefing sul mercato tedesco"
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django's admin adds a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def log_in(page: Page, email: str, url: str = "/accounts/login/") -> None:
-    page.goto(url)
-    field(page, "Email").fill(email)
-    field(page, "Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Accedi").click()
 
 
 def italian_day(day: dt.date) -> str:
@@ -157,7 +146,7 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
 
     # 3. Staff raise the seats to 2: the seat is offered to the waiting list; then they confirm.
     admin = new_page()
-    log_in(admin, staff.email, url="/admin/login/")
+    log_in(admin, staff.email, url=reverse("admin:login"))
     # Staff have two-factor authentication: the code from their authenticator app.
     admin.locator("input[name=code]").fill(totp_code())
     admin.locator("input[name=code]").press("Enter")

@@ -3,20 +3,17 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from members.models import Firm, User
 from members.vat import example_vat_number
 from tests.factories import PASSWORD, StaffFactory, sector, totp_code
+from tests.support.browser import field, log_in
 
 EMAIL = "giulia.bianchi@esempio.it"
 FIRM_NAME = "Rubinetterie Bianchi S.r.l."
 CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]*(/accounts/confirm-email/[^\s\"'<>]+/)")
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django adds a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
 def confirmation_path(mailoutbox) -> str:
@@ -70,10 +67,7 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     expect(page.get_by_role("heading", level=1)).to_have_text("La mia impresa")
     assert user.emailaddress_set.get(email=EMAIL).verified
     if page.get_by_role("button", name="Esci").count() == 0:  # not logged in: log in
-        page.goto("/accounts/login/")
-        field(page, "Email").fill(EMAIL)
-        field(page, "Password").fill(PASSWORD)
-        page.get_by_role("main").get_by_role("button", name="Accedi").click()
+        log_in(page, EMAIL)
     expect(page.get_by_role("button", name="Esci")).to_be_visible()
     shot(page, "email-confirmed-logged-in")
 
@@ -121,10 +115,7 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
 
     # 6. Camera staff approve the firm in the admin (their own browser context).
     admin = new_page()
-    admin.goto("/admin/login/")
-    field(admin, "Email").fill(staff.email)
-    field(admin, "Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Accedi").click()
+    log_in(admin, staff.email, url=reverse("admin:login"))
     # Staff have two-factor authentication: the code from their authenticator app.
     admin.locator("input[name=code]").fill(totp_code())
     admin.locator("input[name=code]").press("Enter")

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from board.models import Attachment
 from members.models import Firm
-from tests.e2e.test_board_journey import field, log_in, main_nav
 from tests.factories import member
+from tests.support.browser import field, log_in, main_nav
 
 OWNER_FIRM = "Marmi e Graniti Sondalo S.r.l."
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -1,23 +1,17 @@
 """Who can see what: the directory is for members of approved firms; owners edit only their own."""
 
 import pytest
-from django.test import Client
 
 from members.models import Firm, Membership
 from tests.factories import FirmFactory, MembershipFactory, member
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_pending_firm_user_cannot_see_the_directory():
     user = member(status=Firm.Status.PENDING)
-    response = client_for(user).get("/imprese/", follow=True)
+    response = login(user).get("/imprese/", follow=True)
 
     assert response.redirect_chain[-1][0] == "/imprese/la-mia/"
     assert "riservata ai soci" in response.content.decode()
@@ -27,7 +21,7 @@ def test_user_without_firm_cannot_see_the_directory_or_a_firm(client):
     from tests.factories import UserFactory
 
     firm = FirmFactory()
-    c = client_for(UserFactory())
+    c = login(UserFactory())
     assert c.get("/imprese/")["Location"] == "/imprese/la-mia/"
     assert c.get(f"/imprese/{firm.pk}/")["Location"] == "/imprese/la-mia/"
 
@@ -42,7 +36,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 def test_approved_member_sees_directory_and_firm_detail():
     other = FirmFactory(name="Graniti del Masino")
-    c = client_for(member())
+    c = login(member())
 
     assert "Graniti del Masino" in c.get("/imprese/").content.decode()
     assert c.get(f"/imprese/{other.pk}/").status_code == 200
@@ -51,7 +45,7 @@ def test_approved_member_sees_directory_and_firm_detail():
 def test_pending_and_rejected_firms_are_not_visible_to_other_members():
     pending = FirmFactory(status=Firm.Status.PENDING, name="Impresa in attesa")
     rejected = FirmFactory(status=Firm.Status.REJECTED)
-    c = client_for(member())
+    c = login(member())
 
     assert "Impresa in attesa" not in c.get("/imprese/").content.decode()
     assert c.get(f"/imprese/{pending.pk}/").status_code == 404
@@ -62,7 +56,7 @@ def test_pending_and_rejected_firms_are_not_visible_to_other_members():
 def test_member_of_firm_a_cannot_change_people_of_firm_b():
     owner_a = member()
     colleague_b = MembershipFactory(role=Membership.Role.MEMBER)
-    c = client_for(owner_a)
+    c = login(owner_a)
 
     assert (
         c.post("/imprese/la-mia/persone/rimuovi/", {"membership": colleague_b.pk}).status_code
@@ -78,7 +72,7 @@ def test_member_of_firm_a_cannot_change_people_of_firm_b():
 
 def test_plain_member_cannot_edit_the_firm_or_manage_people():
     colleague = MembershipFactory(role=Membership.Role.MEMBER)
-    c = client_for(colleague.user)
+    c = login(colleague.user)
 
     assert c.get("/imprese/la-mia/modifica/").status_code == 403
     assert c.post("/imprese/la-mia/modifica/", {"name": "Hacked"}).status_code == 403
@@ -111,7 +105,7 @@ def test_contacts_show_only_people_who_consented():
     firm = FirmFactory()
     MembershipFactory(firm=firm, user__email="listed@example.it", user__directory_consent=True)
     MembershipFactory(firm=firm, user__email="hidden@example.it", user__directory_consent=False)
-    body = client_for(member()).get(f"/imprese/{firm.pk}/").content.decode()
+    body = login(member()).get(f"/imprese/{firm.pk}/").content.decode()
 
     assert "listed@example.it" in body
     assert "hidden@example.it" not in body

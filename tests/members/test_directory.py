@@ -3,7 +3,7 @@ import pytest
 from core.fragment_cache import fragments
 from members.models import Firm
 from tests.factories import FirmFactory, MembershipFactory, sector
-from tests.html import main_of
+from tests.support.html import main_of
 
 pytestmark = pytest.mark.django_db
 

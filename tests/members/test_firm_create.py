@@ -3,6 +3,7 @@ import pytest
 from members.models import Firm, Membership
 from members.vat import example_vat_number
 from tests.factories import FirmFactory, UserFactory, sector
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,9 @@ def valid_data(**overrides):
 
 
 @pytest.fixture
-def user_client(client):
+def user_client():
     user = UserFactory()
-    client.force_login(user)
+    client = login(user)
     client.user = user
     return client
 

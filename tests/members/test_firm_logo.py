@@ -23,18 +23,13 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/imprese/la-mia/logo/"
 REMOVE_URL = "/imprese/la-mia/logo/rimuovi/"
 ARTIST, ORIENTATION = 0x013B, 0x0112
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def logo_url(firm: Firm) -> str:

@@ -3,19 +3,13 @@
 import re
 
 import pytest
-from django.test import Client
 
 from members import services
 from members.models import Invitation, JoinRequest, Membership
 from tests.factories import FirmFactory, MembershipFactory, UserFactory
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_invitation_is_emailed_after_commit_and_accepted_by_that_email(

@@ -5,7 +5,6 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 
 from missions.models import (
     Application,
@@ -29,6 +28,7 @@ from tests.factories import (
     city,
     sector,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,7 @@ def test_suggestions_page_shows_reasons_in_words(setup):
     mission, _session, firms, _partners = setup
     run = b2b.matchmaking_request(mission_id=mission.pk)
     b2b.matchmaking_run(run_id=run.pk)
-    client = Client()
-    client.force_login(firms[1].memberships.get().user)
+    client = login(firms[1].memberships.get().user)
     body = client.get(f"/missioni/{mission.pk}/incontri/").content.decode()
     assert "Naturstein Import GmbH" in body
     assert "e voi lo producete" in body
@@ -244,8 +243,7 @@ def test_agenda_publish_page_pdf_ics_and_change_notice(setup):
     meeting = request_and_accept(mission, firms[0], partners[0])
     b2b.scheduler_run(mission_id=mission.pk)
     user = firms[0].memberships.get().user
-    client = Client()
-    client.force_login(user)
+    client = login(user)
     assert client.get(f"/missioni/{mission.pk}/agenda/").status_code == 404  # not published yet
 
     assert b2b.agenda_publish(mission_id=mission.pk) == 1
@@ -268,8 +266,7 @@ def test_outcomes_and_follow_up_reminders(setup):
     mission, _session, firms, partners = setup
     meeting = request_and_accept(mission, firms[0], partners[0])
     b2b.scheduler_run(mission_id=mission.pk)
-    client = Client()
-    client.force_login(firms[0].memberships.get().user)
+    client = login(firms[0].memberships.get().user)
     client.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "samples", "note": "20 kg"})
     meeting.refresh_from_db()
     assert (meeting.outcome, meeting.outcome_note) == ("samples", "20 kg")
@@ -295,15 +292,13 @@ def test_other_firms_and_non_participants_get_404(setup):
     mission, _session, firms, partners = setup
     meeting = request_and_accept(mission, firms[0], partners[0])
     outsider = MembershipFactory(firm=FirmFactory(sector=sector("lapideo"))).user
-    c = Client()
-    c.force_login(outsider)
+    c = login(outsider)
     assert c.get(f"/missioni/{mission.pk}/incontri/").status_code == 404
     assert (
         c.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code == 404
     )
     assert c.post(f"/missioni/incontri/richieste/{meeting.request_id}/annulla/").status_code == 404
-    other = Client()
-    other.force_login(firms[1].memberships.get().user)
+    other = login(firms[1].memberships.get().user)
     assert (
         other.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code
         == 404

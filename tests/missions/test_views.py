@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from core.fragment_cache import fragments
@@ -18,16 +17,11 @@ from tests.factories import (
     member,
     sector,
 )
-from tests.html import main_of
+from tests.support.clients import login
+from tests.support.html import main_of
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def titles(response) -> list[str]:

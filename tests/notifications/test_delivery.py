@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
 from members.models import Firm, Membership, User
@@ -17,7 +16,8 @@ from notifications import services
 from notifications.models import Announcement, Broadcast, Notification
 from tests.factories import MembershipFactory, StaffFactory, UserFactory, member
 from tests.factories import sector as sector_row
-from tests.smtp_sink import Rule
+from tests.support.clients import login
+from tests.support.smtp_sink import Rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = Notification.EmailStatus
@@ -95,8 +95,7 @@ def send_announcement_as_staff(staff_client, title):
 def test_fan_out_to_500_in_constant_queries_and_500_distinct_emails(
     worker_factory, sink, django_assert_max_num_queries
 ):
-    staff_client = Client()
-    staff_client.force_login(StaffFactory())
+    staff_client = login(StaffFactory())
     make_members(5)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -135,9 +134,7 @@ def test_redis_outage_loses_nothing_and_requests_do_not_hang(worker_factory, sin
     applicants = UserFactory.create_batch(100)
     clients = []
     for user in applicants:
-        c = Client()
-        c.force_login(user)
-        clients.append(c)
+        clients.append(login(user))
 
     redis.stop()
     try:
@@ -214,8 +211,7 @@ def test_permanent_550_is_marked_failed_by_the_worker(worker_factory, sink):
 def test_approving_a_firm_in_admin_emails_its_people(worker_factory, sink):
     worker_factory()
     membership = MembershipFactory(firm__status=Firm.Status.PENDING)
-    staff_client = Client()
-    staff_client.force_login(StaffFactory())
+    staff_client = login(StaffFactory())
     staff_client.post(
         "/admin/members/firm/",
         {"action": "approve_firms", "_selected_action": [membership.firm_id]},

@@ -6,14 +6,9 @@ from django.test import Client
 from notifications import emails, services
 from notifications.models import EmailMode, Notification, Preference
 from tests.factories import UserFactory
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def notify(user, n=0, url="/imprese/la-mia/"):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from notifications import emails, services
 from notifications.models import EmailMode, Notification, Preference
 from tests.factories import UserFactory
-from tests.smtp_sink import Rule
+from tests.support.smtp_sink import Rule
 
 pytestmark = pytest.mark.django_db
 Status = Notification.EmailStatus

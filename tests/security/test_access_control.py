@@ -29,6 +29,7 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 APPS = {"members", "missions", "notifications", "board"}
@@ -126,11 +127,12 @@ def test_every_url_with_an_id_has_an_entry(world):
 
 @pytest.mark.parametrize("who", ["other_firm", "pending_firm", "anonymous"])
 def test_others_cannot_reach_objects_of_firm_a(world, who):
-    client = Client()
     if who == "other_firm":
-        client.force_login(member(name="Impresa B", sector=sector("lapideo")))
+        client = login(member(name="Impresa B", sector=sector("lapideo")))
     elif who == "pending_firm":
-        client.force_login(member(status=Firm.Status.PENDING))
+        client = login(member(status=Firm.Status.PENDING))
+    else:
+        client = Client()
     leaks = []
     for name, kwargs in world.items():
         url = reverse(name, kwargs=kwargs)
@@ -159,8 +161,7 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
 
 
 def test_objects_are_unchanged_after_the_attempts(world, media_root):
-    client = Client()
-    client.force_login(member(name="Impresa C"))
+    client = login(member(name="Impresa C"))
     files = stored_files(media_root)
     for name, kwargs in world.items():
         client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
@@ -175,8 +176,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
 
 
 def test_staff_reach_what_firms_cannot(world):
-    client = Client()
-    client.force_login(StaffFactory())
+    client = login(StaffFactory())
     assert (
         client.get(reverse("missions:detail", kwargs=world["missions:detail"])).status_code == 200
     )

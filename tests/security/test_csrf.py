@@ -1,11 +1,11 @@
 """Every view of the portal refuses a POST without a CSRF token (the one exception is listed)."""
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from tests.factories import member
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,7 @@ def portal_urls() -> list[str]:
 
 
 def test_posts_without_a_csrf_token_are_refused():
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member())
+    client = login(member(), enforce_csrf_checks=True)
     accepted = []
     checked = 0
     for name, url in portal_urls():
@@ -53,8 +52,7 @@ def test_posts_without_a_csrf_token_are_refused():
 
 
 def test_the_same_post_with_a_token_goes_through():
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member())
+    client = login(member(), enforce_csrf_checks=True)
     page = client.get("/notifiche/")
     token = page.cookies["csrftoken"].value
     response = client.post("/notifiche/leggi-tutte/", {"csrfmiddlewaretoken": token})

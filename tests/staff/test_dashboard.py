@@ -7,7 +7,6 @@ import io
 import zoneinfo
 
 import pytest
-from django.test import Client
 
 from board.models import Comment, MentorshipRequest, Post
 from members.models import Firm, Sector
@@ -26,6 +25,7 @@ from tests.factories import (
     member,
     sector,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -513,8 +513,7 @@ def test_members_of_firms_are_sent_to_the_admin_login_too(owner_client, path):
 
 
 def test_mentor_firm_owner_is_not_staff_either():
-    client = Client()
-    client.force_login(member(is_mentor=True))
+    client = login(member(is_mentor=True))
     assert client.get(URL + "imprese-per-settore.csv").status_code == 302
 
 
