@@ -37,6 +37,7 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,6 @@ KEPT: dict[str, str] = {}
 
 # The export runs in a fixed number of queries, whatever the firm's volume.
 EXPORT_MAX_QUERIES = 30
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _populate(user: User, firm: Firm, n: int, tag_prefix: str) -> None:
@@ -517,8 +512,7 @@ def test_privacy_pages_need_login_post_and_csrf(client):
         "/accounts/login/"
     )
     user = UserFactory(newsletter_consent=True)
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(user)
+    strict = login(user, enforce_csrf_checks=True)
     assert (
         strict.post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"}).status_code == 403
     )
