@@ -1,11 +1,13 @@
 import pytest
 from django.core.mail import send_mail
 
+from tests.support.html import main_of
+
 
 def test_home_page_explains_the_club_in_italian(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="it")
     assert response.status_code == 200
-    body = response.content.decode()
+    body = main_of(response.content.decode())  # the header and title name the Club on every page
     assert "Club degli Esportatori" in body
     assert "Colonia e Dortmund" in body
     assert "Metalmeccanico" in body

@@ -3,7 +3,7 @@ import pytest
 from core.fragment_cache import fragments
 from members.models import Firm
 from tests.factories import FirmFactory, MembershipFactory, sector
-from tests.support.html import main_of
+from tests.support.html import card_of, main_of
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,12 @@ def test_directory_is_paginated_and_keeps_filters(owner_client):
 
 def test_mentor_firms_are_marked(owner_client):
     FirmFactory(name="Mentore S.p.A.", is_mentor=True)
-    body = owner_client.get("/imprese/", {"mentor": "true"}).content.decode()
-    assert "Impresa mentore" in body
+    FirmFactory(name="Apprendista S.r.l.", is_mentor=False)
+    body = owner_client.get("/imprese/").content.decode()
+    # Every directory page says "Impresa mentore" (the label of the mentor filter): the badge
+    # must be on the mentor's card, and only there.
+    assert "Impresa mentore" in card_of(body, "Mentore S.p.A.")
+    assert "Impresa mentore" not in card_of(body, "Apprendista S.r.l.")
 
 
 def test_directory_lists_only_approved_firms(owner_client):

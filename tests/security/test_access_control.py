@@ -6,7 +6,7 @@ nobody can add one without deciding who may reach it.
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter
 
 from board import services as board_services
@@ -30,25 +30,19 @@ from tests.factories import (
     upload,
 )
 from tests.support.clients import login
+from tests.support.urls import portal_patterns
 
 pytestmark = pytest.mark.django_db
-APPS = {"members", "missions", "notifications", "board"}
 
 
 def id_urls() -> list[tuple[str, list[str]]]:
-    """(namespace:name, [int kwargs]) for every URL of our apps with an integer parameter."""
+    """(namespace:name, [int kwargs]) for every portal URL with an integer parameter, in every
+    app (a new app's URLs are walked too, with no list of apps to update)."""
     found = []
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace in APPS:
-                ints = [k for k, c in p.pattern.converters.items() if isinstance(c, IntConverter)]
-                if ints:
-                    found.append((f"{namespace}:{p.name}", ints))
-
-    walk(get_resolver().url_patterns, None)
+    for name, pattern in portal_patterns():
+        ints = [k for k, c in pattern.pattern.converters.items() if isinstance(c, IntConverter)]
+        if ints:
+            found.append((name, ints))
     return found
 
 
