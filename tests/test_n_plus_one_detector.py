@@ -31,6 +31,7 @@ def test_the_same_page_with_select_related_passes(client, django_assert_num_quer
     member()
     with django_assert_num_queries(1):
         response = client.get("/joined/")
+    assert response.status_code == 200
     assert response.content.decode().count("Impresa Valtellinese") == 2
 
 

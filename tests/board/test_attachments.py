@@ -99,6 +99,7 @@ def test_post_page_queries_do_not_grow_with_attachments(owner, count, django_ass
     # follow check; no comments, so no replies query (test_board pins 10 with replies)
     with django_assert_num_queries(9):
         response = client.get(f"/bacheca/{post.pk}/")
+    assert response.status_code == 200
     assert response.content.decode().count("/allegati/") == count
 
 

@@ -198,11 +198,14 @@ def test_board_list_query_count_does_not_grow(count, django_assert_num_queries):
     # Cold fragment cache (core/fragment_cache.py): session, user, membership, bell, posts+firms,
     # pinned, tags of the cards, filter form tag choices (3)
     with django_assert_num_queries(10):
-        cold = c.get("/bacheca/").content.decode()
+        cold_response = c.get("/bacheca/")
     # Warm: the cards and the filter form come from Redis, the same HTML.
     with django_assert_num_queries(6):
-        warm = c.get("/bacheca/").content.decode()
+        warm_response = c.get("/bacheca/")
+    assert (cold_response.status_code, warm_response.status_code) == (200, 200)
+    cold, warm = cold_response.content.decode(), warm_response.content.decode()
     assert main_of(warm) == main_of(cold)  # the header's CSRF token is masked anew
+    assert f"Q{count - 1}" in warm  # the newest question heads the list
     assert cold.count('<span class="badge">Logistica</span>') == min(count, 20)
 
 
@@ -217,6 +220,7 @@ def test_post_with_50_comments_in_constant_queries(django_assert_num_queries):
     # session, user, membership, bell, post, tags, attachments, comments, replies, follow check
     with django_assert_num_queries(10):
         response = c.get(f"/bacheca/{post.pk}/")
+    assert response.status_code == 200
     assert response.content.decode().count('class="reply"') == 25
 
 

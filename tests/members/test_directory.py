@@ -26,6 +26,7 @@ def test_directory_query_count_does_not_grow_with_firms(
     # The filter form now comes from the fragment cache (core/fragment_cache.py): no sector query.
     with django_assert_num_queries(6):
         warm = owner_client.get("/imprese/")
+    assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
     assert warm.content.decode().count('<li class="card">') == min(count + 1, 20)
 
@@ -35,12 +36,16 @@ def test_firm_detail_query_count_does_not_grow_with_contacts(
     owner_client, contacts, django_assert_num_queries
 ):
     firm = FirmFactory()
-    MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
+    people = MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
     owner_client.get(f"/imprese/{firm.pk}/")
     # session, user, own membership, firm+sector, listed contacts with users, unread count
     with django_assert_num_queries(6):
         response = owner_client.get(f"/imprese/{firm.pk}/")
+    assert response.status_code == 200
     assert len(response.context["firm"].listed_contacts) == contacts
+    body = response.content.decode()
+    assert firm.name in body
+    assert all(membership.user.email in body for membership in people)
 
 
 def test_filters_by_sector_comune_exports_mentor_and_text(owner_client):

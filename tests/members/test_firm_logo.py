@@ -369,6 +369,7 @@ def test_directory_with_logos_keeps_its_query_count(owner_client, count, django_
     # firm row.
     with django_assert_num_queries(6):
         response = owner_client.get("/imprese/")
+    assert response.status_code == 200
     with_logos = [firm for firm in response.context["page"] if firm.logo]
     assert len(with_logos) >= min(count, 19)  # the owner's own firm has none
     assert response.content.decode().count('class="firm-logo"') == len(with_logos)

@@ -80,7 +80,9 @@ def test_inbox_query_count_does_not_grow(owner, count, django_assert_num_queries
     c.get("/notifiche/")
     # session, user, unread count (bell), membership (menu), page count, page rows
     with django_assert_num_queries(6):
-        c.get("/notifiche/")
+        response = c.get("/notifiche/")
+    assert response.status_code == 200
+    assert f"Persona {count - 1} chiede di unirsi a Acme" in response.content.decode()
 
 
 def test_preferences_choose_email_mode_per_kind_and_language(owner):

@@ -644,11 +644,15 @@ def test_dashboard_runs_a_bounded_number_of_queries(staff_client, django_assert_
     # choices of the form
     with django_assert_num_queries(17):
         response = staff_client.get(URL, PERIOD)
+    assert response.status_code == 200
     assert response.context["numbers"]["members"] == n
     assert response.context["numbers"]["held"] == n
+    assert f"<dt>imprese socie a fine periodo</dt><dd>{n}</dd>" in response.content.decode()
     # A sector adds one query: looking the sector up.
     with django_assert_num_queries(18):
-        staff_client.get(URL, {**PERIOD, "settore": "lapideo"})
+        by_sector = staff_client.get(URL, {**PERIOD, "settore": "lapideo"})
+    assert by_sector.status_code == 200
+    assert "settore Lapideo" in by_sector.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -656,4 +660,8 @@ def test_csv_runs_a_bounded_number_of_queries(staff_client, django_assert_num_qu
     populate(n)
     # session, user, staff 2FA check, then the figure's own queries (missions, two B2B counts)
     with django_assert_num_queries(6):
-        staff_client.get(URL + "incontri-b2b.csv", PERIOD)
+        response = staff_client.get(URL + "incontri-b2b.csv", PERIOD)
+    assert response.status_code == 200
+    rows = read_csv(response)
+    assert rows[0][0] == "Missione"
+    assert len(rows) == n + 1  # one row per mission of the period
