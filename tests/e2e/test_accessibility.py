@@ -11,6 +11,7 @@ screenshot, no Content-Security-Policy violation, and no horizontal scrolling.
 import json
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.e2e.checks import assert_no_serious_violations, run_axe, save_report
@@ -76,7 +77,7 @@ def test_key_pages_have_no_serious_accessibility_or_csp_violations(
 
 @pytest.mark.django_db(transaction=True)
 def test_axe_runs_under_the_csp_which_still_blocks_the_page_and_is_reported(live_server, page, csp):
-    response = page.goto("/")
+    response = page.goto(reverse("home"))
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy  # plus a nonce on pages that use one
     assert "unsafe-inline" not in policy

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from board.models import Comment, Follow, Post, Tag
 from notifications.models import Notification
 from tests.factories import member
-from tests.support.browser import field, log_in, main_nav
+from tests.support.browser import field, log_in, main_nav, path_of
 
 MENTOR_FIRM = "Officine Meccaniche Adda S.r.l."
 NEWCOMER_FIRM = "Graniti Val Masino S.r.l."
@@ -100,7 +100,7 @@ def test_mentor_posts_an_experience_and_answers_a_newcomer(live_server, page: Pa
     field(newbie, "Il tuo commento").fill(QUESTION)
     newbie.get_by_role("button", name="Commenta").click()
     question = Comment.objects.get(post=post, parent=None)
-    expect(newbie).to_have_url(re.compile(rf"/bacheca/{post.pk}/#comment-{question.pk}$"))
+    expect(newbie).to_have_url(path_of("board:detail", post.pk, suffix=f"#comment-{question.pk}"))
     card = newbie.locator(f"#comment-{question.pk}")
     expect(card).to_contain_text(NEWCOMER_FIRM)
     expect(card.locator(".post-body")).to_have_text(QUESTION)
@@ -135,7 +135,7 @@ def test_mentor_posts_an_experience_and_answers_a_newcomer(live_server, page: Pa
     bell = main_nav(newbie).get_by_role("link", name=re.compile("Notifiche"))
     expect(bell.locator(".badge.unread")).to_have_text(str(unread))
     bell.click()
-    expect(newbie).to_have_url(re.compile(r"/notifiche/$"))
+    expect(newbie).to_have_url(path_of("notifications:inbox"))
     expect(newbie.get_by_role("heading", level=1)).to_have_text("Notifiche")
     item = newbie.locator(".inbox li").filter(has_text=f"Nuova risposta a «{TITLE}»")
     expect(item).to_have_count(1)

@@ -9,6 +9,7 @@ no click, no fill, no programmatic focus. Locators only check where the focus is
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from board.models import Comment
@@ -89,7 +90,7 @@ def test_firm_logs_in_and_applies_to_a_mission_with_the_keyboard_only(live_serve
     keys = page.keyboard
 
     # Log in: Tab to the email field, type, Tab to the password, type, Enter submits.
-    page.goto("/accounts/login/")
+    page.goto(reverse("account_login"))
     tab_to(page, page.get_by_role("textbox", name="Email"))
     keys.type(club.owner.email)
     keys.press("Tab")

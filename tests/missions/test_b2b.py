@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from missions.models import (
     Application,
@@ -120,7 +121,7 @@ def test_suggestions_page_shows_reasons_in_words(setup):
     run = b2b.matchmaking_request(mission_id=mission.pk)
     b2b.matchmaking_run(run_id=run.pk)
     client = login(firms[1].memberships.get().user)
-    body = client.get(f"/missioni/{mission.pk}/incontri/").content.decode()
+    body = client.get(reverse("missions:b2b", args=[mission.pk])).content.decode()
     assert "Naturstein Import GmbH" in body
     assert "e voi lo producete" in body
     assert "parla italiano" in body
@@ -244,16 +245,17 @@ def test_agenda_publish_page_pdf_ics_and_change_notice(setup):
     b2b.scheduler_run(mission_id=mission.pk)
     user = firms[0].memberships.get().user
     client = login(user)
-    assert client.get(f"/missioni/{mission.pk}/agenda/").status_code == 404  # not published yet
+    agenda = reverse("missions:agenda", args=[mission.pk])
+    assert client.get(agenda).status_code == 404  # not published yet
 
     assert b2b.agenda_publish(mission_id=mission.pk) == 1
     assert Notification.objects.filter(kind="agenda_published", recipient=user).exists()
-    page = client.get(f"/missioni/{mission.pk}/agenda/").content.decode()
+    page = client.get(agenda).content.decode()
     assert "Naturstein Import GmbH" in page
     assert "Tavolo" in page
-    pdf = client.get(f"/missioni/{mission.pk}/agenda.pdf")
+    pdf = client.get(reverse("missions:agenda_pdf", args=[mission.pk]))
     assert pdf.content.startswith(b"%PDF")
-    ics = client.get(f"/missioni/{mission.pk}/agenda.ics").content.decode()
+    ics = client.get(reverse("missions:agenda_ics", args=[mission.pk])).content.decode()
     assert f"meeting-{meeting.pk}@" in ics
     assert "TZID=Europe/Berlin" in ics
 
@@ -267,13 +269,11 @@ def test_outcomes_and_follow_up_reminders(setup):
     meeting = request_and_accept(mission, firms[0], partners[0])
     b2b.scheduler_run(mission_id=mission.pk)
     client = login(firms[0].memberships.get().user)
-    client.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "samples", "note": "20 kg"})
+    outcome = reverse("missions:meeting_outcome", args=[meeting.pk])
+    client.post(outcome, {"outcome": "samples", "note": "20 kg"})
     meeting.refresh_from_db()
     assert (meeting.outcome, meeting.outcome_note) == ("samples", "20 kg")
-    assert (
-        client.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "bogus"}).status_code
-        == 302
-    )
+    assert client.post(outcome, {"outcome": "bogus"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.outcome == "samples"
 
@@ -293,16 +293,13 @@ def test_other_firms_and_non_participants_get_404(setup):
     meeting = request_and_accept(mission, firms[0], partners[0])
     outsider = MembershipFactory(firm=FirmFactory(sector=sector("lapideo"))).user
     c = login(outsider)
-    assert c.get(f"/missioni/{mission.pk}/incontri/").status_code == 404
-    assert (
-        c.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code == 404
-    )
-    assert c.post(f"/missioni/incontri/richieste/{meeting.request_id}/annulla/").status_code == 404
+    outcome = reverse("missions:meeting_outcome", args=[meeting.pk])
+    cancel = reverse("missions:meeting_request_cancel", args=[meeting.request_id])
+    assert c.get(reverse("missions:b2b", args=[mission.pk])).status_code == 404
+    assert c.post(outcome, {"outcome": "order"}).status_code == 404
+    assert c.post(cancel).status_code == 404
     other = login(firms[1].memberships.get().user)
-    assert (
-        other.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code
-        == 404
-    )
+    assert other.post(outcome, {"outcome": "order"}).status_code == 404
     meeting.refresh_from_db()
     assert meeting.outcome == ""
 

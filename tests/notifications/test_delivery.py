@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Firm, Membership, User
@@ -41,7 +42,7 @@ def notify_approved(user, firm_id=1):
             kind="firm_approved",
             object_key=f"firm:{firm_id}",
             context={"firm": "Officine Adda"},
-            url="/imprese/",
+            url=reverse("members:directory"),
         )
 
 
@@ -85,7 +86,7 @@ def make_members(count: int, start: int = 0) -> list[User]:
 def send_announcement_as_staff(staff_client, title):
     announcement = Announcement.objects.create(title=title, body="Bando per la missione a Colonia")
     response = staff_client.post(
-        "/admin/notifications/announcement/",
+        reverse("admin:notifications_announcement_changelist"),
         {"action": "send", "_selected_action": [announcement.pk]},
     )
     assert response.status_code == 302
@@ -141,7 +142,7 @@ def test_redis_outage_loses_nothing_and_requests_do_not_hang(worker_factory, sin
         durations = []
         for c in clients:
             started = time.monotonic()
-            response = c.post("/imprese/aderisci/", {"firm": firm.pk, "message": "Ciao"})
+            response = c.post(reverse("members:firm_join"), {"firm": firm.pk, "message": "Ciao"})
             durations.append(time.monotonic() - started)
             assert response.status_code == 302
     finally:
@@ -213,7 +214,7 @@ def test_approving_a_firm_in_admin_emails_its_people(worker_factory, sink):
     membership = MembershipFactory(firm__status=Firm.Status.PENDING)
     staff_client = login(StaffFactory())
     staff_client.post(
-        "/admin/members/firm/",
+        reverse("admin:members_firm_changelist"),
         {"action": "approve_firms", "_selected_action": [membership.firm_id]},
     )
     [received] = sink.wait_for(1)

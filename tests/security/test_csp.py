@@ -1,6 +1,7 @@
 """Every page carries the Content-Security-Policy: own files only, nonce scripts, no inline."""
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import member
 from tests.security.test_csrf import portal_urls
@@ -12,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_every_named_get_url_sends_the_policy():
     client = login(member())
     checked = 0
-    for _name, url in [*portal_urls(), ("login", "/accounts/login/"), ("admin", "/admin/login/")]:
+    for _name, url in [
+        *portal_urls(),
+        ("login", reverse("account_login")),
+        ("admin", reverse("admin:login")),
+    ]:
         response = client.get(url)
         if response.status_code == 405:
             continue
@@ -29,7 +34,7 @@ def test_every_named_get_url_sends_the_policy():
 
 def test_the_page_with_a_script_uses_the_nonce():
     client = login(member())
-    response = client.get("/bacheca/nuovo/")
+    response = client.get(reverse("board:create"))
     policy = response.headers["Content-Security-Policy"]
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()

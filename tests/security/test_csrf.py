@@ -43,7 +43,7 @@ def test_posts_without_a_csrf_token_are_refused():
 
 def test_the_same_post_with_a_token_goes_through():
     client = login(member(), enforce_csrf_checks=True)
-    page = client.get("/notifiche/")
+    page = client.get(reverse("notifications:inbox"))
     token = page.cookies["csrftoken"].value
-    response = client.post("/notifiche/leggi-tutte/", {"csrfmiddlewaretoken": token})
+    response = client.post(reverse("notifications:mark_all_read"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302

@@ -18,6 +18,11 @@ def field(page: Page | Locator, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
+def path_of(name: str, *args, suffix: str = "") -> re.Pattern[str]:
+    """For `expect(page).to_have_url(...)`: the page's URL ends with the path of `name`."""
+    return re.compile(re.escape(reverse(name, args=args) + suffix) + "$")
+
+
 def main_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Navigazione principale")
 

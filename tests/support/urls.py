@@ -6,7 +6,7 @@ admin and allauth are left out: their protection is theirs to test.
 
 from collections.abc import Iterator
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 
 def _third_party(resolver: URLResolver) -> bool:
@@ -26,3 +26,13 @@ def portal_patterns() -> Iterator[tuple[str, URLPattern]]:
                 yield (f"{namespace}:{p.name}" if namespace else p.name), p
 
     yield from walk(get_resolver().url_patterns, None)
+
+
+def assert_public_path(name: str, path: str, *args) -> None:
+    """`name` is served at `path`, both ways: reverse() builds it and the resolver maps it back.
+
+    For the few tests that pin a public path (bookmarked, or carried by mails already sent);
+    every other test builds its URLs with reverse().
+    """
+    assert reverse(name, args=args) == path
+    assert resolve(path).view_name == name
