@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from board import services as board_services
@@ -38,6 +39,7 @@ from tests.factories import (
     upload,
 )
 from tests.support.clients import login
+from tests.support.urls import assert_public_path
 
 pytestmark = pytest.mark.django_db
 
@@ -275,8 +277,9 @@ def test_export_runs_in_the_same_number_of_queries_for_2_and_20_rows(
 
 
 def test_export_view_downloads_the_own_data_as_an_attachment_and_logs_it(zebedeo):
+    export = reverse("privacy:export")
     someone_else = login(member())
-    response = login(zebedeo).get("/privacy/esporta.json")
+    response = login(zebedeo).get(export)
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="dati-club-esportatori.json"'
@@ -284,7 +287,7 @@ def test_export_view_downloads_the_own_data_as_an_attachment_and_logs_it(zebedeo
     logged = DataRequest.objects.get(user=zebedeo, kind="export")
     assert logged.completed_at is not None
     # There is no id in the URL: everyone downloads their own data only.
-    assert EMAIL not in someone_else.get("/privacy/esporta.json").content.decode()
+    assert EMAIL not in someone_else.get(export).content.decode()
 
 
 # --- Consents -----------------------------------------------------------------------------------
@@ -292,7 +295,7 @@ def test_export_view_downloads_the_own_data_as_an_attachment_and_logs_it(zebedeo
 
 def test_withdrawing_the_newsletter_is_one_post_and_logs_a_consent_row():
     user = UserFactory(newsletter_consent=True)
-    response = login(user).post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"})
+    response = login(user).post(reverse("privacy:consent"), {"kind": "newsletter", "granted": "0"})
 
     assert response.status_code == 302
     user.refresh_from_db()
@@ -300,7 +303,7 @@ def test_withdrawing_the_newsletter_is_one_post_and_logs_a_consent_row():
     consent = Consent.objects.get(user=user)
     assert (consent.kind, consent.granted, consent.source) == ("newsletter", False, "privacy_page")
     # A second click changes nothing and logs nothing.
-    login(user).post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"})
+    login(user).post(reverse("privacy:consent"), {"kind": "newsletter", "granted": "0"})
     assert Consent.objects.filter(user=user).count() == 1
 
 
@@ -324,11 +327,11 @@ def test_the_terms_cannot_be_withdrawn_without_erasing_the_account():
     user = UserFactory(terms_accepted_at=timezone.now(), terms_version="2026-11")
     with pytest.raises(gdpr.TermsNotWithdrawable):
         gdpr.consent_set(user=user, kind="terms", granted=False)
-    login(user).post("/privacy/consensi/", {"kind": "terms", "granted": "0"})
+    login(user).post(reverse("privacy:consent"), {"kind": "terms", "granted": "0"})
     user.refresh_from_db()
     assert user.terms_accepted_at is not None
     assert not Consent.objects.filter(user=user).exists()
-    page = login(user).get("/privacy/").content.decode()
+    page = login(user).get(reverse("privacy:index")).content.decode()
     assert "per revocarli cancella l'account" in page
 
 
@@ -454,7 +457,7 @@ def test_the_erased_person_cannot_log_in():
 
     client = Client()
     assert not client.login(email=EMAIL, password=PASSWORD)
-    response = client.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     assert response.status_code == 200  # the form again, with an error
 
@@ -482,45 +485,44 @@ def test_erasing_the_only_member_keeps_the_firm():
 
 
 def test_erase_view_checks_email_and_password_then_logs_out_everywhere(zebedeo):
+    login_page = reverse("account_login")
+    index = reverse("privacy:index")
+    erase = reverse("privacy:erase")
     client, other_device = login(zebedeo), login(zebedeo)
-    page = client.get("/privacy/cancella/").content.decode()
+    page = client.get(erase).content.decode()
     assert "Che cosa conserviamo e perché" in page
 
-    wrong = client.post("/privacy/cancella/", {"email": EMAIL, "password": "sbagliata"})
+    wrong = client.post(erase, {"email": EMAIL, "password": "sbagliata"})
     assert wrong.status_code == 200
     assert "La password non è corretta." in wrong.content.decode()
-    other = client.post("/privacy/cancella/", {"email": "altro@example.it", "password": PASSWORD})
+    other = client.post(erase, {"email": "altro@example.it", "password": PASSWORD})
     assert "non corrisponde" in other.content.decode()
     zebedeo.refresh_from_db()
     assert zebedeo.is_active
 
-    response = client.post("/privacy/cancella/", {"email": EMAIL.lower(), "password": PASSWORD})
-    assert response["Location"] == "/privacy/cancellato/"
-    goodbye = client.get("/privacy/cancellato/").content.decode()
+    response = client.post(erase, {"email": EMAIL.lower(), "password": PASSWORD})
+    assert response["Location"] == reverse("privacy:erased")
+    goodbye = client.get(reverse("privacy:erased")).content.decode()
     assert "Il tuo account è stato cancellato" in goodbye
     assert "Il registro dei consensi" in goodbye
-    assert client.get("/privacy/")["Location"].startswith("/accounts/login/")
-    assert other_device.get("/privacy/")["Location"].startswith("/accounts/login/")
+    assert client.get(index)["Location"].startswith(login_page)
+    assert other_device.get(index)["Location"].startswith(login_page)
     # The goodbye page is shown once, to the browser that erased the account.
-    assert client.get("/privacy/cancellato/")["Location"] == "/"
+    assert client.get(reverse("privacy:erased"))["Location"] == reverse("home")
 
 
 def test_privacy_pages_need_login_post_and_csrf(client):
-    for url in ["/privacy/", "/privacy/esporta.json", "/privacy/cancella/"]:
-        assert client.get(url)["Location"].startswith("/accounts/login/"), url
-    assert client.post("/privacy/cancella/", {"email": EMAIL})["Location"].startswith(
-        "/accounts/login/"
-    )
+    login_page = reverse("account_login")
+    consent = reverse("privacy:consent")
+    erase = reverse("privacy:erase")
+    for url in [reverse("privacy:index"), reverse("privacy:export"), erase]:
+        assert client.get(url)["Location"].startswith(login_page), url
+    assert client.post(erase, {"email": EMAIL})["Location"].startswith(login_page)
     user = UserFactory(newsletter_consent=True)
     strict = login(user, enforce_csrf_checks=True)
-    assert (
-        strict.post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"}).status_code == 403
-    )
-    assert (
-        strict.post("/privacy/cancella/", {"email": user.email, "password": PASSWORD}).status_code
-        == 403
-    )
-    assert login(user).get("/privacy/consensi/").status_code == 405
+    assert strict.post(consent, {"kind": "newsletter", "granted": "0"}).status_code == 403
+    assert strict.post(erase, {"email": user.email, "password": PASSWORD}).status_code == 403
+    assert login(user).get(consent).status_code == 405
     user.refresh_from_db()
     assert user.newsletter_consent
     assert user.is_active
@@ -537,10 +539,11 @@ def test_days_left_counts_down_from_one_month():
 
 
 def test_a_person_files_a_rectification_request_once():
+    request_url = reverse("privacy:request")
     user = UserFactory()
     client = login(user)
-    client.post("/privacy/richieste/", {"kind": "rectification", "note": "Il nome è sbagliato"})
-    client.post("/privacy/richieste/", {"kind": "rectification", "note": "Di nuovo"})
+    client.post(request_url, {"kind": "rectification", "note": "Il nome è sbagliato"})
+    client.post(request_url, {"kind": "rectification", "note": "Di nuovo"})
 
     request = DataRequest.objects.get(user=user)
     assert (request.email_snapshot, request.note, request.completed_at) == (
@@ -548,7 +551,7 @@ def test_a_person_files_a_rectification_request_once():
         "Il nome è sbagliato",
         None,
     )
-    assert "in lavorazione" in client.get("/privacy/").content.decode()
+    assert "in lavorazione" in client.get(reverse("privacy:index")).content.decode()
 
 
 def test_staff_see_requests_by_urgency_and_mark_them_completed(staff_client):
@@ -562,23 +565,24 @@ def test_staff_see_requests_by_urgency_and_mark_them_completed(staff_client):
     )
     assert list(DataRequest.objects.all()) == [urgent, recent, done]
 
-    page = staff_client.get("/admin/members/datarequest/?state=open")
+    page = staff_client.get(reverse("admin:members_datarequest_changelist") + "?state=open")
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == [urgent, recent]
     assert '<td class="field-days_left_display">5</td>' in page.content.decode()
 
     staff_client.post(
-        "/admin/members/datarequest/",
+        reverse("admin:members_datarequest_changelist"),
         {"action": "mark_completed", "_selected_action": [urgent.pk, done.pk]},
     )
     urgent.refresh_from_db(), done.refresh_from_db()
     assert urgent.completed_at is not None
     assert done.completed_at == now  # already answered: its date stays
-    assert staff_client.get("/admin/members/consent/").status_code == 200
+    assert staff_client.get(reverse("admin:members_consent_changelist")).status_code == 200
 
 
 def test_dashboard_links_to_the_privacy_page(owner_client):
-    assert 'href="/privacy/"' in owner_client.get("/imprese/la-mia/").content.decode()
+    page = owner_client.get(reverse("my_firm")).content.decode()
+    assert f'href="{reverse("privacy:index")}"' in page
 
 
 def test_join_request_notification_is_a_real_copy_of_the_name(zebedeo):
@@ -588,3 +592,13 @@ def test_join_request_notification_is_a_real_copy_of_the_name(zebedeo):
     assert JoinRequest.objects.get(user=zebedeo).status == JoinRequest.Status.DECLINED
     assert Invitation.objects.filter(email__iexact=EMAIL).exists()
     assert ContentType.objects.get_for_model(User).pk == LogEntry.objects.get().content_type_id
+
+
+# The one test of this app that writes paths as literals, on purpose: people bookmark the page
+# where they exercise their data rights. Every other test builds its URLs with reverse().
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("privacy:index", "/privacy/"), ("privacy:export", "/privacy/esporta.json")],
+)
+def test_public_paths_stay_as_they_are(name, path):
+    assert_public_path(name, path)
