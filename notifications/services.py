@@ -20,6 +20,7 @@ from itertools import islice
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.tasks import enqueue
@@ -397,7 +398,7 @@ def announcement_send(*, announcement) -> Broadcast:
             kind=kinds.ANNOUNCEMENT.slug,
             object_key=f"announcement:{locked.pk}",
             context={"title": locked.title, "body": locked.body},
-            url="/notifiche/",
+            url=reverse("notifications:inbox"),
         )
         locked.sent_at = timezone.now()
         locked.save(update_fields=["sent_at"])
