@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", module="platformdirs")
 
-from tests.smtp_sink import SmtpSink  # noqa: E402
+from tests.support.smtp_sink import SmtpSink  # noqa: E402
 from tools import devservices  # noqa: E402
 
 N = int(os.environ.get("N", "10000"))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -473,7 +474,7 @@ def mentorship_request_create(
                 kind=kinds.MENTORSHIP_REQUESTED.slug,
                 object_key=f"mentorship:{request.pk}",
                 context={"firm": requester.name, "topic": topic},
-                url="/bacheca/affiancamento/",
+                url=reverse("board:mentorship"),
             )
     except IntegrityError:
         raise AlreadyAsked from None
@@ -505,7 +506,7 @@ def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> Mentors
             kind=(kinds.MENTORSHIP_ACCEPTED if accept else kinds.MENTORSHIP_DECLINED).slug,
             object_key=f"mentorship:{request.pk}",
             context={"mentor": mentor.name, "topic": request.topic},
-            url="/bacheca/affiancamento/",
+            url=reverse("board:mentorship"),
         )
     return request
 

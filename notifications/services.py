@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.tasks import enqueue
@@ -403,7 +404,7 @@ def announcement_send(*, announcement) -> Broadcast:
             kind=kinds.ANNOUNCEMENT.slug,
             object_key=f"announcement:{locked.pk}",
             context={"title": locked.title, "body": locked.body},
-            url="/notifiche/",
+            url=reverse("notifications:inbox"),
         )
         locked.sent_at = timezone.now()
         locked.save(update_fields=["sent_at"])

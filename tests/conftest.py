@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.factories import StaffFactory, member
-from tests.smtp_sink import SmtpSink
+from tests.support.clients import login
+from tests.support.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,9 +56,7 @@ def owner(db):
 
 @pytest.fixture
 def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
+    return login(owner)
 
 
 @pytest.fixture
@@ -67,9 +66,7 @@ def staff(db):
 
 @pytest.fixture
 def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
+    return login(staff)
 
 
 # --- Real SMTP server and real Celery workers ---------------------------------------------

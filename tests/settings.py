@@ -16,7 +16,7 @@ from club.settings import INSTALLED_APPS, MIDDLEWARE
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
 MIDDLEWARE = [
     "zeal.middleware.zeal_middleware",
-    "tests.zeal_admin.admin_formset_gets_allowed",
+    "tests.support.zeal_admin.admin_formset_gets_allowed",
     *MIDDLEWARE,
 ]
 

@@ -46,6 +46,6 @@ def test_every_changelist_change_and_add_page_opens(demo, staff, staff_client):
 
 
 def _request(user):
-    request = RequestFactory().get("/admin/")
+    request = RequestFactory().get(reverse("admin:index"))
     request.user = user
     return request

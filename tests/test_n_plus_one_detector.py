@@ -17,7 +17,7 @@ def test_zeal_is_installed_first_in_the_middleware_and_raises():
     assert settings.ZEAL_RAISE is True
 
 
-@pytest.mark.urls("tests.n_plus_one_urls")
+@pytest.mark.urls("tests.support.n_plus_one_urls")
 def test_a_page_loading_a_relation_row_by_row_fails(client):
     member()
     member()
@@ -25,12 +25,13 @@ def test_a_page_loading_a_relation_row_by_row_fails(client):
         client.get("/n1/")
 
 
-@pytest.mark.urls("tests.n_plus_one_urls")
+@pytest.mark.urls("tests.support.n_plus_one_urls")
 def test_the_same_page_with_select_related_passes(client, django_assert_num_queries):
     member()
     member()
     with django_assert_num_queries(1):
         response = client.get("/joined/")
+    assert response.status_code == 200
     assert response.content.decode().count("Impresa Valtellinese") == 2
 
 

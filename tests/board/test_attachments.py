@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from board import services
@@ -23,16 +24,11 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 ARTIST = 0x013B
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_with(author, *files, title="Listino per la fiera") -> Post:
@@ -43,13 +39,15 @@ def post_with(author, *files, title="Listino per la fiera") -> Post:
 
 def publish(client: Client, *files, title="Domanda con allegati"):
     return client.post(
-        "/bacheca/nuovo/", {"title": title, "body": "Testo", "kind": "question", "files": files}
+        reverse("board:create"),
+        {"title": title, "body": "Testo", "kind": "question", "files": files},
     )
 
 
 def edit(client: Client, post: Post, *files, title="Titolo nuovo"):
     return client.post(
-        f"/bacheca/{post.pk}/modifica/", {"title": title, "body": "Testo nuovo", "files": files}
+        reverse("board:edit", args=[post.pk]),
+        {"title": title, "body": "Testo nuovo", "files": files},
     )
 
 
@@ -66,7 +64,7 @@ def test_a_post_with_a_pdf_a_png_and_a_jpeg(owner, owner_client, media_root):
     )
 
     post = Post.objects.get()
-    assert response["Location"] == f"/bacheca/{post.pk}/"
+    assert response["Location"] == reverse("board:detail", args=[post.pk])
     rows = list(post.attachments.all())
     assert [(a.original_name, a.content_type) for a in rows] == [
         ("Listino 2027.pdf", "application/pdf"),
@@ -89,9 +87,10 @@ def test_a_post_with_a_pdf_a_png_and_a_jpeg(owner, owner_client, media_root):
 
 def test_the_post_page_lists_the_attachments_with_type_and_size(owner_client, owner):
     post = post_with(owner, upload("Listino.pdf", pdf_bytes("x" * 2000)))
-    page = owner_client.get(f"/bacheca/{post.pk}/").content.decode()
+    page = owner_client.get(reverse("board:detail", args=[post.pk])).content.decode()
     attachment = post.attachments.get()
-    assert f'<a href="/bacheca/{post.pk}/allegati/{attachment.pk}/">Listino.pdf</a>' in page
+    download = reverse("board:attachment", args=[post.pk, attachment.pk])
+    assert f'<a href="{download}">Listino.pdf</a>' in page
     assert "(PDF, 2,0\xa0KB)" in page  # filesizeformat, Italian decimal comma
 
 
@@ -99,12 +98,14 @@ def test_the_post_page_lists_the_attachments_with_type_and_size(owner_client, ow
 def test_post_page_queries_do_not_grow_with_attachments(owner, count, django_assert_num_queries):
     post = post_with(owner, *[upload(f"f{n}.pdf", pdf_bytes()) for n in range(count)])
     client = login(member())
-    client.get(f"/bacheca/{post.pk}/")
+    client.get(reverse("board:detail", args=[post.pk]))
     # session, user, membership, bell, post, tags, attachments (one prefetch), comments,
     # follow check; no comments, so no replies query (test_board pins 10 with replies)
     with django_assert_num_queries(9):
-        response = client.get(f"/bacheca/{post.pk}/")
-    assert response.content.decode().count("/allegati/") == count
+        response = client.get(reverse("board:detail", args=[post.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert [body.count(a.get_absolute_url()) for a in post.attachments.all()] == [1] * count
 
 
 TOO_BIG = pdf_bytes() + b"0" * services.ATTACHMENT_MAX_BYTES
@@ -199,15 +200,15 @@ def test_edit_page_lists_attachments_and_the_author_removes_one(
 ):
     post = post_with(owner, upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes()))
     first, second = post.attachments.all()
-    page = owner_client.get(f"/bacheca/{post.pk}/modifica/").content.decode()
+    page = owner_client.get(reverse("board:edit", args=[post.pk])).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert "Questo post ha già 2 allegati." in page
     assert "Rimuovi «a.pdf»" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.post(f"/bacheca/{post.pk}/allegati/{first.pk}/rimuovi/")
+        response = owner_client.post(reverse("board:attachment_remove", args=[post.pk, first.pk]))
 
-    assert response["Location"] == f"/bacheca/{post.pk}/modifica/"
+    assert response["Location"] == reverse("board:edit", args=[post.pk])
     assert list(post.attachments.all()) == [second]
     assert stored_files(media_root) == [second.file.name]
 
@@ -215,11 +216,11 @@ def test_edit_page_lists_attachments_and_the_author_removes_one(
 def test_only_the_author_removes_an_attachment(owner, media_root):
     post = post_with(owner, upload("a.pdf", pdf_bytes()))
     attachment = post.attachments.get()
-    url = f"/bacheca/{post.pk}/allegati/{attachment.pk}/rimuovi/"
+    url = reverse("board:attachment_remove", args=[post.pk, attachment.pk])
     assert login(member()).post(url).status_code == 404
     assert login(StaffFactory()).post(url).status_code == 404
     other_post = post_with(owner, title="Altro")
-    wrong_post = f"/bacheca/{other_post.pk}/allegati/{attachment.pk}/rimuovi/"
+    wrong_post = reverse("board:attachment_remove", args=[other_post.pk, attachment.pk])
     assert login(owner).post(wrong_post).status_code == 404
     assert Attachment.objects.count() == 1
     assert len(stored_files(media_root)) == 1
@@ -230,7 +231,7 @@ def test_deleting_the_post_deletes_its_files_after_commit(
 ):
     post = post_with(owner, upload("a.pdf", pdf_bytes()), upload("b.png", image_bytes()))
     with django_capture_on_commit_callbacks(execute=True):
-        owner_client.post(f"/bacheca/{post.pk}/elimina/")
+        owner_client.post(reverse("board:delete", args=[post.pk]))
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
 
@@ -243,13 +244,14 @@ def test_staff_deleting_posts_in_the_admin_deletes_their_files(
     # cold cache (once per process in production) an N+1 detector would count Django's own
     # cache fill as one, so the cache is filled first.
     ContentType.objects.get_for_models(Post, Attachment, ModerationAction)
-    page = staff_client.get(f"/admin/board/post/{post.pk}/change/").content.decode()
+    page = staff_client.get(reverse("admin:board_post_change", args=[post.pk])).content.decode()
     attachment = post.attachments.get()
-    assert f'href="/bacheca/{post.pk}/allegati/{attachment.pk}/">a.pdf</a>' in page
+    download = reverse("board:attachment", args=[post.pk, attachment.pk])
+    assert f'href="{download}">a.pdf</a>' in page
     assert 'name="attachments-0-original_name"' not in page  # read-only inline
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
-            "/admin/board/post/",
+            reverse("admin:board_post_changelist"),
             {"action": "delete_selected", "_selected_action": [post.pk], "post": "yes"},
         )
     assert not Post.objects.exists()
@@ -262,7 +264,7 @@ def test_staff_deleting_posts_in_the_admin_deletes_their_files(
 def test_a_member_downloads_with_safe_headers(owner):
     post = post_with(owner, upload('Listino «2027» "finale".pdf', pdf_bytes()))
     attachment = post.attachments.get()
-    response = login(member()).get(f"/bacheca/{post.pk}/allegati/{attachment.pk}/")
+    response = login(member()).get(reverse("board:attachment", args=[post.pk, attachment.pk]))
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes()
@@ -298,12 +300,11 @@ def test_anonymous_pending_and_wrong_post_are_refused(owner):
     post = post_with(owner, upload("a.pdf", pdf_bytes()))
     attachment = post.attachments.get()
     url = attachment.get_absolute_url()
-    assert Client().get(url)["Location"].startswith("/accounts/login/")
-    assert login(member(status=Firm.Status.PENDING)).get(url)["Location"] == "/imprese/la-mia/"
+    assert Client().get(url)["Location"].startswith(reverse("account_login"))
+    assert login(member(status=Firm.Status.PENDING)).get(url)["Location"] == reverse("my_firm")
     other_post = post_with(owner, title="Altro")
-    assert login(owner).get(f"/bacheca/{other_post.pk}/allegati/{attachment.pk}/").status_code == (
-        404
-    )
+    wrong_post = reverse("board:attachment", args=[other_post.pk, attachment.pk])
+    assert login(owner).get(wrong_post).status_code == 404
     assert login(owner).post(url).status_code == 405
 
 

@@ -11,10 +11,10 @@ notifications, and a staff account with two-factor authentication.
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from board import services as board_services
@@ -25,7 +25,6 @@ from missions import services as b2b
 from missions.models import MissionPartner, Partner, ProgrammeItem, Question
 from notifications.services import notify
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     FirmFactory,
     MembershipFactory,
@@ -35,7 +34,6 @@ from tests.factories import (
     UserFactory,
     city,
     sector,
-    totp_code,
 )
 
 OWN_FIRM = "Graniti Val Masino S.r.l."
@@ -281,29 +279,6 @@ def build_club() -> Club:
     )
 
 
-# --- Logging in ----------------------------------------------------------------------------------
-
-
-def log_in(page: Page, email: str) -> None:
-    """Through the login form, as a person would (the form's own labels, any language)."""
-    page.goto("/accounts/login/")
-    page.locator("main input[name=login]").fill(email)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("main form input[name=login]")).to_have_count(0)
-
-
-def log_in_staff(page: Page, email: str, before_code: Callable[[Page], None] | None = None):
-    """Password, then the TOTP code from the staff member's authenticator app."""
-    log_in(page, email)
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    if before_code:
-        before_code(page)
-    page.locator("input[name=code]").fill(totp_code())
-    page.locator("input[name=code]").press("Enter")
-    expect(page.locator("input[name=code]")).to_have_count(0)
-
-
 # --- Key pages -----------------------------------------------------------------------------------
 
 
@@ -354,53 +329,59 @@ def _open_reply_and_report(page: Page) -> None:
 
 
 KEY_PAGES = [
-    KeyPage("home", "visitor", lambda c: "/"),
-    KeyPage("terms", "visitor", lambda c: "/termini/"),
-    KeyPage("login", "visitor", lambda c: "/accounts/login/"),
-    KeyPage("signup", "visitor", lambda c: "/accounts/signup/"),
-    KeyPage("signup-errors", "visitor", lambda c: "/accounts/signup/", _invalid_signup),
-    KeyPage("password-reset", "visitor", lambda c: "/accounts/password/reset/"),
-    KeyPage("firm-dashboard", "member", lambda c: "/imprese/la-mia/"),
+    KeyPage("home", "visitor", lambda c: reverse("home")),
+    KeyPage("terms", "visitor", lambda c: reverse("terms")),
+    KeyPage("login", "visitor", lambda c: reverse("account_login")),
+    KeyPage("signup", "visitor", lambda c: reverse("account_signup")),
+    KeyPage("signup-errors", "visitor", lambda c: reverse("account_signup"), _invalid_signup),
+    KeyPage("password-reset", "visitor", lambda c: reverse("account_reset_password")),
+    KeyPage("firm-dashboard", "member", lambda c: reverse("my_firm")),
     KeyPage(
         "mission-list-filtered",
         "member",
-        lambda c: f"/missioni/?sector={c.lapideo_id}&status=open",
+        lambda c: reverse("missions:list") + f"?sector={c.lapideo_id}&status=open",
     ),
-    KeyPage("mission-detail", "member", lambda c: f"/missioni/{c.b2b_mission_id}/"),
-    KeyPage("mission-open", "member", lambda c: f"/missioni/{c.open_mission_id}/"),
-    KeyPage("apply-form", "member", lambda c: f"/missioni/{c.open_mission_id}/candidatura/"),
+    KeyPage(
+        "mission-detail", "member", lambda c: reverse("missions:detail", args=[c.b2b_mission_id])
+    ),
+    KeyPage(
+        "mission-open", "member", lambda c: reverse("missions:detail", args=[c.open_mission_id])
+    ),
+    KeyPage("apply-form", "member", lambda c: reverse("missions:apply", args=[c.open_mission_id])),
     KeyPage(
         "apply-form-errors",
         "member",
-        lambda c: f"/missioni/{c.open_mission_id}/candidatura/",
+        lambda c: reverse("missions:apply", args=[c.open_mission_id]),
         _invalid_application,
     ),
-    KeyPage("b2b", "member", lambda c: f"/missioni/{c.b2b_mission_id}/incontri/"),
-    KeyPage("agenda", "member", lambda c: f"/missioni/{c.b2b_mission_id}/agenda/"),
-    KeyPage("firm-directory", "member", lambda c: "/imprese/"),
-    KeyPage("firm-detail", "member", lambda c: f"/imprese/{c.mentor_firm.pk}/"),
-    KeyPage("firm-edit", "member", lambda c: "/imprese/la-mia/modifica/"),
-    KeyPage("team", "member", lambda c: "/imprese/la-mia/persone/"),
-    KeyPage("board-list", "member", lambda c: "/bacheca/"),
+    KeyPage("b2b", "member", lambda c: reverse("missions:b2b", args=[c.b2b_mission_id])),
+    KeyPage("agenda", "member", lambda c: reverse("missions:agenda", args=[c.b2b_mission_id])),
+    KeyPage("firm-directory", "member", lambda c: reverse("members:directory")),
+    KeyPage(
+        "firm-detail", "member", lambda c: reverse("members:firm_detail", args=[c.mentor_firm.pk])
+    ),
+    KeyPage("firm-edit", "member", lambda c: reverse("members:firm_edit")),
+    KeyPage("team", "member", lambda c: reverse("members:team")),
+    KeyPage("board-list", "member", lambda c: reverse("board:list")),
     KeyPage(
         "board-post-detail",
         "member",
-        lambda c: f"/bacheca/{c.question_id}/",
+        lambda c: reverse("board:detail", args=[c.question_id]),
         _open_reply_and_report,
     ),
-    KeyPage("board-new-post", "member", lambda c: "/bacheca/nuovo/?tipo=question"),
+    KeyPage("board-new-post", "member", lambda c: reverse("board:create") + "?tipo=question"),
     KeyPage(
         "board-new-post-preview",
         "member",
-        lambda c: "/bacheca/nuovo/?tipo=experience",
+        lambda c: reverse("board:create") + "?tipo=experience",
         _markdown_preview,
     ),
-    KeyPage("board-new-post-errors", "member", lambda c: "/bacheca/nuovo/", _invalid_post),
-    KeyPage("mentors", "member", lambda c: "/bacheca/mentori/", _open_reply_and_report),
-    KeyPage("mentorship", "member", lambda c: "/bacheca/affiancamento/"),
-    KeyPage("notifications", "member", lambda c: "/notifiche/"),
-    KeyPage("notification-preferences", "member", lambda c: "/notifiche/preferenze/"),
-    KeyPage("privacy", "member", lambda c: "/privacy/"),
-    KeyPage("privacy-erase", "member", lambda c: "/privacy/cancella/"),
-    KeyPage("staff-dashboard", "staff", lambda c: "/staff/cruscotto/"),
+    KeyPage("board-new-post-errors", "member", lambda c: reverse("board:create"), _invalid_post),
+    KeyPage("mentors", "member", lambda c: reverse("board:mentors"), _open_reply_and_report),
+    KeyPage("mentorship", "member", lambda c: reverse("board:mentorship")),
+    KeyPage("notifications", "member", lambda c: reverse("notifications:inbox")),
+    KeyPage("notification-preferences", "member", lambda c: reverse("notifications:preferences")),
+    KeyPage("privacy", "member", lambda c: reverse("privacy:index")),
+    KeyPage("privacy-erase", "member", lambda c: reverse("privacy:erase")),
+    KeyPage("staff-dashboard", "staff", lambda c: reverse("staff_dashboard:index")),
 ]

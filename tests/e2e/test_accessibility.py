@@ -11,10 +11,12 @@ screenshot, no Content-Security-Policy violation, and no horizontal scrolling.
 import json
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.e2e.checks import assert_no_serious_violations, run_axe, save_report
-from tests.e2e.club_pages import KEY_PAGES, build_club, log_in, log_in_staff
+from tests.e2e.club_pages import KEY_PAGES, build_club
+from tests.support.browser import log_in_any_language, log_in_staff
 
 LANGUAGES = ["it", "de"]
 
@@ -48,7 +50,7 @@ def test_key_pages_have_no_serious_accessibility_or_csp_violations(
         if who not in people:
             page = new_page(language)
             if who == "member":
-                log_in(page, club.owner.email)
+                log_in_any_language(page, club.owner.email)
             elif who == "staff":
 
                 def check_code_page(code_page: Page) -> None:
@@ -75,7 +77,7 @@ def test_key_pages_have_no_serious_accessibility_or_csp_violations(
 
 @pytest.mark.django_db(transaction=True)
 def test_axe_runs_under_the_csp_which_still_blocks_the_page_and_is_reported(live_server, page, csp):
-    response = page.goto("/")
+    response = page.goto(reverse("home"))
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy  # plus a nonce on pages that use one
     assert "unsafe-inline" not in policy

@@ -7,7 +7,8 @@ from playwright.sync_api import Page, expect
 
 from board.models import Comment, Follow, Post, Tag
 from notifications.models import Notification
-from tests.factories import PASSWORD, member
+from tests.factories import member
+from tests.support.browser import field, log_in, main_nav, path_of
 
 MENTOR_FIRM = "Officine Meccaniche Adda S.r.l."
 NEWCOMER_FIRM = "Graniti Val Masino S.r.l."
@@ -27,22 +28,6 @@ Per i contatti chiedete alla [Camera](https://www.so.camcom.it).
 """
 QUESTION = "Quanto tempo per il primo ordine?"
 REPLY = "Circa sei mesi, con campioni certificati."
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django may add a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    field(page, "Email").fill(email)
-    field(page, "Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Accedi").click()
-
-
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Navigazione principale")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,7 +100,7 @@ def test_mentor_posts_an_experience_and_answers_a_newcomer(live_server, page: Pa
     field(newbie, "Il tuo commento").fill(QUESTION)
     newbie.get_by_role("button", name="Commenta").click()
     question = Comment.objects.get(post=post, parent=None)
-    expect(newbie).to_have_url(re.compile(rf"/bacheca/{post.pk}/#comment-{question.pk}$"))
+    expect(newbie).to_have_url(path_of("board:detail", post.pk, suffix=f"#comment-{question.pk}"))
     card = newbie.locator(f"#comment-{question.pk}")
     expect(card).to_contain_text(NEWCOMER_FIRM)
     expect(card.locator(".post-body")).to_have_text(QUESTION)
@@ -150,7 +135,7 @@ def test_mentor_posts_an_experience_and_answers_a_newcomer(live_server, page: Pa
     bell = main_nav(newbie).get_by_role("link", name=re.compile("Notifiche"))
     expect(bell.locator(".badge.unread")).to_have_text(str(unread))
     bell.click()
-    expect(newbie).to_have_url(re.compile(r"/notifiche/$"))
+    expect(newbie).to_have_url(path_of("notifications:inbox"))
     expect(newbie.get_by_role("heading", level=1)).to_have_text("Notifiche")
     item = newbie.locator(".inbox li").filter(has_text=f"Nuova risposta a «{TITLE}»")
     expect(item).to_have_count(1)

@@ -9,13 +9,15 @@ no click, no fill, no programmatic focus. Locators only check where the focus is
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from board.models import Comment
 from missions.models import Application
-from tests.e2e.club_pages import KEY_PAGES, OWN_FIRM, build_club, log_in, log_in_staff
+from tests.e2e.club_pages import KEY_PAGES, OWN_FIRM, build_club
 from tests.e2e.keyboard import choose_option, is_focused, tab_to, walk
 from tests.factories import PASSWORD
+from tests.support.browser import log_in_any_language, log_in_staff
 
 
 def check_skip_link(page: Page) -> None:
@@ -62,7 +64,7 @@ def test_every_key_page_can_be_used_with_the_keyboard_alone(
         if who not in people:
             page = new_page(language)
             if who == "member":
-                log_in(page, club.owner.email)
+                log_in_any_language(page, club.owner.email)
             elif who == "staff":
                 log_in_staff(page, club.staff.email)
             people[who] = page
@@ -88,7 +90,7 @@ def test_firm_logs_in_and_applies_to_a_mission_with_the_keyboard_only(live_serve
     keys = page.keyboard
 
     # Log in: Tab to the email field, type, Tab to the password, type, Enter submits.
-    page.goto("/accounts/login/")
+    page.goto(reverse("account_login"))
     tab_to(page, page.get_by_role("textbox", name="Email"))
     keys.type(club.owner.email)
     keys.press("Tab")
@@ -154,7 +156,7 @@ def test_firm_logs_in_and_applies_to_a_mission_with_the_keyboard_only(live_serve
 def test_member_comments_and_replies_on_the_board_with_the_keyboard_only(live_server, page, shot):
     club = build_club()
     keys = page.keyboard
-    log_in(page, club.owner.email)
+    log_in_any_language(page, club.owner.email)
 
     nav = page.get_by_role("navigation", name="Navigazione principale")
     tab_to(page, nav.get_by_role("link", name="Bacheca", exact=True))

@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import dateformat, translation
 from playwright.sync_api import Page, expect
 
 from missions.models import Application, ProgrammeItem
 from notifications.models import Notification
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     FirmFactory,
     MissionFactory,
@@ -22,24 +22,13 @@ from tests.factories import (
     sector,
     totp_code,
 )
+from tests.support.browser import field, log_in, path_of
 
 FIRM_NAME = "Graniti Val Masino S.r.l."
 STONE_MISSION = "Pietra e costruzioni a Dortmund"
 METAL_MISSION = "Meccanica di precisione a Colonia"
 B2B_TITLE = "Sessione B2B con importatori"
 BRIEFING_TITLE = "Briefing sul mercato tedesco"
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django's admin adds a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def log_in(page: Page, email: str, url: str = "/accounts/login/") -> None:
-    page.goto(url)
-    field(page, "Email").fill(email)
-    field(page, "Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Accedi").click()
 
 
 def italian_day(day: dt.date) -> str:
@@ -91,7 +80,7 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
     log_in(page, user.email)
     nav = page.get_by_role("navigation", name="Navigazione principale")
     nav.get_by_role("link", name="Missioni", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/missioni/$"))
+    expect(page).to_have_url(path_of("missions:list"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Missioni in Germania")
     expect(page.get_by_role("link", name=METAL_MISSION)).to_be_visible()
     field(page, "Settore").select_option(label="Lapideo")
@@ -157,12 +146,12 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
 
     # 3. Staff raise the seats to 2: the seat is offered to the waiting list; then they confirm.
     admin = new_page()
-    log_in(admin, staff.email, url="/admin/login/")
+    log_in(admin, staff.email, url=reverse("admin:login"))
     # Staff have two-factor authentication: the code from their authenticator app.
     admin.locator("input[name=code]").fill(totp_code())
     admin.locator("input[name=code]").press("Enter")
     expect(admin.get_by_role("heading", name="Gestione del Club")).to_be_visible()
-    admin.goto(f"/admin/missions/mission/{stone.pk}/change/")
+    admin.goto(reverse("admin:missions_mission_change", args=[stone.pk]))
     seats = field(admin, "Posti")
     expect(seats).to_have_value("1")
     seats.fill("2")
@@ -175,7 +164,7 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
     assert application.offer_expires_at is not None
     shot(admin, "admin-seat-offered")
 
-    admin.goto("/admin/missions/application/")
+    admin.goto(reverse("admin:missions_application_changelist"))
     row = admin.get_by_role("row").filter(has_text=FIRM_NAME)
     expect(row).to_contain_text("Posto offerto")
     row.get_by_role("checkbox").check()

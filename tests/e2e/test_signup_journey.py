@@ -3,20 +3,18 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from members.models import Firm, User
 from members.vat import example_vat_number
 from tests.factories import PASSWORD, StaffFactory, sector, totp_code
+from tests.support.browser import field, log_in, path_of
 
 EMAIL = "giulia.bianchi@esempio.it"
 FIRM_NAME = "Rubinetterie Bianchi S.r.l."
+# The link as the mail carries it (allauth's path; a literal: sent mails must keep working).
 CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]*(/accounts/confirm-email/[^\s\"'<>]+/)")
-
-
-def field(page: Page, label: str):
-    """The form control labelled `label` (Django adds a ':' to labels)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
 def confirmation_path(mailoutbox) -> str:
@@ -38,13 +36,13 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     vat_number = example_vat_number(4242)
 
     # 1. The home page invites firms to join.
-    page.goto("/")
+    page.goto(reverse("home"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Club degli Esportatori della Valtellina"
     )
     shot(page, "home")
     page.get_by_role("main").get_by_role("link", name="Iscrivi la tua impresa").click()
-    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    expect(page).to_have_url(path_of("account_signup"))
 
     # 2. Sign-up: email, name, password twice, terms.
     field(page, "Email").fill(EMAIL)
@@ -70,15 +68,12 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     expect(page.get_by_role("heading", level=1)).to_have_text("La mia impresa")
     assert user.emailaddress_set.get(email=EMAIL).verified
     if page.get_by_role("button", name="Esci").count() == 0:  # not logged in: log in
-        page.goto("/accounts/login/")
-        field(page, "Email").fill(EMAIL)
-        field(page, "Password").fill(PASSWORD)
-        page.get_by_role("main").get_by_role("button", name="Accedi").click()
+        log_in(page, EMAIL)
     expect(page.get_by_role("button", name="Esci")).to_be_visible()
     shot(page, "email-confirmed-logged-in")
 
     # 4. Register the firm: an invalid partita IVA is refused, then the right one is accepted.
-    page.goto("/imprese/la-mia/")
+    page.goto(reverse("my_firm"))
     page.get_by_role("link", name="Registra l'impresa").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registra l'impresa")
     field(page, "Ragione sociale").fill(FIRM_NAME)
@@ -110,8 +105,8 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     shot(page, "firm-pending-approval")
 
     # 5. The directory is for approved members only.
-    page.goto("/imprese/")
-    expect(page).to_have_url(re.compile(r"/imprese/la-mia/$"))
+    page.goto(reverse("members:directory"))
+    expect(page).to_have_url(path_of("my_firm"))
     expect(page.get_by_role("status")).to_contain_text("Questa sezione è riservata ai soci")
     # While pending, the menu does not offer the directory.
     expect(
@@ -121,15 +116,12 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
 
     # 6. Camera staff approve the firm in the admin (their own browser context).
     admin = new_page()
-    admin.goto("/admin/login/")
-    field(admin, "Email").fill(staff.email)
-    field(admin, "Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Accedi").click()
+    log_in(admin, staff.email, url=reverse("admin:login"))
     # Staff have two-factor authentication: the code from their authenticator app.
     admin.locator("input[name=code]").fill(totp_code())
     admin.locator("input[name=code]").press("Enter")
     expect(admin.get_by_role("heading", name="Gestione del Club")).to_be_visible()
-    admin.goto("/admin/members/firm/")
+    admin.goto(reverse("admin:members_firm_changelist"))
     row = admin.get_by_role("row").filter(has_text=FIRM_NAME)
     expect(row).to_contain_text("In attesa di approvazione")
     row.get_by_role("checkbox").check()
@@ -147,7 +139,7 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     page.reload()
     expect(page.get_by_role("link", name="Vai all'elenco delle imprese del Club")).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Imprese", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/imprese/$"))
+    expect(page).to_have_url(path_of("members:directory"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Imprese del Club")
     expect(page.get_by_role("link", name=FIRM_NAME)).to_be_visible()
     shot(page, "directory-lists-the-firm")
@@ -160,6 +152,6 @@ def test_new_firm_signs_up_is_approved_and_sees_the_directory(
     expect(page.get_by_text(f"{FIRM_NAME} è ora socia del Club degli Esportatori")).to_be_visible()
     shot(page, "inbox-with-approval")
     page.get_by_role("button", name="Apri").click()
-    expect(page).to_have_url(re.compile(r"/imprese/$"))
+    expect(page).to_have_url(path_of("members:directory"))
     expect(bell).not_to_contain_text("1")
     shot(page, "notification-read")

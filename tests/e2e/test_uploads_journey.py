@@ -5,13 +5,14 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from board.models import Attachment
 from members.models import Firm
-from tests.e2e.test_board_journey import field, log_in, main_nav
 from tests.factories import member
+from tests.support.browser import field, log_in, main_nav
 
 OWNER_FIRM = "Marmi e Graniti Sondalo S.r.l."
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -33,7 +34,7 @@ def test_logo_and_attachment_upload_and_download(
 
     # The owner first picks a text file named like a PNG: refused, nothing stored.
     log_in(page, owner.email)
-    page.goto("/imprese/la-mia/modifica/")
+    page.goto(reverse("members:firm_edit"))
     logo = field(page, "Nuovo logo")
     logo.set_input_files(
         files=[{"name": "logo.png", "mimeType": "image/png", "buffer": b"not an image"}]
@@ -56,7 +57,7 @@ def test_logo_and_attachment_upload_and_download(
     shot(page, "logo-uploaded")
 
     # The owner asks a question with a PDF attached.
-    page.goto("/bacheca/nuovo/?tipo=question")
+    page.goto(reverse("board:create") + "?tipo=question")
     field(page, "Titolo").fill("Modulo doganale per i campioni")
     field(page, "Testo").fill("Allego il modulo che usiamo: va bene anche per la Germania?")
     field(page, "Allegati (facoltativo)").set_input_files(

@@ -1,9 +1,10 @@
 import pytest
+from django.urls import reverse
 
 from core.fragment_cache import fragments
 from members.models import Firm
 from tests.factories import FirmFactory, MembershipFactory, sector
-from tests.html import main_of
+from tests.support.html import card_of, main_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +17,18 @@ def names(response) -> list[str]:
 def test_directory_query_count_does_not_grow_with_firms(
     owner_client, count, django_assert_num_queries
 ):
+    url = reverse("members:directory")
     FirmFactory.create_batch(count)
-    owner_client.get("/imprese/")  # warm the session
+    owner_client.get(url)  # warm the session
     fragments().clear()
     # session, user, membership+firm+sector, page count, page rows, sector choices (filter form),
     # unread notifications (the bell)
     with django_assert_num_queries(7):
-        cold = owner_client.get("/imprese/")
+        cold = owner_client.get(url)
     # The filter form now comes from the fragment cache (core/fragment_cache.py): no sector query.
     with django_assert_num_queries(6):
-        warm = owner_client.get("/imprese/")
+        warm = owner_client.get(url)
+    assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
     assert warm.content.decode().count('<li class="card">') == min(count + 1, 20)
 
@@ -35,15 +38,21 @@ def test_firm_detail_query_count_does_not_grow_with_contacts(
     owner_client, contacts, django_assert_num_queries
 ):
     firm = FirmFactory()
-    MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
-    owner_client.get(f"/imprese/{firm.pk}/")
+    url = reverse("members:firm_detail", args=[firm.pk])
+    people = MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
+    owner_client.get(url)
     # session, user, own membership, firm+sector, listed contacts with users, unread count
     with django_assert_num_queries(6):
-        response = owner_client.get(f"/imprese/{firm.pk}/")
+        response = owner_client.get(url)
+    assert response.status_code == 200
     assert len(response.context["firm"].listed_contacts) == contacts
+    body = response.content.decode()
+    assert firm.name in body
+    assert all(membership.user.email in body for membership in people)
 
 
 def test_filters_by_sector_comune_exports_mentor_and_text(owner_client):
+    url = reverse("members:directory")
     stone = sector("lapideo")
     FirmFactory(name="Graniti Alfa", sector=stone, comune="Val Masino", export_share=0)
     FirmFactory(
@@ -52,42 +61,47 @@ def test_filters_by_sector_comune_exports_mentor_and_text(owner_client):
     FirmFactory(name="Bresaole Gamma", sector=sector("agroalimentare"), products="bresaola IGP")
     own = "Impresa Valtellinese"  # the owner's own firm from the factory
 
-    by_sector = names(owner_client.get("/imprese/", {"sector": stone.pk}))
+    by_sector = names(owner_client.get(url, {"sector": stone.pk}))
     assert sorted(by_sector) == ["Beole Beta", "Graniti Alfa"]
-    assert names(owner_client.get("/imprese/", {"comune": "Chiavenna"})) == ["Beole Beta"]
-    assert names(owner_client.get("/imprese/", {"mentor": "true"})) == ["Beole Beta"]
-    exporting = names(owner_client.get("/imprese/", {"exports": "true"}))
+    assert names(owner_client.get(url, {"comune": "Chiavenna"})) == ["Beole Beta"]
+    assert names(owner_client.get(url, {"mentor": "true"})) == ["Beole Beta"]
+    exporting = names(owner_client.get(url, {"exports": "true"}))
     assert exporting == ["Beole Beta"]
-    not_exporting = names(owner_client.get("/imprese/", {"exports": "false"}))
+    not_exporting = names(owner_client.get(url, {"exports": "false"}))
     assert "Graniti Alfa" in not_exporting
     assert "Beole Beta" not in not_exporting
-    assert names(owner_client.get("/imprese/", {"q": "bresaola"})) == ["Bresaole Gamma"]
-    assert any(own in n for n in names(owner_client.get("/imprese/")))
+    assert names(owner_client.get(url, {"q": "bresaola"})) == ["Bresaole Gamma"]
+    assert any(own in n for n in names(owner_client.get(url)))
 
 
 def test_bad_filter_values_show_errors_not_a_crash(owner_client):
-    response = owner_client.get("/imprese/", {"sector": "abc", "comune": "Milano"})
+    response = owner_client.get(reverse("members:directory"), {"sector": "abc", "comune": "Milano"})
     assert response.status_code == 200
     assert response.context["filter"].errors
 
 
 def test_directory_is_paginated_and_keeps_filters(owner_client):
+    url = reverse("members:directory")
     FirmFactory.create_batch(25, comune="Tirano")
-    first = owner_client.get("/imprese/", {"comune": "Tirano"})
+    first = owner_client.get(url, {"comune": "Tirano"})
     assert len(first.context["page"]) == 20
     body = first.content.decode()
     assert "comune=Tirano&amp;page=2" in body
-    second = owner_client.get("/imprese/", {"comune": "Tirano", "page": 2})
+    second = owner_client.get(url, {"comune": "Tirano", "page": 2})
     assert len(second.context["page"]) == 5
-    assert owner_client.get("/imprese/", {"page": "999"}).status_code == 200
+    assert owner_client.get(url, {"page": "999"}).status_code == 200
 
 
 def test_mentor_firms_are_marked(owner_client):
     FirmFactory(name="Mentore S.p.A.", is_mentor=True)
-    body = owner_client.get("/imprese/", {"mentor": "true"}).content.decode()
-    assert "Impresa mentore" in body
+    FirmFactory(name="Apprendista S.r.l.", is_mentor=False)
+    body = owner_client.get(reverse("members:directory")).content.decode()
+    # Every directory page says "Impresa mentore" (the label of the mentor filter): the badge
+    # must be on the mentor's card, and only there.
+    assert "Impresa mentore" in card_of(body, "Mentore S.p.A.")
+    assert "Impresa mentore" not in card_of(body, "Apprendista S.r.l.")
 
 
 def test_directory_lists_only_approved_firms(owner_client):
     FirmFactory(name="Attesa", status=Firm.Status.PENDING)
-    assert "Attesa" not in names(owner_client.get("/imprese/"))
+    assert "Attesa" not in names(owner_client.get(reverse("members:directory")))

@@ -1,12 +1,14 @@
 import pytest
+from django.urls import reverse
 
 from members.models import Firm, Membership
 from members.vat import example_vat_number
 from tests.factories import FirmFactory, UserFactory, sector
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
-URL = "/imprese/nuova/"
+URL = reverse("members:firm_create")
 
 
 def valid_data(**overrides):
@@ -29,9 +31,9 @@ def valid_data(**overrides):
 
 
 @pytest.fixture
-def user_client(client):
+def user_client():
     user = UserFactory()
-    client.force_login(user)
+    client = login(user)
     client.user = user
     return client
 
@@ -113,4 +115,4 @@ def test_a_user_who_already_has_a_firm_cannot_create_another(owner_client, owner
 def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith(reverse("account_login"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from PIL import Image, ImageFile
 
 from core import uploads
@@ -23,22 +24,17 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/imprese/la-mia/logo/"
-REMOVE_URL = "/imprese/la-mia/logo/rimuovi/"
+UPLOAD_URL = reverse("members:firm_logo_upload")
+REMOVE_URL = reverse("members:firm_logo_remove")
 ARTIST, ORIENTATION = 0x013B, 0x0112
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def logo_url(firm: Firm) -> str:
-    return f"/imprese/{firm.pk}/logo/"
+    return reverse("members:firm_logo", args=[firm.pk])
 
 
 def with_logo(firm: Firm, **image) -> Firm:
@@ -55,7 +51,7 @@ def test_owner_uploads_a_jpeg_stored_as_a_reencoded_png_under_a_uuid_name(
     response = owner_client.post(UPLOAD_URL, {"logo": upload("Logo Segheria.JPG", photo)})
 
     assert response.status_code == 302
-    assert response["Location"] == "/imprese/la-mia/modifica/"
+    assert response["Location"] == reverse("members:firm_edit")
     firm = Firm.objects.get(pk=owner.membership.firm_id)
     assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", firm.logo.name)
     assert stored_files(media_root) == [firm.logo.name]
@@ -239,7 +235,7 @@ def test_owner_removes_the_logo(
     firm = with_logo(owner.membership.firm)
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(REMOVE_URL)
-    assert response["Location"] == "/imprese/la-mia/modifica/"
+    assert response["Location"] == reverse("members:firm_edit")
     firm.refresh_from_db()
     assert (firm.logo.name, firm.logo_width, firm.logo_height) == ("", None, None)
     assert stored_files(media_root) == []
@@ -253,16 +249,16 @@ def test_only_owners_upload_or_remove(media_root):
     assert client.post(UPLOAD_URL, {"logo": upload("x.png", image_bytes())}).status_code == 403
     assert client.post(REMOVE_URL).status_code == 403
     assert Firm.objects.get(pk=firm.pk).logo.name == firm.logo.name
-    assert Client().post(REMOVE_URL)["Location"].startswith("/accounts/login/")
+    assert Client().post(REMOVE_URL)["Location"].startswith(reverse("account_login"))
     assert login(colleague).get(UPLOAD_URL).status_code == 405
 
 
 def test_edit_page_shows_the_logo_and_the_upload_form(owner, owner_client):
-    page = owner_client.get("/imprese/la-mia/modifica/").content.decode()
+    page = owner_client.get(reverse("members:firm_edit")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert "Nessun logo caricato." in page
     firm = with_logo(owner.membership.firm)
-    page = owner_client.get("/imprese/la-mia/modifica/").content.decode()
+    page = owner_client.get(reverse("members:firm_edit")).content.decode()
     assert f'src="{firm.logo_url}"' in page
     assert "Rimuovi il logo" in page
 
@@ -270,7 +266,7 @@ def test_edit_page_shows_the_logo_and_the_upload_form(owner, owner_client):
 def test_a_pending_firm_owner_is_told_the_logo_shows_after_approval():
     owner = member(status=Firm.Status.PENDING)
     with_logo(owner.membership.firm)
-    page = login(owner).get("/imprese/la-mia/modifica/").content.decode()
+    page = login(owner).get(reverse("members:firm_edit")).content.decode()
     assert "quando la Camera avrà approvato l'impresa" in page
     assert "<img" not in page
 
@@ -300,9 +296,9 @@ def test_the_logo_view_sends_the_png_with_safe_headers(owner, owner_client):
         ("owner", 200),
         ("colleague", 200),
         ("other_firm", 200),  # an approved firm's page is open to every approved member
-        ("pending_firm", "/imprese/la-mia/"),  # like the firm page: members of approved firms
+        ("pending_firm", reverse("my_firm")),  # like the firm page: members of approved firms
         ("staff", 200),
-        ("anonymous", "/accounts/login/"),
+        ("anonymous", reverse("account_login")),
     ],
 )
 def test_who_sees_an_approved_firms_logo_follows_the_firm_page(who, expected):
@@ -317,7 +313,7 @@ def test_who_sees_an_approved_firms_logo_follows_the_firm_page(who, expected):
     }
     user = users[who]()
     client = login(user) if user else Client()
-    for url in (firm.logo_url, f"/imprese/{firm.pk}/"):
+    for url in (firm.logo_url, reverse("members:firm_detail", args=[firm.pk])):
         response = client.get(url)
         if expected == 200:
             assert response.status_code == 200, url
@@ -330,14 +326,14 @@ def test_a_pending_firms_logo_is_hidden_like_its_page():
     pending = with_logo(FirmFactory(status=Firm.Status.PENDING))
     own = login(MembershipFactory(firm=pending).user)
     other = login(member())
-    for url in (logo_url(pending), f"/imprese/{pending.pk}/"):
+    for url in (logo_url(pending), reverse("members:firm_detail", args=[pending.pk])):
         assert other.get(url).status_code == 404, url
-        assert own.get(url)["Location"] == "/imprese/la-mia/", url
+        assert own.get(url)["Location"] == reverse("my_firm"), url
     assert login(StaffFactory()).get(logo_url(pending)).status_code == 200
 
 
 def test_unknown_firm_or_no_logo_is_404(owner_client):
-    assert owner_client.get("/imprese/0/logo/").status_code == 404
+    assert owner_client.get(reverse("members:firm_logo", args=[0])).status_code == 404
     assert owner_client.get(logo_url(FirmFactory())).status_code == 404
 
 
@@ -348,6 +344,7 @@ def test_a_missing_file_is_404_not_500(owner_client, media_root):
 
 
 def test_media_has_no_public_url(owner_client):
+    # Literal paths on purpose: the point is that nothing answers under /media/.
     firm = with_logo(FirmFactory())
     assert owner_client.get(f"/media/{firm.logo.name}").status_code == 404
     assert Client().get(f"/media/{firm.logo.name}").status_code == 404
@@ -359,21 +356,23 @@ def test_media_has_no_public_url(owner_client):
 def test_firm_page_and_directory_show_the_logo_with_size_and_alt(owner_client):
     firm = with_logo(FirmFactory(name="Graniti Alfa"), size=(300, 150))
     alt = 'alt="Logo di Graniti Alfa"'
-    detail = owner_client.get(f"/imprese/{firm.pk}/").content.decode()
+    detail = owner_client.get(reverse("members:firm_detail", args=[firm.pk])).content.decode()
     assert f'src="{firm.logo_url}" width="160" height="80" {alt}' in detail
-    directory = owner_client.get("/imprese/").content.decode()
+    directory = owner_client.get(reverse("members:directory")).content.decode()
     assert f'src="{firm.logo_url}" width="48" height="24" {alt}' in directory
 
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_directory_with_logos_keeps_its_query_count(owner_client, count, django_assert_num_queries):
+    url = reverse("members:directory")
     for firm in FirmFactory.create_batch(count):
         with_logo(firm)
-    owner_client.get("/imprese/")
+    owner_client.get(url)
     # As in test_directory (warm fragment cache): the logo's name and size are columns of the
     # firm row.
     with django_assert_num_queries(6):
-        response = owner_client.get("/imprese/")
+        response = owner_client.get(url)
+    assert response.status_code == 200
     with_logos = [firm for firm in response.context["page"] if firm.logo]
     assert len(with_logos) >= min(count, 19)  # the owner's own firm has none
     assert response.content.decode().count('class="firm-logo"') == len(with_logos)
@@ -381,11 +380,12 @@ def test_directory_with_logos_keeps_its_query_count(owner_client, count, django_
 
 def test_admin_shows_the_logo_and_removes_it(staff_client, django_capture_on_commit_callbacks):
     firm = with_logo(FirmFactory())
-    page = staff_client.get(f"/admin/members/firm/{firm.pk}/change/").content.decode()
+    page = staff_client.get(reverse("admin:members_firm_change", args=[firm.pk])).content.decode()
     assert f'src="{firm.logo_url}"' in page
     assert 'name="logo"' not in page  # not editable: only the checked upload sets it
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
-            "/admin/members/firm/", {"action": "remove_logos", "_selected_action": [firm.pk]}
+            reverse("admin:members_firm_changelist"),
+            {"action": "remove_logos", "_selected_action": [firm.pk]},
         )
     assert not Firm.objects.get(pk=firm.pk).logo

@@ -3,19 +3,14 @@
 import re
 
 import pytest
-from django.test import Client
+from django.urls import reverse
 
 from members import services
 from members.models import Invitation, JoinRequest, Membership
 from tests.factories import FirmFactory, MembershipFactory, UserFactory
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_invitation_is_emailed_after_commit_and_accepted_by_that_email(
@@ -23,7 +18,7 @@ def test_invitation_is_emailed_after_commit_and_accepted_by_that_email(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = owner_client.post(
-            "/imprese/la-mia/persone/invita/", {"email": "Collega@Example.it", "role": "member"}
+            reverse("members:team_invite"), {"email": "Collega@Example.it", "role": "member"}
         )
     assert response.status_code == 302
     assert len(callbacks) == 1
@@ -31,6 +26,7 @@ def test_invitation_is_emailed_after_commit_and_accepted_by_that_email(
     mail = mailoutbox[0]
     assert mail.to == ["collega@example.it"]
     assert owner.membership.firm.name in mail.subject
+    # The path as the mail carries it (a literal: mails already sent must keep working).
     path = re.search(r"http://[^/]+(/imprese/inviti/[^/\s]+/)", mail.body).group(1)
 
     # Someone else cannot use the link.
@@ -63,14 +59,14 @@ def test_sending_an_invitation_twice_sends_one_email(owner, mailoutbox):
 def test_reinviting_the_same_email_keeps_one_open_invitation(owner_client, eager_celery):
     for _ in range(2):
         owner_client.post(
-            "/imprese/la-mia/persone/invita/", {"email": "a@example.it", "role": "member"}
+            reverse("members:team_invite"), {"email": "a@example.it", "role": "member"}
         )
     assert Invitation.objects.count() == 1
 
 
 def test_invalid_invitation_email_shows_an_error(owner_client):
     response = owner_client.post(
-        "/imprese/la-mia/persone/invita/", {"email": "not-an-email"}, follow=True
+        reverse("members:team_invite"), {"email": "not-an-email"}, follow=True
     )
     assert "Indica un indirizzo email valido" in response.content.decode()
     assert not Invitation.objects.exists()
@@ -80,16 +76,18 @@ def test_join_request_accepted_by_owner(owner_client, owner):
     firm = owner.membership.firm
     newcomer = UserFactory()
     c = login(newcomer)
-    search = c.get("/imprese/aderisci/", {"q": firm.name[:12]})
+    search = c.get(reverse("members:firm_join"), {"q": firm.name[:12]})
     assert firm.name in search.content.decode()
-    c.post("/imprese/aderisci/", {"firm": firm.pk, "message": "Sono il responsabile export"})
+    c.post(
+        reverse("members:firm_join"), {"firm": firm.pk, "message": "Sono il responsabile export"}
+    )
     assert JoinRequest.objects.get().status == JoinRequest.Status.PENDING
 
-    team = owner_client.get("/imprese/la-mia/persone/").content.decode()
+    team = owner_client.get(reverse("members:team")).content.decode()
     assert "Sono il responsabile export" in team
     join_request = JoinRequest.objects.get()
     owner_client.post(
-        "/imprese/la-mia/persone/richieste/", {"join_request": join_request.pk, "accept": "1"}
+        reverse("members:team_decide"), {"join_request": join_request.pk, "accept": "1"}
     )
 
     assert Membership.objects.get(user=newcomer).firm == firm
@@ -99,7 +97,7 @@ def test_join_request_accepted_by_owner(owner_client, owner):
 def test_owner_cannot_decide_requests_to_another_firm(owner_client):
     other_request = JoinRequest.objects.create(user=UserFactory(), firm=FirmFactory())
     response = owner_client.post(
-        "/imprese/la-mia/persone/richieste/", {"join_request": other_request.pk, "accept": "1"}
+        reverse("members:team_decide"), {"join_request": other_request.pk, "accept": "1"}
     )
     assert response.status_code == 404
     assert not Membership.objects.filter(user=other_request.user).exists()
@@ -116,10 +114,10 @@ def test_only_one_pending_join_request_per_user():
 def test_the_last_owner_cannot_be_demoted_or_removed(owner_client, owner):
     me = owner.membership
     response = owner_client.post(
-        "/imprese/la-mia/persone/ruolo/", {"membership": me.pk, "role": "member"}, follow=True
+        reverse("members:team_set_role"), {"membership": me.pk, "role": "member"}, follow=True
     )
     assert "almeno un referente" in response.content.decode()
-    owner_client.post("/imprese/la-mia/persone/rimuovi/", {"membership": me.pk})
+    owner_client.post(reverse("members:team_remove"), {"membership": me.pk})
     me.refresh_from_db()
     assert me.role == Membership.Role.OWNER
 
@@ -127,10 +125,10 @@ def test_the_last_owner_cannot_be_demoted_or_removed(owner_client, owner):
 def test_owner_promotes_a_colleague_then_steps_down(owner_client, owner):
     colleague = MembershipFactory(firm=owner.membership.firm, role=Membership.Role.MEMBER)
     owner_client.post(
-        "/imprese/la-mia/persone/ruolo/", {"membership": colleague.pk, "role": "owner"}
+        reverse("members:team_set_role"), {"membership": colleague.pk, "role": "owner"}
     )
     owner_client.post(
-        "/imprese/la-mia/persone/ruolo/", {"membership": owner.membership.pk, "role": "member"}
+        reverse("members:team_set_role"), {"membership": owner.membership.pk, "role": "member"}
     )
     colleague.refresh_from_db()
     owner.membership.refresh_from_db()
@@ -141,7 +139,7 @@ def test_owner_promotes_a_colleague_then_steps_down(owner_client, owner):
 def test_bad_role_value_changes_nothing(owner_client, owner):
     colleague = MembershipFactory(firm=owner.membership.firm, role=Membership.Role.MEMBER)
     owner_client.post(
-        "/imprese/la-mia/persone/ruolo/", {"membership": colleague.pk, "role": "admin"}
+        reverse("members:team_set_role"), {"membership": colleague.pk, "role": "admin"}
     )
     colleague.refresh_from_db()
     assert colleague.role == Membership.Role.MEMBER
@@ -157,6 +155,6 @@ def test_completeness_lists_what_is_missing(owner_client, owner):
     percent, missing = firm.completeness()
     assert missing == ["sito web", "descrizione", "mercati obiettivo"]
     assert percent == 73
-    body = owner_client.get("/imprese/la-mia/").content.decode()
+    body = owner_client.get(reverse("my_firm")).content.decode()
     assert "73%" in body
     assert "sito web, descrizione, mercati obiettivo" in body

@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from missions.models import Application, Mission
 from notifications.models import Broadcast
@@ -15,7 +16,7 @@ def test_mission_list_shows_seats_taken_and_waitlist(staff_client):
     mission = MissionFactory(title="Colonia e Dortmund", seats=4)
     ApplicationFactory.create_batch(3, mission=mission)
     ApplicationFactory(mission=mission, status=Status.WAITLISTED)
-    body = staff_client.get("/admin/missions/mission/").content.decode()
+    body = staff_client.get(reverse("admin:missions_mission_changelist")).content.decode()
     assert "3 / 4" in body
 
 
@@ -23,7 +24,8 @@ def test_publish_action_fans_out_once(staff_client):
     mission = MissionFactory(status=Mission.Status.DRAFT, published_at=None)
     for _ in range(2):
         staff_client.post(
-            "/admin/missions/mission/", {"action": "publish", "_selected_action": [mission.pk]}
+            reverse("admin:missions_mission_changelist"),
+            {"action": "publish", "_selected_action": [mission.pk]},
         )
     mission.refresh_from_db()
     assert mission.status == Mission.Status.PUBLISHED
@@ -34,7 +36,7 @@ def test_confirm_action_refuses_beyond_the_seats(staff_client):
     mission = MissionFactory(seats=1, requires_approval=True)
     apps = ApplicationFactory.create_batch(2, mission=mission, status=Status.PENDING)
     response = staff_client.post(
-        "/admin/missions/application/",
+        reverse("admin:missions_application_changelist"),
         {"action": "confirm", "_selected_action": [a.pk for a in apps]},
         follow=True,
     )
@@ -45,13 +47,15 @@ def test_confirm_action_refuses_beyond_the_seats(staff_client):
 
 
 def test_participant_exports(staff_client):
+    url = reverse("admin:missions_mission_changelist")
     mission = MissionFactory(title="Colonia 2027")
     confirmed = ApplicationFactory(mission=mission, firm__name="Società Àlpe S.r.l.")
     MembershipFactory(firm=confirmed.firm, user__email="referente@alpe.it")
     ApplicationFactory(mission=mission, status=Status.WAITLISTED, firm__name="In attesa S.r.l.")
 
     csv = staff_client.post(
-        "/admin/missions/mission/", {"action": "export_csv", "_selected_action": [mission.pk]}
+        url,
+        {"action": "export_csv", "_selected_action": [mission.pk]},
     )
     assert csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
@@ -60,7 +64,8 @@ def test_participant_exports(staff_client):
     assert "In attesa S.r.l." not in text  # only confirmed participants
 
     xlsx = staff_client.post(
-        "/admin/missions/mission/", {"action": "export_xlsx", "_selected_action": [mission.pk]}
+        url,
+        {"action": "export_xlsx", "_selected_action": [mission.pk]},
     )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
@@ -69,7 +74,7 @@ def test_participant_exports(staff_client):
 
 def test_staff_cannot_change_an_application_status_by_form(staff_client):
     application = ApplicationFactory(status=Status.WAITLISTED)
-    page = staff_client.get(f"/admin/missions/application/{application.pk}/change/")
+    page = staff_client.get(reverse("admin:missions_application_change", args=[application.pk]))
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
 
@@ -77,10 +82,10 @@ def test_staff_cannot_change_an_application_status_by_form(staff_client):
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/missions/mission/add/",
-        "/admin/missions/city/",
-        "/admin/missions/interest/",
-        "/admin/missions/application/",
+        reverse("admin:missions_mission_add"),
+        reverse("admin:missions_city_changelist"),
+        reverse("admin:missions_interest_changelist"),
+        reverse("admin:missions_application_changelist"),
     ],
 )
 def test_admin_pages_render(staff_client, path):
@@ -89,14 +94,15 @@ def test_admin_pages_render(staff_client, path):
 
 def test_mission_change_page_renders(staff_client):
     mission = MissionFactory()
-    assert staff_client.get(f"/admin/missions/mission/{mission.pk}/change/").status_code == 200
+    url = reverse("admin:missions_mission_change", args=[mission.pk])
+    assert staff_client.get(url).status_code == 200
 
 
 def test_marking_attendance_keeps_an_audit_trail(staff_client, staff):
     confirmed = ApplicationFactory()
     waiting = ApplicationFactory(status=Status.WAITLISTED)
     staff_client.post(
-        "/admin/missions/application/",
+        reverse("admin:missions_application_changelist"),
         {"action": "mark_attended", "_selected_action": [confirmed.pk, waiting.pk]},
     )
     confirmed.refresh_from_db()

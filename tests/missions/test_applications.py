@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Firm
@@ -124,7 +125,7 @@ def test_withdrawal_offers_the_seat_to_the_first_on_the_waiting_list():
     offer = Notification.objects.get(
         kind="application_offered", recipient__membership__firm=first_waiting.firm
     )
-    assert offer.url == f"/missioni/candidature/{first_waiting.pk}/offerta/"
+    assert offer.url == reverse("missions:offer", args=[first_waiting.pk])
 
 
 def test_accepting_an_offer_confirms_declining_passes_it_on():
@@ -263,4 +264,4 @@ def test_withdrawal_promotion_is_emailed_once(sink):
     assert len(offers) == 1
     assert offers[0].to == [waiting_owner.email]
     text = offers[0].message.get_payload(0).get_payload(decode=True).decode()
-    assert f"/missioni/candidature/{waiting.pk}/offerta/" in text
+    assert reverse("missions:offer", args=[waiting.pk]) in text

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
+from django.urls import reverse
 
 from missions import services as b2b
 from missions.models import (
@@ -29,6 +29,7 @@ from tests.factories import (
     city,
     sector,
 )
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +120,8 @@ def test_suggestions_page_shows_reasons_in_words(setup):
     mission, _session, firms, _partners = setup
     run = b2b.matchmaking_request(mission_id=mission.pk)
     b2b.matchmaking_run(run_id=run.pk)
-    client = Client()
-    client.force_login(firms[1].memberships.get().user)
-    body = client.get(f"/missioni/{mission.pk}/incontri/").content.decode()
+    client = login(firms[1].memberships.get().user)
+    body = client.get(reverse("missions:b2b", args=[mission.pk])).content.decode()
     assert "Naturstein Import GmbH" in body
     assert "e voi lo producete" in body
     assert "parla italiano" in body
@@ -244,18 +244,18 @@ def test_agenda_publish_page_pdf_ics_and_change_notice(setup):
     meeting = request_and_accept(mission, firms[0], partners[0])
     b2b.scheduler_run(mission_id=mission.pk)
     user = firms[0].memberships.get().user
-    client = Client()
-    client.force_login(user)
-    assert client.get(f"/missioni/{mission.pk}/agenda/").status_code == 404  # not published yet
+    client = login(user)
+    agenda = reverse("missions:agenda", args=[mission.pk])
+    assert client.get(agenda).status_code == 404  # not published yet
 
     assert b2b.agenda_publish(mission_id=mission.pk) == 1
     assert Notification.objects.filter(kind="agenda_published", recipient=user).exists()
-    page = client.get(f"/missioni/{mission.pk}/agenda/").content.decode()
+    page = client.get(agenda).content.decode()
     assert "Naturstein Import GmbH" in page
     assert "Tavolo" in page
-    pdf = client.get(f"/missioni/{mission.pk}/agenda.pdf")
+    pdf = client.get(reverse("missions:agenda_pdf", args=[mission.pk]))
     assert pdf.content.startswith(b"%PDF")
-    ics = client.get(f"/missioni/{mission.pk}/agenda.ics").content.decode()
+    ics = client.get(reverse("missions:agenda_ics", args=[mission.pk])).content.decode()
     assert f"meeting-{meeting.pk}@" in ics
     assert "TZID=Europe/Berlin" in ics
 
@@ -268,15 +268,12 @@ def test_outcomes_and_follow_up_reminders(setup):
     mission, _session, firms, partners = setup
     meeting = request_and_accept(mission, firms[0], partners[0])
     b2b.scheduler_run(mission_id=mission.pk)
-    client = Client()
-    client.force_login(firms[0].memberships.get().user)
-    client.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "samples", "note": "20 kg"})
+    client = login(firms[0].memberships.get().user)
+    outcome = reverse("missions:meeting_outcome", args=[meeting.pk])
+    client.post(outcome, {"outcome": "samples", "note": "20 kg"})
     meeting.refresh_from_db()
     assert (meeting.outcome, meeting.outcome_note) == ("samples", "20 kg")
-    assert (
-        client.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "bogus"}).status_code
-        == 302
-    )
+    assert client.post(outcome, {"outcome": "bogus"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.outcome == "samples"
 
@@ -295,19 +292,14 @@ def test_other_firms_and_non_participants_get_404(setup):
     mission, _session, firms, partners = setup
     meeting = request_and_accept(mission, firms[0], partners[0])
     outsider = MembershipFactory(firm=FirmFactory(sector=sector("lapideo"))).user
-    c = Client()
-    c.force_login(outsider)
-    assert c.get(f"/missioni/{mission.pk}/incontri/").status_code == 404
-    assert (
-        c.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code == 404
-    )
-    assert c.post(f"/missioni/incontri/richieste/{meeting.request_id}/annulla/").status_code == 404
-    other = Client()
-    other.force_login(firms[1].memberships.get().user)
-    assert (
-        other.post(f"/missioni/incontri/{meeting.pk}/esito/", {"outcome": "order"}).status_code
-        == 404
-    )
+    c = login(outsider)
+    outcome = reverse("missions:meeting_outcome", args=[meeting.pk])
+    cancel = reverse("missions:meeting_request_cancel", args=[meeting.request_id])
+    assert c.get(reverse("missions:b2b", args=[mission.pk])).status_code == 404
+    assert c.post(outcome, {"outcome": "order"}).status_code == 404
+    assert c.post(cancel).status_code == 404
+    other = login(firms[1].memberships.get().user)
+    assert other.post(outcome, {"outcome": "order"}).status_code == 404
     meeting.refresh_from_db()
     assert meeting.outcome == ""
 

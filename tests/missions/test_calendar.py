@@ -150,8 +150,10 @@ def test_dtstamp_is_the_publication_time_when_published(mission):
 def test_no_queries_inside(mission, django_assert_num_queries):
     items = items_of(mission)
     with django_assert_num_queries(0):
-        mission_calendar(mission, items)
-        firm_programme_calendar("Rossi S.r.l.", [(mission, items)])
+        own = mission_calendar(mission, items)
+        programme = firm_programme_calendar("Rossi S.r.l.", [(mission, items)])
+    assert len(Calendar.from_ical(own).walk("VEVENT")) == 3
+    assert len(Calendar.from_ical(programme).walk("VEVENT")) == 3
 
 
 def test_firm_programme_spans_missions(mission, koeln):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from core.fragment_cache import fragments
@@ -18,16 +18,12 @@ from tests.factories import (
     member,
     sector,
 )
-from tests.html import main_of
+from tests.support.clients import login
+from tests.support.html import main_of
+from tests.support.urls import assert_public_path
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def titles(response) -> list[str]:
@@ -38,19 +34,21 @@ def titles(response) -> list[str]:
 def test_mission_list_query_count_does_not_grow(
     owner_client, owner, count, django_assert_num_queries
 ):
+    url = reverse("missions:list")
     for mission in MissionFactory.create_batch(count):
         ProgrammeItemFactory(mission=mission)
         ApplicationFactory(mission=mission)
         ApplicationFactory(mission=mission, firm=owner.membership.firm)
-    owner_client.get("/missioni/")
+    owner_client.get(url)
     fragments().clear()
     # Cold fragment cache (core/fragment_cache.py): session, user, bell, membership, count, page
     # with annotations, sectors, own applications, filter form: sectors, cities
     with django_assert_num_queries(10):
-        cold = owner_client.get("/missioni/")
+        cold = owner_client.get(url)
     # Warm: the filter form comes from Redis (the cards need no query of their own).
     with django_assert_num_queries(8):
-        warm = owner_client.get("/missioni/")
+        warm = owner_client.get(url)
+    assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
     assert len(warm.context["page"]) == min(count, 12)
     assert warm.content.decode().count("status-confirmed") == min(count, 12)
@@ -61,26 +59,32 @@ def test_mission_detail_query_count_does_not_grow(owner_client, items, django_as
     mission = MissionFactory()
     for n in range(items):
         ProgrammeItemFactory(mission=mission, title=f"Voce {n}")
-    owner_client.get(f"/missioni/{mission.pk}/")
+    owner_client.get(reverse("missions:detail", args=[mission.pk]))
     # session, user, bell, membership, mission+counts, sectors, questions, programme+cities,
     # own applications
     with django_assert_num_queries(9):
-        owner_client.get(f"/missioni/{mission.pk}/")
+        response = owner_client.get(reverse("missions:detail", args=[mission.pk]))
+    assert response.status_code == 200
+    assert f"Voce {items - 1}" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_firm_dashboard_query_count_does_not_grow(owner, count, django_assert_num_queries):
     firm = owner.membership.firm
-    for mission in MissionFactory.create_batch(count):
+    missions = MissionFactory.create_batch(count)
+    for mission in missions:
         ApplicationFactory(mission=mission, firm=firm)
     c = login(owner)
-    c.get("/imprese/la-mia/")
+    c.get(reverse("my_firm"))
     # session, user, membership, bell, applications+missions, upcoming missions with counts
     with django_assert_num_queries(6):
-        c.get("/imprese/la-mia/")
+        response = c.get(reverse("my_firm"))
+    assert response.status_code == 200
+    assert missions[0].title in response.content.decode()
 
 
 def test_filters(owner_client):
+    url = reverse("missions:list")
     stone, food = sector("lapideo"), sector("agroalimentare")
     koeln = MissionFactory(title="Colonia pietra", sectors=[stone], seats=1)
     ProgrammeItemFactory(mission=koeln, city=city("koeln"))
@@ -95,24 +99,24 @@ def test_filters(owner_client):
     ProgrammeItemFactory(mission=berlin, city=city("berlin"))
     MissionFactory(title="Bozza", status=Mission.Status.DRAFT)
 
-    assert titles(owner_client.get("/missioni/", {"sector": stone.pk})) == ["Colonia pietra"]
-    assert titles(owner_client.get("/missioni/", {"city": city("berlin").pk})) == ["Berlino cibo"]
-    assert titles(owner_client.get("/missioni/", {"seats_left": "on"})) == ["Berlino cibo"]
-    assert titles(owner_client.get("/missioni/", {"status": "soon"})) == ["Berlino cibo"]
-    assert titles(owner_client.get("/missioni/", {"status": "open"})) == ["Colonia pietra"]
+    assert titles(owner_client.get(url, {"sector": stone.pk})) == ["Colonia pietra"]
+    assert titles(owner_client.get(url, {"city": city("berlin").pk})) == ["Berlino cibo"]
+    assert titles(owner_client.get(url, {"seats_left": "on"})) == ["Berlino cibo"]
+    assert titles(owner_client.get(url, {"status": "soon"})) == ["Berlino cibo"]
+    assert titles(owner_client.get(url, {"status": "open"})) == ["Colonia pietra"]
     month = berlin.start_date.strftime("%Y-%m")
-    assert titles(owner_client.get("/missioni/", {"month": month})) == ["Berlino cibo"]
-    assert titles(owner_client.get("/missioni/", {"q": "pietra"})) == ["Colonia pietra"]
-    everything = titles(owner_client.get("/missioni/"))
+    assert titles(owner_client.get(url, {"month": month})) == ["Berlino cibo"]
+    assert titles(owner_client.get(url, {"q": "pietra"})) == ["Colonia pietra"]
+    everything = titles(owner_client.get(url))
     assert everything == ["Colonia pietra", "Berlino cibo"]  # by date; no draft
-    assert owner_client.get("/missioni/", {"month": "2026-13"}).status_code == 200
+    assert owner_client.get(url, {"month": "2026-13"}).status_code == 200
 
 
 def test_detail_shows_seats_left_deadline_programme_and_own_status(owner_client, owner):
     mission = MissionFactory(seats=3, costs="Quota 350 €")
     ProgrammeItemFactory(mission=mission, title="Visita al Fraunhofer", city=city("dortmund"))
     ApplicationFactory(mission=mission, firm=owner.membership.firm, status=Status.WAITLISTED)
-    body = owner_client.get(f"/missioni/{mission.pk}/").content.decode()
+    body = owner_client.get(reverse("missions:detail", args=[mission.pk])).content.decode()
     assert "Visita al Fraunhofer" in body
     assert "10:00–16:00" in body  # Berlin time, as in the programme
     assert "Quota 350 €" in body
@@ -124,26 +128,28 @@ def test_detail_shows_seats_left_deadline_programme_and_own_status(owner_client,
 def test_draft_and_cancelled_missions_are_404_for_firms(owner_client):
     for status in [Mission.Status.DRAFT, Mission.Status.CANCELLED]:
         mission = MissionFactory(status=status)
-        assert owner_client.get(f"/missioni/{mission.pk}/").status_code == 404
-        assert owner_client.get(f"/missioni/{mission.pk}/calendario.ics").status_code == 404
+        assert owner_client.get(reverse("missions:detail", args=[mission.pk])).status_code == 404
+        assert owner_client.get(reverse("missions:ics", args=[mission.pk])).status_code == 404
 
 
 def test_pending_firm_users_and_visitors_cannot_see_missions(client):
+    url = reverse("missions:list")
     mission = MissionFactory()
     pending = login(member(status=Firm.Status.PENDING))
-    assert pending.get("/missioni/")["Location"] == "/imprese/la-mia/"
-    assert pending.get(f"/missioni/{mission.pk}/")["Location"] == "/imprese/la-mia/"
-    assert client.get("/missioni/")["Location"].startswith("/accounts/login/")
+    assert pending.get(url)["Location"] == reverse("my_firm")
+    detail = reverse("missions:detail", args=[mission.pk])
+    assert pending.get(detail)["Location"] == reverse("my_firm")
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
 
 
 def test_apply_through_the_form(owner_client, owner):
     mission = MissionFactory(seats=5)
     Question.objects.create(mission=mission, label="Interprete?", kind="yesno", required=True)
-    form = owner_client.get(f"/missioni/{mission.pk}/candidatura/").content.decode()
+    form = owner_client.get(reverse("missions:apply", args=[mission.pk])).content.decode()
     assert "Interprete?" in form
     question = mission.questions.get()
     response = owner_client.post(
-        f"/missioni/{mission.pk}/candidatura/",
+        reverse("missions:apply", args=[mission.pk]),
         {"delegates": 2, "note": "Cerchiamo distributori", f"q_{question.pk}": "sì"},
     )
     assert response.status_code == 302
@@ -159,7 +165,7 @@ def test_apply_through_the_form(owner_client, owner):
 )
 def test_bad_application_input_is_a_form_error_and_stores_nothing(owner_client, data, field):
     mission = MissionFactory(max_delegates=2)
-    response = owner_client.post(f"/missioni/{mission.pk}/candidatura/", data)
+    response = owner_client.post(reverse("missions:apply", args=[mission.pk]), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Application.objects.exists()
@@ -167,11 +173,11 @@ def test_bad_application_input_is_a_form_error_and_stores_nothing(owner_client, 
 
 def test_past_deadline_and_double_submit_show_a_clear_message(owner_client, owner):
     late = MissionFactory(registration_deadline=timezone.now() - dt.timedelta(hours=1))
-    response = owner_client.post(f"/missioni/{late.pk}/candidatura/", {"delegates": 1})
+    response = owner_client.post(reverse("missions:apply", args=[late.pk]), {"delegates": 1})
     assert "Le iscrizioni a questa missione non sono aperte." in response.content.decode()
     mission = MissionFactory()
-    owner_client.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1})
-    again = owner_client.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1})
+    owner_client.post(reverse("missions:apply", args=[mission.pk]), {"delegates": 1})
+    again = owner_client.post(reverse("missions:apply", args=[mission.pk]), {"delegates": 1})
     assert "ha già una candidatura attiva" in again.content.decode()
     assert Application.objects.count() == 1
 
@@ -180,15 +186,13 @@ def test_only_owners_apply_and_only_for_their_own_firm(owner):
     mission = MissionFactory()
     colleague = MembershipFactory(firm=owner.membership.firm, role=Membership.Role.MEMBER)
     c = login(colleague.user)
-    assert c.post(f"/missioni/{mission.pk}/candidatura/", {"delegates": 1}).status_code == 403
+    assert c.post(reverse("missions:apply", args=[mission.pk]), {"delegates": 1}).status_code == 403
     other = ApplicationFactory(mission=mission)
     owner_c = login(owner)
-    assert owner_c.post(f"/missioni/candidature/{other.pk}/ritira/").status_code == 404
-    assert owner_c.get(f"/missioni/candidature/{other.pk}/offerta/").status_code == 404
+    assert owner_c.post(reverse("missions:withdraw", args=[other.pk])).status_code == 404
+    assert owner_c.get(reverse("missions:offer", args=[other.pk])).status_code == 404
     assert (
-        owner_c.post(
-            f"/missioni/candidature/{other.pk}/offerta/", {"answer": "decline"}
-        ).status_code
+        owner_c.post(reverse("missions:offer", args=[other.pk]), {"answer": "decline"}).status_code
         == 404
     )
     other.refresh_from_db()
@@ -203,25 +207,25 @@ def test_withdraw_and_offer_through_the_pages(owner):
         mission=mission, status=Status.WAITLISTED, waitlisted_at=timezone.now()
     )
     waiting_owner = MembershipFactory(firm=waiting.firm).user
-    login(owner).post(f"/missioni/candidature/{mine.pk}/ritira/")
+    login(owner).post(reverse("missions:withdraw", args=[mine.pk]))
     waiting.refresh_from_db()
     assert waiting.status == Status.OFFERED
 
     c = login(waiting_owner)
     assert (
         "Confermo la partecipazione"
-        in c.get(f"/missioni/candidature/{waiting.pk}/offerta/").content.decode()
+        in c.get(reverse("missions:offer", args=[waiting.pk])).content.decode()
     )
-    c.post(f"/missioni/candidature/{waiting.pk}/offerta/", {"answer": "accept"})
+    c.post(reverse("missions:offer", args=[waiting.pk]), {"answer": "accept"})
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
 
 
 def test_notify_me_when_registration_opens(owner_client, owner):
     mission = MissionFactory(registration_opens_at=timezone.now() + dt.timedelta(days=3))
-    page = owner_client.get(f"/missioni/{mission.pk}/").content.decode()
+    page = owner_client.get(reverse("missions:detail", args=[mission.pk])).content.decode()
     assert "Avvisami quando si aprono le iscrizioni" in page
-    owner_client.post(f"/missioni/{mission.pk}/interesse/")
+    owner_client.post(reverse("missions:interest", args=[mission.pk]))
     assert mission.interests.get().user == owner
 
 
@@ -229,7 +233,7 @@ def test_calendars_download(owner_client, owner):
     mission = MissionFactory(title="Colonia 2027")
     ProgrammeItemFactory(mission=mission, title="B2B Köln")
     ProgrammeItemFactory(mission=mission, title="Briefing", city=city("sondrio"), kind="briefing")
-    response = owner_client.get(f"/missioni/{mission.pk}/calendario.ics")
+    response = owner_client.get(reverse("missions:ics", args=[mission.pk]))
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
     assert "TZID=Europe/Berlin" in body
@@ -238,6 +242,22 @@ def test_calendars_download(owner_client, owner):
 
     ApplicationFactory(mission=mission, firm=owner.membership.firm)
     ApplicationFactory(mission=MissionFactory(title="Non mia"))
-    programme = owner_client.get("/missioni/programma.ics").content.decode()
+    programme = owner_client.get(reverse("missions:firm_ics")).content.decode()
     assert "B2B Köln" in programme
     assert "Non mia" not in programme
+
+
+# The one test of this app that writes paths as literals, on purpose: the missions list is
+# bookmarked, offer mails carry their link and calendar apps subscribe to the programme. Every other
+# test builds its URLs with reverse().
+@pytest.mark.parametrize(
+    ("name", "args", "path"),
+    [
+        ("missions:list", [], "/missioni/"),
+        ("missions:detail", [7], "/missioni/7/"),
+        ("missions:offer", [7], "/missioni/candidature/7/offerta/"),
+        ("missions:firm_ics", [], "/missioni/programma.ics"),
+    ],
+)
+def test_public_paths_stay_as_they_are(name, args, path):
+    assert_public_path(name, path, *args)

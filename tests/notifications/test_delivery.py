@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Firm, Membership, User
@@ -17,7 +17,8 @@ from notifications import services
 from notifications.models import Announcement, Broadcast, Notification
 from tests.factories import MembershipFactory, StaffFactory, UserFactory, member
 from tests.factories import sector as sector_row
-from tests.smtp_sink import Rule
+from tests.support.clients import login
+from tests.support.smtp_sink import Rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = Notification.EmailStatus
@@ -41,7 +42,7 @@ def notify_approved(user, firm_id=1):
             kind="firm_approved",
             object_key=f"firm:{firm_id}",
             context={"firm": "Officine Adda"},
-            url="/imprese/",
+            url=reverse("members:directory"),
         )
 
 
@@ -85,7 +86,7 @@ def make_members(count: int, start: int = 0) -> list[User]:
 def send_announcement_as_staff(staff_client, title):
     announcement = Announcement.objects.create(title=title, body="Bando per la missione a Colonia")
     response = staff_client.post(
-        "/admin/notifications/announcement/",
+        reverse("admin:notifications_announcement_changelist"),
         {"action": "send", "_selected_action": [announcement.pk]},
     )
     assert response.status_code == 302
@@ -95,8 +96,7 @@ def send_announcement_as_staff(staff_client, title):
 def test_fan_out_to_500_in_constant_queries_and_500_distinct_emails(
     worker_factory, sink, django_assert_max_num_queries
 ):
-    staff_client = Client()
-    staff_client.force_login(StaffFactory())
+    staff_client = login(StaffFactory())
     make_members(5)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -135,16 +135,14 @@ def test_redis_outage_loses_nothing_and_requests_do_not_hang(worker_factory, sin
     applicants = UserFactory.create_batch(100)
     clients = []
     for user in applicants:
-        c = Client()
-        c.force_login(user)
-        clients.append(c)
+        clients.append(login(user))
 
     redis.stop()
     try:
         durations = []
         for c in clients:
             started = time.monotonic()
-            response = c.post("/imprese/aderisci/", {"firm": firm.pk, "message": "Ciao"})
+            response = c.post(reverse("members:firm_join"), {"firm": firm.pk, "message": "Ciao"})
             durations.append(time.monotonic() - started)
             assert response.status_code == 302
     finally:
@@ -214,10 +212,9 @@ def test_permanent_550_is_marked_failed_by_the_worker(worker_factory, sink):
 def test_approving_a_firm_in_admin_emails_its_people(worker_factory, sink):
     worker_factory()
     membership = MembershipFactory(firm__status=Firm.Status.PENDING)
-    staff_client = Client()
-    staff_client.force_login(StaffFactory())
+    staff_client = login(StaffFactory())
     staff_client.post(
-        "/admin/members/firm/",
+        reverse("admin:members_firm_changelist"),
         {"action": "approve_firms", "_selected_action": [membership.firm_id]},
     )
     [received] = sink.wait_for(1)

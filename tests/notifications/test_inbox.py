@@ -2,27 +2,24 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from notifications import emails, services
 from notifications.models import EmailMode, Notification, Preference
 from tests.factories import UserFactory
+from tests.support.clients import login
+from tests.support.urls import assert_public_path
 
 pytestmark = pytest.mark.django_db
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def notify(user, n=0, url="/imprese/la-mia/"):
+def notify(user, n=0, url=None):
     services.notify(
         recipients=[user],
         kind="join_request_received",
         object_key=f"joinrequest:{n}",
         context={"person": f"Persona {n}", "firm": "Acme", "message": "ciao"},
-        url=url,
+        url=url or reverse("my_firm"),
     )
 
 
@@ -30,18 +27,18 @@ def test_bell_shows_the_unread_count_and_the_inbox_lists_items(owner):
     for n in range(3):
         notify(owner, n)
     c = login(owner)
-    page = c.get("/imprese/la-mia/").content.decode()
+    page = c.get(reverse("my_firm")).content.decode()
     assert 'class="badge unread"' in page
     assert ">3<" in page
-    inbox = c.get("/notifiche/").content.decode()
+    inbox = c.get(reverse("notifications:inbox")).content.decode()
     assert "Persona 2 chiede di unirsi a Acme" in inbox
 
 
 def test_opening_an_item_marks_it_read_and_goes_to_its_page(owner):
     notify(owner)
     notification = Notification.objects.get()
-    response = login(owner).post(f"/notifiche/{notification.pk}/leggi/")
-    assert response["Location"] == "/imprese/la-mia/"
+    response = login(owner).post(reverse("notifications:mark_read", args=[notification.pk]))
+    assert response["Location"] == reverse("my_firm")
     notification.refresh_from_db()
     assert notification.read_at is not None
 
@@ -49,7 +46,7 @@ def test_opening_an_item_marks_it_read_and_goes_to_its_page(owner):
 def test_someone_elses_notification_is_404(owner):
     notify(owner)
     notification = Notification.objects.get()
-    response = login(UserFactory()).post(f"/notifiche/{notification.pk}/leggi/")
+    response = login(UserFactory()).post(reverse("notifications:mark_read", args=[notification.pk]))
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
@@ -58,7 +55,8 @@ def test_someone_elses_notification_is_404(owner):
 def test_external_urls_are_not_followed(owner):
     notify(owner, url="https://evil.example.com/")
     notification = Notification.objects.get()
-    assert login(owner).post(f"/notifiche/{notification.pk}/leggi/")["Location"] == "/notifiche/"
+    response = login(owner).post(reverse("notifications:mark_read", args=[notification.pk]))
+    assert response["Location"] == reverse("notifications:inbox")
 
 
 def test_mark_all_read(owner):
@@ -66,7 +64,7 @@ def test_mark_all_read(owner):
         notify(owner, n)
     other = UserFactory()
     notify(other, 9)
-    login(owner).post("/notifiche/leggi-tutte/")
+    login(owner).post(reverse("notifications:mark_all_read"))
     assert not Notification.objects.filter(recipient=owner, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).exists()
 
@@ -74,7 +72,8 @@ def test_mark_all_read(owner):
 def test_mark_read_needs_post(owner):
     notify(owner)
     notification = Notification.objects.get()
-    assert login(owner).get(f"/notifiche/{notification.pk}/leggi/").status_code == 405
+    url = reverse("notifications:mark_read", args=[notification.pk])
+    assert login(owner).get(url).status_code == 405
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -82,15 +81,17 @@ def test_inbox_query_count_does_not_grow(owner, count, django_assert_num_queries
     for n in range(count):
         notify(owner, n)
     c = login(owner)
-    c.get("/notifiche/")
+    c.get(reverse("notifications:inbox"))
     # session, user, unread count (bell), membership (menu), page count, page rows
     with django_assert_num_queries(6):
-        c.get("/notifiche/")
+        response = c.get(reverse("notifications:inbox"))
+    assert response.status_code == 200
+    assert f"Persona {count - 1} chiede di unirsi a Acme" in response.content.decode()
 
 
 def test_preferences_choose_email_mode_per_kind_and_language(owner):
     c = login(owner)
-    form = c.get("/notifiche/preferenze/").content.decode()
+    form = c.get(reverse("notifications:preferences")).content.decode()
     assert "Richieste di adesione alla tua impresa" in form
     data = {"language": "de"}
     from notifications import registry
@@ -99,7 +100,7 @@ def test_preferences_choose_email_mode_per_kind_and_language(owner):
         data[f"kind_{kind.slug}"] = "immediate"
     data["kind_join_request_received"] = "off"
     data["kind_announcement"] = "digest"
-    c.post("/notifiche/preferenze/", data)
+    c.post(reverse("notifications:preferences"), data)
 
     modes = dict(Preference.objects.filter(user=owner).values_list("kind", "email"))
     assert modes["join_request_received"] == EmailMode.OFF
@@ -112,7 +113,7 @@ def test_preferences_choose_email_mode_per_kind_and_language(owner):
 
 def test_bad_preference_value_is_a_form_error_and_changes_nothing(owner):
     response = login(owner).post(
-        "/notifiche/preferenze/", {"language": "fr", "kind_announcement": "sometimes"}
+        reverse("notifications:preferences"), {"language": "fr", "kind_announcement": "sometimes"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -122,20 +123,36 @@ def test_bad_preference_value_is_a_form_error_and_changes_nothing(owner):
 def test_one_click_unsubscribe_works_without_login_or_csrf(owner):
     token = emails.unsubscribe_token(user_id=owner.pk, kind="announcement")
     anonymous = Client(enforce_csrf_checks=True)
-    page = anonymous.get(f"/notifiche/disattiva/{token}/")
+    url = reverse("notifications:unsubscribe", args=[token])
+    page = anonymous.get(url)
     assert page.status_code == 200
     assert not Preference.objects.exists()  # GET only asks
 
-    response = anonymous.post(f"/notifiche/disattiva/{token}/", {"List-Unsubscribe": "One-Click"})
+    response = anonymous.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert Preference.objects.get(user=owner, kind="announcement").email == EmailMode.OFF
 
 
 @pytest.mark.parametrize("token", ["garbage", "eyJ1IjoxLCJrIjoiYW5ub3VuY2VtZW50In0:1:bad"])
 def test_forged_unsubscribe_token_is_404(client, token):
-    assert client.post(f"/notifiche/disattiva/{token}/").status_code == 404
+    assert client.post(reverse("notifications:unsubscribe", args=[token])).status_code == 404
     assert not Preference.objects.exists()
 
 
 def test_inbox_needs_login(client):
-    assert client.get("/notifiche/")["Location"].startswith("/accounts/login/")
+    response = client.get(reverse("notifications:inbox"))
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# The one test of this app that writes paths as literals, on purpose: every mail sent carries the
+# preferences and one-click unsubscribe links. Every other test builds its URLs with reverse().
+@pytest.mark.parametrize(
+    ("name", "args", "path"),
+    [
+        ("notifications:inbox", [], "/notifiche/"),
+        ("notifications:preferences", [], "/notifiche/preferenze/"),
+        ("notifications:unsubscribe", ["t0k3n"], "/notifiche/disattiva/t0k3n/"),
+    ],
+)
+def test_public_paths_stay_as_they_are(name, args, path):
+    assert_public_path(name, path, *args)

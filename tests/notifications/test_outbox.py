@@ -2,12 +2,13 @@
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import emails, services
 from notifications.models import EmailMode, Notification, Preference
 from tests.factories import UserFactory
-from tests.smtp_sink import Rule
+from tests.support.smtp_sink import Rule
 
 pytestmark = pytest.mark.django_db
 Status = Notification.EmailStatus
@@ -20,7 +21,7 @@ def notify_one(user, *, version=1, kind="firm_approved", **kwargs):
         object_key="firm:1",
         version=version,
         context={"firm": "Graniti Val Masino S.r.l."},
-        url="/imprese/",
+        url=reverse("members:directory"),
         **kwargs,
     )
 
@@ -84,10 +85,11 @@ def test_email_is_multipart_localised_with_stable_message_id_and_links(sink):
     assert "Hans" in text
     assert "Graniti Val Masino S.r.l." in received.subject
     assert received.subject != "Graniti Val Masino S.r.l. è ora socia del Club degli Esportatori"
-    assert "http://127.0.0.1:8000/imprese/" in text
-    assert "/notifiche/preferenze/" in text
-    assert "/notifiche/preferenze/" in html
+    assert "http://127.0.0.1:8000" + reverse("members:directory") in text
+    assert reverse("notifications:preferences") in text
+    assert reverse("notifications:preferences") in html
     assert received.message_id == emails.message_id(notification.key)
+    # A literal path on purpose: mails already sent carry it, so it must keep working.
     assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/notifiche/disattiva/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     notification.refresh_from_db()

@@ -1,7 +1,6 @@
 """Zebedeo, who used every part of the portal, and the helpers the privacy tests share."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.test import Client
 from django.utils import timezone
 
 from board import services as board_services
@@ -27,12 +26,6 @@ from tests.factories import (
 
 EMAIL = "Zebedeo.Quintavalle@example.it"
 FIRST, LAST = "Zebedeo", "Quintavalle"
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def populate(user: User, firm: Firm, n: int, tag_prefix: str) -> None:

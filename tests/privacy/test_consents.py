@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from members import consents
 from members.models import Consent, DataRequest
 from tests.factories import UserFactory
-from tests.privacy.people import login
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_withdrawing_the_newsletter_is_one_post_and_logs_a_consent_row():
     user = UserFactory(newsletter_consent=True)
-    response = login(user).post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"})
+    response = login(user).post(reverse("privacy:consent"), {"kind": "newsletter", "granted": "0"})
 
     assert response.status_code == 302
     user.refresh_from_db()
@@ -25,7 +26,7 @@ def test_withdrawing_the_newsletter_is_one_post_and_logs_a_consent_row():
     consent = Consent.objects.get(user=user)
     assert (consent.kind, consent.granted, consent.source) == ("newsletter", False, "privacy_page")
     # A second click changes nothing and logs nothing.
-    login(user).post("/privacy/consensi/", {"kind": "newsletter", "granted": "0"})
+    login(user).post(reverse("privacy:consent"), {"kind": "newsletter", "granted": "0"})
     assert Consent.objects.filter(user=user).count() == 1
 
 
@@ -49,11 +50,11 @@ def test_the_terms_cannot_be_withdrawn_without_erasing_the_account():
     user = UserFactory(terms_accepted_at=timezone.now(), terms_version="2026-11")
     with pytest.raises(consents.TermsNotWithdrawable):
         consents.consent_set(user=user, kind="terms", granted=False)
-    login(user).post("/privacy/consensi/", {"kind": "terms", "granted": "0"})
+    login(user).post(reverse("privacy:consent"), {"kind": "terms", "granted": "0"})
     user.refresh_from_db()
     assert user.terms_accepted_at is not None
     assert not Consent.objects.filter(user=user).exists()
-    page = login(user).get("/privacy/").content.decode()
+    page = login(user).get(reverse("privacy:index")).content.decode()
     assert "per revocarli cancella l'account" in page
 
 
@@ -80,10 +81,11 @@ def test_days_left_counts_down_from_one_month():
 
 
 def test_a_person_files_a_rectification_request_once():
+    request_url = reverse("privacy:request")
     user = UserFactory()
     client = login(user)
-    client.post("/privacy/richieste/", {"kind": "rectification", "note": "Il nome è sbagliato"})
-    client.post("/privacy/richieste/", {"kind": "rectification", "note": "Di nuovo"})
+    client.post(request_url, {"kind": "rectification", "note": "Il nome è sbagliato"})
+    client.post(request_url, {"kind": "rectification", "note": "Di nuovo"})
 
     request = DataRequest.objects.get(user=user)
     assert (request.email_snapshot, request.note, request.completed_at) == (
@@ -91,7 +93,7 @@ def test_a_person_files_a_rectification_request_once():
         "Il nome è sbagliato",
         None,
     )
-    assert "in lavorazione" in client.get("/privacy/").content.decode()
+    assert "in lavorazione" in client.get(reverse("privacy:index")).content.decode()
 
 
 def test_staff_see_requests_by_urgency_and_mark_them_completed(staff_client):
@@ -105,16 +107,16 @@ def test_staff_see_requests_by_urgency_and_mark_them_completed(staff_client):
     )
     assert list(DataRequest.objects.all()) == [urgent, recent, done]
 
-    page = staff_client.get("/admin/members/datarequest/?state=open")
+    page = staff_client.get(reverse("admin:members_datarequest_changelist") + "?state=open")
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == [urgent, recent]
     assert '<td class="field-days_left_display">5</td>' in page.content.decode()
 
     staff_client.post(
-        "/admin/members/datarequest/",
+        reverse("admin:members_datarequest_changelist"),
         {"action": "mark_completed", "_selected_action": [urgent.pk, done.pk]},
     )
     urgent.refresh_from_db(), done.refresh_from_db()
     assert urgent.completed_at is not None
     assert done.completed_at == now  # already answered: its date stays
-    assert staff_client.get("/admin/members/consent/").status_code == 200
+    assert staff_client.get(reverse("admin:members_consent_changelist")).status_code == 200

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.test import Client
+from django.urls import reverse
 
 from board.models import Attachment, Post, Report
 from members import consents
@@ -17,7 +18,8 @@ from missions.models import Application
 from notifications.models import Notification
 from privacy.erasure import erase_user, kept_keys
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, member, stored_files
-from tests.privacy.people import EMAIL, FIRST, LAST, login
+from tests.privacy.people import EMAIL, FIRST, LAST
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +135,7 @@ def test_the_erased_person_cannot_log_in():
 
     client = Client()
     assert not client.login(email=EMAIL, password=PASSWORD)
-    response = client.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     assert response.status_code == 200  # the form again, with an error
 
@@ -161,27 +163,30 @@ def test_erasing_the_only_member_keeps_the_firm():
 
 
 def test_erase_view_checks_email_and_password_then_logs_out_everywhere(zebedeo):
+    login_page = reverse("account_login")
+    index = reverse("privacy:index")
+    erase = reverse("privacy:erase")
     client, other_device = login(zebedeo), login(zebedeo)
-    page = client.get("/privacy/cancella/").content.decode()
+    page = client.get(erase).content.decode()
     assert "Che cosa conserviamo e perché" in page
 
-    wrong = client.post("/privacy/cancella/", {"email": EMAIL, "password": "sbagliata"})
+    wrong = client.post(erase, {"email": EMAIL, "password": "sbagliata"})
     assert wrong.status_code == 200
     assert "La password non è corretta." in wrong.content.decode()
-    other = client.post("/privacy/cancella/", {"email": "altro@example.it", "password": PASSWORD})
+    other = client.post(erase, {"email": "altro@example.it", "password": PASSWORD})
     assert "non corrisponde" in other.content.decode()
     zebedeo.refresh_from_db()
     assert zebedeo.is_active
 
-    response = client.post("/privacy/cancella/", {"email": EMAIL.lower(), "password": PASSWORD})
-    assert response["Location"] == "/privacy/cancellato/"
-    goodbye = client.get("/privacy/cancellato/").content.decode()
+    response = client.post(erase, {"email": EMAIL.lower(), "password": PASSWORD})
+    assert response["Location"] == reverse("privacy:erased")
+    goodbye = client.get(reverse("privacy:erased")).content.decode()
     assert "Il tuo account è stato cancellato" in goodbye
     assert "Il registro dei consensi" in goodbye
-    assert client.get("/privacy/")["Location"].startswith("/accounts/login/")
-    assert other_device.get("/privacy/")["Location"].startswith("/accounts/login/")
+    assert client.get(index)["Location"].startswith(login_page)
+    assert other_device.get(index)["Location"].startswith(login_page)
     # The goodbye page is shown once, to the browser that erased the account.
-    assert client.get("/privacy/cancellato/")["Location"] == "/"
+    assert client.get(reverse("privacy:erased"))["Location"] == reverse("home")
 
 
 def test_join_request_notification_is_a_real_copy_of_the_name(zebedeo):

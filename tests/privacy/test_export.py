@@ -5,11 +5,13 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from members.models import DataRequest, Membership
 from privacy.export import export_user_data
 from tests.factories import MembershipFactory, member, pdf_bytes
-from tests.privacy.people import EMAIL, FIRST, LAST, login, populate
+from tests.privacy.people import EMAIL, FIRST, LAST, populate
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +135,9 @@ def test_export_runs_in_the_same_number_of_queries_for_2_and_20_rows(
 
 
 def test_export_view_downloads_the_own_data_as_an_attachment_and_logs_it(zebedeo):
+    export = reverse("privacy:export")
     someone_else = login(member())
-    response = login(zebedeo).get("/privacy/esporta.json")
+    response = login(zebedeo).get(export)
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="dati-club-esportatori.json"'
@@ -142,4 +145,4 @@ def test_export_view_downloads_the_own_data_as_an_attachment_and_logs_it(zebedeo
     logged = DataRequest.objects.get(user=zebedeo, kind="export")
     assert logged.completed_at is not None
     # There is no id in the URL: everyone downloads their own data only.
-    assert EMAIL not in someone_else.get("/privacy/esporta.json").content.decode()
+    assert EMAIL not in someone_else.get(export).content.decode()

@@ -6,7 +6,7 @@ nobody can add one without deciding who may reach it.
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter
 
 from board import services as board_services
@@ -29,25 +29,20 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.support.clients import login
+from tests.support.urls import portal_patterns
 
 pytestmark = pytest.mark.django_db
-APPS = {"members", "missions", "notifications", "board"}
 
 
 def id_urls() -> list[tuple[str, list[str]]]:
-    """(namespace:name, [int kwargs]) for every URL of our apps with an integer parameter."""
+    """(namespace:name, [int kwargs]) for every portal URL with an integer parameter, in every
+    app (a new app's URLs are walked too, with no list of apps to update)."""
     found = []
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace in APPS:
-                ints = [k for k, c in p.pattern.converters.items() if isinstance(c, IntConverter)]
-                if ints:
-                    found.append((f"{namespace}:{p.name}", ints))
-
-    walk(get_resolver().url_patterns, None)
+    for name, pattern in portal_patterns():
+        ints = [k for k, c in pattern.pattern.converters.items() if isinstance(c, IntConverter)]
+        if ints:
+            found.append((name, ints))
     return found
 
 
@@ -126,11 +121,13 @@ def test_every_url_with_an_id_has_an_entry(world):
 
 @pytest.mark.parametrize("who", ["other_firm", "pending_firm", "anonymous"])
 def test_others_cannot_reach_objects_of_firm_a(world, who):
-    client = Client()
     if who == "other_firm":
-        client.force_login(member(name="Impresa B", sector=sector("lapideo")))
+        client = login(member(name="Impresa B", sector=sector("lapideo")))
     elif who == "pending_firm":
-        client.force_login(member(status=Firm.Status.PENDING))
+        client = login(member(status=Firm.Status.PENDING))
+    else:
+        client = Client()
+    login_page, my_firm = reverse("account_login"), reverse("my_firm")
     leaks = []
     for name, kwargs in world.items():
         url = reverse(name, kwargs=kwargs)
@@ -151,7 +148,7 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
             location = response.get("Location", "")
             allowed = response.status_code in (403, 404, 405) or (
                 response.status_code == 302
-                and (location.startswith("/accounts/login/") or location == "/imprese/la-mia/")
+                and (location.startswith(login_page) or location == my_firm)
             )
             if not allowed:
                 leaks.append((who, method, url, response.status_code, location))
@@ -159,8 +156,7 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
 
 
 def test_objects_are_unchanged_after_the_attempts(world, media_root):
-    client = Client()
-    client.force_login(member(name="Impresa C"))
+    client = login(member(name="Impresa C"))
     files = stored_files(media_root)
     for name, kwargs in world.items():
         client.post(reverse(name, kwargs=kwargs), {"answer": "yes", "outcome": "order"})
@@ -175,8 +171,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
 
 
 def test_staff_reach_what_firms_cannot(world):
-    client = Client()
-    client.force_login(StaffFactory())
+    client = login(StaffFactory())
     assert (
         client.get(reverse("missions:detail", kwargs=world["missions:detail"])).status_code == 200
     )

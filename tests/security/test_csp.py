@@ -1,19 +1,23 @@
 """Every page carries the Content-Security-Policy: own files only, nonce scripts, no inline."""
 
 import pytest
-from django.test import Client
+from django.urls import reverse
 
 from tests.factories import member
 from tests.security.test_csrf import portal_urls
+from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_named_get_url_sends_the_policy():
-    client = Client()
-    client.force_login(member())
+    client = login(member())
     checked = 0
-    for _name, url in [*portal_urls(), ("login", "/accounts/login/"), ("admin", "/admin/login/")]:
+    for _name, url in [
+        *portal_urls(),
+        ("login", reverse("account_login")),
+        ("admin", reverse("admin:login")),
+    ]:
         response = client.get(url)
         if response.status_code == 405:
             continue
@@ -29,9 +33,8 @@ def test_every_named_get_url_sends_the_policy():
 
 
 def test_the_page_with_a_script_uses_the_nonce():
-    client = Client()
-    client.force_login(member())
-    response = client.get("/bacheca/nuovo/")
+    client = login(member())
+    response = client.get(reverse("board:create"))
     policy = response.headers["Content-Security-Policy"]
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Firm, Membership, Sector, User
@@ -244,7 +245,7 @@ def seed_notifications() -> None:
             "body": "Le prime missioni: metalmeccanico e lapideo a Colonia e Dortmund, "
             "agroalimentare a Lipsia e Berlino. Completate il profilo della vostra impresa.",
         },
-        url="/imprese/la-mia/",
+        url=reverse("my_firm"),
     )
 
 

@@ -25,6 +25,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from board import markdown
@@ -763,7 +764,7 @@ class Command(BaseCommand):
                     object_key=f"bench:{i}",
                     key=f"{bench_id}:{kind}:bench:{i}:1",
                     context=context,
-                    url="/notifiche/",
+                    url=reverse("notifications:inbox"),
                     created_at=self.now - dt.timedelta(hours=i * 7 + rng.randint(0, 6)),
                     read_at=None if i < 15 else self.now,
                     email_status="sent",

@@ -5,12 +5,13 @@ foreign keys go through ModelChoiceField.to_python, one `.get()` per row. That i
 formset design, not portal code. Lazy relation loads (the real N+1s) are still reported there.
 """
 
+from django.urls import reverse
 from zeal import zeal_ignore
 
 
 def admin_formset_gets_allowed(get_response):
     def middleware(request):
-        if request.method == "POST" and request.path.startswith("/admin/"):
+        if request.method == "POST" and request.path.startswith(reverse("admin:index")):
             with zeal_ignore([{"model": "*", "field": "get()"}]):
                 return get_response(request)
         return get_response(request)
