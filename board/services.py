@@ -1,6 +1,6 @@
 """Writes of the board. Object-level checks live here: views cannot forget them."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -31,6 +31,7 @@ from core.errors import DomainError
 from members.access import get_membership
 from members.models import Firm, User
 from members.recipients import notify_firm
+from missions.models import Mission
 from notifications.services import notify
 
 
@@ -91,7 +92,7 @@ def _excerpt(text: str) -> str:
     return Truncator(markdown.plain_text(text)).chars(160)
 
 
-def _member_users(ids) -> list[int]:
+def _member_users(ids: Iterable[int]) -> list[int]:
     """Of these users, those who can read the board (active members of approved firms, staff)."""
     return list(
         User.objects.filter(pk__in=ids, is_active=True)
@@ -103,7 +104,7 @@ def _member_users(ids) -> list[int]:
 # --- Attachments: checked and written before the transaction, removed again if it fails --------
 
 
-def _check_attachment(upload: UploadedFile) -> uploads.CheckedFile:
+def _check_attachment(upload: "UploadedFile[bytes]") -> uploads.CheckedFile:
     """A PDF as it is, or a PNG/JPEG decoded and re-encoded; raises uploads.UploadRejected."""
     name = uploads.clean_name(upload.name)
     data = uploads.read_upload(upload, max_bytes=ATTACHMENT_MAX_BYTES)
@@ -115,8 +116,11 @@ def _check_attachment(upload: UploadedFile) -> uploads.CheckedFile:
         image = uploads.open_image(
             data, formats=ATTACHMENT_IMAGE_FORMATS, name=name, allowed="PDF, PNG, JPEG"
         )
-        content_type, extension = uploads.IMAGE_TYPES[image.format]
-        data, _size = uploads.reencode_image(image, format=image.format, name=name)
+        image_format = image.format
+        if image_format is None:  # never: open_image() returns only images of `formats`
+            raise uploads.UnsupportedFileType(name, allowed="PDF, PNG, JPEG")
+        content_type, extension = uploads.IMAGE_TYPES[image_format]
+        data, _size = uploads.reencode_image(image, format=image_format, name=name)
     return uploads.CheckedFile(
         data=data,
         content_type=content_type,
@@ -125,7 +129,9 @@ def _check_attachment(upload: UploadedFile) -> uploads.CheckedFile:
     )
 
 
-def _store_attachments(files: Sequence[UploadedFile]) -> list[tuple[uploads.CheckedFile, str]]:
+def _store_attachments(
+    files: Sequence["UploadedFile[bytes]"],
+) -> list[tuple[uploads.CheckedFile, str]]:
     """Check every file first (one bad file stores nothing), then write them all."""
     checked = [_check_attachment(upload) for upload in files]
     stored: list[tuple[uploads.CheckedFile, str]] = []
@@ -171,8 +177,8 @@ def post_create(
     title: str,
     body: str,
     tags: list[Tag],
-    mission=None,
-    files: Sequence[UploadedFile] = (),
+    mission: Mission | None = None,
+    files: Sequence["UploadedFile[bytes]"] = (),
 ) -> Post:
     """Publish a post, with up to MAX_ATTACHMENTS files. Experiences are for mentor firms;
     followers of its tags and of the author's firm are notified (in-app, and email or digest by
@@ -201,7 +207,17 @@ def post_create(
     return post
 
 
-def _post_create(*, author, firm, kind, title, body, tags, mission, stored) -> Post:
+def _post_create(
+    *,
+    author: User,
+    firm: Firm | None,
+    kind: str,
+    title: str,
+    body: str,
+    tags: list[Tag],
+    mission: Mission | None,
+    stored: list[tuple[uploads.CheckedFile, str]],
+) -> Post:
     with transaction.atomic():
         post = Post.objects.create(
             kind=kind,
@@ -217,7 +233,7 @@ def _post_create(*, author, firm, kind, title, body, tags, mission, stored) -> P
         followers = Follow.objects.filter(
             Q(tag__in=tags) | Q(mentor=firm) if firm else Q(tag__in=tags)
         ).exclude(user=author)
-        recipients = _member_users(followers.values("user_id"))
+        recipients = _member_users(followers.values_list("user_id", flat=True))
         notify(
             recipients=recipients,
             kind=kinds.BOARD_NEW_POST.slug,
@@ -254,7 +270,7 @@ def post_update(
     title: str,
     body: str,
     tags: list[Tag],
-    files: Sequence[UploadedFile] = (),
+    files: Sequence["UploadedFile[bytes]"] = (),
 ) -> Post:
     """Edit a post and add `files` to its attachments (MAX_ATTACHMENTS in all). A rejected file
     (uploads.UploadRejected, TooManyAttachments) saves none of the edit and leaves no file."""
@@ -284,7 +300,7 @@ def attachment_remove(*, post_id: int, attachment_id: int, user: User) -> Post:
         post = _own_post(post_id, user, lock=True)
         attachment = Attachment.objects.get(pk=attachment_id, post=post)
         attachment.delete()
-        uploads.delete_on_commit(attachment.file.name)
+        uploads.delete_on_commit(attachment.file.name or "")
     return post
 
 
@@ -337,7 +353,11 @@ def comment_create(
             "author": comment.author_firm.name if comment.author_firm else author.get_full_name(),
             "excerpt": _excerpt(body),
         }
-        direct = {post.author_id, parent.author_id if parent else None} - {None, author.pk}
+        direct = {
+            user_id
+            for user_id in (post.author_id, parent.author_id if parent else None)
+            if user_id is not None and user_id != author.pk
+        }
         direct_ids = _member_users(direct)
         notify(
             recipients=direct_ids,
@@ -348,7 +368,7 @@ def comment_create(
         )
         followers = Follow.objects.filter(post=post).exclude(user_id__in=[author.pk, *direct_ids])
         notify(
-            recipients=_member_users(followers.values("user_id")),
+            recipients=_member_users(followers.values_list("user_id", flat=True)),
             kind=kinds.BOARD_FOLLOWED_REPLY.slug,
             object_key=f"comment:{comment.pk}",
             context=context,
@@ -417,7 +437,14 @@ def report_create(
     return Report.objects.create(reporter=reporter, reason=reason, post=post, comment=comment)
 
 
-def moderate(*, moderator: User, action: str, reason: str, posts=(), comments=()) -> int:
+def moderate(
+    *,
+    moderator: User,
+    action: str,
+    reason: str,
+    posts: Iterable[Post] = (),
+    comments: Iterable[Comment] = (),
+) -> int:
     """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged."""
     changes = {
         "hide": {"is_hidden": True},

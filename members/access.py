@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -23,12 +23,14 @@ def get_membership(user) -> Membership | None:
     return user._cached_membership
 
 
-def approved_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def approved_member_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Members of approved firms and staff only; others are sent to their firm page."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         membership = get_membership(request.user)
         if request.user.is_staff or (membership and membership.firm.is_approved):
             return view(request, *args, **kwargs)

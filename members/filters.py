@@ -1,12 +1,13 @@
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from members.comuni import COMUNE_CHOICES
 from members.models import Firm, Sector
 
 
-class YesNoAllWidget(django_filters.widgets.BooleanWidget):
+class YesNoAllWidget(BooleanWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("", _("Tutte")), ("true", _("Sì")), ("false", _("No"))]

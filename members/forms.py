@@ -124,7 +124,9 @@ class FirmForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+            # Private ModelForm API (the one its own validate_unique() uses), not in django-stubs.
+            exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
+            self.instance.validate_unique(exclude=exclude)
         except forms.ValidationError:
             self.add_error(
                 "vat_number",

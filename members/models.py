@@ -1,5 +1,6 @@
 import secrets
 from pathlib import PurePath
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -20,7 +21,8 @@ from members.managers import UserManager
 class User(AbstractUser):
     """A person. Logs in with the email address; belongs to at most one firm (Membership)."""
 
-    username = None
+    # Django's documented way to drop an inherited field; django-stubs types it as always a str.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("email"), unique=True)
     terms_accepted_at = models.DateTimeField(_("termini accettati il"), null=True, blank=True)
     terms_version = models.CharField(_("versione dei termini"), max_length=20, blank=True)
@@ -39,9 +41,11 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Django only needs a BaseUserManager here; django-stubs expects its username-based
+    # auth.UserManager, whose create_user() takes a username first.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("utente")
@@ -224,7 +228,7 @@ class Firm(models.Model):
     def logo_url(self) -> str:
         """The access-checked logo view; the file's name in the query string changes with
         every new logo, so browsers may cache it."""
-        version = PurePath(self.logo.name).stem
+        version = PurePath(self.logo.name or "").stem
         return f"{reverse('members:firm_logo', args=[self.pk])}?v={version}"
 
     def _logo_box(self, box: int) -> tuple[int, int]:

@@ -4,7 +4,7 @@ Missions, the board and members all tell "the firm" about an event by notifying 
 the firm; this is the one place that knows who that is.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from members.models import Firm, Membership
 from notifications.services import notify
@@ -31,7 +31,7 @@ def notify_firm(
     kind: str,
     object_key: str,
     version: str | int = 1,
-    context: dict | None = None,
+    context: Mapping[str, object] | None = None,
     url: str = "",
     owners_only: bool = False,
     recipients: Iterable[int] | None = None,

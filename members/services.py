@@ -70,7 +70,7 @@ LOGO_FORMATS = ["PNG", "JPEG", "WEBP"]  # Pillow's names; decided by the bytes, 
 LOGO_BOX = (512, 512)
 
 
-def firm_logo_set(*, firm_id: int, upload: UploadedFile) -> Firm:
+def firm_logo_set(*, firm_id: int, upload: "UploadedFile[bytes]") -> Firm:
     """Make `upload` the firm's logo: checked by content, re-encoded, stored under a new name.
 
     Raises core.uploads.UploadRejected (too big, not a PNG/JPEG/WebP, too many pixels, damaged);
@@ -87,7 +87,7 @@ def firm_logo_set(*, firm_id: int, upload: UploadedFile) -> Firm:
     try:
         with transaction.atomic():
             firm = Firm.objects.select_for_update(no_key=True).get(pk=firm_id)
-            old = firm.logo.name
+            old = firm.logo.name or ""  # delete_on_commit() skips an empty name
             firm.logo, firm.logo_width, firm.logo_height = stored, width, height
             # Saved (not updated) so the audit trail records the change.
             firm.save(update_fields=["logo", "logo_width", "logo_height"])
@@ -104,7 +104,7 @@ def firm_logo_remove(*, firm_id: int) -> bool:
         firm = Firm.objects.select_for_update(no_key=True).get(pk=firm_id)
         if not firm.logo:
             return False
-        old = firm.logo.name
+        old = firm.logo.name or ""
         firm.logo, firm.logo_width, firm.logo_height = "", None, None
         firm.save(update_fields=["logo", "logo_width", "logo_height"])
         uploads.delete_on_commit(old)

@@ -3,13 +3,14 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import uploads
+from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from members import selectors, services
 from members.access import approved_member_required, get_membership, get_owned_membership
@@ -28,14 +29,14 @@ from members.models import Firm, Invitation, JoinRequest, Membership
 DIRECTORY_PAGE_SIZE = 20
 
 
-def _get_firm_for_user(request: HttpRequest, firm_id: int) -> Firm:
+def _get_firm_for_user(request: AuthenticatedHttpRequest, firm_id: int) -> Firm:
     try:
         return selectors.firm_for_member(user=request.user, firm_id=firm_id)
     except Firm.DoesNotExist:
         raise Http404 from None
 
 
-def _get_firm_logo_for_user(request: HttpRequest, firm_id: int) -> Firm:
+def _get_firm_logo_for_user(request: AuthenticatedHttpRequest, firm_id: int) -> Firm:
     try:
         return selectors.firm_logo_for_member(user=request.user, firm_id=firm_id)
     except Firm.DoesNotExist:
@@ -44,7 +45,7 @@ def _get_firm_logo_for_user(request: HttpRequest, firm_id: int) -> Firm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def firm_create(request: HttpRequest) -> HttpResponse:
+def firm_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
         return redirect("my_firm")
@@ -115,7 +116,7 @@ def firm_logo_remove(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def firm_join(request: HttpRequest) -> HttpResponse:
+def firm_join(request: AuthenticatedHttpRequest) -> HttpResponse:
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
         return redirect("my_firm")
@@ -140,7 +141,7 @@ def firm_join(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)
@@ -181,7 +182,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_invite(request: HttpRequest) -> HttpResponse:
+def team_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -264,7 +265,7 @@ def team_decide(request: HttpRequest) -> HttpResponse:
 
 
 @approved_member_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     firm_filter = selectors.firm_directory(params=request.GET)
     page = Paginator(firm_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -277,19 +278,19 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @approved_member_required
-def firm_detail(request: HttpRequest, firm_id: int) -> HttpResponse:
+def firm_detail(request: AuthenticatedHttpRequest, firm_id: int) -> HttpResponse:
     firm = _get_firm_for_user(request, firm_id)
     return render(request, "members/firm_detail.html", {"firm": firm})
 
 
 @approved_member_required
 @require_safe
-def firm_logo(request: HttpRequest, firm_id: int) -> HttpResponse:
+def firm_logo(request: AuthenticatedHttpRequest, firm_id: int) -> HttpResponseBase:
     """The logo, to whoever may see the firm's page (same decorator, same rule)."""
     firm = _get_firm_logo_for_user(request, firm_id)
     # The stored name is new for every logo, so it is a strong validator of the bytes.
-    etag = f'"{PurePath(firm.logo.name).stem}"'
-    response = get_conditional_response(request, etag=etag)
+    etag = f'"{PurePath(firm.logo.name or "").stem}"'
+    response: HttpResponseBase | None = get_conditional_response(request, etag=etag)
     if response is None:
         try:
             response = FileResponse(firm.logo.open("rb"), content_type="image/png")

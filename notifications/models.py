@@ -102,7 +102,7 @@ class Preference(models.Model):
     )
     kind = models.CharField(_("tipo"), max_length=50)
     email = models.CharField(
-        _("email"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+        _("email"), max_length=10, choices=EmailMode, default=EmailMode.IMMEDIATE
     )
 
     class Meta:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from functools import partial
 from itertools import islice
@@ -30,11 +30,13 @@ from django.utils import timezone
 from core.tasks import enqueue
 from notifications import emails, registry
 from notifications import notification_kinds as kinds
-from notifications.models import Broadcast, EmailMode, Notification, Preference
+from notifications.models import Announcement, Broadcast, EmailMode, Notification, Preference
 from notifications.tasks import expand_broadcast as expand_broadcast_task
 from notifications.tasks import send_notifications as send_notifications_task
 
 if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
     from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -45,14 +47,15 @@ BACKOFF_MAX = timedelta(minutes=15)
 SWEEP_GRACE = timedelta(minutes=2)
 
 Status = Notification.EmailStatus
-_INITIAL_STATUS = {
+# Keyed by the stored mode (a str): EmailMode members are str and hash as their value.
+_INITIAL_STATUS: dict[str, Notification.EmailStatus] = {
     EmailMode.IMMEDIATE: Status.PENDING,
     EmailMode.DIGEST: Status.DIGEST,
     EmailMode.OFF: Status.SKIPPED,
 }
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def _chunks[T](items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -79,7 +82,7 @@ def notify(
     kind: str,
     object_key: str = "",
     version: str | int = 1,
-    context: dict | None = None,
+    context: Mapping[str, object] | None = None,
     url: str = "",
 ) -> int:
     """Tell `recipients` about an event. Call it inside the transaction of the change.
@@ -89,7 +92,7 @@ def notify(
     Emails go out from a Celery task after commit. Returns the number of rows written or kept.
     """
     kind_def = registry.get_kind(kind)
-    recipient_ids = sorted({getattr(r, "pk", r) for r in recipients})
+    recipient_ids = sorted({r if isinstance(r, int) else r.pk for r in recipients})
     if not recipient_ids:
         return 0
     modes = dict(
@@ -123,11 +126,11 @@ def notify(
 def notify_audience(
     *,
     audience: str,
-    params: dict | None = None,
+    params: Mapping[str, object] | None = None,
     kind: str,
     object_key: str = "",
     version: str | int = 1,
-    context: dict | None = None,
+    context: Mapping[str, object] | None = None,
     url: str = "",
 ) -> Broadcast:
     """Tell a whole audience (e.g. every approved firm user of some sectors) about an event.
@@ -180,7 +183,8 @@ def broadcast_expand(*, broadcast_id: int) -> int:
 
 def _backoff(attempts: int) -> timedelta:
     base = timedelta(seconds=getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 30))
-    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    factor: int = 2 ** max(attempts - 1, 0)  # typeshed: int ** int is Any (negative -> float)
+    return min(base * factor, BACKOFF_MAX)
 
 
 def _smtp_code(exc: Exception) -> int | None:
@@ -265,7 +269,7 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
     return "retry"
 
 
-def _close(mailer) -> None:
+def _close(mailer: BaseEmailBackend | None) -> None:
     if mailer is not None:
         try:
             mailer.close()
@@ -389,10 +393,8 @@ def unsubscribe(*, token: str) -> tuple[User, str]:
     return user, kind
 
 
-def announcement_send(*, announcement) -> Broadcast:
+def announcement_send(*, announcement: Announcement) -> Broadcast:
     """Send a staff announcement to every approved firm user (of its sectors, if any). Once."""
-    from notifications.models import Announcement
-
     with transaction.atomic():
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.sent_at is not None:

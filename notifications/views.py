@@ -11,8 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
-from notifications import registry, selectors, services
+from notifications import emails, registry, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
 
@@ -20,7 +21,7 @@ INBOX_PAGE_SIZE = 20
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -29,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     try:
         notification = services.mark_read(user=request.user, notification_id=notification_id)
     except Notification.DoesNotExist:
@@ -42,7 +43,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user)
     messages.success(
         request,
@@ -58,7 +59,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = selectors.email_modes(user=request.user)
     form = PreferencesForm(
         _posted(request), current=current, initial={"language": request.user.language}
@@ -78,7 +79,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        user_id, kind = services.emails.read_unsubscribe_token(token)
+        user_id, kind = emails.read_unsubscribe_token(token)
         kind_def = registry.get_kind(kind)
     except (signing.BadSignature, KeyError, ValueError):  # UnknownKind is a KeyError
         raise Http404 from None

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from members import consents
 from members.access import get_membership
@@ -26,7 +27,7 @@ _ERASED_SESSION_KEY = "privacy_erased"
 
 @login_required
 @require_GET
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's data at a glance, with the buttons that act on it."""
     user = request.user
     membership = get_membership(user)
@@ -42,7 +43,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_update(request: HttpRequest) -> HttpResponse:
+def consent_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Richiesta non valida."))
@@ -58,7 +59,7 @@ def consent_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = export_and_log(user=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -71,7 +72,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def data_request_create(request: HttpRequest) -> HttpResponse:
+def data_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DataRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Descrivi la richiesta (al massimo 2000 caratteri)."))
@@ -89,7 +90,7 @@ def data_request_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EraseForm(_posted(request), user=request.user)
     if request.method == "POST":
         # The password check must not become a way to guess the password of an open session.
