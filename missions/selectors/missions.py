@@ -75,7 +75,7 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
                     ProgrammeItem.objects.filter(mission=OuterRef("pk"), city__country="DE")
                     .order_by()
                     .values("mission")
-                    .annotate(names=ArrayAgg("city__name", distinct=True, ordering="city__name"))
+                    .annotate(names=ArrayAgg("city__name", distinct=True, order_by="city__name"))
                     .values("names"),
                     output_field=ArrayField(CharField()),
                 ),
