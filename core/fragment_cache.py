@@ -82,12 +82,12 @@ class TolerantRedisCache(RedisCache):
             return list(data)
 
 
-def render_cards(
-    items: Sequence[Model],
+def render_cards[M: Model](
+    items: Sequence[M],
     *,
     template_name: str,
     name: str,
-    state: Callable[[Model], tuple[object, ...]],
+    state: Callable[[M], tuple[object, ...]],
     prefetch: Sequence[str] = (),
 ) -> list[SafeString]:
     """The HTML of each item rendered with `template_name` (context: `name` = the item), taken
@@ -105,7 +105,7 @@ def render_cards(
             prefetch_related_objects(list(items), *prefetch)
         return [render_to_string(template_name, {name: item}) for item in items]
 
-    def key(item: Model) -> str:
+    def key(item: M) -> str:
         raw = repr((template_name, language, reference, item.pk, state(item)))
         return f"card:{hashlib.sha256(raw.encode()).hexdigest()}"
 
