@@ -368,15 +368,19 @@ def seed_b2b() -> None:
     mission = Mission.objects.filter(title="Metalmeccanico e lapideo a Colonia e Dortmund").first()
     if mission is None or mission.agenda_published_at:
         return
-    for name in PARTNERS[:4]:
-        MissionPartner.objects.get_or_create(mission=mission, partner=partners[name[0]])
+    for name, *_ in PARTNERS[:4]:
+        MissionPartner.objects.get_or_create(mission=mission, partner=partners[name])
     if not Slot.objects.filter(session__mission=mission).exists():
         slots.slots_generate(mission_id=mission.pk)
     run = suggestions.matchmaking_request(mission_id=mission.pk)
     suggestions.matchmaking_run(run_id=run.pk)
     mentor = Firm.objects.filter(name="Officine Meccaniche Adda S.r.l.").first()
-    if mentor and not MeetingRequest.objects.filter(mission=mission, firm=mentor).exists():
-        owner = User.objects.filter(membership__firm=mentor).first()
+    if (
+        mentor
+        and not MeetingRequest.objects.filter(mission=mission, firm=mentor).exists()
+        # The members seed gives the firm its people; without them there is no one to request.
+        and (owner := User.objects.filter(membership__firm=mentor).first())
+    ):
         for name, priority in [
             ("Westfalen Maschinenbau Einkauf AG", 5),
             ("Fraunhofer IML", 4),

@@ -1,10 +1,18 @@
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 import django_filters
+from django import forms
 from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Sector
 from missions.models import City, Mission
+
+if TYPE_CHECKING:
+    from missions.selectors.missions import MissionWithCounts
 
 
 class MissionFilter(django_filters.FilterSet):
@@ -42,12 +50,19 @@ class MissionFilter(django_filters.FilterSet):
         model = Mission
         fields = ["q", "sector", "city", "month", "status", "seats_left"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        queryset: "QuerySet[MissionWithCounts] | None" = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["month"].field.widget.input_type = "month"
-        self.filters["seats_left"].field.widget = django_filters.widgets.forms.CheckboxInput()
+        self.filters["seats_left"].field.widget = forms.CheckboxInput()
 
-    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_text(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
         for word in value.split()[:5]:
             queryset = queryset.filter(
                 Q(title__icontains=word)
@@ -56,10 +71,10 @@ class MissionFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_city(self, queryset: QuerySet, name: str, value: City) -> QuerySet:
+    def filter_city(self, queryset: QuerySet[Mission], name: str, value: City) -> QuerySet[Mission]:
         return queryset.filter(pk__in=value.programme_items.values("mission_id"))
 
-    def filter_month(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_month(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
         try:
             year, month = (int(part) for part in value.split("-"))
         except ValueError:
@@ -67,11 +82,13 @@ class MissionFilter(django_filters.FilterSet):
         if not 1 <= month <= 12:
             return queryset.none()
         # Missions running at some point in that month.
-        first = timezone.datetime(year, month, 1).date()
-        last = timezone.datetime(year + month // 12, month % 12 + 1, 1).date()
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1)
         return queryset.filter(start_date__lt=last, end_date__gte=first)
 
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_status(
+        self, queryset: QuerySet[Mission], name: str, value: str
+    ) -> QuerySet[Mission]:
         now = timezone.now()
         today = timezone.localdate()
         published = Q(status=Mission.Status.PUBLISHED)
@@ -88,5 +105,7 @@ class MissionFilter(django_filters.FilterSet):
         }
         return queryset.filter(conditions[value])
 
-    def filter_seats_left(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    def filter_seats_left(
+        self, queryset: "QuerySet[MissionWithCounts]", name: str, value: bool
+    ) -> "QuerySet[MissionWithCounts]":
         return queryset.filter(seats_held__lt=F("seats")) if value else queryset

@@ -58,8 +58,8 @@ class SectorCapInline(admin.TabularInline):
 class InterestInline(admin.TabularInline):
     model = Interest
     extra = 0
-    fields = ["firm", "user", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["firm", "user", "created_at"]
+    fields = [*readonly_fields]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

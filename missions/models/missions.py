@@ -2,6 +2,7 @@
 the questions of the application form."""
 
 import zoneinfo
+from datetime import datetime
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -105,7 +106,7 @@ class Mission(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("missions:detail", args=[self.pk])
 
-    def registration_open(self, now=None) -> bool:
+    def registration_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
@@ -113,7 +114,7 @@ class Mission(models.Model):
             and now <= self.registration_deadline
         )
 
-    def registration_not_yet_open(self, now=None) -> bool:
+    def registration_not_yet_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
@@ -179,10 +180,10 @@ class ProgrammeItem(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.city})"
 
-    def local_start(self):
+    def local_start(self) -> datetime:
         return timezone.localtime(self.starts_at, self.city.tz)
 
-    def local_end(self):
+    def local_end(self) -> datetime:
         return timezone.localtime(self.ends_at, self.city.tz)
 
 

@@ -1,6 +1,9 @@
 """Read queries of the B2B meetings, for the firm's pages: suggestions, requests, agenda."""
 
 from collections import defaultdict
+from datetime import date, datetime
+from typing import TypedDict
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -15,7 +18,30 @@ from missions.models import (
 )
 
 
-def firm_b2b(*, mission: Mission, firm: Firm) -> dict:
+class FirmB2B(TypedDict):
+    """The firm's B2B page of a mission."""
+
+    suggestions: list[MatchSuggestion]
+    requests: list[MeetingRequest]  # the firm's own
+    wishes: list[MeetingRequest]  # partners' wishes to meet the firm
+    requested: set[int]  # partner ids
+    other_partners: list[Partner]
+    requests_left: int
+
+
+# A day of the agenda: ("meeting", Meeting) and ("item", ProgrammeItem) in time order.
+AgendaEntry = tuple[str, Meeting | ProgrammeItem]
+
+
+class FirmAgenda(TypedDict):
+    """The firm's agenda of a mission."""
+
+    meetings: list[Meeting]
+    items: list[ProgrammeItem]
+    days: list[tuple[date, list[AgendaEntry]]]
+
+
+def firm_b2b(*, mission: Mission, firm: Firm) -> FirmB2B:
     """Suggestions with reasons, the firm's requests and partners' wishes, and its meetings."""
     suggestions = list(
         MatchSuggestion.objects.filter(mission=mission, firm=firm)
@@ -52,7 +78,7 @@ def firm_b2b(*, mission: Mission, firm: Firm) -> dict:
     }
 
 
-def firm_agenda(*, mission: Mission, firm: Firm) -> dict:
+def firm_agenda(*, mission: Mission, firm: Firm) -> FirmAgenda:
     """The firm's trip: placed meetings plus the mission's other programme items, by day."""
     meetings = list(
         Meeting.objects.filter(mission=mission, firm=firm, slot__isnull=False)
@@ -60,10 +86,14 @@ def firm_agenda(*, mission: Mission, firm: Firm) -> dict:
         .order_by("slot__starts_at")
     )
     items = list(mission.programme.exclude(kind=ProgrammeItem.Kind.B2B).select_related("city"))
-    entries = [(m.slot.starts_at, "meeting", m) for m in meetings]
-    entries += [(i.starts_at, "item", i) for i in items]
-    days: dict = defaultdict(list)
-    for start, kind, obj in sorted(entries, key=lambda e: (e[0], e[1])):
-        tz = obj.slot.session.city.tz if kind == "meeting" else obj.city.tz
+    # (start, kind, entry, the time zone of its city); every meeting above has a slot.
+    entries: list[tuple[datetime, str, Meeting | ProgrammeItem, ZoneInfo]] = [
+        (m.slot.starts_at, "meeting", m, m.slot.session.city.tz)
+        for m in meetings
+        if m.slot is not None
+    ]
+    entries += [(i.starts_at, "item", i, i.city.tz) for i in items]
+    days: defaultdict[date, list[AgendaEntry]] = defaultdict(list)
+    for start, kind, obj, tz in sorted(entries, key=lambda e: (e[0], e[1])):
         days[timezone.localtime(start, tz).date()].append((kind, obj))
     return {"meetings": meetings, "items": items, "days": sorted(days.items())}

@@ -1,7 +1,8 @@
 """Read queries of missions and applications, with their joins and prefetches applied."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
@@ -26,6 +27,43 @@ from missions.models import Application, Mission, ProgrammeItem
 VISIBLE = [Mission.Status.PUBLISHED, Mission.Status.CLOSED]
 
 
+class SeatCounts(TypedDict):
+    """What `_with_counts` adds to each mission."""
+
+    seats_held: int
+    waitlist: int
+
+
+class ShownAttrs(SeatCounts):
+    """The seat counts and the viewing firm's active applications (`_own_applications`)."""
+
+    own_applications: list[Application]
+
+
+class ListedAttrs(ShownAttrs):
+    """A mission of the list page: also the German cities of its programme."""
+
+    destinations: list[str]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # The missions these selectors return, with the attributes they add: the annotations and
+    # to_attr prefetches, which django-stubs checks against the querysets that add them.
+    MissionWithCounts = WithAnnotations[Mission, SeatCounts]
+    ShownMission = WithAnnotations[Mission, ShownAttrs]
+    ListedMission = WithAnnotations[Mission, ListedAttrs]
+
+
+class FirmDashboard(TypedDict):
+    """The missions part of the firm's page ('La mia impresa')."""
+
+    applications: list[Application]
+    upcoming: list["MissionWithCounts"]
+    deadlines: list["MissionWithCounts"]
+
+
 def _count(statuses: list[str]) -> Coalesce:
     """Applications of the outer mission in these statuses, as a correlated subquery.
 
@@ -42,7 +80,7 @@ def _count(statuses: list[str]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _with_counts(queryset: QuerySet[Mission]) -> QuerySet[Mission]:
+def _with_counts(queryset: QuerySet[Mission]) -> "QuerySet[MissionWithCounts]":
     return queryset.annotate(
         seats_held=_count(list(Application.HOLDS_SEAT)),
         waitlist=_count([Application.Status.WAITLISTED]),
@@ -56,7 +94,11 @@ def visible_missions(*, user: User) -> QuerySet[Mission]:
     return Mission.objects.filter(status__in=VISIBLE)
 
 
-def _own_applications(firm: Firm | None) -> Prefetch:
+# The return type names the lookup and to_attr: django-stubs then types `own_applications` on
+# the missions it is prefetched on. Quoted: Prefetch is generic only in the stubs.
+def _own_applications(
+    firm: Firm | None,
+) -> 'Prefetch[Literal["applications"], QuerySet[Application], Literal["own_applications"]]':
     queryset = (
         Application.objects.filter(firm=firm, status__in=Application.ACTIVE)
         if firm
@@ -67,7 +109,7 @@ def _own_applications(firm: Firm | None) -> Prefetch:
 
 def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> MissionFilter:
     """The mission list page: filters, seats, destinations and the firm's own status."""
-    queryset = (
+    queryset: QuerySet[ListedMission] = (
         _with_counts(visible_missions(user=user))
         .annotate(
             destinations=Coalesce(
@@ -75,7 +117,7 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
                     ProgrammeItem.objects.filter(mission=OuterRef("pk"), city__country="DE")
                     .order_by()
                     .values("mission")
-                    .annotate(names=ArrayAgg("city__name", distinct=True, ordering="city__name"))
+                    .annotate(names=ArrayAgg("city__name", distinct=True, order_by="city__name"))
                     .values("names"),
                     output_field=ArrayField(CharField()),
                 ),
@@ -88,10 +130,11 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
     return MissionFilter(params, queryset=queryset)
 
 
-def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> Mission:
-    """Raises Mission.DoesNotExist when the user may not see it."""
+def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> "ShownMission":
+    """Raises Mission.DoesNotExist when the user may not see it. The programme comes
+    prefetched in order, for `programme_by_day`."""
     items = ProgrammeItem.objects.select_related("city").order_by("starts_at", "pk")
-    mission = (
+    return (
         _with_counts(visible_missions(user=user))
         .prefetch_related(
             "sectors",
@@ -101,19 +144,17 @@ def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> Mission
         )
         .get(pk=mission_id)
     )
-    mission.days = programme_by_day(list(mission.programme.all()))
-    return mission
 
 
-def programme_by_day(items: list[ProgrammeItem]) -> list[tuple]:
+def programme_by_day(items: list[ProgrammeItem]) -> list[tuple[date, list[ProgrammeItem]]]:
     """[(date, [items])] in the local time of each item's city."""
-    days: dict = defaultdict(list)
+    days: defaultdict[date, list[ProgrammeItem]] = defaultdict(list)
     for item in items:
         days[item.local_start().date()].append(item)
     return sorted(days.items())
 
 
-def firm_dashboard(*, firm: Firm) -> dict:
+def firm_dashboard(*, firm: Firm) -> FirmDashboard:
     """The firm's applications, the deadlines ahead and upcoming missions of its sector."""
     now = timezone.now()
     applications = list(

@@ -85,7 +85,11 @@ def _notify(
 
 
 def _notify_status(application: Application, *, recipients: list[int] | None = None) -> None:
-    """Tell the firm the application's new status; nothing for pending or withdrawn by itself."""
+    """Tell the firm the application's new status; nothing for pending or withdrawn by itself.
+
+    `application_set_status` and `application_create` stamp `waitlisted_at` and
+    `offer_expires_at` with the status, so the checks on them below only narrow the types.
+    """
     status = application.status
     if status == Status.CONFIRMED:
         _notify(
@@ -94,14 +98,14 @@ def _notify_status(application: Application, *, recipients: list[int] | None = N
             version="confirmed",
             recipients=recipients,
         )
-    elif status == Status.WAITLISTED:
+    elif status == Status.WAITLISTED and application.waitlisted_at is not None:
         _notify(
             application,
             kind=kinds.APPLICATION_WAITLISTED.slug,
             version=f"waitlisted-{int(application.waitlisted_at.timestamp())}",
             recipients=recipients,
         )
-    elif status == Status.OFFERED:
+    elif status == Status.OFFERED and application.offer_expires_at is not None:
         expires = formats.date_format(
             timezone.localtime(application.offer_expires_at), "DATETIME_FORMAT"
         )
@@ -172,7 +176,7 @@ def application_create(
     user: User,
     delegates: int,
     note: str = "",
-    answers: dict | None = None,
+    answers: dict[str, str] | None = None,
 ) -> Application:
     """Apply `firm` to a mission: confirmed if a seat is free, else waiting list (or pending,
     when staff approve each application). Raises an ApplicationError subclass otherwise."""

@@ -28,7 +28,9 @@ from missions.services.errors import SlotTaken, SlotUnavailable
 from missions.services.meeting_requests import meeting_request_notify
 
 
-def _availability(mission: Mission, slots: list[Slot], firm_ids: set[int], partner_ids: set[int]):
+def _availability(
+    mission: Mission, slots: list[Slot], firm_ids: set[int], partner_ids: set[int]
+) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
     """Firms: every slot not overlapping another programme item. Partners: their sessions."""
     others = list(mission.programme.exclude(kind=ProgrammeItem.Kind.B2B))
     busy = {
@@ -38,7 +40,7 @@ def _availability(mission: Mission, slots: list[Slot], firm_ids: set[int], partn
     }
     firm_slots = frozenset(s.pk for s in slots if s.pk not in busy)
     firm_available = {f: firm_slots for f in firm_ids}
-    partner_available = {}
+    partner_available: dict[int, frozenset[int]] = {}
     attending = MissionPartner.objects.filter(mission=mission, partner_id__in=partner_ids)
     for mp in attending.select_related("partner").prefetch_related("sessions"):
         sessions = {s.pk for s in mp.sessions.all()}

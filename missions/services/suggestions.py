@@ -103,8 +103,8 @@ def matchmaking_run(*, run_id: int) -> int:
     firms = [_firm_profile(f) for f in participants(mission)]
     partners = [_partner_profile(p) for p in mission_partners(mission).prefetch_related("sectors")]
     suggestions: list[MatchSuggestion] = []
-    for done, firm in enumerate(firms, start=1):
-        for suggestion in matchmaking.suggest([firm], partners).get(firm.id, []):
+    for done, profile in enumerate(firms, start=1):
+        for suggestion in matchmaking.suggest([profile], partners).get(profile.id, []):
             suggestions.append(
                 MatchSuggestion(
                     mission=mission,

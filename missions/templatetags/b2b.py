@@ -1,5 +1,7 @@
 """Matchmaking reasons in words: the score is never shown without them."""
 
+from collections.abc import Mapping
+
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +22,7 @@ SPEAKS = {
 KINDS = dict(Partner.Kind.choices)
 
 
-def _sentence(code: str, params: dict) -> str:
+def _sentence(code: str, params: Mapping[str, str]) -> str:
     if code == "same_nace_class":
         return _("stessa classe NACE %(code)s") % params
     if code == "same_nace_group":
@@ -32,14 +34,16 @@ def _sentence(code: str, params: dict) -> str:
     if code == "product_match":
         return _("cerca «%(concept)s», e voi lo producete") % params
     if code == "common_language":
-        return str(SPEAKS.get(params.get("language"), params.get("language", "")))
+        language = params.get("language", "")
+        return str(SPEAKS.get(language, language))
     if code == "needs_interpreter":
         return _("nessuna lingua in comune: serve un interprete")
     if code == "targets_market":
         return _("il suo paese è tra i vostri mercati obiettivo")
     if code == "partner_kind":
+        kind = params.get("kind", "")
         return _("tipo di partner adatto al vostro settore: %(kind)s") % {
-            "kind": KINDS.get(params.get("kind"), params.get("kind"))
+            "kind": KINDS.get(kind, kind)
         }
     return code
 

@@ -1,13 +1,15 @@
 """Pages of the B2B meetings of a mission, for the firms confirmed on it."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import AuthenticatedHttpRequest
 from members.access import approved_member_required, get_membership
+from members.models import Firm, Membership
 from missions import calendar
 from missions.forms import MeetingRequestForm, OutcomeForm
 from missions.models import Application, Meeting, MeetingRequest, Mission
@@ -18,7 +20,9 @@ from missions.services.errors import MeetingError
 from missions.views.missions import ics_response
 
 
-def _get_participation(request: HttpRequest, mission_id: int) -> tuple[Mission, object]:
+def _get_participation(
+    request: AuthenticatedHttpRequest, mission_id: int
+) -> tuple[Mission, Membership]:
     """The mission and the user's firm, if that firm is confirmed on it; else 404."""
     membership = get_membership(request.user)
     mission = Mission.objects.filter(pk=mission_id, status__in=VISIBLE).first()
@@ -33,20 +37,20 @@ def _get_participation(request: HttpRequest, mission_id: int) -> tuple[Mission, 
 
 
 @approved_member_required
-def b2b_page(request: HttpRequest, mission_id: int) -> HttpResponse:
+def b2b_page(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission, membership = _get_participation(request, mission_id)
-    context = b2b_selectors.firm_b2b(mission=mission, firm=membership.firm)
-    context.update(
-        mission=mission,
-        is_owner=membership.is_owner,
-        outcome_choices=Meeting.Outcome.choices,
-    )
+    context = {
+        **b2b_selectors.firm_b2b(mission=mission, firm=membership.firm),
+        "mission": mission,
+        "is_owner": membership.is_owner,
+        "outcome_choices": Meeting.Outcome.choices,
+    }
     return render(request, "missions/b2b.html", context)
 
 
 @approved_member_required
 @require_POST
-def meeting_request(request: HttpRequest, mission_id: int) -> HttpResponse:
+def meeting_request(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission, membership = _get_participation(request, mission_id)
     if not membership.is_owner:
         raise Http404
@@ -72,7 +76,7 @@ def meeting_request(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def meeting_request_cancel(request: HttpRequest, request_id: int) -> HttpResponse:
+def meeting_request_cancel(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None or not membership.is_owner:
         raise Http404
@@ -91,7 +95,7 @@ def meeting_request_cancel(request: HttpRequest, request_id: int) -> HttpRespons
 
 @approved_member_required
 @require_POST
-def wish_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+def wish_answer(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None or not membership.is_owner:
         raise Http404
@@ -107,22 +111,31 @@ def wish_answer(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("missions:b2b", mission_id=meeting_request.mission_id)
 
 
-def _agenda_context(request: HttpRequest, mission_id: int) -> dict:
+class AgendaPage(b2b_selectors.FirmAgenda):
+    """The context of the agenda, as a page, a PDF and an .ics."""
+
+    mission: Mission
+    firm: Firm
+
+
+def _agenda_context(request: AuthenticatedHttpRequest, mission_id: int) -> AgendaPage:
     mission, membership = _get_participation(request, mission_id)
     if mission.agenda_published_at is None:
         raise Http404
-    context = b2b_selectors.firm_agenda(mission=mission, firm=membership.firm)
-    context.update(mission=mission, firm=membership.firm)
-    return context
+    return {
+        **b2b_selectors.firm_agenda(mission=mission, firm=membership.firm),
+        "mission": mission,
+        "firm": membership.firm,
+    }
 
 
 @approved_member_required
-def agenda(request: HttpRequest, mission_id: int) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     return render(request, "missions/agenda.html", _agenda_context(request, mission_id))
 
 
 @approved_member_required
-def agenda_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
+def agenda_pdf(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     import weasyprint  # heavy (Cairo/Pango bindings): loaded only when a PDF is asked for
 
     context = _agenda_context(request, mission_id)
@@ -134,7 +147,7 @@ def agenda_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 
 @approved_member_required
-def agenda_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
+def agenda_ics(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     context = _agenda_context(request, mission_id)
     content = calendar.agenda_calendar(context["mission"], context["items"], context["meetings"])
     return ics_response(content, f"agenda {context['mission'].title}")
@@ -142,7 +155,7 @@ def agenda_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def meeting_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_outcome(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None:
         raise Http404

@@ -1,15 +1,19 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.fragment_cache import render_cards
+from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from members.access import approved_member_required, get_membership, get_owned_membership
+from members.models import Firm
 from missions import calendar
 from missions.forms import ApplicationForm
 from missions.models import Application, Mission
@@ -17,15 +21,18 @@ from missions.selectors import missions as selectors
 from missions.services import applications
 from missions.services.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from missions.selectors.missions import ListedMission, ShownMission
+
 LIST_PAGE_SIZE = 12
 
 
-def _firm(request: HttpRequest):
+def _firm(request: AuthenticatedHttpRequest) -> Firm | None:
     membership = get_membership(request.user)
     return membership.firm if membership else None
 
 
-def _get_mission_for_user(request: HttpRequest, mission_id: int) -> Mission:
+def _get_mission_for_user(request: AuthenticatedHttpRequest, mission_id: int) -> "ShownMission":
     try:
         return selectors.mission_detail(
             user=request.user, firm=_firm(request), mission_id=mission_id
@@ -34,7 +41,9 @@ def _get_mission_for_user(request: HttpRequest, mission_id: int) -> Mission:
         raise Http404 from None
 
 
-def _get_application_for_owner(request: HttpRequest, application_id: int) -> Application:
+def _get_application_for_owner(
+    request: AuthenticatedHttpRequest, application_id: int
+) -> Application:
     """The owner's own firm's application, else 403 (not owner) or 404 (someone else's)."""
     membership = get_owned_membership(request)
     try:
@@ -46,13 +55,13 @@ def _get_application_for_owner(request: HttpRequest, application_id: int) -> App
 
 
 @approved_member_required
-def mission_list(request: HttpRequest) -> HttpResponse:
+def mission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mission_filter = selectors.mission_list(
         user=request.user, firm=_firm(request), params=request.GET
     )
     page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = render_cards(
-        page.object_list,
+        list(page.object_list),
         template_name="missions/_mission_card.html",
         name="mission",
         state=_mission_card_state,
@@ -66,7 +75,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mission_card_state(mission: Mission) -> tuple:
+def _mission_card_state(mission: "ListedMission") -> tuple[object, ...]:
     # Everything the card shows that can change (a mission has no edit time): its fields, the
     # seat counts, destinations and sectors, and this firm's own status.
     return (
@@ -86,7 +95,7 @@ def _mission_card_state(mission: Mission) -> tuple:
 
 
 @approved_member_required
-def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
+def mission_detail(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
     membership = get_membership(request.user)
     own = mission.own_applications[0] if mission.own_applications else None
@@ -95,6 +104,7 @@ def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
         "missions/detail.html",
         {
             "mission": mission,
+            "days": selectors.programme_by_day(list(mission.programme.all())),
             "application": own,
             "is_owner": bool(membership and membership.is_owner),
             "seats_left": max(mission.seats - mission.seats_held, 0),
@@ -104,7 +114,7 @@ def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_http_methods(["GET", "POST"])
-def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
+def application_apply(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
     membership = get_owned_membership(request)
     form = ApplicationForm(_posted(request), mission=mission)
@@ -132,7 +142,7 @@ def application_apply(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_withdraw(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
     application = _get_application_for_owner(request, application_id)
     try:
         applications.application_withdraw(application_id=application.pk, firm=application.firm)
@@ -145,7 +155,7 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 
 @approved_member_required
 @require_http_methods(["GET", "POST"])
-def offer_respond(request: HttpRequest, application_id: int) -> HttpResponse:
+def offer_respond(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
     """The link in the offer email: confirm or decline the freed seat."""
     application = _get_application_for_owner(request, application_id)
     if request.method == "POST":
@@ -165,7 +175,7 @@ def offer_respond(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @approved_member_required
 @require_POST
-def interest_add(request: HttpRequest, mission_id: int) -> HttpResponse:
+def interest_add(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
     membership = get_membership(request.user)
     if membership is None:
@@ -182,7 +192,7 @@ def ics_response(content: bytes, name: str) -> HttpResponse:
 
 
 @approved_member_required
-def mission_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
+def mission_ics(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     mission = _get_mission_for_user(request, mission_id)
     return ics_response(
         calendar.mission_calendar(mission, list(mission.programme.all())), mission.title
@@ -190,7 +200,7 @@ def mission_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
 
 
 @login_required
-def firm_programme_ics(request: HttpRequest) -> HttpResponse:
+def firm_programme_ics(request: AuthenticatedHttpRequest) -> HttpResponse:
     firm = _firm(request)
     if firm is None:
         raise Http404
