@@ -73,12 +73,13 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l en -l de --no-obsolete --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	env $(NO_DB_ENV) $(PY) manage.py makemessages -l en -l de --no-obsolete --ignore '.venv/*' \
+		--ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+	env $(NO_DB_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 
-# django-stubs' mypy plugin loads club.settings, which wants a DATABASE_URL: a placeholder does,
-# nothing connects to it (the same one is in .pre-commit-config.yaml).
-TYPECHECK_ENV := DATABASE_URL=postgres://typecheck@127.0.0.1:9/typecheck
+# For commands that load club.settings but never connect (django-stubs' mypy plugin, the message
+# catalogues): the settings want a DATABASE_URL, a placeholder does (also in .pre-commit-config.yaml).
+NO_DB_ENV := DATABASE_URL=postgres://typecheck@127.0.0.1:9/typecheck
 
 # Every check runs even when an earlier one fails; the target fails if any did, naming them.
 lint: install
@@ -87,7 +88,7 @@ lint: install
 	step "ruff check" $(VENV)/bin/ruff check .; \
 	step "ruff format" $(VENV)/bin/ruff format --check .; \
 	step "djlint" $(VENV)/bin/djlint templates --lint; \
-	step "mypy" env $(TYPECHECK_ENV) $(VENV)/bin/mypy; \
+	step "mypy" env $(NO_DB_ENV) $(VENV)/bin/mypy; \
 	step "lint-imports" $(VENV)/bin/lint-imports; \
 	step "bandit" $(VENV)/bin/bandit -q -r club core pages staff privacy members missions \
 		notifications board -x '*/migrations/*' --severity-level medium; \
@@ -95,7 +96,7 @@ lint: install
 	echo "lint: all checks passed"
 
 typecheck: install
-	env $(TYPECHECK_ENV) $(VENV)/bin/mypy
+	env $(NO_DB_ENV) $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
