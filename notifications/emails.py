@@ -2,6 +2,7 @@
 
 import email.policy
 import hashlib
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +24,16 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     """Raises signing.BadSignature for a forged or damaged token."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     return int(data["u"]), str(data["k"])
+
+
+# Line and paragraph separators that no header may carry: a firm name, post title or person name
+# pasted with one of them would otherwise make every email built from it unsendable.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` fit for an email header (a subject): each run of line breaks becomes one space."""
+    return _LINE_BREAKS.sub(" ", str(text)).strip()
 
 
 def _domain() -> str:
@@ -48,7 +59,7 @@ def build_notification_email(notification: Notification) -> EmailMultiAlternativ
             "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
             "unsubscribe_url": unsubscribe_url,
         }
-        subject = context["title"]
+        subject = one_line(context["title"])
         text = render_to_string("notifications/email/notification.txt", context)
         html = render_to_string("notifications/email/notification.html", context)
     return _message(subject, text, html, recipient.email, notification.key, unsubscribe_url)
@@ -70,7 +81,7 @@ def build_digest_email(user, notifications: list[Notification]) -> EmailMultiAlt
             "items": items,
             "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
         }
-        subject = render_to_string("notifications/email/digest_subject.txt", context).strip()
+        subject = one_line(render_to_string("notifications/email/digest_subject.txt", context))
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     key = f"digest:{user.pk}:{day}:{notifications[0].pk}:{notifications[-1].pk}"

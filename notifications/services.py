@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from notifications import emails, registry
 from notifications import notification_kinds as kinds
 from notifications.models import Announcement, Broadcast, EmailMode, Notification, Preference
 from notifications.tasks import expand_broadcast as expand_broadcast_task
+from notifications.tasks import send_digests as send_digests_task
 from notifications.tasks import send_notifications as send_notifications_task
 
 if TYPE_CHECKING:
@@ -225,9 +226,9 @@ def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
                 if notification is None:
                     counts["skipped"] += 1
                     continue
-                message = emails.build_notification_email(notification)
                 notification.attempts += 1
                 try:
+                    message = emails.build_notification_email(notification)
                     if mailer is None:
                         mailer = mailers.default
                         mailer.open()
@@ -239,6 +240,14 @@ def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
                     if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                         _close(mailer)  # the connection may be broken: reopen for the next
                         mailer = None
+                except DatabaseError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one row's fault, never the batch's
+                    # It cannot be rendered or addressed (a template error, a line break in an
+                    # address): trying again would fail the same way.
+                    counts[_record_failure(notification, exc, permanent=True)] += 1
+                    _close(mailer)  # it may have failed half-way through a message
+                    mailer = None
                 else:
                     notification.email_status = Status.SENT
                     notification.sent_at = timezone.now()
@@ -258,15 +267,20 @@ def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
     return counts
 
 
-def _record_failure(notification: Notification, exc: Exception) -> str:
-    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if _is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
+def _record_failure(notification: Notification, exc: Exception, *, permanent: bool = False) -> str:
+    notification.last_error = _reason(exc)
+    if permanent or _is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
         notification.email_status = Status.FAILED
         logger.warning("Notification %s failed for good: %s", notification.pk, exc)
         return "failed"
     notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
     logger.info("Notification %s will be retried: %s", notification.pk, exc)
     return "retry"
+
+
+def _reason(exc: Exception) -> str:
+    """What staff read in the outbox's admin: the error's type and message."""
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def _close(mailer: BaseEmailBackend | None) -> None:
@@ -297,41 +311,100 @@ def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
     )
     for broadcast_id in broadcasts:
         enqueue(expand_broadcast_task, broadcast_id)
-    return {"notifications": len(ids), "broadcasts": len(broadcasts)}
-
-
-def digests_send() -> int:
-    """Send each person one email with their digest items; returns the number of emails."""
-    from django.core.mail import mailers
-
-    user_ids = list(
-        Notification.objects.filter(email_status=Status.DIGEST)
+    # Digests that failed and are due again (first sends wait for the daily digest).
+    digest_users = list(
+        Notification.objects.filter(
+            email_status=Status.DIGEST, next_attempt_at__isnull=False, next_attempt_at__lte=now
+        )
         .values_list("recipient_id", flat=True)
         .distinct()
     )
+    for chunk in _chunks(digest_users, CHUNK_SIZE):
+        if not enqueue(send_digests_task, chunk):
+            break
+    return {
+        "notifications": len(ids),
+        "broadcasts": len(broadcasts),
+        "digests": len(digest_users),
+    }
+
+
+def digests_send(*, user_ids: list[int] | None = None) -> int:
+    """Send each person one email with their due digest items; returns the number of emails.
+
+    Each person is handled in their own transaction: a mailbox that fails records the failure on
+    its rows and never stops the others. A transient failure is retried by the sweeper with the
+    backoff of single emails; a permanent one, an email that cannot be built, or the sixth
+    attempt marks the rows failed with the reason (staff can put them back in the outbox).
+    """
+    from django.core.mail import mailers
+
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    waiting = Notification.objects.filter(email_status=Status.DIGEST).filter(due)
+    if user_ids is not None:
+        waiting = waiting.filter(recipient_id__in=user_ids)
+    recipient_ids = list(waiting.values_list("recipient_id", flat=True).distinct())
     sent = 0
-    mailer = mailers.default
+    mailer = None
     try:
-        for user_id in user_ids:
+        for user_id in recipient_ids:
             with transaction.atomic():
                 items = list(
                     Notification.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient")
                     .filter(recipient_id=user_id, email_status=Status.DIGEST)
+                    .filter(due)
                     .order_by("created_at", "pk")
                 )
                 if not items:
                     continue
-                message = emails.build_digest_email(items[0].recipient, items)
-                # Once-only effect under the rows' lock, as for single emails.
-                mailer.send_messages([message])
-                Notification.objects.filter(pk__in=[n.pk for n in items]).update(
-                    email_status=Status.SENT, sent_at=timezone.now()
-                )
-                sent += 1
+                attempts = max(n.attempts for n in items) + 1
+                try:
+                    message = emails.build_digest_email(items[0].recipient, items)
+                    if mailer is None:
+                        mailer = mailers.default
+                        mailer.open()
+                    # Once-only effect under the rows' lock, as for single emails.
+                    mailer.send_messages([message])
+                except (smtplib.SMTPException, OSError) as exc:
+                    _record_digest_failure(items, attempts, exc)
+                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        _close(mailer)
+                        mailer = None
+                except DatabaseError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one person's fault, never the others'
+                    _record_digest_failure(items, attempts, exc, permanent=True)
+                    _close(mailer)
+                    mailer = None
+                else:
+                    Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                        email_status=Status.SENT,
+                        sent_at=timezone.now(),
+                        attempts=attempts,
+                        last_error="",
+                        next_attempt_at=None,
+                    )
+                    sent += 1
     finally:
         _close(mailer)
     return sent
+
+
+def _record_digest_failure(
+    items: list[Notification], attempts: int, exc: Exception, *, permanent: bool = False
+) -> None:
+    rows = Notification.objects.filter(pk__in=[n.pk for n in items])
+    if permanent or _is_permanent(exc) or attempts >= MAX_ATTEMPTS:
+        logger.warning("Digest of user %s failed for good: %s", items[0].recipient_id, exc)
+        rows.update(email_status=Status.FAILED, attempts=attempts, last_error=_reason(exc))
+        return
+    logger.info("Digest of user %s will be retried: %s", items[0].recipient_id, exc)
+    rows.update(
+        attempts=attempts,
+        last_error=_reason(exc),
+        next_attempt_at=timezone.now() + _backoff(attempts),
+    )
 
 
 def notifications_retry_failed(*, notification_ids: list[int]) -> int:

@@ -25,7 +25,8 @@ def sweep_outbox() -> dict:
 
 
 @shared_task(acks_late=True)
-def send_digests() -> int:
+def send_digests(user_ids: list[int] | None = None) -> int:
+    """The daily digest (beat, no arguments), or the due retries of some people (the sweeper)."""
     from notifications import services
 
-    return services.digests_send()
+    return services.digests_send(user_ids=user_ids)
