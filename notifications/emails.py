@@ -31,7 +31,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 _LINE_BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
-def one_line(text: str) -> str:
+def one_line(text: object) -> str:
     """`text` fit for an email header (a subject): each run of line breaks becomes one space."""
     return _LINE_BREAKS.sub(" ", str(text)).strip()
 
