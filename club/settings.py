@@ -328,6 +328,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "missions.tasks.send_followup_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Invitations whose email task was lost (broker down) or gave up: send them again.
+    "members-sweep-invitations": {
+        "task": "members.tasks.sweep_invitations",
+        "schedule": 5 * 60.0,
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),

@@ -1,5 +1,6 @@
 """Writes about users, firms and memberships. Every write that spans objects lives here."""
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from core import uploads
 from core.errors import DomainError
+from core.tasks import enqueue
 from members import notification_kinds as kinds
 from members.models import Firm, Invitation, JoinRequest, Membership, User
 from members.recipients import notify_firm
 from members.tasks import send_invitation as send_invitation_task
+from notifications.emails import one_line
 from notifications.services import notify
 
 
@@ -217,7 +220,8 @@ def invitation_create(*, firm: Firm, email: str, role: str, invited_by: User) ->
         if not created and invitation.role != role:
             invitation.role = role
             invitation.save(update_fields=["role"])
-        transaction.on_commit(partial(send_invitation_task.delay, invitation.pk))
+        # The row is the outbox: if the broker is down, enqueue logs and the sweeper sends later.
+        transaction.on_commit(partial(enqueue, send_invitation_task, invitation.pk))
     return invitation
 
 
@@ -298,7 +302,7 @@ def invitation_send(*, invitation_id: int) -> bool:
         url = settings.SITE_URL + reverse("members:invitation_accept", args=[invitation.token])
         with translation.override(settings.LANGUAGE_CODE):
             context = {"invitation": invitation, "url": url}
-            subject = render_to_string("members/email/invitation_subject.txt", context).strip()
+            subject = one_line(render_to_string("members/email/invitation_subject.txt", context))
             body = render_to_string("members/email/invitation_body.txt", context)
         # The send is the once-only effect: it runs under the row lock so a redelivered task
         # waits and then sees sent_at set.
@@ -306,3 +310,30 @@ def invitation_send(*, invitation_id: int) -> bool:
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True
+
+
+INVITATION_SWEEP_GRACE = timedelta(minutes=2)
+# The sweeper gives up on an email that could not be sent in a day (the owner can invite again).
+INVITATION_SWEEP_WINDOW = timedelta(days=1)
+
+
+def invitations_sweep(*, grace: timedelta = INVITATION_SWEEP_GRACE) -> int:
+    """Enqueue the invitations whose email is not sent yet: a task lost with the broker, or one
+    that gave up on its retries. Returns how many were enqueued (beat, every few minutes)."""
+    now = timezone.now()
+    ids = list(
+        Invitation.objects.filter(
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+            created_at__lte=now - grace,
+            created_at__gt=now - INVITATION_SWEEP_WINDOW,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+    enqueued = 0
+    for invitation_id in ids:
+        if not enqueue(send_invitation_task, invitation_id):
+            break  # the broker is still down: the next sweep tries again
+        enqueued += 1
+    return enqueued

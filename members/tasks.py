@@ -15,3 +15,10 @@ def send_invitation(invitation_id: int) -> None:
     from members import services  # imported here: services imports this module
 
     services.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True)
+def sweep_invitations() -> int:
+    from members import services
+
+    return services.invitations_sweep()
