@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "missions-reminders": {"task": "missions.tasks.scan_reminders", "schedule": 15 * 60.0},
     "missions-expire-offers": {"task": "missions.tasks.expire_offers", "schedule": 5 * 60.0},
+    # Matchmaking runs whose task was lost or whose worker died: re-queue or fail them.
+    "missions-sweep-matchmaking-runs": {
+        "task": "missions.tasks.sweep_matchmaking_runs",
+        "schedule": 60.0,
+    },
     "missions-meeting-followups": {
         "task": "missions.tasks.send_followup_reminders",
         "schedule": crontab(hour=9, minute=0),

@@ -29,6 +29,13 @@ def run_matchmaking(run_id: int) -> int:
 
 
 @shared_task(acks_late=True)
+def sweep_matchmaking_runs() -> dict:
+    from missions.services import suggestions
+
+    return suggestions.matchmaking_sweep()
+
+
+@shared_task(acks_late=True)
 def send_followup_reminders() -> int:
     from missions.services import outcomes
 

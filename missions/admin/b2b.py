@@ -130,12 +130,38 @@ class PartnerAdmin(admin.ModelAdmin):
 class MatchmakingRunAdmin(admin.ModelAdmin):
     """Progress of the matchmaking computations (the task updates it as it goes)."""
 
-    list_display = ["mission", "status", "progress", "pairs", "created_at", "finished_at"]
+    list_display = [
+        "mission",
+        "status",
+        "progress",
+        "pairs",
+        "attempts",
+        "created_at",
+        "finished_at",
+        "message",
+    ]
     list_filter = ["status", "mission"]
     readonly_fields = [f.name for f in MatchmakingRun._meta.fields]
+    actions = ["rerun"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(
+        description=_("Ricalcola i suggerimenti di queste missioni"), permissions=["change"]
+    )
+    def rerun(self, request, queryset):
+        count = suggestions.matchmaking_rerun(run_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "Calcolo rimesso in coda per %d missione.",
+                "Calcolo rimesso in coda per %d missioni.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SchedulerRun)

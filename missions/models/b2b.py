@@ -142,6 +142,13 @@ class MatchmakingRun(models.Model):
     progress = models.PositiveSmallIntegerField(_("avanzamento %"), default=0)
     pairs = models.PositiveIntegerField(_("coppie valutate"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the run is queued or re-queued: a run queued too long never started (broker down).
+    queued_at = models.DateTimeField(_("in coda dal"), default=timezone.now)
+    # A worker claims the run (attempts + 1) and beats while it computes; a run "running" with
+    # no heartbeat for a while lost its worker, and the sweeper re-queues or fails it.
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    started_at = models.DateTimeField(_("avviato il"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("ultimo segno di vita"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
 

@@ -64,7 +64,12 @@ from missions.services.outcomes import (
 )
 from missions.services.scheduling_runs import meeting_move, meetings_unlock, scheduler_run
 from missions.services.slots import slots_generate
-from missions.services.suggestions import matchmaking_request, matchmaking_run
+from missions.services.suggestions import (
+    matchmaking_request,
+    matchmaking_rerun,
+    matchmaking_run,
+    matchmaking_sweep,
+)
 
 __all__ = [
     "AlreadyApplied",
@@ -97,7 +102,9 @@ __all__ = [
     "interest_add",
     "lock_mission",
     "matchmaking_request",
+    "matchmaking_rerun",
     "matchmaking_run",
+    "matchmaking_sweep",
     "meeting_move",
     "meeting_record_outcome",
     "meeting_request_cancel",
