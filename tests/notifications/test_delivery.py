@@ -220,3 +220,31 @@ def test_approving_a_firm_in_admin_emails_its_people(worker_factory, sink):
     [received] = sink.wait_for(1)
     assert received.to == [membership.user.email]
     assert membership.firm.name in received.subject
+
+
+def test_one_poisoned_row_in_a_batch_of_200_fails_alone_and_the_sweeper_keeps_working(
+    worker_factory, sink
+):
+    worker = worker_factory()
+    users = make_members(199)
+    # A line break in an address: no email can be built for it (as with a template error).
+    users.insert(100, User.objects.create(email="rossi\n@fanout.example.it", first_name="Rossi"))
+    with transaction.atomic():
+        services.notify(recipients=users, kind="firm_approved", object_key="firm:poison")
+
+    assert wait_until(
+        lambda: Notification.objects.filter(email_status=Status.PENDING).count() == 0,
+        timeout=90,
+        every=0.5,
+        sweep=True,
+    ), worker.log.read_text()[-2000:]
+    assert len(sink.wait_for(199, timeout=30)) == 199
+    assert Notification.objects.filter(email_status=Status.SENT).count() == 199
+    failed = Notification.objects.get(email_status=Status.FAILED)
+    assert failed.recipient.first_name == "Rossi"
+    assert "Invalid address" in failed.last_error
+    # The sweeper finds nothing stuck, and the next email goes out as usual.
+    assert services.outbox_sweep(grace=timezone.timedelta(0))["notifications"] == 0
+    later = UserFactory()
+    notify_approved(later, firm_id=2)
+    assert wait_until(lambda: later.email in {r.to[0] for r in sink.received}, sweep=True)
