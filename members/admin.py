@@ -37,7 +37,16 @@ class UserAdmin(DjangoUserAdmin):
         (_("Date"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    readonly_fields = ["terms_accepted_at", "terms_version", "last_login", "date_joined"]
+    # Consents are the person's own choice: members.consents changes them and logs each change
+    # (the GDPR proof), so staff see them here but cannot tick them.
+    readonly_fields = [
+        "terms_accepted_at",
+        "terms_version",
+        "directory_consent",
+        "newsletter_consent",
+        "last_login",
+        "date_joined",
+    ]
 
 
 @admin.register(Sector)
@@ -69,8 +78,9 @@ class FirmAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
     list_select_related = ["sector"]
     # The logo is not editable here: only the owner's upload (members.services.firm_logo_set)
-    # checks and re-encodes it. Staff see it and may remove it.
-    readonly_fields = ["created_at", "approved_at", "approved_by", "logo_preview"]
+    # checks and re-encodes it. Staff see it and may remove it. The status changes only through
+    # the approve and reject actions (members.services: approver, time, notification).
+    readonly_fields = ["status", "created_at", "approved_at", "approved_by", "logo_preview"]
     inlines = [MembershipInline]
     actions = ["approve_firms", "reject_firms", "remove_logos"]
     date_hierarchy = "created_at"
@@ -151,11 +161,55 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(JoinRequest)
 class JoinRequestAdmin(admin.ModelAdmin):
+    """People's requests to join a firm. Made by the person, decided by the firm's owner or by
+    staff through the actions (members.services.join_request_decide: membership, notification)."""
+
     list_display = ["user", "firm", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["user__email", "firm__name"]
     list_select_related = ["user", "firm"]
-    autocomplete_fields = ["user", "firm"]
+    readonly_fields = ["user", "firm", "message", "status", "created_at", "decided_at"]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, *, accept: bool) -> int:
+        count = 0
+        for join_request in queryset.filter(status=JoinRequest.Status.PENDING).select_related(
+            "firm", "user"
+        ):
+            try:
+                services.join_request_decide(
+                    firm=join_request.firm, join_request_id=join_request.pk, accept=accept
+                )
+            except services.AlreadyInFirm:
+                self.message_user(
+                    request,
+                    _("%(person)s fa già parte di un'impresa.") % {"person": join_request.user},
+                    messages.ERROR,
+                )
+            except JoinRequest.DoesNotExist:
+                pass  # decided meanwhile
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Accetta le richieste selezionate"), permissions=["change"])
+    def accept(self, request, queryset):
+        count = self._decide(request, queryset, accept=True)
+        self.message_user(
+            request,
+            ngettext("%d richiesta accettata.", "%d richieste accettate.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Rifiuta le richieste selezionate"), permissions=["change"])
+    def decline(self, request, queryset):
+        count = self._decide(request, queryset, accept=False)
+        self.message_user(
+            request, ngettext("%d richiesta rifiutata.", "%d richieste rifiutate.", count) % count
+        )
 
 
 # --- GDPR: consent log and data requests ---------------------------------------------------------

@@ -103,7 +103,9 @@ class MissionAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     date_hierarchy = "start_date"
     filter_horizontal = ["sectors"]
-    readonly_fields = ["published_at", "agenda_published_at"]
+    # The status changes only through the actions (missions.services.missions): publishing stamps
+    # the publication time and tells the firms of the sectors, closing locks the mission.
+    readonly_fields = ["status", "published_at", "agenda_published_at"]
     inlines = [
         ProgrammeItemInline,
         SectorCapInline,
