@@ -74,9 +74,21 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """The firm's people, read-only: roles and removals go through the membership admin's actions
+    (members.services), which keep at least one owner per firm."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Firm)
@@ -160,11 +172,77 @@ class FirmAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Staff add a person to a firm here. Afterwards the role changes and the removal go through
+    members.services (the firm's membership rows locked, at least one owner kept)."""
+
     list_display = ["user", "firm", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "firm__name"]
     list_select_related = ["user", "firm"]
     autocomplete_fields = ["user", "firm"]
+    actions = ["make_owner", "make_member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "firm", "role", "created_at"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # The delete view of a sole owner is refused; bulk deletion is the "remove" path below.
+        if (
+            obj is not None
+            and obj.is_owner
+            and not obj.firm.memberships.exclude(pk=obj.pk)
+            .filter(role=Membership.Role.OWNER)
+            .exists()
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.membership_remove(firm=obj.firm, membership_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("firm", "user"):
+            try:
+                services.membership_remove(firm=membership.firm, membership_id=membership.pk)
+            except services.LastOwner:
+                self.message_user(
+                    request,
+                    _("%(person)s è l'unico referente di %(firm)s: non rimosso.")
+                    % {"person": membership.user, "firm": membership.firm},
+                    messages.ERROR,
+                )
+
+    def _set_role(self, request, queryset, role: str) -> int:
+        count = 0
+        for membership in queryset.select_related("firm", "user"):
+            try:
+                services.membership_set_role(
+                    firm=membership.firm, membership_id=membership.pk, role=role
+                )
+            except services.LastOwner:
+                self.message_user(
+                    request,
+                    _("%(person)s è l'unico referente di %(firm)s: ruolo non cambiato.")
+                    % {"person": membership.user, "firm": membership.firm},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Rendi referenti"), permissions=["change"])
+    def make_owner(self, request, queryset):
+        count = self._set_role(request, queryset, Membership.Role.OWNER)
+        self.message_user(
+            request, ngettext("%d ruolo cambiato.", "%d ruoli cambiati.", count) % count
+        )
+
+    @admin.action(description=_("Rendi collaboratori"), permissions=["change"])
+    def make_member(self, request, queryset):
+        count = self._set_role(request, queryset, Membership.Role.MEMBER)
+        self.message_user(
+            request, ngettext("%d ruolo cambiato.", "%d ruoli cambiati.", count) % count
+        )
 
 
 @admin.register(Invitation)

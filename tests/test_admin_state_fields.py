@@ -167,3 +167,48 @@ def test_mentorship_accepted_through_the_action_keeps_capacity_and_notifies(staf
     assert "ha già il massimo" in response.content.decode()
     second.refresh_from_db()
     assert second.status == MentorshipRequest.Status.PENDING
+
+
+def test_membership_role_cannot_be_changed_by_form(staff_client):
+    owner = member()
+    membership = owner.membership
+    response = submit_change_form(staff_client, _change_url(membership), role="member")
+    assert response.status_code in (200, 302)
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.OWNER
+
+
+def test_the_firm_page_does_not_change_roles_either(staff_client):
+    owner = member()
+    firm = owner.membership.firm
+    submit_change_form(
+        staff_client,
+        _change_url(firm),
+        **{"memberships-0-id": str(owner.membership.pk), "memberships-0-role": "member"},
+    )
+    owner.membership.refresh_from_db()
+    assert owner.membership.role == Membership.Role.OWNER
+
+
+def test_role_actions_keep_an_owner(staff_client):
+    owner = member()
+    colleague = Membership.objects.create(
+        user=UserFactory(), firm=owner.membership.firm, role=Membership.Role.MEMBER
+    )
+    url = reverse("admin:members_membership_changelist")
+    refused = staff_client.post(
+        url, {"action": "make_member", "_selected_action": [owner.membership.pk]}, follow=True
+    )
+    assert "unico referente" in refused.content.decode()
+    assert (
+        staff_client.get(
+            reverse("admin:members_membership_delete", args=[owner.membership.pk])
+        ).status_code
+        == 403
+    )
+
+    staff_client.post(url, {"action": "make_owner", "_selected_action": [colleague.pk]})
+    staff_client.post(url, {"action": "make_member", "_selected_action": [owner.membership.pk]})
+    owner.membership.refresh_from_db()
+    colleague.refresh_from_db()
+    assert (owner.membership.role, colleague.role) == ("member", "owner")
