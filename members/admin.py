@@ -79,8 +79,8 @@ class MembershipInline(admin.TabularInline):
 
     model = Membership
     extra = 0
-    fields = ["user", "role", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "role", "created_at"]
+    fields = [*readonly_fields]
     can_delete = False
     show_change_link = True
 
