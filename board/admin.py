@@ -119,7 +119,12 @@ class PostAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_hidden", "is_pinned", "is_locked", "tags"]
     search_fields = ["title", "body", "author_firm__name"]
     list_select_related = ["author_firm"]
+    # The author's words are read-only: board.services renders the body to the stored HTML and
+    # indexes title and body for search, so a form edit here would leave both stale. Staff
+    # moderate with the actions (hide, lock...), each logged with its reason.
     readonly_fields = [
+        "title",
+        "body",
         "author",
         "author_firm",
         "body_html",
@@ -129,7 +134,7 @@ class PostAdmin(SimpleHistoryAdmin):
         "is_pinned",
         "is_locked",
     ]
-    fields = ["kind", "title", "body", "tags", "mission", *readonly_fields]
+    fields = ["kind", "tags", "mission", *readonly_fields]
     inlines = [AttachmentInline, ModerationInline]
     actions = [
         _moderation_action("hide", _("Nascondi (con motivo)")),
@@ -170,7 +175,16 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["is_hidden"]
     search_fields = ["body", "post__title"]
     list_select_related = ["post", "author", "author_firm"]
-    readonly_fields = ["post", "parent", "author", "author_firm", "body_html", "is_hidden"]
+    # The body is read-only for the reason given on PostAdmin; staff hide a comment instead.
+    readonly_fields = [
+        "post",
+        "parent",
+        "author",
+        "author_firm",
+        "body",
+        "body_html",
+        "is_hidden",
+    ]
     actions = [
         _moderation_action("hide", _("Nascondi (con motivo)")),
         _moderation_action("show", _("Rendi visibile (con motivo)")),
@@ -198,10 +212,63 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
 @admin.register(MentorshipRequest)
 class MentorshipRequestAdmin(admin.ModelAdmin):
+    """Requests are made by a firm and answered by the mentor firm, or by staff through the
+    actions (board.services.mentorship_decide: the mentor's capacity, the notification)."""
+
     list_display = ["requester", "mentor", "topic", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["requester", "mentor"]
-    readonly_fields = ["requester", "requested_by", "mentor", "created_at", "decided_at"]
+    readonly_fields = [
+        "requester",
+        "requested_by",
+        "mentor",
+        "topic",
+        "message",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, *, accept: bool) -> int:
+        count = 0
+        pending = queryset.filter(status=MentorshipRequest.Status.PENDING)
+        for mentorship in pending.select_related("mentor"):
+            try:
+                services.mentorship_decide(
+                    request_id=mentorship.pk, mentor=mentorship.mentor, accept=accept
+                )
+            except services.MentorFull:
+                self.message_user(
+                    request,
+                    _("%(mentor)s ha già il massimo di affiancamenti accettati.")
+                    % {"mentor": mentorship.mentor},
+                    messages.ERROR,
+                )
+            except MentorshipRequest.DoesNotExist:
+                pass  # decided meanwhile
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Accetta per il mentore"), permissions=["change"])
+    def accept(self, request, queryset):
+        count = self._decide(request, queryset, accept=True)
+        self.message_user(
+            request,
+            ngettext("%d richiesta accettata.", "%d richieste accettate.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Rifiuta per il mentore"), permissions=["change"])
+    def decline(self, request, queryset):
+        count = self._decide(request, queryset, accept=False)
+        self.message_user(
+            request, ngettext("%d richiesta rifiutata.", "%d richieste rifiutate.", count) % count
+        )
 
 
 @admin.register(Follow)

@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from board.filters import PostFilter
 from board.models import Attachment, Comment, Follow, Post
+from core.staff import has_staff_powers
 from members.models import User
 
 PAGE_SIZE = 20
@@ -28,8 +29,8 @@ class BoardPage(TypedDict):
 
 
 def visible_posts(*, user: User) -> QuerySet[Post]:
-    """Hidden posts are visible only to their author and to staff."""
-    if user.is_staff:
+    """Hidden posts are visible only to their author and to staff (with their powers: 2FA)."""
+    if has_staff_powers(user):
         return Post.objects.all()
     return Post.objects.filter(Q(is_hidden=False) | Q(author=user))
 
@@ -88,7 +89,7 @@ def post_detail(*, user: User, post_id: int) -> Post:
     """A post with its comments and replies in a fixed number of queries.
 
     Raises Post.DoesNotExist when the user may not see it."""
-    comment_filter = Q() if user.is_staff else Q(is_hidden=False) | Q(author=user)
+    comment_filter = Q() if has_staff_powers(user) else Q(is_hidden=False) | Q(author=user)
     replies = Comment.objects.filter(comment_filter).select_related("author", "author_firm")
     comments = (
         Comment.objects.filter(comment_filter, parent__isnull=True)

@@ -28,6 +28,7 @@ from board.models import (
 )
 from core import uploads
 from core.errors import DomainError
+from core.staff import has_staff_powers
 from members.access import get_membership
 from members.models import Firm, User
 from members.recipients import notify_firm
@@ -256,7 +257,7 @@ def _own_post(post_id: int, user: User, *, lock: bool = False) -> Post:
     With `lock`, the post row is locked: it serialises changes to its attachments."""
     posts = Post.objects.select_for_update(no_key=True) if lock else Post.objects
     post = posts.get(pk=post_id)
-    if post.is_hidden and post.author_id != user.pk and not user.is_staff:
+    if post.is_hidden and post.author_id != user.pk and not has_staff_powers(user):
         raise Post.DoesNotExist
     if post.author_id != user.pk:
         raise PermissionDenied
@@ -404,7 +405,7 @@ def comment_delete(*, comment_id: int, user: User) -> Post:
 def question_mark_answered(*, post_id: int, comment_id: int | None, user: User) -> Post:
     """The question's author (or staff) points at the comment that answered it."""
     post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION)
-    if post.author_id != user.pk and not user.is_staff:
+    if post.author_id != user.pk and not has_staff_powers(user):
         raise PermissionDenied
     if comment_id is not None:
         Comment.objects.get(pk=comment_id, post=post)

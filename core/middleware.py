@@ -1,12 +1,13 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from core.staff import has_staff_powers
 
 STAFF_AREAS = ("/admin/", "/staff/")
 
@@ -15,7 +16,8 @@ class StaffMFARequiredMiddleware:
     """Staff reach the admin and the dashboard only with two-factor authentication active.
 
     Logging in already asks for the TOTP code once it is active (allauth.mfa); this makes
-    activating it compulsory for staff accounts, which can change every firm's data.
+    activating it compulsory for staff accounts, which can change every firm's data. On the site,
+    the same rule (core.staff.has_staff_powers) withholds their other powers.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -27,7 +29,7 @@ class StaffMFARequiredMiddleware:
             request.path.startswith(STAFF_AREAS)
             and user.is_authenticated
             and user.is_staff
-            and not self._has_totp(user)
+            and not has_staff_powers(user)
         ):
             messages.warning(
                 request,
@@ -35,9 +37,3 @@ class StaffMFARequiredMiddleware:
             )
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
-
-    @staticmethod
-    def _has_totp(user: AbstractBaseUser) -> bool:
-        from allauth.mfa.models import Authenticator
-
-        return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core.staff import has_staff_powers
 from members.models import Membership
 
 
@@ -26,13 +27,14 @@ def get_membership(user) -> Membership | None:
 def approved_member_required(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """Members of approved firms and staff only; others are sent to their firm page."""
+    """Members of approved firms and staff (with two-factor authentication) only; others are sent
+    to their firm page."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         membership = get_membership(request.user)
-        if request.user.is_staff or (membership and membership.firm.is_approved):
+        if has_staff_powers(request.user) or (membership and membership.firm.is_approved):
             return view(request, *args, **kwargs)
         from django.contrib import messages
 

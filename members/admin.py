@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
@@ -37,7 +39,31 @@ class UserAdmin(DjangoUserAdmin):
         (_("Date"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    readonly_fields = ["terms_accepted_at", "terms_version", "last_login", "date_joined"]
+    # Consents are the person's own choice: members.consents changes them and logs each change
+    # (the GDPR proof), so staff see them here but cannot tick them.
+    readonly_fields = [
+        "terms_accepted_at",
+        "terms_version",
+        "directory_consent",
+        "newsletter_consent",
+        "last_login",
+        "date_joined",
+    ]
+
+
+# allauth's admin of email addresses, with the permission its action needs (every admin action
+# declares one: a staff member who may only view runs none).
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    @admin.action(
+        description=AllauthEmailAddressAdmin.make_verified.short_description,
+        permissions=["change"],
+    )
+    def make_verified(self, request, queryset):
+        super().make_verified(request, queryset)
 
 
 @admin.register(Sector)
@@ -48,9 +74,21 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """The firm's people, read-only: roles and removals go through the membership admin's actions
+    (members.services), which keep at least one owner per firm."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    readonly_fields = ["user", "role", "created_at"]
+    fields = [*readonly_fields]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Firm)
@@ -69,8 +107,9 @@ class FirmAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
     list_select_related = ["sector"]
     # The logo is not editable here: only the owner's upload (members.services.firm_logo_set)
-    # checks and re-encodes it. Staff see it and may remove it.
-    readonly_fields = ["created_at", "approved_at", "approved_by", "logo_preview"]
+    # checks and re-encodes it. Staff see it and may remove it. The status changes only through
+    # the approve and reject actions (members.services: approver, time, notification).
+    readonly_fields = ["status", "created_at", "approved_at", "approved_by", "logo_preview"]
     inlines = [MembershipInline]
     actions = ["approve_firms", "reject_firms", "remove_logos"]
     date_hierarchy = "created_at"
@@ -133,11 +172,77 @@ class FirmAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Staff add a person to a firm here. Afterwards the role changes and the removal go through
+    members.services (the firm's membership rows locked, at least one owner kept)."""
+
     list_display = ["user", "firm", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "firm__name"]
     list_select_related = ["user", "firm"]
     autocomplete_fields = ["user", "firm"]
+    actions = ["make_owner", "make_member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "firm", "role", "created_at"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # The delete view of a sole owner is refused; bulk deletion is the "remove" path below.
+        if (
+            obj is not None
+            and obj.is_owner
+            and not obj.firm.memberships.exclude(pk=obj.pk)
+            .filter(role=Membership.Role.OWNER)
+            .exists()
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.membership_remove(firm=obj.firm, membership_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("firm", "user"):
+            try:
+                services.membership_remove(firm=membership.firm, membership_id=membership.pk)
+            except services.LastOwner:
+                self.message_user(
+                    request,
+                    _("%(person)s è l'unico referente di %(firm)s: non rimosso.")
+                    % {"person": membership.user, "firm": membership.firm},
+                    messages.ERROR,
+                )
+
+    def _set_role(self, request, queryset, role: str) -> int:
+        count = 0
+        for membership in queryset.select_related("firm", "user"):
+            try:
+                services.membership_set_role(
+                    firm=membership.firm, membership_id=membership.pk, role=role
+                )
+            except services.LastOwner:
+                self.message_user(
+                    request,
+                    _("%(person)s è l'unico referente di %(firm)s: ruolo non cambiato.")
+                    % {"person": membership.user, "firm": membership.firm},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Rendi referenti"), permissions=["change"])
+    def make_owner(self, request, queryset):
+        count = self._set_role(request, queryset, Membership.Role.OWNER)
+        self.message_user(
+            request, ngettext("%d ruolo cambiato.", "%d ruoli cambiati.", count) % count
+        )
+
+    @admin.action(description=_("Rendi collaboratori"), permissions=["change"])
+    def make_member(self, request, queryset):
+        count = self._set_role(request, queryset, Membership.Role.MEMBER)
+        self.message_user(
+            request, ngettext("%d ruolo cambiato.", "%d ruoli cambiati.", count) % count
+        )
 
 
 @admin.register(Invitation)
@@ -151,11 +256,55 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(JoinRequest)
 class JoinRequestAdmin(admin.ModelAdmin):
+    """People's requests to join a firm. Made by the person, decided by the firm's owner or by
+    staff through the actions (members.services.join_request_decide: membership, notification)."""
+
     list_display = ["user", "firm", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["user__email", "firm__name"]
     list_select_related = ["user", "firm"]
-    autocomplete_fields = ["user", "firm"]
+    readonly_fields = ["user", "firm", "message", "status", "created_at", "decided_at"]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, *, accept: bool) -> int:
+        count = 0
+        for join_request in queryset.filter(status=JoinRequest.Status.PENDING).select_related(
+            "firm", "user"
+        ):
+            try:
+                services.join_request_decide(
+                    firm=join_request.firm, join_request_id=join_request.pk, accept=accept
+                )
+            except services.AlreadyInFirm:
+                self.message_user(
+                    request,
+                    _("%(person)s fa già parte di un'impresa.") % {"person": join_request.user},
+                    messages.ERROR,
+                )
+            except JoinRequest.DoesNotExist:
+                pass  # decided meanwhile
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Accetta le richieste selezionate"), permissions=["change"])
+    def accept(self, request, queryset):
+        count = self._decide(request, queryset, accept=True)
+        self.message_user(
+            request,
+            ngettext("%d richiesta accettata.", "%d richieste accettate.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Rifiuta le richieste selezionate"), permissions=["change"])
+    def decline(self, request, queryset):
+        count = self._decide(request, queryset, accept=False)
+        self.message_user(
+            request, ngettext("%d richiesta rifiutata.", "%d richieste rifiutate.", count) % count
+        )
 
 
 # --- GDPR: consent log and data requests ---------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 
+from core.staff import has_staff_powers
 from members.access import get_membership
 from members.filters import FirmFilter
 from members.models import Firm, Membership, User
@@ -18,7 +19,7 @@ def _member_may_see(user: User, firm: Firm) -> bool:
     """The firm page's rule, shared by its logo: approved firms, the user's own, or staff."""
     membership = get_membership(user)
     own = membership is not None and membership.firm_id == firm.pk
-    return firm.is_approved or own or user.is_staff
+    return firm.is_approved or own or has_staff_powers(user)
 
 
 def firm_for_member(*, user: User, firm_id: int) -> Firm:

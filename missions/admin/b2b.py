@@ -217,7 +217,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
             priority=obj.priority,
         )
 
-    @admin.action(description=_("Accetta per il partner"), permissions=["view"])
+    @admin.action(description=_("Accetta per il partner"), permissions=["change"])
     def accept(self, request, queryset):
         count = meeting_requests.meeting_requests_decide(
             request_ids=list(queryset.values_list("pk", flat=True)), accept=True
@@ -226,7 +226,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
             request, ngettext("%d incontro accettato.", "%d incontri accettati.", count) % count
         )
 
-    @admin.action(description=_("Rifiuta per il partner"), permissions=["view"])
+    @admin.action(description=_("Rifiuta per il partner"), permissions=["change"])
     def decline(self, request, queryset):
         count = meeting_requests.meeting_requests_decide(
             request_ids=list(queryset.values_list("pk", flat=True)), accept=False

@@ -103,7 +103,9 @@ class MissionAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     date_hierarchy = "start_date"
     filter_horizontal = ["sectors"]
-    readonly_fields = ["published_at", "agenda_published_at"]
+    # The status changes only through the actions (missions.services.missions): publishing stamps
+    # the publication time and tells the firms of the sectors, closing locks the mission.
+    readonly_fields = ["status", "published_at", "agenda_published_at"]
     inlines = [
         ProgrammeItemInline,
         SectorCapInline,
@@ -220,14 +222,14 @@ class MissionAdmin(admin.ModelAdmin):
             % count,
         )
 
-    @admin.action(description=_("Esporta i partecipanti (CSV)"))
+    @admin.action(description=_("Esporta i partecipanti (CSV)"), permissions=["change"])
     def export_csv(self, request, queryset):
         applications = Application.objects.filter(
             mission__in=queryset, status=Application.Status.CONFIRMED
         ).order_by("mission__start_date", "firm__name")
         return _export(applications, "csv", "partecipanti")
 
-    @admin.action(description=_("Esporta i partecipanti (XLSX)"))
+    @admin.action(description=_("Esporta i partecipanti (XLSX)"), permissions=["change"])
     def export_xlsx(self, request, queryset):
         applications = Application.objects.filter(
             mission__in=queryset, status=Application.Status.CONFIRMED
@@ -347,11 +349,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             % count,
         )
 
-    @admin.action(description=_("Esporta (CSV)"))
+    @admin.action(description=_("Esporta (CSV)"), permissions=["change"])
     def export_csv(self, request, queryset):
         return _export(queryset.order_by("mission__start_date", "firm__name"), "csv", "candidature")
 
-    @admin.action(description=_("Esporta (XLSX)"))
+    @admin.action(description=_("Esporta (XLSX)"), permissions=["change"])
     def export_xlsx(self, request, queryset):
         return _export(
             queryset.order_by("mission__start_date", "firm__name"), "xlsx", "Candidature"

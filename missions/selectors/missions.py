@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.staff import has_staff_powers
 from members.models import Firm, User
 from missions.filters import MissionFilter
 from missions.models import Application, Mission, ProgrammeItem
@@ -89,7 +90,7 @@ def _with_counts(queryset: QuerySet[Mission]) -> "QuerySet[MissionWithCounts]":
 
 def visible_missions(*, user: User) -> QuerySet[Mission]:
     """Missions a user may see: published or closed ones; staff see drafts too."""
-    if user.is_staff:
+    if has_staff_powers(user):
         return Mission.objects.exclude(status=Mission.Status.CANCELLED)
     return Mission.objects.filter(status__in=VISIBLE)
 
