@@ -94,6 +94,9 @@ class Post(models.Model):
     is_pinned = models.BooleanField(_("in evidenza"), default=False)
     is_locked = models.BooleanField(_("commenti chiusi"), default=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Set when the author deletes the post: the row stays as a tombstone (its reports and the
+    # moderators' reasons point at it) and no page shows it any more (selectors.visible_posts).
+    deleted_at = models.DateTimeField(_("eliminato il"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("pubblicato il"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(_("ultima attività"), auto_now_add=True)
@@ -119,6 +122,12 @@ class Post(models.Model):
             GinIndex(fields=["search"], name="board_post_search"),
             models.Index(
                 fields=["-created_at"], condition=Q(is_pinned=True), name="board_post_pinned"
+            ),
+        ]
+        constraints = [
+            # The services keep the count; this keeps it sane whatever path writes.
+            models.CheckConstraint(
+                condition=Q(comment_count__gte=0), name="board_post_comment_count_not_negative"
             ),
         ]
 

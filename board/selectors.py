@@ -27,11 +27,14 @@ class BoardPage(TypedDict):
     is_first_page: bool
 
 
-def visible_posts(*, user: User) -> QuerySet[Post]:
-    """Hidden posts are visible only to their author and to staff."""
+def visible_posts(*, user: User, include_deleted: bool = False) -> QuerySet[Post]:
+    """Hidden posts are visible only to their author and to staff. Deleted posts (tombstones,
+    services.post_delete) to nobody: `include_deleted` lets staff reach them, for the files
+    that moderators keep as evidence (linked from the admin)."""
+    posts = Post.objects.all() if include_deleted else Post.objects.filter(deleted_at__isnull=True)
     if user.is_staff:
-        return Post.objects.all()
-    return Post.objects.filter(Q(is_hidden=False) | Q(author=user))
+        return posts
+    return posts.filter(Q(is_hidden=False) | Q(author=user), deleted_at__isnull=True)
 
 
 def _cursor(post: Post, field: str) -> str:
@@ -114,7 +117,9 @@ def attachment_for_user(*, user: User, post_id: int, attachment_id: int) -> Atta
     """An attachment of a post the user may see (visible_posts), in one query.
 
     Raises Attachment.DoesNotExist otherwise: hidden posts' files stay with their author and
-    staff, exactly like the post."""
+    staff, exactly like the post; a deleted post's files with staff only."""
     return Attachment.objects.get(
-        pk=attachment_id, post_id=post_id, post__in=visible_posts(user=user)
+        pk=attachment_id,
+        post_id=post_id,
+        post__in=visible_posts(user=user, include_deleted=True),
     )

@@ -50,6 +50,23 @@ class PostLocked(BoardError):
     message = _("I commenti a questo post sono chiusi.")
 
 
+class PostHidden(BoardError):
+    message = _("Il post è nascosto dai moderatori: non si può commentare.")
+
+
+class PostModerated(BoardError):
+    message = _(
+        "Questo post è stato moderato: non si può più modificare né eliminare. "
+        "Per chiarimenti scrivi alla Camera di Commercio."
+    )
+
+
+class CommentModerated(BoardError):
+    message = _(
+        "Questo commento o il suo post è stato moderato: non si può più modificare né eliminare."
+    )
+
+
 class MentorFull(BoardError):
     message = _("Il mentore ha raggiunto il numero di affiancamenti che può seguire.")
 
@@ -251,15 +268,21 @@ def _post_create(
 
 
 def _own_post(post_id: int, user: User, *, lock: bool = False) -> Post:
-    """Raises Post.DoesNotExist (404) if not visible, PermissionDenied (403) if not the author.
+    """The author's post, to change. Raises Post.DoesNotExist (404) if not visible or deleted,
+    PermissionDenied (403) if not the author, PostModerated once moderators hid or locked it
+    (what they judged stays as it was: the evidence of their decision).
 
-    With `lock`, the post row is locked: it serialises changes to its attachments."""
+    With `lock`, the post row is locked: it serialises changes to its attachments and its
+    moderation (moderate() saves the row, so it waits for this transaction, or this one waits
+    for it and then sees the new flags)."""
     posts = Post.objects.select_for_update(no_key=True) if lock else Post.objects
-    post = posts.get(pk=post_id)
+    post = posts.get(pk=post_id, deleted_at__isnull=True)
     if post.is_hidden and post.author_id != user.pk and not user.is_staff:
         raise Post.DoesNotExist
     if post.author_id != user.pk:
         raise PermissionDenied
+    if post.is_hidden or post.is_locked:
+        raise PostModerated
     return post
 
 
@@ -280,7 +303,7 @@ def post_update(
     stored = _store_attachments(files)
     try:
         with transaction.atomic():
-            post = _own_post(post_id, user, lock=bool(stored))
+            post = _own_post(post_id, user, lock=True)
             post.title, post.body, post.body_html = title, body, markdown.render(body)
             post.save(update_fields=["title", "body", "body_html", "updated_at"])
             post.tags.set(tags)
@@ -304,14 +327,24 @@ def attachment_remove(*, post_id: int, attachment_id: int, user: User) -> Post:
     return post
 
 
-def post_delete(*, post_id: int, user: User) -> None:
+def post_delete(*, post_id: int, user: User) -> Post:
+    """The author deletes their post: it leaves a tombstone. The row stays, with its comments,
+    attachments, reports and moderation log, so that moderators keep the evidence; no page shows
+    it any more (selectors.visible_posts), nobody can comment on it, nothing notifies about it.
+    A hidden or locked post cannot be deleted by its author (PostModerated)."""
     with transaction.atomic():
         post = _own_post(post_id, user, lock=True)
-        _delete_posts(Post.objects.filter(pk=post.pk))
+        post.deleted_at = timezone.now()
+        post.is_pinned = False
+        # Saved, not updated: the audit trail records the deletion.
+        post.save(update_fields=["deleted_at", "is_pinned", "updated_at"])
+    return post
 
 
 def posts_delete(*, posts: QuerySet[Post]) -> int:
-    """Staff (admin): delete posts with their comments and attachments, files included."""
+    """Staff (admin): purge posts for good, with their comments, attachments (files included),
+    reports and moderation log. For what the law requires gone (illegal content, an erasure
+    order); moderation otherwise hides a post, and an author's deletion leaves a tombstone."""
     with transaction.atomic():
         return _delete_posts(posts)
 
@@ -328,9 +361,14 @@ def _delete_posts(posts: QuerySet[Post]) -> int:
 def comment_create(
     *, post: Post, author: User, body: str, parent: Comment | None = None
 ) -> Comment:
-    """Comment a post or reply to a comment (replies to replies attach to the top comment)."""
+    """Comment a post or reply to a comment (replies to replies attach to the top comment).
+
+    Nobody comments on a deleted post (Post.DoesNotExist), a hidden one (PostHidden: not even
+    its author or staff, so a hidden post notifies no one) or a locked one (PostLocked)."""
     with transaction.atomic():
-        post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+        post = Post.objects.select_for_update(no_key=True).get(pk=post.pk, deleted_at__isnull=True)
+        if post.is_hidden:
+            raise PostHidden
         if post.is_locked:
             raise PostLocked
         if parent is not None:
@@ -378,32 +416,48 @@ def comment_create(
 
 
 def _own_comment(comment_id: int, user: User) -> Comment:
-    comment = Comment.objects.select_related("post").get(pk=comment_id)
+    """The author's comment, to change, with its post locked (the caller holds a transaction).
+
+    Raises Comment.DoesNotExist when it or its post is gone, PermissionDenied if not the author,
+    CommentModerated once the comment or its post was hidden or locked by moderators."""
+    post_id = Comment.objects.values_list("post_id", flat=True).get(pk=comment_id)
+    # The post first, then the comment: the order of comment_create and moderate().
+    post = Post.objects.select_for_update(no_key=True).filter(pk=post_id).first()
+    if post is None or post.deleted_at is not None:
+        raise Comment.DoesNotExist
+    comment = Comment.objects.select_for_update(no_key=True).get(pk=comment_id)
     if comment.author_id != user.pk:
         raise PermissionDenied
+    if comment.is_hidden or post.is_hidden or post.is_locked:
+        raise CommentModerated
+    comment.post = post
     return comment
 
 
 def comment_update(*, comment_id: int, user: User, body: str) -> Comment:
-    comment = _own_comment(comment_id, user)
-    comment.body, comment.body_html = body, markdown.render(body)
-    comment.save(update_fields=["body", "body_html", "updated_at"])
+    with transaction.atomic():
+        comment = _own_comment(comment_id, user)
+        comment.body, comment.body_html = body, markdown.render(body)
+        comment.save(update_fields=["body", "body_html", "updated_at"])
     return comment
 
 
 def comment_delete(*, comment_id: int, user: User) -> Post:
+    """Delete a comment with its replies. The post's count is counted again under the post's
+    lock, so a count out of step (a bulk load, a past bug) heals instead of going negative."""
     with transaction.atomic():
         comment = _own_comment(comment_id, user)
         post = comment.post
-        removed = 1 + comment.replies.count()
         comment.delete()
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - removed)
+        Post.objects.filter(pk=post.pk).update(
+            comment_count=Comment.objects.filter(post=post).count()
+        )
     return post
 
 
 def question_mark_answered(*, post_id: int, comment_id: int | None, user: User) -> Post:
     """The question's author (or staff) points at the comment that answered it."""
-    post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION)
+    post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION, deleted_at__isnull=True)
     if post.author_id != user.pk and not user.is_staff:
         raise PermissionDenied
     if comment_id is not None:
@@ -459,7 +513,8 @@ def moderate(
     with transaction.atomic():
         count = 0
         for post in posts:
-            post = Post.objects.get(pk=post.pk)
+            # Locked: an author's edit or deletion in flight finishes first, or sees the flags.
+            post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
             for field, value in changes.items():
                 setattr(post, field, value)
             post.save(update_fields=list(changes))  # saved, not updated: the audit trail sees it
