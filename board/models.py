@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Firm
+from members.models import Firm, User
 
 
 class Tag(models.Model):
@@ -269,8 +269,21 @@ class MentorshipRequest(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # The mentor's person who answered: on acceptance, the requester sees them as the contact.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a column: the other firm's people this pair may contact, set by
+    # selectors.mentorship_requests (empty until accepted).
+    contacts: list[User]
 
     class Meta:
         ordering = ["-created_at"]

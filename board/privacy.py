@@ -159,6 +159,9 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
         "mentorship_requests": MentorshipRequest.objects.filter(requested_by=user).update(
             requested_by=None
         ),
+        "mentorship_decisions": MentorshipRequest.objects.filter(decided_by=user).update(
+            decided_by=None
+        ),
     }
 
 

@@ -563,8 +563,13 @@ def mentorship_request_create(
     return request
 
 
-def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> MentorshipRequest:
-    """The mentor firm answers; it takes at most `max_open_requests` accepted ones."""
+def mentorship_decide(
+    *, request_id: int, mentor: Firm, accept: bool, decided_by: User | None = None
+) -> MentorshipRequest:
+    """The mentor firm answers; it takes at most `max_open_requests` accepted ones.
+
+    `decided_by`, the person who answers, becomes the mentor's contact shown to the requester
+    once accepted (the page says so beside the button)."""
     with transaction.atomic():
         # The mentor's profile row serialises its decisions, so the capacity holds.
         profile, _created = MentorProfile.objects.get_or_create(firm=mentor)
@@ -581,8 +586,8 @@ def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> Mentors
         request.status = (
             MentorshipRequest.Status.ACCEPTED if accept else MentorshipRequest.Status.DECLINED
         )
-        request.decided_at = timezone.now()
-        request.save(update_fields=["status", "decided_at"])
+        request.decided_at, request.decided_by = timezone.now(), decided_by
+        request.save(update_fields=["status", "decided_at", "decided_by"])
         notify_firm(
             firm=request.requester,
             kind=(kinds.MENTORSHIP_ACCEPTED if accept else kinds.MENTORSHIP_DECLINED).slug,

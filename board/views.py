@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -407,18 +406,12 @@ def mentorship(request: AuthenticatedHttpRequest) -> HttpResponse:
     if membership is None:
         raise Http404
     firm = membership.firm
-    people = Prefetch("requester__memberships", to_attr="people")
-    mentor_people = Prefetch("mentor__memberships", to_attr="people")
-    requests = MentorshipRequest.objects.select_related("requester", "mentor")
+    incoming, outgoing = selectors.mentorship_requests(firm=firm)
     context = {
         "firm": firm,
         "is_owner": membership.is_owner,
-        "incoming": requests.filter(mentor=firm).prefetch_related(
-            people, "requester__memberships__user"
-        ),
-        "outgoing": requests.filter(requester=firm).prefetch_related(
-            mentor_people, "mentor__memberships__user"
-        ),
+        "incoming": incoming,
+        "outgoing": outgoing,
         "profile_form": MentorProfileForm(instance=MentorProfile.objects.filter(firm=firm).first())
         if firm.is_mentor
         else None,
@@ -457,6 +450,7 @@ def mentorship_decide(request: AuthenticatedHttpRequest, request_id: int) -> Htt
             request_id=request_id,
             mentor=membership.firm,
             accept=request.POST.get("answer") == "yes",
+            decided_by=request.user,
         )
     except MentorshipRequest.DoesNotExist:
         raise Http404 from None
