@@ -32,7 +32,7 @@ from members.access import get_membership
 from members.models import Firm, User
 from members.recipients import notify_firm
 from missions.models import Mission
-from notifications.services import notify
+from notifications.services import notifications_withdraw, notify
 
 
 class BoardError(DomainError):
@@ -338,7 +338,17 @@ def post_delete(*, post_id: int, user: User) -> Post:
         post.is_pinned = False
         # Saved, not updated: the audit trail records the deletion.
         post.save(update_fields=["deleted_at", "is_pinned", "updated_at"])
+        _withdraw_post_notifications(post)
     return post
+
+
+def _withdraw_post_notifications(post: Post) -> None:
+    """What a post that is gone from view (hidden, deleted) would still tell anyone: its
+    announcement and its comments' replies, not yet received (notifications_withdraw)."""
+    comment_ids = Comment.objects.filter(post=post).values_list("pk", flat=True)
+    notifications_withdraw(
+        object_keys=[f"post:{post.pk}", *(f"comment:{pk}" for pk in comment_ids)]
+    )
 
 
 def posts_delete(*, posts: QuerySet[Post]) -> int:
@@ -499,7 +509,10 @@ def moderate(
     posts: Iterable[Post] = (),
     comments: Iterable[Comment] = (),
 ) -> int:
-    """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged."""
+    """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged.
+
+    Hiding withdraws what the hidden post (and its comments) or comment would still tell
+    anyone: unsent emails, digest items, unread inbox items (a hidden post notifies no one)."""
     changes = {
         "hide": {"is_hidden": True},
         "show": {"is_hidden": False},
@@ -524,6 +537,8 @@ def moderate(
             Report.objects.filter(post=post, resolved_at__isnull=True).update(
                 resolved_at=timezone.now()
             )
+            if action == "hide":
+                _withdraw_post_notifications(post)
             count += 1
         if action in ("hide", "show"):
             for comment in comments:
@@ -534,6 +549,8 @@ def moderate(
                 Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
                     resolved_at=timezone.now()
                 )
+                if action == "hide":
+                    notifications_withdraw(object_keys=[f"comment:{comment.pk}"])
                 count += 1
     return count
 

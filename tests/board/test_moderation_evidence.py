@@ -96,6 +96,8 @@ def test_deleting_a_post_leaves_a_tombstone_with_its_reports_and_moderation():
         assert "Offerta imperdibile" not in client.get(reverse("board:list")).content.decode()
         assert client.get(reverse("board:detail", args=[post.pk])).status_code == 404
     assert reader.post(reverse("board:comment", args=[post.pk]), {"body": "x"}).status_code == 404
+    # What the post still had to tell is withdrawn (the commenter's reply to the author).
+    assert not Notification.objects.filter(object_key__startswith="comment:").exists()
     with pytest.raises(Post.DoesNotExist):
         services.comment_create(post=post, author=member(), body="x")
 
@@ -120,3 +122,28 @@ def test_the_database_refuses_a_negative_comment_count():
     with pytest.raises(IntegrityError, match="comment_count"):
         with transaction.atomic():
             Post.objects.filter(pk=post.pk).update(comment_count=-1)
+
+
+def test_hiding_a_post_withdraws_what_nobody_received_yet(mailoutbox):
+    """A follower's daily digest would otherwise carry the hidden post's title the next day."""
+    from board.models import Tag
+    from notifications.services import digests_send
+
+    logistics = Tag.objects.get(slug="logistica")
+    follower, reader = member(), member()
+    services.follow_toggle(user=follower, tag=logistics)
+    services.follow_toggle(user=reader, tag=logistics)
+    post = services.post_create(
+        author=member(), kind="question", title="Compra follower ora", body="spam", tags=[logistics]
+    )
+    read = Notification.objects.get(recipient=reader)
+    read.read_at = read.created_at
+    read.save(update_fields=["read_at"])
+
+    services.moderate(moderator=StaffFactory(), action="hide", reason="spam", posts=[post])
+
+    assert not Notification.objects.filter(recipient=follower).exists()
+    # One the reader has already seen stays in their inbox, but is never emailed.
+    assert Notification.objects.get(recipient=reader).email_status == "skipped"
+    digests_send()
+    assert not [m for m in mailoutbox if "Compra follower ora" in m.body + m.subject]
