@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Firm
+from members.models import Firm, User
 
 
 class Tag(models.Model):
@@ -94,6 +94,9 @@ class Post(models.Model):
     is_pinned = models.BooleanField(_("in evidenza"), default=False)
     is_locked = models.BooleanField(_("commenti chiusi"), default=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Set when the author deletes the post: the row stays as a tombstone (its reports and the
+    # moderators' reasons point at it) and no page shows it any more (selectors.visible_posts).
+    deleted_at = models.DateTimeField(_("eliminato il"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("pubblicato il"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(_("ultima attività"), auto_now_add=True)
@@ -119,6 +122,12 @@ class Post(models.Model):
             GinIndex(fields=["search"], name="board_post_search"),
             models.Index(
                 fields=["-created_at"], condition=Q(is_pinned=True), name="board_post_pinned"
+            ),
+        ]
+        constraints = [
+            # The services keep the count; this keeps it sane whatever path writes.
+            models.CheckConstraint(
+                condition=Q(comment_count__gte=0), name="board_post_comment_count_not_negative"
             ),
         ]
 
@@ -260,8 +269,21 @@ class MentorshipRequest(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # The mentor's person who answered: on acceptance, the requester sees them as the contact.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a column: the other firm's people this pair may contact, set by
+    # selectors.mentorship_requests (empty until accepted).
+    contacts: list[User]
 
     class Meta:
         ordering = ["-created_at"]

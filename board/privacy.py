@@ -34,6 +34,7 @@ def _post(post: Post) -> dict[str, Any]:
         "tags": [tag.name for tag in post.tags.all()],
         "mission": post.mission.title if post.mission else None,
         "hidden": post.is_hidden,
+        "deleted_at": iso(post.deleted_at),
         "created_at": iso(post.created_at),
         "updated_at": iso(post.updated_at),
     }
@@ -157,6 +158,9 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
         ),
         "mentorship_requests": MentorshipRequest.objects.filter(requested_by=user).update(
             requested_by=None
+        ),
+        "mentorship_decisions": MentorshipRequest.objects.filter(decided_by=user).update(
+            decided_by=None
         ),
     }
 

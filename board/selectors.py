@@ -8,9 +8,9 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import QueryDict
 
 from board.filters import PostFilter
-from board.models import Attachment, Comment, Follow, Post
+from board.models import Attachment, Comment, Follow, MentorshipRequest, Post
 from core.staff import has_staff_powers
-from members.models import User
+from members.models import Firm, Membership, User
 
 PAGE_SIZE = 20
 ORDERS = {"recenti": "created_at", "attivi": "last_activity_at"}
@@ -28,11 +28,14 @@ class BoardPage(TypedDict):
     is_first_page: bool
 
 
-def visible_posts(*, user: User) -> QuerySet[Post]:
-    """Hidden posts are visible only to their author and to staff (with their powers: 2FA)."""
+def visible_posts(*, user: User, include_deleted: bool = False) -> QuerySet[Post]:
+    """Hidden posts are visible only to their author and to staff (with their powers: 2FA).
+    Deleted posts (tombstones, services.post_delete) to nobody: `include_deleted` lets staff reach
+    them, for the files that moderators keep as evidence (linked from the admin)."""
+    posts = Post.objects.all() if include_deleted else Post.objects.filter(deleted_at__isnull=True)
     if has_staff_powers(user):
-        return Post.objects.all()
-    return Post.objects.filter(Q(is_hidden=False) | Q(author=user))
+        return posts
+    return posts.filter(Q(is_hidden=False) | Q(author=user), deleted_at__isnull=True)
 
 
 def _cursor(post: Post, field: str) -> str:
@@ -115,7 +118,56 @@ def attachment_for_user(*, user: User, post_id: int, attachment_id: int) -> Atta
     """An attachment of a post the user may see (visible_posts), in one query.
 
     Raises Attachment.DoesNotExist otherwise: hidden posts' files stay with their author and
-    staff, exactly like the post."""
+    staff, exactly like the post; a deleted post's files with staff only."""
     return Attachment.objects.get(
-        pk=attachment_id, post_id=post_id, post__in=visible_posts(user=user)
+        pk=attachment_id,
+        post_id=post_id,
+        post__in=visible_posts(user=user, include_deleted=True),
     )
+
+
+def _contacts(person: User | None, firm: Firm) -> list[User]:
+    """The people of `firm` that the other side of an accepted pair may contact: `person` (who
+    asked, or who accepted: they chose to take part, and the pages say so), if still active
+    in the firm, and the colleagues who agreed to be listed in the directory."""
+    contacts: list[User] = []
+    if person is not None and person.is_active:
+        try:
+            if person.membership.firm_id == firm.pk:
+                contacts.append(person)
+        except Membership.DoesNotExist:
+            pass  # left the firm since
+    listed: list[Membership] = getattr(firm, "listed_people", [])
+    contacts += [m.user for m in listed if m.user_id != (person.pk if person else None)]
+    return contacts
+
+
+def mentorship_requests(*, firm: Firm) -> tuple[list[MentorshipRequest], list[MentorshipRequest]]:
+    """The firm's mentoring requests, received and sent, in a fixed number of queries; each
+    accepted one carries `contacts` (_contacts), the others none."""
+    listed = Membership.objects.filter(
+        user__directory_consent=True, user__is_active=True
+    ).select_related("user")
+    requests = MentorshipRequest.objects.select_related(
+        "requester", "mentor", "requested_by__membership", "decided_by__membership"
+    )
+    incoming = list(
+        requests.filter(mentor=firm).prefetch_related(
+            Prefetch("requester__memberships", queryset=listed, to_attr="listed_people")
+        )
+    )
+    outgoing = list(
+        requests.filter(requester=firm).prefetch_related(
+            Prefetch("mentor__memberships", queryset=listed, to_attr="listed_people")
+        )
+    )
+    accepted = MentorshipRequest.Status.ACCEPTED
+    for request in incoming:
+        request.contacts = (
+            _contacts(request.requested_by, request.requester) if request.status == accepted else []
+        )
+    for request in outgoing:
+        request.contacts = (
+            _contacts(request.decided_by, request.mentor) if request.status == accepted else []
+        )
+    return incoming, outgoing

@@ -33,7 +33,7 @@ from members.access import get_membership
 from members.models import Firm, User
 from members.recipients import notify_firm
 from missions.models import Mission
-from notifications.services import notify
+from notifications.services import notifications_withdraw, notify
 
 
 class BoardError(DomainError):
@@ -49,6 +49,23 @@ class NotAMentor(BoardError):
 
 class PostLocked(BoardError):
     message = _("I commenti a questo post sono chiusi.")
+
+
+class PostHidden(BoardError):
+    message = _("Il post è nascosto dai moderatori: non si può commentare.")
+
+
+class PostModerated(BoardError):
+    message = _(
+        "Questo post è stato moderato: non si può più modificare né eliminare. "
+        "Per chiarimenti scrivi alla Camera di Commercio."
+    )
+
+
+class CommentModerated(BoardError):
+    message = _(
+        "Questo commento o il suo post è stato moderato: non si può più modificare né eliminare."
+    )
 
 
 class MentorFull(BoardError):
@@ -252,15 +269,21 @@ def _post_create(
 
 
 def _own_post(post_id: int, user: User, *, lock: bool = False) -> Post:
-    """Raises Post.DoesNotExist (404) if not visible, PermissionDenied (403) if not the author.
+    """The author's post, to change. Raises Post.DoesNotExist (404) if not visible or deleted,
+    PermissionDenied (403) if not the author, PostModerated once moderators hid or locked it
+    (what they judged stays as it was: the evidence of their decision).
 
-    With `lock`, the post row is locked: it serialises changes to its attachments."""
+    With `lock`, the post row is locked: it serialises changes to its attachments and its
+    moderation (moderate() saves the row, so it waits for this transaction, or this one waits
+    for it and then sees the new flags)."""
     posts = Post.objects.select_for_update(no_key=True) if lock else Post.objects
-    post = posts.get(pk=post_id)
+    post = posts.get(pk=post_id, deleted_at__isnull=True)
     if post.is_hidden and post.author_id != user.pk and not has_staff_powers(user):
         raise Post.DoesNotExist
     if post.author_id != user.pk:
         raise PermissionDenied
+    if post.is_hidden or post.is_locked:
+        raise PostModerated
     return post
 
 
@@ -281,7 +304,7 @@ def post_update(
     stored = _store_attachments(files)
     try:
         with transaction.atomic():
-            post = _own_post(post_id, user, lock=bool(stored))
+            post = _own_post(post_id, user, lock=True)
             post.title, post.body, post.body_html = title, body, markdown.render(body)
             post.save(update_fields=["title", "body", "body_html", "updated_at"])
             post.tags.set(tags)
@@ -305,14 +328,34 @@ def attachment_remove(*, post_id: int, attachment_id: int, user: User) -> Post:
     return post
 
 
-def post_delete(*, post_id: int, user: User) -> None:
+def post_delete(*, post_id: int, user: User) -> Post:
+    """The author deletes their post: it leaves a tombstone. The row stays, with its comments,
+    attachments, reports and moderation log, so that moderators keep the evidence; no page shows
+    it any more (selectors.visible_posts), nobody can comment on it, nothing notifies about it.
+    A hidden or locked post cannot be deleted by its author (PostModerated)."""
     with transaction.atomic():
         post = _own_post(post_id, user, lock=True)
-        _delete_posts(Post.objects.filter(pk=post.pk))
+        post.deleted_at = timezone.now()
+        post.is_pinned = False
+        # Saved, not updated: the audit trail records the deletion.
+        post.save(update_fields=["deleted_at", "is_pinned", "updated_at"])
+        _withdraw_post_notifications(post)
+    return post
+
+
+def _withdraw_post_notifications(post: Post) -> None:
+    """What a post that is gone from view (hidden, deleted) would still tell anyone: its
+    announcement and its comments' replies, not yet received (notifications_withdraw)."""
+    comment_ids = Comment.objects.filter(post=post).values_list("pk", flat=True)
+    notifications_withdraw(
+        object_keys=[f"post:{post.pk}", *(f"comment:{pk}" for pk in comment_ids)]
+    )
 
 
 def posts_delete(*, posts: QuerySet[Post]) -> int:
-    """Staff (admin): delete posts with their comments and attachments, files included."""
+    """Staff (admin): purge posts for good, with their comments, attachments (files included),
+    reports and moderation log. For what the law requires gone (illegal content, an erasure
+    order); moderation otherwise hides a post, and an author's deletion leaves a tombstone."""
     with transaction.atomic():
         return _delete_posts(posts)
 
@@ -329,9 +372,14 @@ def _delete_posts(posts: QuerySet[Post]) -> int:
 def comment_create(
     *, post: Post, author: User, body: str, parent: Comment | None = None
 ) -> Comment:
-    """Comment a post or reply to a comment (replies to replies attach to the top comment)."""
+    """Comment a post or reply to a comment (replies to replies attach to the top comment).
+
+    Nobody comments on a deleted post (Post.DoesNotExist), a hidden one (PostHidden: not even
+    its author or staff, so a hidden post notifies no one) or a locked one (PostLocked)."""
     with transaction.atomic():
-        post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+        post = Post.objects.select_for_update(no_key=True).get(pk=post.pk, deleted_at__isnull=True)
+        if post.is_hidden:
+            raise PostHidden
         if post.is_locked:
             raise PostLocked
         if parent is not None:
@@ -379,32 +427,48 @@ def comment_create(
 
 
 def _own_comment(comment_id: int, user: User) -> Comment:
-    comment = Comment.objects.select_related("post").get(pk=comment_id)
+    """The author's comment, to change, with its post locked (the caller holds a transaction).
+
+    Raises Comment.DoesNotExist when it or its post is gone, PermissionDenied if not the author,
+    CommentModerated once the comment or its post was hidden or locked by moderators."""
+    post_id = Comment.objects.values_list("post_id", flat=True).get(pk=comment_id)
+    # The post first, then the comment: the order of comment_create and moderate().
+    post = Post.objects.select_for_update(no_key=True).filter(pk=post_id).first()
+    if post is None or post.deleted_at is not None:
+        raise Comment.DoesNotExist
+    comment = Comment.objects.select_for_update(no_key=True).get(pk=comment_id)
     if comment.author_id != user.pk:
         raise PermissionDenied
+    if comment.is_hidden or post.is_hidden or post.is_locked:
+        raise CommentModerated
+    comment.post = post
     return comment
 
 
 def comment_update(*, comment_id: int, user: User, body: str) -> Comment:
-    comment = _own_comment(comment_id, user)
-    comment.body, comment.body_html = body, markdown.render(body)
-    comment.save(update_fields=["body", "body_html", "updated_at"])
+    with transaction.atomic():
+        comment = _own_comment(comment_id, user)
+        comment.body, comment.body_html = body, markdown.render(body)
+        comment.save(update_fields=["body", "body_html", "updated_at"])
     return comment
 
 
 def comment_delete(*, comment_id: int, user: User) -> Post:
+    """Delete a comment with its replies. The post's count is counted again under the post's
+    lock, so a count out of step (a bulk load, a past bug) heals instead of going negative."""
     with transaction.atomic():
         comment = _own_comment(comment_id, user)
         post = comment.post
-        removed = 1 + comment.replies.count()
         comment.delete()
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - removed)
+        Post.objects.filter(pk=post.pk).update(
+            comment_count=Comment.objects.filter(post=post).count()
+        )
     return post
 
 
 def question_mark_answered(*, post_id: int, comment_id: int | None, user: User) -> Post:
     """The question's author (or staff) points at the comment that answered it."""
-    post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION)
+    post = Post.objects.get(pk=post_id, kind=Post.Kind.QUESTION, deleted_at__isnull=True)
     if post.author_id != user.pk and not has_staff_powers(user):
         raise PermissionDenied
     if comment_id is not None:
@@ -446,7 +510,10 @@ def moderate(
     posts: Iterable[Post] = (),
     comments: Iterable[Comment] = (),
 ) -> int:
-    """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged."""
+    """Staff: hide/show posts or comments, pin/unpin, lock/unlock posts; the reason is logged.
+
+    Hiding withdraws what the hidden post (and its comments) or comment would still tell
+    anyone: unsent emails, digest items, unread inbox items (a hidden post notifies no one)."""
     changes = {
         "hide": {"is_hidden": True},
         "show": {"is_hidden": False},
@@ -460,7 +527,8 @@ def moderate(
     with transaction.atomic():
         count = 0
         for post in posts:
-            post = Post.objects.get(pk=post.pk)
+            # Locked: an author's edit or deletion in flight finishes first, or sees the flags.
+            post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
             for field, value in changes.items():
                 setattr(post, field, value)
             post.save(update_fields=list(changes))  # saved, not updated: the audit trail sees it
@@ -470,6 +538,8 @@ def moderate(
             Report.objects.filter(post=post, resolved_at__isnull=True).update(
                 resolved_at=timezone.now()
             )
+            if action == "hide":
+                _withdraw_post_notifications(post)
             count += 1
         if action in ("hide", "show"):
             for comment in comments:
@@ -480,6 +550,8 @@ def moderate(
                 Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
                     resolved_at=timezone.now()
                 )
+                if action == "hide":
+                    notifications_withdraw(object_keys=[f"comment:{comment.pk}"])
                 count += 1
     return count
 
@@ -509,8 +581,13 @@ def mentorship_request_create(
     return request
 
 
-def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> MentorshipRequest:
-    """The mentor firm answers; it takes at most `max_open_requests` accepted ones."""
+def mentorship_decide(
+    *, request_id: int, mentor: Firm, accept: bool, decided_by: User | None = None
+) -> MentorshipRequest:
+    """The mentor firm answers; it takes at most `max_open_requests` accepted ones.
+
+    `decided_by`, the person who answers, becomes the mentor's contact shown to the requester
+    once accepted (the page says so beside the button)."""
     with transaction.atomic():
         # The mentor's profile row serialises its decisions, so the capacity holds.
         profile, _created = MentorProfile.objects.get_or_create(firm=mentor)
@@ -527,8 +604,8 @@ def mentorship_decide(*, request_id: int, mentor: Firm, accept: bool) -> Mentors
         request.status = (
             MentorshipRequest.Status.ACCEPTED if accept else MentorshipRequest.Status.DECLINED
         )
-        request.decided_at = timezone.now()
-        request.save(update_fields=["status", "decided_at"])
+        request.decided_at, request.decided_by = timezone.now(), decided_by
+        request.save(update_fields=["status", "decided_at", "decided_by"])
         notify_firm(
             firm=request.requester,
             kind=(kinds.MENTORSHIP_ACCEPTED if accept else kinds.MENTORSHIP_DECLINED).slug,

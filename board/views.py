@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -132,6 +131,9 @@ def post_edit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     if post.author_id != request.user.pk:
         raise Http404
+    if post.is_hidden or post.is_locked:
+        messages.error(request, str(services.PostModerated()))
+        return redirect(post)
     initial = {
         "title": post.title,
         "body": post.body,
@@ -152,6 +154,9 @@ def post_edit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
             )
         except FILE_ERRORS as exc:
             files_form.add_error("files", str(exc))
+        except services.PostModerated as exc:
+            messages.error(request, str(exc))
+            return redirect(post)
         else:
             messages.success(request, _("Modifiche salvate."))
             return redirect(post)
@@ -176,6 +181,9 @@ def attachment_remove(
         services.attachment_remove(post_id=post_id, attachment_id=attachment_id, user=request.user)
     except (Post.DoesNotExist, Attachment.DoesNotExist, PermissionDenied):
         raise Http404 from None
+    except services.PostModerated as exc:
+        messages.error(request, str(exc))
+        return redirect("board:detail", post_id=post_id)
     messages.success(request, _("Allegato rimosso."))
     return redirect("board:edit", post_id=post_id)
 
@@ -212,7 +220,11 @@ def post_delete(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
     post = _get_visible_post(request, post_id)
     if post.author_id != request.user.pk:
         raise Http404
-    services.post_delete(post_id=post.pk, user=request.user)
+    try:
+        services.post_delete(post_id=post.pk, user=request.user)
+    except services.PostModerated as exc:
+        messages.error(request, str(exc))
+        return redirect(post)
     messages.success(request, _("Post eliminato."))
     return redirect("board:list")
 
@@ -234,6 +246,8 @@ def comment_create(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespo
         comment = services.comment_create(
             post=post, author=request.user, body=form.cleaned_data["body"], parent=parent
         )
+    except Post.DoesNotExist:
+        raise Http404 from None  # deleted in the meantime
     except services.BoardError as exc:
         messages.error(request, str(exc))
         return redirect(post)
@@ -244,22 +258,45 @@ def comment_create(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=comment_id, author=request.user
+        Comment.objects.select_related("post"),
+        pk=comment_id,
+        author=request.user,
+        post__deleted_at__isnull=True,
     )
+    back = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
+    if comment.is_hidden or comment.post.is_hidden or comment.post.is_locked:
+        messages.error(request, str(services.CommentModerated()))
+        return redirect(back)
     form = CommentForm(posted(request), initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
-        services.comment_update(
-            comment_id=comment.pk, user=request.user, body=form.cleaned_data["body"]
-        )
-        return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+        try:
+            services.comment_update(
+                comment_id=comment.pk, user=request.user, body=form.cleaned_data["body"]
+            )
+        except Comment.DoesNotExist:
+            raise Http404 from None
+        except services.CommentModerated as exc:
+            messages.error(request, str(exc))
+        return redirect(back)
     return render(request, "board/comment_form.html", {"form": form, "comment": comment})
 
 
 @approved_member_required
 @require_POST
 def comment_delete(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
-    post = services.comment_delete(comment_id=comment.pk, user=request.user)
+    comment = get_object_or_404(
+        Comment.objects.select_related("post"),
+        pk=comment_id,
+        author=request.user,
+        post__deleted_at__isnull=True,
+    )
+    try:
+        post = services.comment_delete(comment_id=comment.pk, user=request.user)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+    except services.CommentModerated as exc:
+        messages.error(request, str(exc))
+        return redirect(comment.post)
     messages.success(request, _("Commento eliminato."))
     return redirect(post)
 
@@ -369,18 +406,12 @@ def mentorship(request: AuthenticatedHttpRequest) -> HttpResponse:
     if membership is None:
         raise Http404
     firm = membership.firm
-    people = Prefetch("requester__memberships", to_attr="people")
-    mentor_people = Prefetch("mentor__memberships", to_attr="people")
-    requests = MentorshipRequest.objects.select_related("requester", "mentor")
+    incoming, outgoing = selectors.mentorship_requests(firm=firm)
     context = {
         "firm": firm,
         "is_owner": membership.is_owner,
-        "incoming": requests.filter(mentor=firm).prefetch_related(
-            people, "requester__memberships__user"
-        ),
-        "outgoing": requests.filter(requester=firm).prefetch_related(
-            mentor_people, "mentor__memberships__user"
-        ),
+        "incoming": incoming,
+        "outgoing": outgoing,
         "profile_form": MentorProfileForm(instance=MentorProfile.objects.filter(firm=firm).first())
         if firm.is_mentor
         else None,
@@ -419,6 +450,7 @@ def mentorship_decide(request: AuthenticatedHttpRequest, request_id: int) -> Htt
             request_id=request_id,
             mentor=membership.firm,
             accept=request.POST.get("answer") == "yes",
+            decided_by=request.user,
         )
     except MentorshipRequest.DoesNotExist:
         raise Http404 from None

@@ -346,6 +346,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 
+# --- Invitations ---------------------------------------------------------------------------------
+# How many colleagues a firm may invite in 24 hours, and for how many days a link stays valid.
+INVITATIONS_PER_FIRM_PER_DAY = env_int("INVITATIONS_PER_FIRM_PER_DAY", 20)
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+
 # --- Security ------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

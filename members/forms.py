@@ -157,6 +157,10 @@ class InvitationForm(forms.Form):
     )
 
 
+class InvitationActionForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RoleForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Ruolo"), choices=Membership.Role.choices)

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -320,6 +321,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     sent_at = models.DateTimeField(_("email inviata il"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accettato il"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -329,13 +331,26 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 "firm",
                 "email",
-                condition=models.Q(accepted_at__isnull=True),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="members_invitation_one_open_per_email",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.firm}"
+
+    @staticmethod
+    def valid_since() -> datetime:
+        """Invitations created before this moment have expired (INVITATION_VALID_DAYS)."""
+        return timezone.now() - timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class JoinRequest(models.Model):

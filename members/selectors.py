@@ -6,7 +6,7 @@ from django.http import QueryDict
 from core.staff import has_staff_powers
 from members.access import get_membership
 from members.filters import FirmFilter
-from members.models import Firm, Membership, User
+from members.models import Firm, Invitation, Membership, User
 
 
 def firm_directory(*, params: QueryDict) -> FirmFilter:
@@ -50,3 +50,21 @@ def firm_search(*, text: str) -> QuerySet[Firm]:
     if text.isdigit():
         return queryset.filter(vat_number=text)
     return queryset.filter(name__icontains=text)[:20]
+
+
+def invitation_for_user(*, token: str, user: User) -> Invitation:
+    """The valid invitation behind a link, if it is meant for `user`: not accepted, revoked or
+    expired. Raises Invitation.DoesNotExist."""
+    return Invitation.objects.select_related("firm").get(
+        token=token,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gt=Invitation.valid_since(),
+        email__iexact=user.email,
+    )
+
+
+def open_invitations(*, firm: Firm) -> QuerySet[Invitation]:
+    """The invitations of the team page: not accepted nor revoked (expired ones included,
+    shown as such, so the owner can renew or revoke them)."""
+    return firm.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)

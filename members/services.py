@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -38,7 +39,22 @@ class LastOwner(MembershipError):
 
 
 class InvitationInvalid(MembershipError):
-    pass
+    """Unknown, used, revoked or expired token, or meant for another address."""
+
+
+class InvitationNotAllowed(MembershipError):
+    """Only the owners of an approved firm invite."""
+
+
+class TooManyInvitations(MembershipError):
+    """The firm sent INVITATIONS_PER_FIRM_PER_DAY invitations in the last 24 hours."""
+
+
+def _lock_person(user_id: int) -> None:
+    """Lock the person's row: every path that gives a person a firm after checking they have
+    none (an invitation accepted, a join request accepted) takes it first, so two of them at
+    once cannot both pass the check; the second waits, then sees the membership."""
+    User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk").first()
 
 
 def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
@@ -187,6 +203,7 @@ def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> Jo
         join_request.decided_at = timezone.now()
         join_request.status = JoinRequest.Status.DECLINED
         if accept:
+            _lock_person(join_request.user_id)
             if Membership.objects.filter(user_id=join_request.user_id).exists():
                 join_request.save(update_fields=["status", "decided_at"])
                 raise AlreadyInFirm
@@ -206,18 +223,42 @@ def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> Jo
 
 
 def invitation_create(*, firm: Firm, email: str, role: str, invited_by: User) -> Invitation:
-    """Invite a colleague by email; the mail goes out from a Celery task after commit."""
+    """Invite a colleague by email; the mail goes out from a Celery task after commit.
+
+    Only an owner of an approved firm invites (InvitationNotAllowed, checked under the firm's
+    lock), and a firm sends at most INVITATIONS_PER_FIRM_PER_DAY new invitations in 24 hours
+    (TooManyInvitations; revoked and accepted ones count too). Inviting an address that has an
+    open invitation again only updates its role; an expired one is renewed (a new link and a
+    new email), which counts as a new invitation."""
     email = email.strip().lower()
     if Membership.objects.filter(firm=firm, user__email__iexact=email).exists():
         raise AlreadyInFirm
     with transaction.atomic():
-        invitation, created = Invitation.objects.get_or_create(
-            firm=firm,
-            email=email,
-            accepted_at__isnull=True,
-            defaults={"role": role, "invited_by": invited_by},
-        )
-        if not created and invitation.role != role:
+        # The firm row serialises the firm's invitations (the daily cap holds) and its approval.
+        firm = Firm.objects.select_for_update(no_key=True).get(pk=firm.pk)
+        is_owner = Membership.objects.filter(
+            firm=firm, user=invited_by, role=Membership.Role.OWNER
+        ).exists()
+        if firm.status != Firm.Status.APPROVED or not is_owner:
+            raise InvitationNotAllowed
+        now = timezone.now()
+        invitation = Invitation.objects.filter(
+            firm=firm, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).first()
+        if invitation is None or invitation.is_expired:
+            recent = Invitation.objects.filter(firm=firm, created_at__gt=now - timedelta(days=1))
+            if recent.count() >= settings.INVITATIONS_PER_FIRM_PER_DAY:
+                raise TooManyInvitations
+        if invitation is None:
+            invitation = Invitation.objects.create(
+                firm=firm, email=email, role=role, invited_by=invited_by
+            )
+        elif invitation.is_expired:
+            invitation.token = Invitation._meta.get_field("token").get_default()
+            invitation.created_at, invitation.sent_at = now, None
+            invitation.role, invitation.invited_by = role, invited_by
+            invitation.save(update_fields=["token", "created_at", "sent_at", "role", "invited_by"])
+        elif invitation.role != role:
             invitation.role = role
             invitation.save(update_fields=["role"])
         # The row is the outbox: if the broker is down, enqueue logs and the sweeper sends later.
@@ -225,16 +266,40 @@ def invitation_create(*, firm: Firm, email: str, role: str, invited_by: User) ->
     return invitation
 
 
-def invitation_accept(*, token: str, user: User) -> Membership:
-    """Join the inviting firm. The invitation is for one email address and is used once."""
+def invitation_revoke(*, firm: Firm, invitation_id: int) -> Invitation:
+    """The owner of `firm` takes back an open invitation: its link stops working and, if the
+    email has not gone out yet, it never will. Raises Invitation.DoesNotExist otherwise."""
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(
+            pk=invitation_id, firm=firm, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the inviting firm. The invitation is for one email address, is used once, and only
+    while it is valid (not revoked, not expired, its firm approved). "One firm per person" is
+    checked under the person's lock (_lock_person)."""
+    with transaction.atomic():
+        _lock_person(user.pk)
         try:
-            invitation = Invitation.objects.select_for_update().get(
-                token=token, accepted_at__isnull=True
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("firm")
+                .get(
+                    token=token,
+                    accepted_at__isnull=True,
+                    revoked_at__isnull=True,
+                    created_at__gt=Invitation.valid_since(),
+                )
             )
         except Invitation.DoesNotExist:
             raise InvitationInvalid from None
         if invitation.email.lower() != user.email.lower():
+            raise InvitationInvalid
+        if invitation.firm.status != Firm.Status.APPROVED:
             raise InvitationInvalid
         if Membership.objects.filter(user=user).exists():
             raise AlreadyInFirm
@@ -294,7 +359,13 @@ def invitation_send(*, invitation_id: int) -> bool:
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("firm", "invited_by")
-            .filter(pk=invitation_id, accepted_at__isnull=True, sent_at__isnull=True)
+            .filter(
+                pk=invitation_id,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                sent_at__isnull=True,
+                created_at__gt=Invitation.valid_since(),
+            )
             .first()
         )
         if invitation is None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("aderisci/", views.firm_join, name="firm_join"),
     path("la-mia/persone/", views.team, name="team"),
     path("la-mia/persone/invita/", views.team_invite, name="team_invite"),
+    path("la-mia/persone/inviti/revoca/", views.team_revoke, name="team_revoke"),
     path("la-mia/persone/ruolo/", views.team_set_role, name="team_set_role"),
     path("la-mia/persone/rimuovi/", views.team_remove, name="team_remove"),
     path("la-mia/persone/richieste/", views.team_decide, name="team_decide"),

@@ -1,5 +1,6 @@
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from members.forms import (
     FirmForm,
     FirmLogoForm,
     FirmSearchForm,
+    InvitationActionForm,
     InvitationForm,
     JoinDecisionForm,
     JoinRequestForm,
@@ -148,17 +150,17 @@ def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResp
         except services.AlreadyInFirm:
             messages.error(request, _("Fai già parte di un'impresa."))
         except services.InvitationInvalid:
-            messages.error(request, _("Invito non valido, già usato o destinato a un'altra email."))
+            messages.error(
+                request,
+                _("Invito non valido, scaduto, revocato, già usato o destinato a un'altra email."),
+            )
         else:
             messages.success(request, _("Benvenuto nella tua impresa."))
         return redirect("my_firm")
-    invitation = (
-        Invitation.objects.select_related("firm")
-        .filter(token=token, accepted_at__isnull=True, email__iexact=request.user.email)
-        .first()
-    )
-    if invitation is None:
-        raise Http404
+    try:
+        invitation = selectors.invitation_for_user(token=token, user=request.user)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
     return render(request, "members/invitation_accept.html", {"invitation": invitation})
 
 
@@ -170,7 +172,7 @@ def team(request: HttpRequest) -> HttpResponse:
     context = {
         "firm": firm,
         "memberships": firm.memberships.select_related("user").order_by("-role", "user__email"),
-        "invitations": firm.invitations.filter(accepted_at__isnull=True),
+        "invitations": selectors.open_invitations(firm=firm),
         "join_requests": firm.join_requests.filter(
             status=JoinRequest.Status.PENDING
         ).select_related("user"),
@@ -192,10 +194,37 @@ def team_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except services.AlreadyInFirm:
             messages.error(request, _("Questa persona fa già parte dell'impresa."))
+        except services.InvitationNotAllowed:
+            messages.error(
+                request, _("Solo i referenti di un'impresa approvata possono invitare colleghi.")
+            )
+        except services.TooManyInvitations:
+            messages.error(
+                request,
+                _("Si possono inviare al massimo %(max)d inviti al giorno: riprova domani.")
+                % {"max": settings.INVITATIONS_PER_FIRM_PER_DAY},
+            )
         else:
             messages.success(request, _("Invito inviato a %(email)s.") % form.cleaned_data)
     else:
         messages.error(request, _("Indica un indirizzo email valido."))
+    return redirect("members:team")
+
+
+@login_required
+@require_POST
+def team_revoke(request: HttpRequest) -> HttpResponse:
+    membership = get_owned_membership(request)
+    form = InvitationActionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        invitation = services.invitation_revoke(
+            firm=membership.firm, invitation_id=form.cleaned_data["invitation"]
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Invito revocato: %(email)s.") % {"email": invitation.email})
     return redirect("members:team")
 
 

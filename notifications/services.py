@@ -484,3 +484,24 @@ def announcement_send(*, announcement: Announcement) -> Broadcast:
         locked.sent_at = timezone.now()
         locked.save(update_fields=["sent_at"])
     return broadcast
+
+
+def notifications_withdraw(*, object_keys: Iterable[str]) -> int:
+    """Take back the messages about these objects (e.g. a post hidden by moderators) that nobody
+    has received yet: unread inbox items whose email has not gone out are deleted; items already
+    read keep their place in the inbox, but their email, if still due, is not sent. Emails
+    already sent stay as they happened. Returns how many rows were deleted or stopped.
+
+    Runs in the caller's transaction; a row that a worker is sending at that moment is waited
+    for and, once sent, left alone (its status no longer matches)."""
+    keys = list(object_keys)
+    if not keys:
+        return 0
+    unsent = [Status.PENDING, Status.DIGEST, Status.FAILED]
+    deleted, _per_model = Notification.objects.filter(
+        object_key__in=keys, read_at__isnull=True, email_status__in=[*unsent, Status.SKIPPED]
+    ).delete()
+    stopped = Notification.objects.filter(object_key__in=keys, email_status__in=unsent).update(
+        email_status=Status.SKIPPED, next_attempt_at=None
+    )
+    return deleted + stopped

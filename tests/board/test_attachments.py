@@ -226,14 +226,19 @@ def test_only_the_author_removes_an_attachment(owner, media_root):
     assert len(stored_files(media_root)) == 1
 
 
-def test_deleting_the_post_deletes_its_files_after_commit(
-    owner, owner_client, media_root, django_capture_on_commit_callbacks
+def test_deleting_the_post_keeps_its_files_for_staff_only(
+    owner, owner_client, staff_client, media_root, django_capture_on_commit_callbacks
 ):
+    # Issue 14: an author's deletion leaves a tombstone, files included (moderation evidence);
+    # staff purging a post in the admin deletes the files (the next test).
     post = post_with(owner, upload("a.pdf", pdf_bytes()), upload("b.png", image_bytes()))
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(reverse("board:delete", args=[post.pk]))
-    assert not Attachment.objects.exists()
-    assert stored_files(media_root) == []
+    assert len(stored_files(media_root)) == 2
+    download = reverse("board:attachment", args=[post.pk, post.attachments.first().pk])
+    assert owner_client.get(download).status_code == 404
+    assert login(member()).get(download).status_code == 404
+    assert staff_client.get(download).status_code == 200
 
 
 def test_staff_deleting_posts_in_the_admin_deletes_their_files(
