@@ -230,3 +230,91 @@ class DataRequestAdmin(admin.ModelAdmin):
             % count,
             messages.SUCCESS,
         )
+
+
+# --- Change requests of approved firms (ragione sociale, partita IVA, sector) --------------------
+# Imported here so this block stands apart from the admin classes above.
+from members.models import FirmChangeRequest  # noqa: E402
+
+
+@admin.register(FirmChangeRequest)
+class FirmChangeRequestAdmin(admin.ModelAdmin):
+    """Staff approve or reject a firm's change through the actions (members.services), which
+    apply it and tell the firm's owners; the request itself is not edited by form."""
+
+    list_display = [
+        "firm",
+        "current_values",
+        "requested_values",
+        "status",
+        "requested_by",
+        "created_at",
+        "decided_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["firm__name", "firm__vat_number", "name", "vat_number"]
+    list_select_related = ["firm__sector", "sector", "requested_by"]
+    readonly_fields = [
+        "firm",
+        "current_values",
+        "name",
+        "vat_number",
+        "sector",
+        "status",
+        "requested_by",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    fields = readonly_fields
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("dati attuali"))
+    def current_values(self, obj: FirmChangeRequest) -> str:
+        firm = obj.firm
+        return f"{firm.name} · {firm.vat_number} · {firm.sector}"
+
+    @admin.display(description=_("dati richiesti"))
+    def requested_values(self, obj: FirmChangeRequest) -> str:
+        return f"{obj.name} · {obj.vat_number} · {obj.sector}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need the change permission; a request is never edited by form.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        decided, refused = services.firm_change_requests_decide(
+            request_ids=list(queryset.values_list("pk", flat=True)),
+            approve=approve,
+            by=request.user,
+        )
+        self.message_user(
+            request,
+            ngettext("%d richiesta gestita.", "%d richieste gestite.", decided) % decided,
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d richiesta non approvata: la partita IVA è già di un'altra impresa.",
+                    "%d richieste non approvate: la partita IVA è già di un'altra impresa.",
+                    refused,
+                )
+                % refused,
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Approva le modifiche selezionate"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Respingi le modifiche selezionate"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

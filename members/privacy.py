@@ -13,7 +13,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
-from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
+from members.models import (
+    Consent,
+    DataRequest,
+    Firm,
+    FirmChangeRequest,
+    Invitation,
+    JoinRequest,
+    Membership,
+    User,
+)
 
 
 def export_person(user: User) -> dict[str, Any]:
@@ -128,6 +137,17 @@ def export_firm(firm: Firm) -> dict[str, Any]:
             }
             for i in firm.invitations.order_by("pk")
         ],
+        "change_requests": [
+            {
+                "name": c.name,
+                "vat_number": c.vat_number,
+                "sector": c.sector.name,
+                "status": c.get_status_display(),
+                "created_at": iso(c.created_at),
+                "decided_at": iso(c.decided_at),
+            }
+            for c in firm.change_requests.select_related("sector").order_by("pk")
+        ],
     }
 
 
@@ -195,6 +215,12 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
     return {
         "invitations_sent": Invitation.objects.filter(invited_by=user).update(invited_by=None),
         "firms_approved": Firm.objects.filter(approved_by=user).update(approved_by=None),
+        "firm_changes_requested": FirmChangeRequest.objects.filter(requested_by=user).update(
+            requested_by=None
+        ),
+        "firm_changes_decided": FirmChangeRequest.objects.filter(decided_by=user).update(
+            decided_by=None
+        ),
     }
 
 
@@ -237,6 +263,7 @@ CONTRIBUTOR = Contributor(
         "members.Consent",
         "members.DataRequest",
         "members.Firm",
+        "members.FirmChangeRequest",  # in the firm's document
         "members.Invitation",
         "members.JoinRequest",
         "members.Membership",
@@ -253,6 +280,7 @@ CONTRIBUTOR = Contributor(
         "account.EmailAddress",  # deleted
         "members.DataRequest",  # anonymised (address and note), closed
         "members.Firm",  # approved_by unlinked; the firm itself is a business record
+        "members.FirmChangeRequest",  # requested_by and decided_by unlinked
         "members.HistoricalMembership",  # the rows about the person deleted
         "members.Invitation",  # those to the person's address deleted, those sent unlinked
         "members.JoinRequest",  # deleted
