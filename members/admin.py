@@ -266,7 +266,7 @@ class FirmChangeRequestAdmin(admin.ModelAdmin):
         "decided_at",
         "decided_by",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
     actions = ["approve", "reject"]
 
     @admin.display(description=_("dati attuali"))

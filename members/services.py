@@ -78,9 +78,14 @@ class FirmUpdate(NamedTuple):
     change_request: FirmChangeRequest | None
 
 
-def _value_of(firm: Firm, name: str) -> object:
+def _attname(name: str) -> str:
+    """The column attribute of a form field of Firm ("sector" -> "sector_id")."""
     field = Firm._meta.get_field(name)
-    return getattr(firm, field.attname)
+    return str(getattr(field, "attname", name))
+
+
+def _value_of(firm: Firm, name: str) -> object:
+    return getattr(firm, _attname(name))
 
 
 def _form_value(name: str, value: object) -> object:
@@ -111,20 +116,22 @@ def firm_update(*, firm_id: int, data: dict[str, Any], by: User) -> FirmUpdate:
         if firm.status == Firm.Status.APPROVED:
             guarded = {k: changed.pop(k) for k in FirmChangeRequest.FIELDS if k in changed}
         for name, value in changed.items():
-            setattr(firm, Firm._meta.get_field(name).attname, value)
+            setattr(firm, _attname(name), value)
         if changed:
             # Saved (not updated) so the audit trail records the change.
             firm.save(update_fields=list(changed))
         change_request = None
         if guarded:
-            proposed = {name: _value_of(firm, name) for name in FirmChangeRequest.FIELDS}
+            proposed: dict[str, Any] = {
+                name: _value_of(firm, name) for name in FirmChangeRequest.FIELDS
+            }
             proposed.update(guarded)
             change_request, _created = FirmChangeRequest.objects.update_or_create(
                 firm=firm,
                 status=FirmChangeRequest.Status.PENDING,
                 defaults={
-                    "name": proposed["name"],
-                    "vat_number": proposed["vat_number"],
+                    "name": str(proposed["name"]),
+                    "vat_number": str(proposed["vat_number"]),
                     "sector_id": proposed["sector"],
                     "requested_by": by,
                 },
