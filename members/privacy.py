@@ -10,6 +10,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
@@ -159,7 +160,8 @@ def leave_firm(*, user: User) -> dict[str, Any]:
     not the person's).
 
     If the person was the firm's only owner, the longest-standing colleague becomes owner so
-    the firm is not left without one. Locks the firm's memberships in pk order, like every
+    the firm is not left without one; if they were its last member, the firm is flagged
+    (`Firm.without_members_since`) for staff. Locks the firm's memberships in pk order, like every
     other role change (members.services). Returns the firm's id and the promoted membership's,
     or {} if the person had no firm.
     """
@@ -176,7 +178,20 @@ def leave_firm(*, user: User) -> dict[str, Any]:
         promoted.role = Membership.Role.OWNER
         promoted.save(update_fields=["role"])
     Membership.objects.filter(pk=membership.pk).delete()
+    if not others:
+        # Nobody is left: flag the firm for staff (the other apps release what it held).
+        firm = Firm.objects.select_for_update(no_key=True).get(pk=membership.firm_id)
+        firm.without_members_since = timezone.now()
+        firm.save(update_fields=["without_members_since"])
     return {"firm_id": membership.firm_id, "promoted_membership_id": promoted and promoted.pk}
+
+
+def emptied_firm_id(firm_change: dict[str, Any]) -> int | None:
+    """The firm that `leave_firm` (its result) left without members, if any."""
+    firm_id = firm_change.get("firm_id")
+    if firm_id is None or Membership.objects.filter(firm_id=firm_id).exists():
+        return None
+    return int(firm_id)
 
 
 def anonymous_email(user: User) -> str:

@@ -416,6 +416,29 @@ def mission_capacity_changed(*, mission_id: int) -> list[Application]:
         return _offer_free_seats(mission)
 
 
+def firm_applications_release(*, firm_id: int) -> int:
+    """The firm has nobody left (its last member erased their account): withdraw its active
+    applications to missions not yet over, with their B2B; each seat it held is offered to the
+    waiting list in the same transaction. Returns how many were withdrawn."""
+    active = Application.objects.filter(
+        firm_id=firm_id, status__in=Application.ACTIVE, mission__end_date__gte=timezone.localdate()
+    )
+    released = 0
+    for mission_id in sorted(set(active.values_list("mission_id", flat=True))):
+        with transaction.atomic():
+            mission = locking.lock_mission(mission_id)
+            freed = False
+            for application in active.filter(mission=mission).select_related("firm", "mission"):
+                freed |= application.status in Application.HOLDS_SEAT
+                application_set_status(
+                    application, status=Status.WITHDRAWN, withdrawn_reason="no_members"
+                )
+                released += 1
+            if freed:
+                _offer_free_seats(mission)
+    return released
+
+
 def interest_add(*, mission: Mission, firm: Firm, user: User) -> Interest:
     """'Notify me when registration opens'; asking twice is asking once."""
     interest, _created = Interest.objects.get_or_create(
