@@ -25,7 +25,7 @@ from members.forms import (
     MembershipActionForm,
     RoleForm,
 )
-from members.models import Firm, Invitation, JoinRequest, Membership
+from members.models import Firm, FirmChangeRequest, Invitation, JoinRequest, Membership
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -73,6 +73,9 @@ def _firm_edit_page(request: HttpRequest, firm: Firm, form=None, logo_form=None)
         "logo_form": logo_form if logo_form is not None else FirmLogoForm(),
         "firm": firm,
         "creating": False,
+        "pending_change": firm.change_requests.filter(status=FirmChangeRequest.Status.PENDING)
+        .select_related("sector")
+        .first(),
     }
     return render(request, "members/firm_form.html", context)
 

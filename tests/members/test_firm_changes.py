@@ -66,6 +66,10 @@ def test_the_owner_asks_and_other_fields_save_at_once(approved):
         "lapideo",
     )
     assert change.requested_by == owner
+    page = login(owner).get(reverse("members:firm_edit")).content.decode()
+    assert (
+        f"Modifica in attesa di approvazione: Rossi Lapidei S.r.l., partita IVA {new_vat}" in page
+    )
 
     # Asking again replaces the pending request: still one.
     _edit(owner, firm, name="Rossi Graniti S.r.l.")
