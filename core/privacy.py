@@ -51,12 +51,15 @@ class Erasure:
 
     `user` is the members.User row, locked for the whole erasure (core cannot name the model).
     `needles` are the strings that identify the person in free text (email, full name);
-    `replacement` takes their place.
+    `replacement` takes their place. `emptied_firm_id` names the firm left without members.
     """
 
     user: Any
     needles: tuple[str, ...]
     replacement: str
+    # The id of the firm the person was the last member of (it has nobody left: the apps that
+    # hold something for the firm, such as seats on missions, release it), else None.
+    emptied_firm_id: int | None = None
 
     def scrub_rows(self, queryset: QuerySet[Any], fields: Sequence[str]) -> int:
         """Replace the person's name and email in `fields` of the rows that mention them.

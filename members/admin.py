@@ -198,12 +198,14 @@ class MembershipAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        services.membership_remove(firm=obj.firm, membership_id=obj.pk)
+        services.membership_remove(firm=obj.firm, membership_id=obj.pk, by=None)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("firm", "user"):
             try:
-                services.membership_remove(firm=membership.firm, membership_id=membership.pk)
+                services.membership_remove(
+                    firm=membership.firm, membership_id=membership.pk, by=None
+                )
             except services.LastOwner:
                 self.message_user(
                     request,
@@ -217,7 +219,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
         for membership in queryset.select_related("firm", "user"):
             try:
                 services.membership_set_role(
-                    firm=membership.firm, membership_id=membership.pk, role=role
+                    firm=membership.firm, membership_id=membership.pk, role=role, by=None
                 )
             except services.LastOwner:
                 self.message_user(
@@ -276,7 +278,10 @@ class JoinRequestAdmin(admin.ModelAdmin):
         ):
             try:
                 services.join_request_decide(
-                    firm=join_request.firm, join_request_id=join_request.pk, accept=accept
+                    firm=join_request.firm,
+                    join_request_id=join_request.pk,
+                    accept=accept,
+                    by=None,
                 )
             except services.AlreadyInFirm:
                 self.message_user(
@@ -379,3 +384,91 @@ class DataRequestAdmin(admin.ModelAdmin):
             % count,
             messages.SUCCESS,
         )
+
+
+# --- Change requests of approved firms (ragione sociale, partita IVA, sector) --------------------
+# Imported here so this block stands apart from the admin classes above.
+from members.models import FirmChangeRequest  # noqa: E402
+
+
+@admin.register(FirmChangeRequest)
+class FirmChangeRequestAdmin(admin.ModelAdmin):
+    """Staff approve or reject a firm's change through the actions (members.services), which
+    apply it and tell the firm's owners; the request itself is not edited by form."""
+
+    list_display = [
+        "firm",
+        "current_values",
+        "requested_values",
+        "status",
+        "requested_by",
+        "created_at",
+        "decided_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["firm__name", "firm__vat_number", "name", "vat_number"]
+    list_select_related = ["firm__sector", "sector", "requested_by"]
+    readonly_fields = [
+        "firm",
+        "current_values",
+        "name",
+        "vat_number",
+        "sector",
+        "status",
+        "requested_by",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    fields = list(readonly_fields)
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("dati attuali"))
+    def current_values(self, obj: FirmChangeRequest) -> str:
+        firm = obj.firm
+        return f"{firm.name} · {firm.vat_number} · {firm.sector}"
+
+    @admin.display(description=_("dati richiesti"))
+    def requested_values(self, obj: FirmChangeRequest) -> str:
+        return f"{obj.name} · {obj.vat_number} · {obj.sector}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need the change permission; a request is never edited by form.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        decided, refused = services.firm_change_requests_decide(
+            request_ids=list(queryset.values_list("pk", flat=True)),
+            approve=approve,
+            by=request.user,
+        )
+        self.message_user(
+            request,
+            ngettext("%d richiesta gestita.", "%d richieste gestite.", decided) % decided,
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d richiesta non approvata: la partita IVA è già di un'altra impresa.",
+                    "%d richieste non approvate: la partita IVA è già di un'altra impresa.",
+                    refused,
+                )
+                % refused,
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Approva le modifiche selezionate"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Respingi le modifiche selezionate"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

@@ -185,6 +185,10 @@ class Firm(models.Model):
     )
     # Set only by members.services.firm_logo_set: a re-encoded PNG under a server-side name
     # (logos/<uuid4 hex>.png), served by members:firm_logo with the firm page's access rule.
+    # Set when the firm's last member erased their account (members.privacy.leave_firm): the
+    # firm released its seats and has nobody left; staff decide what to do with it (and may
+    # clear the flag).
+    without_members_since = models.DateTimeField(_("senza membri dal"), null=True, blank=True)
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True, editable=False)
     logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -265,6 +269,68 @@ class Firm(models.Model):
         ]
         total = self._REQUIRED_COUNT + len(self.COMPLETENESS_FIELDS)
         return round(100 * (total - len(missing)) / total), missing
+
+
+class FirmChangeRequest(models.Model):
+    """An approved firm's request to change its ragione sociale, partita IVA or sector.
+
+    Those fields identify the firm and decide what it may apply for, so staff approve the change
+    (members.services.firm_change_requests_decide) before it applies. Holds the values asked
+    for, all three (unchanged ones as they were); one pending request per firm.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In attesa")
+        APPROVED = "approved", _("Approvata")
+        REJECTED = "rejected", _("Respinta")
+
+    # The fields that change only through a request, once the firm is approved.
+    FIELDS = ("name", "vat_number", "sector")
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("impresa")
+    )
+    name = models.CharField(_("nuova ragione sociale"), max_length=200)
+    vat_number = models.CharField(_("nuova partita IVA"), max_length=11)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("nuovo settore")
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("richiesta da"),
+    )
+    created_at = models.DateTimeField(_("richiesta il"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("richiesta di modifica dell'impresa")
+        verbose_name_plural = _("richieste di modifica delle imprese")
+        constraints = [
+            models.UniqueConstraint(
+                "firm",
+                condition=models.Q(status="pending"),
+                name="members_firmchangerequest_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} → {self.name}"
 
 
 class Membership(models.Model):

@@ -21,6 +21,29 @@ FIRM_APPROVED = register_kind(
         ),
     )
 )
+FIRM_CHANGE_APPROVED = register_kind(
+    Kind(
+        "firm_change_approved",
+        _("Modifiche ai dati dell'impresa approvate"),
+        _("Modifica approvata: %(firm)s"),
+        _(
+            "La Camera di Commercio ha approvato la modifica dei dati di %(firm)s "
+            "(ragione sociale, partita IVA, settore): %(changes)s."
+        ),
+    )
+)
+FIRM_CHANGE_REJECTED = register_kind(
+    Kind(
+        "firm_change_rejected",
+        _("Modifiche ai dati dell'impresa non accolte"),
+        _("Modifica non accolta: %(firm)s"),
+        _(
+            "La Camera di Commercio non ha accolto la modifica dei dati di %(firm)s "
+            "(ragione sociale, partita IVA, settore): %(changes)s. Per chiarimenti, contatta "
+            "la Camera."
+        ),
+    )
+)
 JOIN_REQUEST_RECEIVED = register_kind(
     Kind(
         "join_request_received",

@@ -10,10 +10,20 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
-from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
+from members.models import (
+    Consent,
+    DataRequest,
+    Firm,
+    FirmChangeRequest,
+    Invitation,
+    JoinRequest,
+    Membership,
+    User,
+)
 
 
 def export_person(user: User) -> dict[str, Any]:
@@ -128,6 +138,17 @@ def export_firm(firm: Firm) -> dict[str, Any]:
             }
             for i in firm.invitations.order_by("pk")
         ],
+        "change_requests": [
+            {
+                "name": c.name,
+                "vat_number": c.vat_number,
+                "sector": c.sector.name,
+                "status": c.get_status_display(),
+                "created_at": iso(c.created_at),
+                "decided_at": iso(c.decided_at),
+            }
+            for c in firm.change_requests.select_related("sector").order_by("pk")
+        ],
     }
 
 
@@ -139,7 +160,8 @@ def leave_firm(*, user: User) -> dict[str, Any]:
     not the person's).
 
     If the person was the firm's only owner, the longest-standing colleague becomes owner so
-    the firm is not left without one. Locks the firm's memberships in pk order, like every
+    the firm is not left without one; if they were its last member, the firm is flagged
+    (`Firm.without_members_since`) for staff. Locks the firm's memberships in pk order, like every
     other role change (members.services). Returns the firm's id and the promoted membership's,
     or {} if the person had no firm.
     """
@@ -156,7 +178,20 @@ def leave_firm(*, user: User) -> dict[str, Any]:
         promoted.role = Membership.Role.OWNER
         promoted.save(update_fields=["role"])
     Membership.objects.filter(pk=membership.pk).delete()
+    if not others:
+        # Nobody is left: flag the firm for staff (the other apps release what it held).
+        firm = Firm.objects.select_for_update(no_key=True).get(pk=membership.firm_id)
+        firm.without_members_since = timezone.now()
+        firm.save(update_fields=["without_members_since"])
     return {"firm_id": membership.firm_id, "promoted_membership_id": promoted and promoted.pk}
+
+
+def emptied_firm_id(firm_change: dict[str, Any]) -> int | None:
+    """The firm that `leave_firm` (its result) left without members, if any."""
+    firm_id = firm_change.get("firm_id")
+    if firm_id is None or Membership.objects.filter(firm_id=firm_id).exists():
+        return None
+    return int(firm_id)
 
 
 def anonymous_email(user: User) -> str:
@@ -195,6 +230,12 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
     return {
         "invitations_sent": Invitation.objects.filter(invited_by=user).update(invited_by=None),
         "firms_approved": Firm.objects.filter(approved_by=user).update(approved_by=None),
+        "firm_changes_requested": FirmChangeRequest.objects.filter(requested_by=user).update(
+            requested_by=None
+        ),
+        "firm_changes_decided": FirmChangeRequest.objects.filter(decided_by=user).update(
+            decided_by=None
+        ),
     }
 
 
@@ -237,6 +278,7 @@ CONTRIBUTOR = Contributor(
         "members.Consent",
         "members.DataRequest",
         "members.Firm",
+        "members.FirmChangeRequest",  # in the firm's document
         "members.Invitation",
         "members.JoinRequest",
         "members.Membership",
@@ -253,6 +295,7 @@ CONTRIBUTOR = Contributor(
         "account.EmailAddress",  # deleted
         "members.DataRequest",  # anonymised (address and note), closed
         "members.Firm",  # approved_by unlinked; the firm itself is a business record
+        "members.FirmChangeRequest",  # requested_by and decided_by unlinked
         "members.HistoricalMembership",  # the rows about the person deleted
         "members.Invitation",  # those to the person's address deleted, those sent unlinked
         "members.JoinRequest",  # deleted

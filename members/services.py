@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +15,7 @@ from core import uploads
 from core.errors import DomainError
 from core.tasks import enqueue
 from members import notification_kinds as kinds
-from members.models import Firm, Invitation, JoinRequest, Membership, User
+from members.models import Firm, FirmChangeRequest, Invitation, JoinRequest, Membership, User
 from members.recipients import notify_firm
 from members.tasks import send_invitation as send_invitation_task
 from notifications.emails import one_line
@@ -57,6 +57,10 @@ def _lock_person(user_id: int) -> None:
     User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk").first()
 
 
+class NotOwner(MembershipError):
+    """The acting person is no longer an owner of the firm (checked under the lock)."""
+
+
 def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
     """Create a pending firm with `user` as its owner.
 
@@ -80,6 +84,139 @@ def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
             raise DuplicateVatNumber from exc
         raise AlreadyInFirm from exc
     return firm
+
+
+# --- Profile edits and change requests --------------------------------------------------------
+
+
+class FirmUpdate(NamedTuple):
+    """What an owner's edit did: the fields saved at once, and the change request (if any) that
+    holds the rest for staff."""
+
+    saved: list[str]
+    change_request: FirmChangeRequest | None
+
+
+def _attname(name: str) -> str:
+    """The column attribute of a form field of Firm ("sector" -> "sector_id")."""
+    field = Firm._meta.get_field(name)
+    return str(getattr(field, "attname", name))
+
+
+def _value_of(firm: Firm, name: str) -> object:
+    return getattr(firm, _attname(name))
+
+
+def _form_value(name: str, value: object) -> object:
+    """A cleaned form value as the column stores it (a related object becomes its id)."""
+    field = Firm._meta.get_field(name)
+    if field.is_relation:
+        return getattr(value, "pk", value)
+    return value
+
+
+def firm_update(*, firm_id: int, data: dict[str, Any], by: User) -> FirmUpdate:
+    """Save an owner's edit of the firm's profile: only the fields that changed.
+
+    On an approved firm a new ragione sociale, partita IVA or sector becomes a change request
+    for staff (one pending per firm: a new one replaces its values); the other fields save at
+    once. The firm row is locked and only the changed columns are written, so a concurrent
+    approval, logo change or staff edit of other fields is never overwritten by the form's
+    stale copy.
+    """
+    with transaction.atomic():
+        firm = Firm.objects.select_for_update(no_key=True).get(pk=firm_id)
+        changed = {
+            name: _form_value(name, value)
+            for name, value in data.items()
+            if _form_value(name, value) != _value_of(firm, name)
+        }
+        guarded = {}
+        if firm.status == Firm.Status.APPROVED:
+            guarded = {k: changed.pop(k) for k in FirmChangeRequest.FIELDS if k in changed}
+        for name, value in changed.items():
+            setattr(firm, _attname(name), value)
+        if changed:
+            # Saved (not updated) so the audit trail records the change.
+            firm.save(update_fields=list(changed))
+        change_request = None
+        if guarded:
+            proposed: dict[str, Any] = {
+                name: _value_of(firm, name) for name in FirmChangeRequest.FIELDS
+            }
+            proposed.update(guarded)
+            change_request, _created = FirmChangeRequest.objects.update_or_create(
+                firm=firm,
+                status=FirmChangeRequest.Status.PENDING,
+                defaults={
+                    "name": str(proposed["name"]),
+                    "vat_number": str(proposed["vat_number"]),
+                    "sector_id": proposed["sector"],
+                    "requested_by": by,
+                },
+            )
+    return FirmUpdate(saved=list(changed), change_request=change_request)
+
+
+def _describe_changes(change: FirmChangeRequest, firm: Firm) -> str:
+    parts = []
+    if change.name != firm.name:
+        parts.append(f"{firm.name} → {change.name}")
+    if change.vat_number != firm.vat_number:
+        parts.append(f"{firm.vat_number} → {change.vat_number}")
+    if change.sector_id != firm.sector_id:
+        parts.append(f"{firm.sector.name} → {change.sector.name}")
+    return "; ".join(parts) or "—"
+
+
+def firm_change_requests_decide(
+    *, request_ids: list[int], approve: bool, by: User
+) -> tuple[int, int]:
+    """Staff approve (the firm takes the new values) or reject pending change requests; the
+    firm's owners are told either way. Returns (decided, refused because the partita IVA now
+    belongs to another firm)."""
+    decided = refused = 0
+    for pk in request_ids:
+        with transaction.atomic():
+            change = (
+                FirmChangeRequest.objects.select_for_update(of=("self",))
+                .select_related("sector")
+                .filter(pk=pk, status=FirmChangeRequest.Status.PENDING)
+                .first()
+            )
+            if change is None:
+                continue
+            firm = (
+                Firm.objects.select_for_update(no_key=True, of=("self",))
+                .select_related("sector")
+                .get(pk=change.firm_id)
+            )
+            changes = _describe_changes(change, firm)
+            if approve:
+                if Firm.objects.filter(vat_number=change.vat_number).exclude(pk=firm.pk).exists():
+                    refused += 1
+                    continue
+                firm.name, firm.vat_number, firm.sector_id = (
+                    change.name,
+                    change.vat_number,
+                    change.sector_id,
+                )
+                firm.save(update_fields=list(FirmChangeRequest.FIELDS))
+            change.status = (
+                FirmChangeRequest.Status.APPROVED if approve else FirmChangeRequest.Status.REJECTED
+            )
+            change.decided_at, change.decided_by = timezone.now(), by
+            change.save(update_fields=["status", "decided_at", "decided_by"])
+            notify_firm(
+                firm=firm,
+                owners_only=True,
+                kind=(kinds.FIRM_CHANGE_APPROVED if approve else kinds.FIRM_CHANGE_REJECTED).slug,
+                object_key=f"firmchangerequest:{change.pk}",
+                context={"firm": firm.name, "changes": changes},
+                url=reverse("my_firm"),
+            )
+            decided += 1
+    return decided, refused
 
 
 # --- Logo ---------------------------------------------------------------------------------------
@@ -158,11 +295,21 @@ def firms_approve(*, firms: QuerySet[Firm], by: User) -> int:
 
 
 def firms_reject(*, firms: QuerySet[Firm]) -> int:
-    rejected = list(firms.filter(status=Firm.Status.PENDING))
-    for firm in rejected:  # one by one, for the audit trail
-        firm.status = Firm.Status.REJECTED
-        firm.save(update_fields=["status"])
-    return len(rejected)
+    """Reject the pending firms among `firms`; return how many changed.
+
+    Takes the same lock as `firms_approve`, so an approval and a rejection of one firm at the
+    same time cannot both apply: the second sees the firm no longer pending.
+    """
+    with transaction.atomic():
+        ids = list(
+            firms.filter(status=Firm.Status.PENDING)
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
+        for firm in Firm.objects.filter(pk__in=ids):  # one by one, for the audit trail
+            firm.status = Firm.Status.REJECTED
+            firm.save(update_fields=["status"])
+    return len(ids)
 
 
 def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinRequest:
@@ -192,9 +339,15 @@ def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinReq
     return join_request
 
 
-def join_request_decide(*, firm: Firm, join_request_id: int, accept: bool) -> JoinRequest:
-    """The owner of `firm` accepts or declines a pending request addressed to `firm`."""
+def join_request_decide(
+    *, firm: Firm, join_request_id: int, accept: bool, by: User | None
+) -> JoinRequest:
+    """The owner `by` of `firm` accepts or declines a pending request addressed to `firm`.
+
+    Raises NotOwner if `by` is no longer an owner once the firm's memberships are locked.
+    """
     with transaction.atomic():
+        _check_owner(_lock_memberships(firm), by)
         join_request = (
             JoinRequest.objects.select_for_update()
             .filter(firm=firm, status=JoinRequest.Status.PENDING)
@@ -320,10 +473,21 @@ def _lock_memberships(firm: Firm) -> list[Membership]:
     return list(Membership.objects.select_for_update().filter(firm=firm).order_by("pk"))
 
 
-def membership_set_role(*, firm: Firm, membership_id: int, role: str) -> Membership:
-    """Change a colleague's role; a firm always keeps at least one owner."""
+def _check_owner(memberships: list[Membership], by: User | None) -> None:
+    """The acting person must still be an owner, read under the lock on the memberships: an
+    owner demoted or removed a moment ago cannot act on a page loaded before. `by=None` is Camera
+    staff acting in admin, where the admin's model permissions decide."""
+    if by is not None and not any(m.user_id == by.pk and m.is_owner for m in memberships):
+        raise NotOwner
+
+
+def membership_set_role(
+    *, firm: Firm, membership_id: int, role: str, by: User | None
+) -> Membership:
+    """The owner `by` changes a colleague's role; a firm always keeps at least one owner."""
     with transaction.atomic():
         memberships = _lock_memberships(firm)
+        _check_owner(memberships, by)
         membership = next((m for m in memberships if m.pk == membership_id), None)
         if membership is None:
             raise Membership.DoesNotExist
@@ -335,10 +499,11 @@ def membership_set_role(*, firm: Firm, membership_id: int, role: str) -> Members
     return membership
 
 
-def membership_remove(*, firm: Firm, membership_id: int) -> None:
-    """Remove a person from the firm; a firm always keeps at least one owner."""
+def membership_remove(*, firm: Firm, membership_id: int, by: User | None) -> None:
+    """The owner `by` removes a person from the firm; a firm always keeps at least one owner."""
     with transaction.atomic():
         memberships = _lock_memberships(firm)
+        _check_owner(memberships, by)
         membership = next((m for m in memberships if m.pk == membership_id), None)
         if membership is None:
             raise Membership.DoesNotExist
@@ -396,6 +561,7 @@ def invitations_sweep(*, grace: timedelta = INVITATION_SWEEP_GRACE) -> int:
         Invitation.objects.filter(
             sent_at__isnull=True,
             accepted_at__isnull=True,
+            revoked_at__isnull=True,  # a revoked invitation is never emailed
             created_at__lte=now - grace,
             created_at__gt=now - INVITATION_SWEEP_WINDOW,
         )

@@ -3,6 +3,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from members.forms import (
     MembershipActionForm,
     RoleForm,
 )
-from members.models import Firm, Invitation, JoinRequest, Membership
+from members.models import Firm, FirmChangeRequest, Invitation, JoinRequest, Membership
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -74,18 +75,32 @@ def _firm_edit_page(request: HttpRequest, firm: Firm, form=None, logo_form=None)
         "logo_form": logo_form if logo_form is not None else FirmLogoForm(),
         "firm": firm,
         "creating": False,
+        "pending_change": firm.change_requests.filter(status=FirmChangeRequest.Status.PENDING)
+        .select_related("sector")
+        .first(),
     }
     return render(request, "members/firm_form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def firm_edit(request: HttpRequest) -> HttpResponse:
+def firm_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = FirmForm(_posted(request), instance=membership.firm)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Profilo dell'impresa aggiornato."))
+        result = services.firm_update(
+            firm_id=membership.firm_id, data=form.cleaned_data, by=request.user
+        )
+        if result.saved or not result.change_request:
+            messages.success(request, _("Profilo dell'impresa aggiornato."))
+        if result.change_request:
+            messages.info(
+                request,
+                _(
+                    "La modifica di ragione sociale, partita IVA o settore è stata inviata alla "
+                    "Camera di Commercio: si applicherà quando sarà approvata."
+                ),
+            )
         return redirect("my_firm")
     return _firm_edit_page(request, membership.firm, form=form)
 
@@ -213,7 +228,7 @@ def team_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_revoke(request: HttpRequest) -> HttpResponse:
+def team_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = InvitationActionForm(request.POST)
     if not form.is_valid():
@@ -230,7 +245,7 @@ def team_revoke(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_set_role(request: HttpRequest) -> HttpResponse:
+def team_set_role(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -241,9 +256,12 @@ def team_set_role(request: HttpRequest) -> HttpResponse:
             firm=membership.firm,
             membership_id=form.cleaned_data["membership"],
             role=form.cleaned_data["role"],
+            by=request.user,
         )
     except Membership.DoesNotExist:
         raise Http404 from None
+    except services.NotOwner:
+        raise PermissionDenied from None
     except services.LastOwner:
         messages.error(request, _("L'impresa deve avere almeno un referente."))
     else:
@@ -253,17 +271,19 @@ def team_set_role(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_remove(request: HttpRequest) -> HttpResponse:
+def team_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = MembershipActionForm(request.POST)
     if not form.is_valid():
         raise Http404
     try:
         services.membership_remove(
-            firm=membership.firm, membership_id=form.cleaned_data["membership"]
+            firm=membership.firm, membership_id=form.cleaned_data["membership"], by=request.user
         )
     except Membership.DoesNotExist:
         raise Http404 from None
+    except services.NotOwner:
+        raise PermissionDenied from None
     except services.LastOwner:
         messages.error(request, _("L'impresa deve avere almeno un referente."))
     else:
@@ -273,7 +293,7 @@ def team_remove(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_decide(request: HttpRequest) -> HttpResponse:
+def team_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_owned_membership(request)
     form = JoinDecisionForm(request.POST)
     if not form.is_valid():
@@ -283,9 +303,12 @@ def team_decide(request: HttpRequest) -> HttpResponse:
             firm=membership.firm,
             join_request_id=form.cleaned_data["join_request"],
             accept=form.cleaned_data["accept"],
+            by=request.user,
         )
     except JoinRequest.DoesNotExist:
         raise Http404 from None
+    except services.NotOwner:
+        raise PermissionDenied from None
     except services.AlreadyInFirm:
         messages.error(request, _("La persona fa già parte di un'altra impresa."))
     else:

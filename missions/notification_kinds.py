@@ -167,6 +167,17 @@ MEETING_CHANGED = register_kind(
         ),
     )
 )
+B2B_CANCELLED = register_kind(
+    Kind(
+        "b2b_cancelled",
+        _("Incontri B2B annullati"),
+        _("Incontri B2B annullati: %(mission)s"),
+        _(
+            "Le richieste e gli incontri B2B di %(firm)s per la missione %(mission)s "
+            "(%(partners)s) sono annullati: %(reason)s."
+        ),
+    )
+)
 MEETING_FOLLOWUP = register_kind(
     Kind(
         "meeting_followup",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
 from members.models import Firm, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Question
+from missions.services import applications
 
 
 def _answers(answers: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -118,11 +119,16 @@ def _delete(erasure: Erasure) -> dict[str, int]:
 def _unlink(erasure: Erasure) -> dict[str, int]:
     # Queryset updates: they write no history rows (Application's history excludes applied_by).
     user = erasure.user
+    released = 0
+    if erasure.emptied_firm_id is not None:
+        # The person was the firm's last member: its seats go to the waiting list.
+        released = applications.firm_applications_release(firm_id=erasure.emptied_firm_id)
     return {
         "meeting_requests": MeetingRequest.objects.filter(requested_by=user).update(
             requested_by=None
         ),
         "applications": Application.objects.filter(applied_by=user).update(applied_by=None),
+        "applications_released": released,
     }
 
 

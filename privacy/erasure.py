@@ -68,13 +68,19 @@ def erase_user(*, user: User) -> dict[str, Any]:
         locked = User.objects.select_for_update().get(pk=user.pk)
         with translation.override(settings.LANGUAGE_CODE):
             replacement = str(ERASED_PERSON)
-        erasure = Erasure(user=locked, needles=needles, replacement=replacement)
 
         # 1. Close the consent log: backfill old accounts, then log the withdrawals.
         consents.consents_withdraw_all(user=locked)
 
-        # 2. Leave the firm (it stays), then delete what is only about the person.
+        # 2. Leave the firm (it stays), then delete what is only about the person. A firm left
+        # without members is flagged for staff, and the contributors release what it held.
         firm_change = members_privacy.leave_firm(user=locked)
+        erasure = Erasure(
+            user=locked,
+            needles=needles,
+            replacement=replacement,
+            emptied_firm_id=members_privacy.emptied_firm_id(firm_change),
+        )
         deleted = _run(ErasureStep.DELETE, erasure)
 
         # 3. Keep the firm's and the Club's records, unlinked from the person.

@@ -193,6 +193,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         "priority",
         "origin",
         "status",
+        "cancelled_reason",
         "reason",
         "created_at",
     ]
@@ -201,8 +202,17 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     list_select_related = ["firm", "partner__city", "mission"]
     autocomplete_fields = ["firm", "partner"]
     actions = ["accept", "decline"]
-    fields = ["mission", "firm", "partner", "priority", "reason", "origin", "status"]
-    readonly_fields = ["origin", "status"]
+    fields = [
+        "mission",
+        "firm",
+        "partner",
+        "priority",
+        "reason",
+        "origin",
+        "status",
+        "cancelled_reason",
+    ]
+    readonly_fields = ["origin", "status", "cancelled_reason"]
 
     def has_change_permission(self, request, obj=None):
         # Decisions go through the actions; an existing request is not edited by form.

@@ -289,6 +289,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     ]
     list_editable = ["attended", "contacts_made", "followup_meetings", "deals_in_progress"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A deleted application would free its seat without offering it to the waiting list
+        # (and keep its B2B): staff withdraw or reject through the actions instead.
+        return False
+
     @admin.action(description=_("Segna: ha partecipato"), permissions=["change"])
     def mark_attended(self, request, queryset):
         application_services.applications_mark_attended(

@@ -1,5 +1,7 @@
 """A firm's applications for a seat on a mission, and its interest in a mission not yet open."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Firm
+from members.models import Firm, Sector
 from missions.models.missions import Mission
 
 
@@ -33,6 +35,14 @@ class Application(models.Model):
     )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The firm's sector when it applied: admission and the per-sector seat caps count this one,
+    # so a later change of the firm's sector cannot get around a cap.
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("settore"),
     )
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -73,6 +83,13 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm} → {self.mission}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new application records the firm's sector of the moment (the service passes it;
+        # this covers fixtures and scripts that create rows directly).
+        if self.sector_id is None and self.firm_id is not None:
+            self.sector_id = self.firm.sector_id
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -170,6 +170,13 @@ class MeetingRequest(models.Model):
         DECLINED = "declined", _("Rifiutata")
         CANCELLED = "cancelled", _("Annullata")
 
+    class CancelReason(models.TextChoices):
+        NONE = "", _("—")
+        BY_FIRM = "by_firm", _("Annullata dall'impresa")
+        WITHDRAWN = "withdrawn", _("L'impresa ha ritirato la candidatura")
+        REJECTED = "rejected", _("La candidatura dell'impresa è stata respinta")
+        WAITLISTED = "waitlisted", _("L'impresa ha perso il posto (lista d'attesa)")
+
     class Origin(models.TextChoices):
         FIRM = "firm", _("Dall'impresa")
         PARTNER = "partner", _("Dal partner")
@@ -187,6 +194,13 @@ class MeetingRequest(models.Model):
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_reason = models.CharField(
+        _("motivo dell'annullamento"),
+        max_length=10,
+        choices=CancelReason.choices,
+        default="",
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)

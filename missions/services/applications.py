@@ -15,8 +15,8 @@ from django.utils import formats, timezone
 from members.models import Firm, User
 from members.recipients import firm_recipients, notify_firm
 from missions import notification_kinds as kinds
-from missions.models import Application, Interest, Mission
-from missions.services import locking, suggestions
+from missions.models import Application, Interest, MeetingRequest, Mission
+from missions.services import locking, meeting_requests, suggestions
 from missions.services.errors import (
     AlreadyApplied,
     FirmNotApproved,
@@ -38,6 +38,13 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Status.WITHDRAWN: frozenset(Application.ACTIVE),
 }
 
+# Why a firm's B2B is cancelled when its confirmed application moves to each status.
+B2B_CANCEL_REASON: dict[str, str] = {
+    Status.WITHDRAWN: MeetingRequest.CancelReason.WITHDRAWN,
+    Status.REJECTED: MeetingRequest.CancelReason.REJECTED,
+    Status.WAITLISTED: MeetingRequest.CancelReason.WAITLISTED,
+}
+
 
 class _Seats:
     """Seat accounting of one mission; caller must hold the lock on the mission."""
@@ -46,10 +53,11 @@ class _Seats:
         self.mission = mission
         held = (
             Application.objects.filter(mission=mission, status__in=Application.HOLDS_SEAT)
-            .values("firm__sector_id")
+            .values("sector_id")
             .annotate(n=Count("pk"))
         )
-        self.by_sector = {row["firm__sector_id"]: row["n"] for row in held}
+        # The sector recorded on each application when it was made, not the firm's of today.
+        self.by_sector = {row["sector_id"]: row["n"] for row in held}
         self.total = sum(self.by_sector.values())
         self.caps = dict(mission.sector_caps.values_list("sector_id", "seats"))
 
@@ -150,6 +158,7 @@ def application_set_status(
     """
     if application.status not in ALLOWED_FROM[status]:
         raise NotActive
+    lost_b2b = application.status == Status.CONFIRMED and status in B2B_CANCEL_REASON
     now = now or timezone.now()
     fields = ["status", "updated_at"]
     if status in (Status.CONFIRMED, Status.REJECTED):
@@ -167,6 +176,14 @@ def application_set_status(
     application.status = status
     application.save(update_fields=fields)
     _notify_status(application)
+    if lost_b2b:
+        # B2B meetings are for confirmed firms: a firm that leaves loses its requests and its
+        # meetings in this same transaction (under the mission lock the caller holds).
+        meeting_requests.firm_b2b_cancel(
+            mission=application.mission,
+            firm=application.firm,
+            reason=B2B_CANCEL_REASON[status],
+        )
 
 
 def application_create(
@@ -206,6 +223,7 @@ def application_create(
                 application = Application.objects.create(
                     mission=mission,
                     firm=firm,
+                    sector_id=firm.sector_id,
                     applied_by=user,
                     status=status,
                     delegates=delegates,
@@ -246,10 +264,10 @@ def _offer_free_seats(mission: Mission, *, now: datetime | None = None) -> list[
     for application in waiting:
         if seats.total >= mission.seats:
             break
-        if not seats.available_for(application.firm.sector_id):
+        if not seats.available_for(application.sector_id):
             continue
         application_set_status(application, status=Status.OFFERED, now=now)
-        seats.take(application.firm.sector_id)
+        seats.take(application.sector_id)
         offered.append(application)
     return offered
 
@@ -344,10 +362,10 @@ def applications_confirm(*, application_ids: list[int]) -> tuple[int, int]:
             ).select_related("firm", "mission")
             for application in applications.order_by("created_at", "pk"):
                 if application.status != Status.OFFERED:  # an offer already holds its seat
-                    if not seats.available_for(application.firm.sector_id):
+                    if not seats.available_for(application.sector_id):
                         refused += 1
                         continue
-                    seats.take(application.firm.sector_id)
+                    seats.take(application.sector_id)
                 application_set_status(application, status=Status.CONFIRMED)
                 confirmed += 1
             if confirmed:
@@ -396,6 +414,29 @@ def mission_capacity_changed(*, mission_id: int) -> list[Application]:
     with transaction.atomic():
         mission = locking.lock_mission(mission_id)
         return _offer_free_seats(mission)
+
+
+def firm_applications_release(*, firm_id: int) -> int:
+    """The firm has nobody left (its last member erased their account): withdraw its active
+    applications to missions not yet over, with their B2B; each seat it held is offered to the
+    waiting list in the same transaction. Returns how many were withdrawn."""
+    active = Application.objects.filter(
+        firm_id=firm_id, status__in=Application.ACTIVE, mission__end_date__gte=timezone.localdate()
+    )
+    released = 0
+    for mission_id in sorted(set(active.values_list("mission_id", flat=True))):
+        with transaction.atomic():
+            mission = locking.lock_mission(mission_id)
+            freed = False
+            for application in active.filter(mission=mission).select_related("firm", "mission"):
+                freed |= application.status in Application.HOLDS_SEAT
+                application_set_status(
+                    application, status=Status.WITHDRAWN, withdrawn_reason="no_members"
+                )
+                released += 1
+            if freed:
+                _offer_free_seats(mission)
+    return released
 
 
 def interest_add(*, mission: Mission, firm: Firm, user: User) -> Interest:

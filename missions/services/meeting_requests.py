@@ -192,5 +192,47 @@ def meeting_request_cancel(*, request_id: int, firm: Firm) -> MeetingRequest:
             raise MeetingError
         Meeting.objects.filter(request=request).delete()
         request.status = RequestStatus.CANCELLED
-        request.save(update_fields=["status"])
+        request.cancelled_reason = MeetingRequest.CancelReason.BY_FIRM
+        request.save(update_fields=["status", "cancelled_reason"])
     return request
+
+
+def firm_b2b_cancel(*, mission: Mission, firm: Firm, reason: str) -> int:
+    """The firm left the mission: cancel its open requests and partners' wishes, delete their
+    meetings (the slots and tables free up) and tell the firm. Returns the requests cancelled.
+
+    Caller must hold the lock on `mission` (missions.services.applications.application_set_status
+    calls this when a confirmed application is withdrawn, rejected or waitlisted). Staff see the
+    requests as cancelled, with `reason`, in admin; partners have no account to notify.
+    """
+    requests = list(
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .filter(
+            mission=mission,
+            firm=firm,
+            status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
+        )
+        .select_related("partner")
+        .order_by("pk")
+    )
+    if not requests:
+        return 0
+    # Deleted one by one through the queryset: the audit trail records each meeting.
+    Meeting.objects.filter(request__in=requests).delete()
+    MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+        status=RequestStatus.CANCELLED, cancelled_reason=reason, decided_at=timezone.now()
+    )
+    notify_firm(
+        firm=firm,
+        kind=kinds.B2B_CANCELLED.slug,
+        object_key=f"mission:{mission.pk}:firm:{firm.pk}:b2b",
+        version=f"cancelled-{int(timezone.now().timestamp() * 1000)}",
+        context={
+            "mission": mission.title,
+            "firm": firm.name,
+            "partners": ", ".join(sorted({r.partner.name for r in requests})),
+            "reason": str(MeetingRequest.CancelReason(reason).label),
+        },
+        url=reverse("missions:detail", args=[mission.pk]),
+    )
+    return len(requests)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from members.models import Firm
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
-from missions.models import Meeting, Mission
+from missions.models import Application, Meeting, MeetingRequest, Mission
 
 FOLLOWUP_DAYS = (30, 90, 180)
 
@@ -47,10 +47,20 @@ def followup_reminders_send(*, today: date | None = None) -> int:
             meetings__slot__isnull=False,
         ).distinct()
         for mission in missions:
-            firms = Firm.objects.filter(meetings__mission=mission).exclude(
-                meetings__attendance=Meeting.Attendance.NO_SHOW
+            # Firms that took part: still confirmed (and not marked absent) on this mission,
+            # with at least one placed meeting of it that was not a no-show.
+            took_part = Meeting.objects.filter(
+                mission=mission,
+                slot__isnull=False,
+                request__status=MeetingRequest.Status.ACCEPTED,
+            ).exclude(attendance=Meeting.Attendance.NO_SHOW)
+            confirmed = Application.objects.filter(
+                mission=mission, status=Application.Status.CONFIRMED
+            ).exclude(attended=False)
+            firms = Firm.objects.filter(pk__in=took_part.values("firm_id")).filter(
+                pk__in=confirmed.values("firm_id")
             )
-            for firm in firms.distinct().prefetch_related("memberships"):
+            for firm in firms.prefetch_related("memberships"):
                 sent += notify_firm(
                     firm=firm,
                     kind=kinds.MEETING_FOLLOWUP.slug,

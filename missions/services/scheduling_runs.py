@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from missions import notification_kinds as kinds
 from missions import scheduling
 from missions.models import (
+    Application,
     Meeting,
     MeetingRequest,
     Mission,
@@ -60,7 +61,19 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
     with transaction.atomic():
         mission = locking.lock_mission(mission_id)
         slots = list(Slot.objects.filter(session__mission=mission).select_related("session"))
-        meetings = list(Meeting.objects.filter(mission=mission).order_by("pk"))
+        # Only meetings of accepted requests of firms still confirmed on the mission; any other
+        # (a firm that left before its B2B was cancelled with it) gives its slot back.
+        scheduled = Meeting.objects.filter(
+            mission=mission,
+            request__status=MeetingRequest.Status.ACCEPTED,
+            firm__in=Application.objects.filter(
+                mission=mission, status=Application.Status.CONFIRMED
+            ).values("firm_id"),
+        )
+        Meeting.objects.filter(mission=mission, slot__isnull=False).exclude(
+            pk__in=scheduled.values("pk")
+        ).update(slot=None, table=None, locked=False)
+        meetings = list(scheduled.order_by("pk"))
         priorities = dict(
             MeetingRequest.objects.filter(mission=mission).values_list("pk", "priority")
         )

@@ -90,7 +90,9 @@ def test_owner_edits_only_their_own_firm(owner_client, owner):
     other = FirmFactory(name="Altra impresa")
     own = owner.membership.firm
     data = {
-        "name": "Nuovo nome S.r.l.",
+        # The profile's own fields (a new ragione sociale waits for staff: test_firm_changes).
+        "name": own.name,
+        "website": "https://www.nuovo-sito.it",
         "vat_number": own.vat_number,
         "ateco_code": own.ateco_code,
         "sector": own.sector_id,
@@ -101,8 +103,8 @@ def test_owner_edits_only_their_own_firm(owner_client, owner):
     assert owner_client.post(reverse("members:firm_edit"), data).status_code == 302
     own.refresh_from_db()
     other.refresh_from_db()
-    assert own.name == "Nuovo nome S.r.l."
-    assert other.name == "Altra impresa"
+    assert own.website == "https://www.nuovo-sito.it"
+    assert (other.name, other.website) == ("Altra impresa", "")
 
 
 def test_contacts_show_only_people_who_consented():

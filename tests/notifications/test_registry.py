@@ -22,6 +22,8 @@ SLUGS_BY_APP = {
     "notifications": {"announcement"},
     "members": {
         "firm_approved",
+        "firm_change_approved",
+        "firm_change_rejected",
         "join_request_received",
         "join_request_accepted",
         "join_request_declined",
@@ -43,6 +45,7 @@ SLUGS_BY_APP = {
         "meeting_declined",
         "agenda_published",
         "meeting_changed",
+        "b2b_cancelled",
         "meeting_followup",
     },
     "board": {

@@ -105,6 +105,7 @@ def test_the_sections_come_in_the_contributors_order(zebedeo):
         "profile",
         "memberships",
         "invitations",
+        "change_requests",
         "applications",
         "meetings",
         "mentorship_requests",

@@ -468,6 +468,7 @@ class Command(BaseCommand):
     def seed_applications(self) -> str:
         rng, count = self.rng, self.n["applications"]
         firm_ids = [f.pk for f in self.firms]
+        sector_of = {f.pk: f.sector_id for f in self.firms}
         # Split the total over the missions (some popular, some not), at most 3x the seats.
         weights = [rng.random() + 0.2 for _ in self.missions]
         scale = count / sum(weights)
@@ -506,6 +507,7 @@ class Command(BaseCommand):
                     Application(
                         mission=mission,
                         firm_id=firm_id,
+                        sector_id=sector_of[firm_id],
                         applied_by_id=self.owner_of[firm_id],
                         status=status,
                         delegates=rng.randint(1, 2),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_firm_logo'),
+        ('members', '0007_firm_change_request_firm_without_members'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0006_history'),
+        ('missions', '0008_application_sector_required'),
     ]
 
     operations = [
