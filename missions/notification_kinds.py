@@ -21,6 +21,17 @@ MISSION_PUBLISHED = register_kind(
         _("La Camera ha pubblicato la missione %(mission)s (%(dates)s), per il tuo settore."),
     )
 )
+MISSION_CANCELLED = register_kind(
+    Kind(
+        "mission_cancelled",
+        _("Missioni annullate"),
+        _("Missione annullata: %(mission)s"),
+        _(
+            "La Camera di Commercio ha annullato la missione %(mission)s. La candidatura di "
+            "%(firm)s è ritirata e i suoi incontri B2B sono annullati."
+        ),
+    )
+)
 REGISTRATION_OPEN = register_kind(
     Kind(
         "registration_open",

@@ -116,6 +116,7 @@ class MissionAdmin(admin.ModelAdmin):
     actions = [
         "publish",
         "close_registration",
+        "cancel",
         "export_csv",
         "export_xlsx",
         *b2b.MISSION_ACTIONS,
@@ -220,6 +221,18 @@ class MissionAdmin(admin.ModelAdmin):
                 "Iscrizioni chiuse per %d missione.", "Iscrizioni chiuse per %d missioni.", count
             )
             % count,
+        )
+
+    @admin.action(
+        description=_("Annulla la missione (ritira le candidature e avvisa le imprese)"),
+        permissions=["change"],
+    )
+    def cancel(self, request, queryset):
+        count = sum(mission_services.mission_cancel(mission_id=m.pk) for m in queryset)
+        self.message_user(
+            request,
+            ngettext("%d missione annullata.", "%d missioni annullate.", count) % count,
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Esporta i partecipanti (CSV)"), permissions=["change"])

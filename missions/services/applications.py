@@ -38,6 +38,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Status.WITHDRAWN: frozenset(Application.ACTIVE),
 }
 
+# The withdrawn_reason of the applications of a mission that staff cancel (missions.mission_cancel).
+MISSION_CANCELLED = "mission_cancelled"
+
 # Why a firm's B2B is cancelled when its confirmed application moves to each status.
 B2B_CANCEL_REASON: dict[str, str] = {
     Status.WITHDRAWN: MeetingRequest.CancelReason.WITHDRAWN,
@@ -131,6 +134,13 @@ def _notify_status(application: Application, *, recipients: list[int] | None = N
             application,
             kind=kinds.APPLICATION_REJECTED.slug,
             version="rejected",
+            recipients=recipients,
+        )
+    elif status == Status.WITHDRAWN and application.withdrawn_reason == MISSION_CANCELLED:
+        _notify(
+            application,
+            kind=kinds.MISSION_CANCELLED.slug,
+            version="mission-cancelled",
             recipients=recipients,
         )
     elif status == Status.WITHDRAWN and application.withdrawn_reason == "offer_expired":

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from missions import notification_kinds as kinds
-from missions.models import Mission
-from missions.services import locking
+from missions.models import Application, Mission
+from missions.services import applications, locking
 from notifications.services import notify, notify_audience
 
 
@@ -47,6 +47,26 @@ def mission_close_registration(*, mission_id: int) -> bool:
             return False
         mission.status = Mission.Status.CLOSED
         mission.save(update_fields=["status"])
+    return True
+
+
+def mission_cancel(*, mission_id: int) -> bool:
+    """Cancel a mission: every active application is withdrawn through the one status path
+    (the firm is told; a confirmed firm's B2B requests and meetings go with it), in the same
+    transaction under the mission lock. Once: a cancelled mission stays as it is."""
+    with transaction.atomic():
+        mission = locking.lock_mission(mission_id)
+        if mission.status == Mission.Status.CANCELLED:
+            return False
+        mission.status = Mission.Status.CANCELLED
+        mission.save(update_fields=["status"])
+        active = Application.objects.filter(mission=mission, status__in=Application.ACTIVE)
+        for application in active.select_related("firm", "mission").order_by("pk"):
+            applications.application_set_status(
+                application,
+                status=Application.Status.WITHDRAWN,
+                withdrawn_reason=applications.MISSION_CANCELLED,
+            )
     return True
 
 

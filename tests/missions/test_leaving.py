@@ -181,3 +181,33 @@ def test_staff_cannot_delete_an_application_in_admin(staff_client):
     assert Application.objects.filter(pk__in=[application.pk, waiting.pk]).count() == 2
     page = staff_client.get(changelist).content.decode()
     assert 'value="delete_selected"' not in page
+
+
+def test_staff_cancel_a_mission_and_every_firm_leaves_it_with_its_b2b(setup, staff_client):  # noqa: F811
+    # With Mission.status read-only in admin, cancelling is an action through the service.
+    mission, _session, firms, _partners = setup
+    meeting, _pending, _wish = _b2b_of(setup, firms[0])
+    response = staff_client.post(
+        reverse("admin:missions_mission_changelist"),
+        {"action": "cancel", "_selected_action": [mission.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "1 missione annullata." in response.content.decode()
+    mission.refresh_from_db()
+    assert mission.status == Mission.Status.CANCELLED
+    assert not Application.objects.filter(mission=mission, status__in=Application.ACTIVE).exists()
+    _assert_b2b_cancelled(mission, firms[0], meeting, Reason.WITHDRAWN)
+    told = Notification.objects.filter(
+        kind="mission_cancelled", object_key__startswith="application:"
+    )
+    assert set(told.values_list("recipient__membership__firm", flat=True)) == {f.pk for f in firms}
+
+    # Once: a second cancel changes and tells nothing.
+    again = staff_client.post(
+        reverse("admin:missions_mission_changelist"),
+        {"action": "cancel", "_selected_action": [mission.pk]},
+        follow=True,
+    )
+    assert "0 missioni annullate." in again.content.decode()
+    assert told.count() == len(firms)

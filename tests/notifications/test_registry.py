@@ -30,6 +30,7 @@ SLUGS_BY_APP = {
     },
     "missions": {
         "mission_published",
+        "mission_cancelled",
         "registration_open",
         "application_received",
         "application_confirmed",
