@@ -110,13 +110,21 @@ class PostAdmin(SimpleHistoryAdmin):
         "kind",
         "author_firm",
         "created_at",
+        "deleted_at",
         "comment_count",
         "is_hidden",
         "is_pinned",
         "is_locked",
         "open_reports",
     ]
-    list_filter = ["kind", "is_hidden", "is_pinned", "is_locked", "tags"]
+    list_filter = [
+        "kind",
+        "is_hidden",
+        "is_pinned",
+        "is_locked",
+        ("deleted_at", admin.EmptyFieldListFilter),  # tombstones of posts their authors deleted
+        "tags",
+    ]
     search_fields = ["title", "body", "author_firm__name"]
     list_select_related = ["author_firm"]
     # The author's words are read-only: board.services renders the body to the stored HTML and
@@ -227,6 +235,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "decided_at",
+        "decided_by",
     ]
     actions = ["accept", "decline"]
 

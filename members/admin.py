@@ -103,13 +103,28 @@ class FirmAdmin(SimpleHistoryAdmin):
         "created_at",
     ]
     # No comune filter: 78 entries would bury the list; search finds a comune instead.
-    list_filter = ["status", "sector", "is_mentor", "export_share", "employees"]
+    list_filter = [
+        "status",
+        # Firms whose last member erased their account (privacy): staff decide what follows.
+        ("without_members_since", admin.EmptyFieldListFilter),
+        "sector",
+        "is_mentor",
+        "export_share",
+        "employees",
+    ]
     search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
     list_select_related = ["sector"]
     # The logo is not editable here: only the owner's upload (members.services.firm_logo_set)
     # checks and re-encodes it. Staff see it and may remove it. The status changes only through
     # the approve and reject actions (members.services: approver, time, notification).
-    readonly_fields = ["status", "created_at", "approved_at", "approved_by", "logo_preview"]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "approved_at",
+        "approved_by",
+        "without_members_since",
+        "logo_preview",
+    ]
     inlines = [MembershipInline]
     actions = ["approve_firms", "reject_firms", "remove_logos"]
     date_hierarchy = "created_at"
@@ -249,11 +264,43 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "firm", "role", "created_at", "sent_at", "accepted_at"]
+    """Owners invite from their team page (members.services.invitation_create: approved firms
+    only, a daily cap, the email through the worker); staff follow them here and can revoke."""
+
+    list_display = ["email", "firm", "role", "created_at", "sent_at", "accepted_at", "revoked_at"]
     search_fields = ["email", "firm__name"]
     list_select_related = ["firm"]
-    readonly_fields = ["token", "sent_at", "accepted_at"]
-    autocomplete_fields = ["firm", "invited_by"]
+    readonly_fields = [
+        "email",
+        "firm",
+        "role",
+        "invited_by",
+        "token",
+        "created_at",
+        "sent_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    fields = [*readonly_fields]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoca gli inviti aperti"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = 0
+        for invitation in queryset.select_related("firm"):
+            try:
+                services.invitation_revoke(firm=invitation.firm, invitation_id=invitation.pk)
+            except Invitation.DoesNotExist:  # accepted or revoked already
+                continue
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d invito revocato.", "%d inviti revocati.", count) % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(JoinRequest)
