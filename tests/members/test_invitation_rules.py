@@ -153,3 +153,17 @@ def test_accepting_two_invitations_at_once_joins_one_firm():
     two.join(timeout=10)
     assert outcome["second"] == "AlreadyInFirm"
     assert Membership.objects.get(user=person).firm_id == first.firm_id
+
+
+def test_staff_revoke_invitations_in_admin_and_cannot_create_them_there(owner, staff_client):
+    # An invitation made in admin would skip the owner check, the daily cap and the email path.
+    invitation = invite(owner)
+    assert staff_client.get(reverse("admin:members_invitation_add")).status_code == 403
+    response = staff_client.post(
+        reverse("admin:members_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+        follow=True,
+    )
+    assert "1 invito revocato." in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
