@@ -231,7 +231,7 @@ def test_deleting_the_post_deletes_its_files_after_commit(
 ):
     post = post_with(owner, upload("a.pdf", pdf_bytes()), upload("b.png", image_bytes()))
     with django_capture_on_commit_callbacks(execute=True):
-        owner_client.post(reverse("board:delete", args=[post.pk]))
+        owner_client.post(reverse("board:delete", args=[post.pk]), {"confirm": "yes"})
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
 

@@ -221,3 +221,81 @@ def test_an_impossible_board_cursor_starts_from_the_first_page(world, cursor):
     response = login(owner).get(reverse("board:list"), {"dopo": cursor})
     assert response.status_code == 200
     assert "Una domanda" in response.content.decode()
+
+
+# --- Forms: missing, oversized and wrongly typed fields ---------------------------------------
+
+
+def form_field_names() -> list[str]:
+    """Every field name of the portal's forms, and the few names views read directly."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    names = {"answer", "comment", "target", "next", "parent", "confirm"}
+    for app in ("members", "missions", "board", "notifications", "privacy"):
+        module = importlib.import_module(f"{app}.forms")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                names |= set(cls.base_fields)
+    return sorted(names)
+
+
+BAD_VALUES = ["", "abc", "-1", "9" * 40, "²", "post:²", "x\x00y", "riga\u2028nuova", "a" * 25_000]
+
+# Actions whose empty input is a request of its own: "tell me when registrations open", and
+# "this question has no answer any more" (no comment chosen takes the mark away).
+NO_INPUT = {"missions:interest", "board:answered"}
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("members", "missions", "board", "notifications")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_every_form_answers_bad_payloads_and_stores_nothing(world):
+    owner, kwargs = world
+    client = login(owner, raise_request_exception=False)
+    fields = form_field_names()
+    payloads = [{}] + [dict.fromkeys(fields, value) for value in BAD_VALUES]
+    failures = []
+    for name, pattern in portal_patterns():
+        if name in NO_INPUT:
+            continue
+        url = reverse(name, kwargs={k: kwargs[k] for k in pattern.pattern.converters})
+        before = _row_counts()
+        for payload in payloads:
+            response = client.post(url, payload)
+            if response.status_code >= 500:
+                failures.append(f"{url} {str(payload)[:80]} -> {response.status_code}")
+        after = _row_counts()
+        changed = {
+            label: (before[label], after[label])
+            for label in before
+            if before[label] != after[label]
+        }
+        if changed:
+            failures.append(f"{url} stored {changed}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_a_report_of_a_comment_that_is_not_a_number_is_a_form_error(world):
+    owner, kwargs = world
+    client = login(owner)
+    url = reverse("board:report", kwargs={"post_id": kwargs["post_id"]})
+    response = client.post(url, {"reason": "spam", "comment": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "Segnalazione inviata" not in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["post:²", "post:٣", "tag:", "post:99999999999999999999", "x"])
+def test_following_an_impossible_target_is_refused(world, target):
+    owner, _kwargs = world
+    response = login(owner).post(reverse("board:follow"), {"target": target})
+    assert response.status_code == 404
