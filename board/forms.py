@@ -63,11 +63,32 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Commento"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    parent = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
+
+
+# The largest primary key PostgreSQL's bigint holds: a larger id is a form error, not a 500.
+MAX_ID = 2**63 - 1
 
 
 class ReportForm(forms.Form):
     reason = forms.CharField(label=_("Motivo della segnalazione"), max_length=300)
+    # A comment of the post, when the report is about one comment rather than the post.
+    comment = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
+
+
+class FollowForm(forms.Form):
+    """What to follow or stop following: `tag:<id>`, `post:<id>` or `mentor:<id>`."""
+
+    target = forms.RegexField(regex=r"\A(tag|post|mentor):[0-9]{1,18}\Z", max_length=30)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_target(self) -> tuple[str, int]:
+        kind, _sep, raw_id = self.cleaned_data["target"].partition(":")
+        return kind, int(raw_id)
 
 
 class MentorshipForm(forms.Form):

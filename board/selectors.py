@@ -1,6 +1,6 @@
 """Reads of the board: visibility, filters and keyset pagination."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypedDict
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -42,12 +42,28 @@ def _cursor(post: Post, field: str) -> str:
     return f"{getattr(post, field).isoformat()}_{post.pk}"
 
 
+# The largest primary key PostgreSQL's bigint holds.
+_MAX_PK = 2**63 - 1
+
+
 def _parse_cursor(value: str | None) -> tuple[datetime, int] | None:
+    """The (moment, id) of a cursor written by `_cursor`, or None for anything else.
+
+    A cursor comes back from the address bar, so it is checked as input: an aware moment that
+    PostgreSQL can store in UTC (no year 0 or 10000 once the offset is applied) and an id in
+    bigint range, in ASCII digits. A bad cursor starts again from the first page.
+    """
     try:
-        moment, pk = (value or "").rsplit("_", 1)
-        return datetime.fromisoformat(moment), int(pk)
-    except ValueError:
+        moment_text, pk_text = (value or "").rsplit("_", 1)
+        moment = datetime.fromisoformat(moment_text)
+        if moment.tzinfo is None:
+            return None
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
+    if not (pk_text.isascii() and pk_text.isdigit() and 0 < int(pk_text) <= _MAX_PK):
+        return None
+    return moment, int(pk_text)
 
 
 def board_page(*, user: User, params: QueryDict) -> BoardPage:

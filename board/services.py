@@ -282,9 +282,23 @@ def _own_post(post_id: int, user: User, *, lock: bool = False) -> Post:
         raise Post.DoesNotExist
     if post.author_id != user.pk:
         raise PermissionDenied
+    post_check_not_moderated(post)
+    return post
+
+
+def post_check_not_moderated(post: Post) -> None:
+    """Raise PostModerated once moderators hid or locked the post: its author can no longer
+    change or delete it. Views call it before asking "are you sure?"; the services again under
+    the post's lock."""
     if post.is_hidden or post.is_locked:
         raise PostModerated
-    return post
+
+
+def comment_check_not_moderated(comment: Comment) -> None:
+    """Raise CommentModerated once the comment or its post was hidden or locked: the author can
+    no longer change or delete it. `comment.post` must be loaded."""
+    if comment.is_hidden or comment.post.is_hidden or comment.post.is_locked:
+        raise CommentModerated
 
 
 def post_update(
@@ -439,9 +453,8 @@ def _own_comment(comment_id: int, user: User) -> Comment:
     comment = Comment.objects.select_for_update(no_key=True).get(pk=comment_id)
     if comment.author_id != user.pk:
         raise PermissionDenied
-    if comment.is_hidden or post.is_hidden or post.is_locked:
-        raise CommentModerated
     comment.post = post
+    comment_check_not_moderated(comment)
     return comment
 
 

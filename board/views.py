@@ -11,6 +11,7 @@ from board.forms import (
     EXPERIENCE_TEMPLATE,
     AttachmentsForm,
     CommentForm,
+    FollowForm,
     MentorProfileForm,
     MentorshipForm,
     PostForm,
@@ -18,6 +19,7 @@ from board.forms import (
 )
 from board.models import Attachment, Comment, Follow, MentorProfile, MentorshipRequest, Post, Tag
 from core import uploads
+from core.confirm import confirmation_page, confirmed
 from core.fragment_cache import render_cards
 from core.http import AuthenticatedHttpRequest, posted
 from members.access import approved_member_required, get_membership
@@ -221,8 +223,24 @@ def post_delete(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
     if post.author_id != request.user.pk:
         raise Http404
     try:
-        services.post_delete(post_id=post.pk, user=request.user)
+        services.post_check_not_moderated(post)
     except services.PostModerated as exc:
+        messages.error(request, str(exc))
+        return redirect(post)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Eliminare il post «%(title)s»?") % {"title": post.title},
+            message=_(
+                "Il post, i suoi commenti e i suoi allegati non saranno più visibili a nessuno. "
+                "La Camera di Commercio ne conserva una copia solo come prova per la moderazione."
+            ),
+            button=_("Sì, elimina il post"),
+            cancel_url=post.get_absolute_url(),
+        )
+    try:
+        services.post_delete(post_id=post.pk, user=request.user)
+    except services.PostModerated as exc:  # moderated while the confirmation page was open
         messages.error(request, str(exc))
         return redirect(post)
     messages.success(request, _("Post eliminato."))
@@ -291,10 +309,23 @@ def comment_delete(request: AuthenticatedHttpRequest, comment_id: int) -> HttpRe
         post__deleted_at__isnull=True,
     )
     try:
+        services.comment_check_not_moderated(comment)
+    except services.CommentModerated as exc:
+        messages.error(request, str(exc))
+        return redirect(comment.post)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Eliminare il commento?"),
+            message=_("Il commento sarà eliminato per sempre."),
+            button=_("Sì, elimina il commento"),
+            cancel_url=f"{comment.post.get_absolute_url()}#comment-{comment.pk}",
+        )
+    try:
         post = services.comment_delete(comment_id=comment.pk, user=request.user)
     except Comment.DoesNotExist:
         raise Http404 from None
-    except services.CommentModerated as exc:
+    except services.CommentModerated as exc:  # moderated while the confirmation page was open
         messages.error(request, str(exc))
         return redirect(comment.post)
     messages.success(request, _("Commento eliminato."))
@@ -321,22 +352,22 @@ def mark_answered(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespon
 @approved_member_required
 @require_POST
 def follow(request: AuthenticatedHttpRequest) -> HttpResponse:
-    target = request.POST.get("target", "")
-    kind, _sep, raw_id = target.partition(":")
-    if not raw_id.isdigit() or kind not in {"tag", "post", "mentor"}:
+    form = FollowForm(request.POST)
+    if not form.is_valid():
         raise Http404
+    kind, raw_id = form.cleaned_data["target"]
     tag = post = mentor = None
     if kind == "tag":
         tag = get_object_or_404(Tag, pk=raw_id)
     elif kind == "post":
-        post = _get_visible_post(request, int(raw_id))
+        post = _get_visible_post(request, raw_id)
     else:
         mentor = get_object_or_404(Firm, pk=raw_id, is_mentor=True, status=Firm.Status.APPROVED)
     following = services.follow_toggle(user=request.user, tag=tag, post=post, mentor=mentor)
     messages.success(
         request, _("Ora segui questo argomento.") if following else _("Non lo segui più.")
     )
-    next_url = request.POST.get("next", "")
+    next_url = form.cleaned_data["next"]
     safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     return redirect(next_url if safe else "board:list")
 
@@ -347,8 +378,8 @@ def report(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_visible_post(request, post_id)
     form = ReportForm(request.POST)
     comment = None
-    if request.POST.get("comment"):
-        comment = Comment.objects.filter(pk=request.POST["comment"], post=post).first()
+    if form.is_valid() and form.cleaned_data["comment"]:
+        comment = Comment.objects.filter(pk=form.cleaned_data["comment"], post=post).first()
         if comment is None:
             raise Http404
     if form.is_valid():
@@ -465,8 +496,9 @@ def mentor_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = get_membership(request.user)
     if membership is None or not membership.is_owner or not membership.firm.is_mentor:
         raise Http404
-    profile, _created = MentorProfile.objects.get_or_create(firm=membership.firm)
-    form = MentorProfileForm(request.POST, instance=profile)
+    # Created only by a valid form: a rejected submission stores nothing.
+    profile = MentorProfile.objects.filter(firm=membership.firm).first()
+    form = MentorProfileForm(request.POST, instance=profile or MentorProfile(firm=membership.firm))
     if form.is_valid():
         form.save()
         messages.success(request, _("Profilo mentore aggiornato."))

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import uploads
+from core.confirm import confirmation_page, confirmed
 from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from members import selectors, services
@@ -276,6 +278,20 @@ def team_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MembershipActionForm(request.POST)
     if not form.is_valid():
         raise Http404
+    if not confirmed(request):
+        colleague = get_object_or_404(
+            membership.firm.memberships.select_related("user"), pk=form.cleaned_data["membership"]
+        )
+        return confirmation_page(
+            request,
+            title=_("Rimuovere %(person)s dall'impresa?") % {"person": colleague.user},
+            message=_(
+                "Non potrà più agire per l'impresa; per tornare dovrà essere invitato di nuovo."
+            ),
+            button=_("Sì, rimuovi dall'impresa"),
+            cancel_url=reverse("members:team"),
+            fields=[("membership", colleague.pk)],
+        )
     try:
         services.membership_remove(
             firm=membership.firm, membership_id=form.cleaned_data["membership"], by=request.user

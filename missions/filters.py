@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,33 @@ from missions.models import City, Mission
 
 if TYPE_CHECKING:
     from missions.selectors.missions import MissionWithCounts
+
+
+class MonthField(forms.CharField):
+    """A month as `YYYY-MM` (what `<input type="month">` sends), cleaned to its first day.
+
+    Only ASCII digits, a month from 1 to 12 and a year whose next month still exists (up to
+    9998): anything else is a form error, never an exception further down.
+    """
+
+    PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = self.PATTERN.fullmatch(text.strip())
+        year, month = (int(part) for part in match.groups()) if match else (0, 0)
+        if not (1 <= year <= 9998 and 1 <= month <= 12):
+            raise forms.ValidationError(
+                _("Indica un mese valido, nella forma AAAA-MM (per esempio 2026-05)."),
+                code="invalid",
+            )
+        return date(year, month, 1)
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
 
 
 class MissionFilter(django_filters.FilterSet):
@@ -38,7 +66,7 @@ class MissionFilter(django_filters.FilterSet):
         method="filter_city",
         empty_label=_("Tutte le destinazioni"),
     )
-    month = django_filters.CharFilter(label=_("Mese"), method="filter_month")
+    month = MonthFilter(label=_("Mese"), method="filter_month")
     status = django_filters.ChoiceFilter(
         label=_("Stato"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("Tutti")
     )
@@ -74,16 +102,12 @@ class MissionFilter(django_filters.FilterSet):
     def filter_city(self, queryset: QuerySet[Mission], name: str, value: City) -> QuerySet[Mission]:
         return queryset.filter(pk__in=value.programme_items.values("mission_id"))
 
-    def filter_month(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
-        try:
-            year, month = (int(part) for part in value.split("-"))
-        except ValueError:
-            return queryset.none()
-        if not 1 <= month <= 12:
-            return queryset.none()
-        # Missions running at some point in that month.
-        first = date(year, month, 1)
-        last = date(year + month // 12, month % 12 + 1, 1)
+    def filter_month(
+        self, queryset: QuerySet[Mission], name: str, value: date
+    ) -> QuerySet[Mission]:
+        # Missions running at some point in that month (MonthField cleaned it to its first day).
+        first = value
+        last = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return queryset.filter(start_date__lt=last, end_date__gte=first)
 
     def filter_status(

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import confirmation_page, confirmed
 from core.fragment_cache import render_cards
 from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
@@ -144,6 +146,21 @@ def application_apply(request: AuthenticatedHttpRequest, mission_id: int) -> Htt
 @require_POST
 def application_withdraw(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
     application = _get_application_for_owner(request, application_id)
+    if not confirmed(request):
+        if application.status == Application.Status.CONFIRMED:
+            message = _(
+                "Il posto confermato della tua impresa passa a chi è in lista d'attesa: "
+                "non potrai riaverlo."
+            )
+        else:
+            message = _("La candidatura sarà ritirata e non potrai riprenderla.")
+        return confirmation_page(
+            request,
+            title=_("Ritirare la candidatura a «%(mission)s»?") % {"mission": application.mission},
+            message=message,
+            button=_("Sì, ritira la candidatura"),
+            cancel_url=reverse("missions:detail", kwargs={"mission_id": application.mission_id}),
+        )
     try:
         applications.application_withdraw(application_id=application.pk, firm=application.firm)
     except ApplicationError as exc:

@@ -233,7 +233,7 @@ def test_deleting_the_post_keeps_its_files_for_staff_only(
     # staff purging a post in the admin deletes the files (the next test).
     post = post_with(owner, upload("a.pdf", pdf_bytes()), upload("b.png", image_bytes()))
     with django_capture_on_commit_callbacks(execute=True):
-        owner_client.post(reverse("board:delete", args=[post.pk]))
+        owner_client.post(reverse("board:delete", args=[post.pk]), {"confirm": "yes"})
     assert len(stored_files(media_root)) == 2
     download = reverse("board:attachment", args=[post.pk, post.attachments.first().pk])
     assert owner_client.get(download).status_code == 404

@@ -83,7 +83,7 @@ def test_deleting_a_post_leaves_a_tombstone_with_its_reports_and_moderation():
     reader.post(reverse("board:report", args=[post.pk]), {"reason": "Pubblicità"})
     services.moderate(moderator=StaffFactory(), action="pin", reason="utile", posts=[post])
 
-    response = login(author).post(reverse("board:delete", args=[post.pk]))
+    response = login(author).post(reverse("board:delete", args=[post.pk]), {"confirm": "yes"})
     assert response.status_code == 302
 
     tombstone = Post.objects.get(pk=post.pk)
@@ -108,7 +108,9 @@ def test_a_comment_count_out_of_step_never_goes_negative():
     commenter = member()
     comment = services.comment_create(post=post, author=commenter, body="Uno")
     Post.objects.filter(pk=post.pk).update(comment_count=0)
-    response = login(commenter).post(reverse("board:comment_delete", args=[comment.pk]))
+    response = login(commenter).post(
+        reverse("board:comment_delete", args=[comment.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.comment_count == 0

@@ -296,6 +296,12 @@ def _invalid_application(page: Page) -> None:
     expect(page.locator("#id_delegates_error")).to_be_visible()
 
 
+def _ask_to_withdraw(page: Page) -> None:
+    # The withdraw button answers with the confirmation page; nothing is withdrawn yet.
+    page.locator("main form[action*='/ritira/'] button[type=submit]").click()
+    expect(page.locator("main form input[name=confirm]")).to_have_value("yes")
+
+
 def _invalid_signup(page: Page) -> None:
     # The browser checks required fields itself; these pass it and fail on the server.
     page.locator("main input[name=email]").fill("giulia.bianchi@esempio.it")
@@ -343,6 +349,12 @@ KEY_PAGES = [
     ),
     KeyPage(
         "mission-detail", "member", lambda c: reverse("missions:detail", args=[c.b2b_mission_id])
+    ),
+    KeyPage(
+        "withdraw-confirm",
+        "member",
+        lambda c: reverse("missions:detail", args=[c.b2b_mission_id]),
+        _ask_to_withdraw,
     ),
     KeyPage(
         "mission-open", "member", lambda c: reverse("missions:detail", args=[c.open_mission_id])

@@ -57,7 +57,9 @@ def _demoted_while_acting(monkeypatch, firm, acting):
 def test_a_demoted_owner_cannot_remove_a_colleague(monkeypatch, two_owners):
     firm, _a, b, c = two_owners
     _demoted_while_acting(monkeypatch, firm, b)
-    response = login(b.user).post(reverse("members:team_remove"), {"membership": c.pk})
+    response = login(b.user).post(
+        reverse("members:team_remove"), {"membership": c.pk, "confirm": "yes"}
+    )
     assert response.status_code == 403
     assert Membership.objects.filter(pk=c.pk).exists()
 

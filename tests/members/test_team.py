@@ -117,7 +117,7 @@ def test_the_last_owner_cannot_be_demoted_or_removed(owner_client, owner):
         reverse("members:team_set_role"), {"membership": me.pk, "role": "member"}, follow=True
     )
     assert "almeno un referente" in response.content.decode()
-    owner_client.post(reverse("members:team_remove"), {"membership": me.pk})
+    owner_client.post(reverse("members:team_remove"), {"membership": me.pk, "confirm": "yes"})
     me.refresh_from_db()
     assert me.role == Membership.Role.OWNER
 

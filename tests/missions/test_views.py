@@ -207,7 +207,7 @@ def test_withdraw_and_offer_through_the_pages(owner):
         mission=mission, status=Status.WAITLISTED, waitlisted_at=timezone.now()
     )
     waiting_owner = MembershipFactory(firm=waiting.firm).user
-    login(owner).post(reverse("missions:withdraw", args=[mine.pk]))
+    login(owner).post(reverse("missions:withdraw", args=[mine.pk]), {"confirm": "yes"})
     waiting.refresh_from_db()
     assert waiting.status == Status.OFFERED
 
