@@ -6,6 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_NO_CACHE=1
+# Production by default (as the settings): a SECRET_KEY of 50+ characters is required.
+ENV DEBUG=false
 
 WORKDIR /app
 
@@ -20,7 +22,7 @@ COPY . .
 
 # Settings refuse to import without DATABASE_URL, and need a SECRET_KEY once DEBUG is off; these
 # throwaway values exist only for this step (collectstatic touches neither database nor key).
-RUN DATABASE_URL=postgres://x@localhost/x SECRET_KEY=build DEBUG=false \
+RUN DATABASE_URL=postgres://x@localhost/x SECRET_KEY=build-step-only-never-used-to-sign-anything-0123456789 \
         python manage.py collectstatic --no-input -v 0 \
     && mkdir -p var/media \
     && chown -R app:app var

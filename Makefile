@@ -41,7 +41,8 @@ services: install
 	@$(PY) -m tools.devservices start $(VAR) > $(VAR)/services.env.tmp && \
 		mv $(VAR)/services.env.tmp $(VAR)/services.env
 
-with_env = set -a; [ -f $(VAR)/services.env ] && . ./$(VAR)/services.env; set +a;
+# DEBUG is off unless set (club/settings.py): the development targets set it.
+with_env = set -a; [ -f $(VAR)/services.env ] && . ./$(VAR)/services.env; set +a; export DEBUG=true;
 
 migrate: services
 	@$(with_env) $(PY) manage.py migrate --no-input -v 0
@@ -70,7 +71,7 @@ stop:
 # The suite starts throw-away PostgreSQL and Redis itself (tests/services.py) unless
 # DATABASE_URL / REDIS_URL are set.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install
 	env $(NO_DB_ENV) $(PY) manage.py makemessages -l en -l de --no-obsolete --ignore '.venv/*' \
@@ -78,8 +79,9 @@ messages: install
 	env $(NO_DB_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 
 # For commands that load club.settings but never connect (django-stubs' mypy plugin, the message
-# catalogues): the settings want a DATABASE_URL, a placeholder does (also in .pre-commit-config.yaml).
-NO_DB_ENV := DATABASE_URL=postgres://typecheck@127.0.0.1:9/typecheck
+# catalogues): the settings want a DATABASE_URL, a placeholder does, and DEBUG=true lets them
+# load without a SECRET_KEY (also in .pre-commit-config.yaml).
+NO_DB_ENV := DATABASE_URL=postgres://typecheck@127.0.0.1:9/typecheck DEBUG=true
 
 # Every check runs even when an earlier one fails; the target fails if any did, naming them.
 lint: install
@@ -108,14 +110,14 @@ clean: stop
 .PHONY: bench-notifications
 # 10,000 emails through the outbox with 2 worker processes to a local SMTP sink (N overrides).
 bench-notifications: install
-	$(PY) -m benchmarks.notifications
+	DEBUG=true $(PY) -m benchmarks.notifications
 
 .PHONY: bench-scheduler
 # 60 firms x 40 partners, <= 600 meetings, 16 slots, 25 tables; then a 3x instance.
 bench-scheduler: install
-	$(PY) -m benchmarks.scheduler
+	DEBUG=true $(PY) -m benchmarks.scheduler
 
 .PHONY: bench-pages
 # Key pages at 1/10 and full club scale vs a bare hello page (gunicorn 2 workers, wrk, 8 conns).
 bench-pages: install
-	$(PY) -m benchmarks.pages
+	DEBUG=true $(PY) -m benchmarks.pages

@@ -1,8 +1,8 @@
 """Settings of the Club degli Esportatori portal.
 
-One module, configured by environment variables only (see README "Configuration"). Defaults are
-for development; `manage.py check --deploy` passes once production values are given
-(DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, HTTPS).
+One module, configured by environment variables only (see README "Configuration"). DEBUG is off
+unless set, and then a real SECRET_KEY is required; `manage.py check --deploy` passes once
+production values are given (SECRET_KEY, ALLOWED_HOSTS, HTTPS).
 """
 
 import os
@@ -51,12 +51,29 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env_str(name, default) or "").split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-# The development key is refused when DEBUG is off, so it can never reach production.
+# Off unless set: `make run`, `make test` and the benchmarks set DEBUG=true themselves.
+DEBUG = env_bool("DEBUG", False)
+# With DEBUG off the published keys (the development one here, the placeholder of .env.example)
+# and short keys are refused, so none of them can sign sessions or email links in production.
 _DEV_SECRET_KEY = "django-insecure-dev-only-key-club-esportatori-valtellina"  # noqa: S105
+_PLACEHOLDER_SECRET_KEY = "change-me-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"  # noqa: S105 - .env.example
+SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY = env_str("SECRET_KEY") or _DEV_SECRET_KEY
+_KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) when DEBUG is false.")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (or SECRET_KEY_FILE): DEBUG is off and SECRET_KEY is the development key; "
+        + _KEY_HINT
+    )
+if not DEBUG and SECRET_KEY == _PLACEHOLDER_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the placeholder of .env.example and DEBUG is off: " + _KEY_HINT
+    )
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY has {len(SECRET_KEY)} characters and DEBUG is off: it needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} characters; " + _KEY_HINT
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -203,6 +220,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupConsentForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Club Esportatori] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's default rate limits stay on; they count in the Redis cache above.
+# Behind N reverse proxies of ours (each appending to X-Forwarded-For) the client is the N-th
+# address from the right; with 0 (no proxy) the header is ignored, so it cannot be forged.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

@@ -14,6 +14,10 @@ from pathlib import Path
 # Importing `club` loads club/celery.py, whose setdefault would pick club.settings over the
 # pyproject's tests.settings (pytest-django prefers the environment): name the test settings first.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+# DEBUG is off unless set (club/settings.py): the suite runs the development configuration, and
+# so do the processes it starts (the delivery tests' Celery workers inherit this environment).
+# pytest-django still runs each test with settings.DEBUG False, as Django's test runner does.
+os.environ.setdefault("DEBUG", "true")
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # platformdirs warns without XDG_RUNTIME_DIR

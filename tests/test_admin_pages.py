@@ -5,7 +5,7 @@ row by row fails here."""
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    with override_settings(DEBUG=True):  # seed_demo runs only in development
+        call_command("seed_demo", verbosity=0)
 
 
 def admin_pages():

@@ -1,10 +1,14 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+import yaml
+from django.core.management import CommandError, call_command
 
 from members.models import Firm, Membership, Sector, User
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_settings(env: dict) -> subprocess.CompletedProcess:
@@ -86,7 +90,8 @@ def test_sectors_come_from_the_data_migration():
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent():
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True  # seed_demo runs only in development
     call_command("seed_demo")
     counts = (User.objects.count(), Firm.objects.count(), Membership.objects.count())
     call_command("seed_demo")
@@ -94,3 +99,63 @@ def test_seed_demo_is_idempotent():
     assert Firm.objects.filter(is_mentor=True, status=Firm.Status.APPROVED).exists()
     assert Firm.objects.filter(status=Firm.Status.PENDING).exists()
     assert User.objects.filter(is_staff=True).exists()
+
+
+# --- Secure by default (issue 15) ---------------------------------------------------------------
+
+GOOD_KEY = "prod-3k9v!x7q2m#p8w4z6t1y5u0r-LONG-and-random-enough-for-django-checks"
+
+
+def test_with_no_environment_debug_is_off_and_the_development_key_refused():
+    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x"})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "development key" in last_line
+
+
+def test_with_debug_off_a_long_random_key_starts():
+    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY": GOOD_KEY})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_with_debug_off_the_compose_placeholder_key_is_refused():
+    key = env_example()["SECRET_KEY"]
+    assert len(key) >= 50  # refused for what it is, not for its length
+    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr.strip().splitlines()[-1]
+
+
+def test_with_debug_off_a_short_key_is_refused():
+    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY": "x" * 49})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr.strip().splitlines()[-1]
+
+
+def test_debug_true_still_accepts_the_development_key():
+    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x", "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_compose_ships_no_secret_key_and_reads_the_env_file():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name, service in [("x-app", compose["x-app"]), *compose["services"].items()]:
+        assert "SECRET_KEY" not in (service.get("environment") or {}), name
+    assert compose["x-app"]["env_file"] == [".env"]
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(email="staff@club.example").exists()

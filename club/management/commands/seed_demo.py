@@ -9,7 +9,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -174,6 +175,12 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, accounts: bool = False, totp: bool = False, **options: Any
     ) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords and a published TOTP secret: "
+                "it runs only with DEBUG=true (a development or try-out instance), never in "
+                "production."
+            )
         if totp:
             from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
