@@ -365,6 +365,8 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies off) gets the portal's page, not Django's English one.
+CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 # Content-Security-Policy on every response (Django's built-in middleware): only our own files,
 # scripts only from us or with the per-request nonce, no inline styles or scripts, no framing.
 SECURE_CSP = {
