@@ -21,6 +21,7 @@ urlpatterns = [
     path("bacheca/", include("board.urls")),
     path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
+    path("health/", include("health.urls")),
 ]
 
 # The portal's own error pages (pages/views.py), in the site's layout and the visitor's language.
