@@ -1,3 +1,4 @@
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -61,6 +62,13 @@ def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
 # before the session exists (a host we do not serve), a 500 while PostgreSQL is down.
 
 
+logger = logging.getLogger(__name__)
+_PLAIN_500 = (
+    '<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>Errore</title></head>'
+    '<body><h1>Si è verificato un errore</h1><p><a href="/">Torna alla home</a></p></body></html>'
+)
+
+
 def _back_url(request: HttpRequest) -> str | None:
     """The page the visitor came from, as a path, when it is ours and not this very page."""
     referer = request.headers.get("referer", "")
@@ -103,7 +111,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """No RequestContext: the context processors query the database, which may be the failure."""
-    body = loader.get_template("500.html").render({"back_url": _back_url(request)})
+    try:
+        body = loader.get_template("500.html").render({"back_url": _back_url(request)})
+    except Exception:  # the error page must not fail in turn: a plain one, still with a way home
+        logger.exception("The 500 page could not be rendered")
+        body = _PLAIN_500
     return HttpResponseServerError(body)
 
 
