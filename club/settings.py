@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "privacy",
     "staff",
     "pages",
+    "health",
     "club",
 ]
 
@@ -367,6 +368,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 
+# --- Health (/health/live, /health/ready; README "Health") ----------------------------------------
+# Readiness fails when beat's last run (the outbox sweeper, every minute) or the oldest email still
+# to send is older than these (seconds); a worker must answer a ping within HEALTH_CELERY_TIMEOUT.
+HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 5 * 60)
+HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 30 * 60)
+HEALTH_CELERY_TIMEOUT = 1.0
+HEALTH_REDIS_TIMEOUT = 1.0
+
 # --- Invitations ---------------------------------------------------------------------------------
 # How many colleagues a firm may invite in 24 hours, and for how many days a link stays valid.
 INVITATIONS_PER_FIRM_PER_DAY = env_int("INVITATIONS_PER_FIRM_PER_DAY", 20)
@@ -375,6 +384,8 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # --- Security ------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Probes call the container's plain-HTTP port directly: the health endpoints answer there.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -386,6 +397,8 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies off) gets the portal's page, not Django's English one.
+CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 # Content-Security-Policy on every response (Django's built-in middleware): only our own files,
 # scripts only from us or with the per-request nonce, no inline styles or scripts, no framing.
 SECURE_CSP = {

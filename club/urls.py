@@ -21,4 +21,11 @@ urlpatterns = [
     path("bacheca/", include("board.urls")),
     path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
+    path("health/", include("health.urls")),
 ]
+
+# The portal's own error pages (pages/views.py), in the site's layout and the visitor's language.
+handler400 = "pages.views.bad_request"
+handler403 = "pages.views.permission_denied"
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"

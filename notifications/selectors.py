@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from notifications.models import Notification, Preference
 
@@ -20,3 +21,20 @@ def unread_count(*, user: User) -> int:
 
 def email_modes(*, user: User) -> dict[str, str]:
     return dict(Preference.objects.filter(user=user).values_list("kind", "email"))
+
+
+def oldest_pending_age_seconds() -> float:
+    """How long the oldest email still to send has waited (0 when none): the outbox's lag.
+
+    Uses the partial index notif_outbox. Retries wait with backoff (up to 15 minutes each), so a
+    row can be pending for a while when the mail server struggles: that is what this reports.
+    """
+    oldest = (
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return 0.0
+    return max(0.0, (timezone.now() - oldest).total_seconds())

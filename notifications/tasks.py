@@ -19,8 +19,11 @@ def expand_broadcast(broadcast_id: int) -> int:
 
 @shared_task(acks_late=True)
 def sweep_outbox() -> dict:
+    from core import heartbeat
     from notifications import services
 
+    # Beat starts this every minute: its stamp is beat's last run for /health/ready.
+    heartbeat.stamp(heartbeat.BEAT)
     return services.outbox_sweep()
 
 
