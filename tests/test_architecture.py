@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("club", "pages", "staff", "privacy", "board", "missions", "members", "notifications")
+PACKAGES = ("club", "pages", "staff", "privacy", "health", "board", "missions", "members")
+PACKAGES += ("notifications",)
 PACKAGES += ("core", "tools")
 
 
