@@ -16,7 +16,8 @@ find_python = $(firstword $(foreach c,$(PYTHON) python3.12 python3.13 \
 	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3, \
 	$(shell $(c) -c 'import sys; print("$(c)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: run stop test install services migrate seed messages lint typecheck format check-deploy clean totp
+.PHONY: run stop test install services migrate seed messages lint typecheck format check-deploy clean totp \
+	backup
 
 $(PY):
 	@py="$(find_python)"; \
@@ -58,6 +59,11 @@ run: seed
 	@echo "  Mail is written to var/mail/. Ctrl-C stops web, worker and beat; 'make stop' stops PostgreSQL and Redis."
 	@echo ""
 	@$(with_env) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
+
+# A backup of the local database and media into var/backups/<UTC timestamp>/ (ARGS="--output DIR").
+# `manage.py restore DIR` brings one back (see docs/operations.md).
+backup: services
+	@$(with_env) $(PY) manage.py backup $(ARGS)
 
 # The demo staff account's current two-factor code (staff must use 2FA for the admin).
 totp:
