@@ -16,8 +16,7 @@ find_python = $(firstword $(foreach c,$(PYTHON) python3.12 python3.13 \
 	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3, \
 	$(shell $(c) -c 'import sys; print("$(c)" if sys.version_info >= (3, 12) else "")' 2>/dev/null)))
 
-.PHONY: run stop test install services migrate seed messages lint typecheck format check-deploy clean totp \
-	backup
+.PHONY: run stop test install services migrate seed messages lint typecheck format check-deploy clean totp
 
 $(PY):
 	@py="$(find_python)"; \
@@ -62,6 +61,7 @@ run: seed
 
 # A backup of the local database and media into var/backups/<UTC timestamp>/ (ARGS="--output DIR").
 # `manage.py restore DIR` brings one back (see docs/operations.md).
+.PHONY: backup
 backup: services
 	@$(with_env) $(PY) manage.py backup $(ARGS)
 
