@@ -440,7 +440,11 @@ def _restore_files(
                 continue
             if replace and storage.exists(member.name):
                 storage.delete(member.name)
-            saved = storage.save(member.name, File(stream, name=member.name))
+            content = File(stream, name=member.name)
+            # Known from the archive; File would otherwise guess it from a path named like the
+            # member, relative to the working directory.
+            content.size = member.size
+            saved = storage.save(member.name, content)
             if saved != member.name:
                 raise BackupError(
                     f"The storage saved '{member.name}' as '{saved}': a file of that name exists."

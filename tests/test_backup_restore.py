@@ -307,3 +307,37 @@ def test_an_older_pg_dump_than_the_server_is_refused_naming_both_versions(tmp_pa
         call_command("backup", output=str(tmp_path / "backup"))
     assert "\n" not in str(caught.value)
     assert not (tmp_path / "backup").exists()
+
+
+def test_restore_says_when_the_backup_and_the_code_differ_in_migrations(tmp_path, media_root):
+    """A backup older than the code needs `migrate`; one newer than the code is flagged."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, app, name, applied FROM django_migrations WHERE app = 'notifications' "
+            "ORDER BY name DESC LIMIT 1"
+        )
+        latest = cursor.fetchone()
+        cursor.execute("DELETE FROM django_migrations WHERE id = %s", [latest[0]])
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('members', '9999_from_the_future', now())"
+        )
+    try:
+        call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+        drop_database_contents()
+        out = io.StringIO()
+        call_command("restore", str(tmp_path / "backup"), stdout=out)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM django_migrations WHERE name = '9999_from_the_future'")
+            cursor.execute(
+                "INSERT INTO django_migrations (id, app, name, applied) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                latest,
+            )
+    assert "1 migration(s) this code does not know (e.g. members.9999_from_the_future)" in (
+        out.getvalue()
+    )
+    assert "The backup predates 1 migration(s) of this code: run `manage.py migrate`" in (
+        out.getvalue()
+    )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from core.backup import BackupError, restore_backup
 
@@ -57,6 +58,21 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored {folder} (portal {manifest.get('portal_version')}, created "
                 f"{manifest.get('created_at')}): database and {result.files_written} media "
-                "file(s), checksums verified. Run `manage.py migrate` if this code is newer."
+                "file(s), checksums verified."
             )
         )
+        executor = MigrationExecutor(connections[options["database"]])
+        unknown = set(executor.loader.applied_migrations) - set(executor.loader.disk_migrations)
+        if unknown:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The backup has {len(unknown)} migration(s) this code does not know (e.g. "
+                    f"{'.'.join(sorted(unknown)[0])}): it comes from a newer version of the portal."
+                )
+            )
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            self.stdout.write(
+                f"The backup predates {len(pending)} migration(s) of this code: run "
+                "`manage.py migrate` before starting the portal."
+            )
