@@ -341,3 +341,36 @@ def test_restore_says_when_the_backup_and_the_code_differ_in_migrations(tmp_path
     assert "The backup predates 1 migration(s) of this code: run `manage.py migrate`" in (
         out.getvalue()
     )
+
+
+def test_media_go_through_the_storage_api_so_any_storage_works(tmp_path, settings):
+    """Media are listed, read and written only through the storage API: a storage without any
+    folder on disk (as an S3 bucket through django-storages) is backed up and restored alike."""
+    from django.core.files.storage import default_storage
+
+    from core.backup import storage_files
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+    def digests() -> dict[str, str]:
+        result = {}
+        for name in storage_files(default_storage):
+            with default_storage.open(name, "rb") as f:
+                result[name] = hashlib.sha256(f.read()).hexdigest()
+        return result
+
+    seed()
+    counts, files = row_counts(), digests()
+    assert len(files) == 7
+    call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+    drop_database_contents()
+    for name in files:
+        default_storage.delete(name)
+    assert digests() == {}
+
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())
+    assert row_counts() == counts
+    assert digests() == files
