@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -189,6 +190,12 @@ def _rewrite_archive_with(folder: Path, name: str, data: bytes) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
+def _drop_a_checksum(manifest: Path) -> None:
+    data = json.loads(manifest.read_text())
+    del data["media"][0]["sha256"]
+    manifest.write_text(json.dumps(data))
+
+
 def _append_byte(path: Path) -> None:
     with path.open("ab") as f:
         f.write(b"\0")
@@ -201,6 +208,7 @@ def _append_byte(path: Path) -> None:
         (lambda f: _append_byte(f / "database.dump"), "database.dump does not match its checksum"),
         (lambda f: (f / "database.dump").unlink(), "database.dump is missing"),
         (lambda f: (f / "manifest.json").unlink(), "has no manifest.json"),
+        (lambda f: _drop_a_checksum(f / "manifest.json"), "manifest.json is damaged"),
         (
             lambda f: _rewrite_archive_with(
                 f,
@@ -210,7 +218,14 @@ def _append_byte(path: Path) -> None:
             "does not match its checksum",
         ),
     ],
-    ids=["archive-altered", "dump-altered", "dump-missing", "no-manifest", "file-in-archive"],
+    ids=[
+        "archive-altered",
+        "dump-altered",
+        "dump-missing",
+        "no-manifest",
+        "manifest-damaged",
+        "file-in-archive",
+    ],
 )
 def test_a_damaged_or_incomplete_backup_is_refused_before_anything_is_touched(
     seeded_backup, media_root, damage, error
@@ -237,7 +252,7 @@ def test_restore_refuses_a_database_with_tables_unless_forced(seeded_backup, med
 
     out = io.StringIO()
     call_command("restore", str(seeded_backup), force=True, stdout=out)
-    assert "--force: replaced" in out.getvalue()
+    assert re.search(r"--force: \d+ table\(s\) of the portal were replaced", out.getvalue())
     assert row_counts() == counts  # the later firm is gone: the tables are the backup's again
     assert file_digests(media_root) == files
 
@@ -248,8 +263,16 @@ def test_restore_refuses_a_storage_with_files_unless_forced(seeded_backup, media
     with pytest.raises(CommandError, match=r"media storage already has 7 file\(s\)"):
         call_command("restore", str(seeded_backup))
     assert row_counts() == {}
-    call_command("restore", str(seeded_backup), force=True, stdout=io.StringIO())
-    assert file_digests(media_root) == files
+    (media_root / "stray.txt").write_bytes(b"not in the backup")
+    out = io.StringIO()
+    call_command("restore", str(seeded_backup), force=True, stdout=out)
+    assert "had 8 file(s), of which 1 are not in the backup and were left in place" in (
+        out.getvalue()
+    )
+    assert file_digests(media_root) == {
+        **files,
+        "stray.txt": hashlib.sha256(b"not in the backup").hexdigest(),
+    }
     assert Firm.objects.count() == 3
 
 

@@ -50,8 +50,9 @@ class Command(BaseCommand):
         if result.tables_before or result.files_before:
             self.stdout.write(
                 self.style.WARNING(
-                    f"--force: replaced {result.tables_before} existing table(s); "
-                    f"{result.files_before} file(s) were in the media storage before."
+                    f"--force: {result.tables_before} table(s) of the portal were replaced by "
+                    f"the backup's; the media storage had {result.files_before} file(s), of "
+                    f"which {result.files_kept} are not in the backup and were left in place."
                 )
             )
         self.stdout.write(
