@@ -59,6 +59,12 @@ run: seed
 	@echo ""
 	@$(with_env) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
 
+# A backup of the local database and media into var/backups/<UTC timestamp>/ (ARGS="--output DIR").
+# `manage.py restore DIR` brings one back (see docs/operations.md).
+.PHONY: backup
+backup: services
+	@$(with_env) $(PY) manage.py backup $(ARGS)
+
 # The demo staff account's current two-factor code (staff must use 2FA for the admin).
 totp:
 	@$(with_env) $(PY) manage.py seed_demo --totp

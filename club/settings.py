@@ -281,6 +281,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A post takes at most 3 attachments per request; anything far beyond is refused outright (400).
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
+# --- Backups (`manage.py backup` / `restore`, core/backup.py) -----------------------------------
+# pg_dump and pg_restore of the server's major version come from PG_BIN_DIR, or from PATH when it
+# is empty. `make` targets and the test suite set it to the local PostgreSQL's own binaries.
+PG_BIN_DIR = env_str("PG_BIN_DIR") or ""
+if not PG_BIN_DIR and DEBUG:
+    PG_BIN_DIR = _local_services().get("PG_BIN_DIR", "")
+# Where `manage.py backup` writes its folders unless given --output.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "var" / "backups")
+
 # --- Email ---------------------------------------------------------------------------------------
 # EMAIL_BACKEND: smtp (when EMAIL_HOST is set), file (development default, var/mail) or console.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Club Esportatori <club@so.camcom.it>"

@@ -31,6 +31,8 @@ if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
     postgres, redis = devservices.services(_tmp)
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = postgres.start()
+        # pg_dump/pg_restore of the same version, for the backup tests (club/settings.py).
+        os.environ.setdefault("PG_BIN_DIR", str(postgres.bindir))
         _started.append(postgres)
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = redis.start()

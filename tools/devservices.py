@@ -7,7 +7,7 @@ is missing, Debian's binaries are used instead. Both listen on 127.0.0.1 only. P
 to run as root, so as root its binaries run as an unprivileged system user (``clubpg``).
 
 Command line:
-    python -m tools.devservices start VAR_DIR   # prints DATABASE_URL=... and REDIS_URL=...
+    python -m tools.devservices start VAR_DIR   # prints DATABASE_URL=, PG_BIN_DIR=, REDIS_URL=
     python -m tools.devservices stop VAR_DIR
 """
 
@@ -123,6 +123,12 @@ class Postgres:
     @property
     def port_file(self) -> Path:
         return self.datadir.parent / "pg.port"
+
+    @property
+    def bindir(self) -> Path:
+        """The folder of this PostgreSQL's programs, pg_dump and pg_restore of the same version
+        included (exported as PG_BIN_DIR for `manage.py backup` / `restore`)."""
+        return _pg_bindir()
 
     def url(self, port: int) -> str:
         return f"postgres://postgres@127.0.0.1:{port}/{DB_NAME}"
@@ -313,6 +319,7 @@ def main(argv: list[str]) -> int:
             lines = []
             if not os.environ.get("DATABASE_URL"):
                 lines.append(f"DATABASE_URL={pg.start()}")
+                lines.append(f"PG_BIN_DIR={pg.bindir}")
             if not os.environ.get("REDIS_URL"):
                 lines.append(f"REDIS_URL={redis.start()}")
             print("\n".join(lines))
