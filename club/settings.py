@@ -417,7 +417,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# --- Logs and errors (README "Logs and errors") ---------------------------------------------------
+# --- Logs and errors (core/logs.py, core/sentry.py) -----------------------------------------------
 # LOG_FORMAT: json (one object per line, for a log collector; the default with DEBUG off) or plain.
 # Every line carries the request id (core/logs.py) and, in a Celery task, the task id.
 LOG_FORMAT = env_str("LOG_FORMAT") or ("plain" if DEBUG else "json")

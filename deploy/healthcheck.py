@@ -1,18 +1,27 @@
 """Container health probes (Dockerfile HEALTHCHECK, docker-compose.yml). Standard library only:
-it runs every few seconds, so it neither loads Django nor needs curl (absent from the slim image).
+it runs every few seconds, so it loads no Django (but for the worker's ping) and needs no curl
+(absent from the slim image).
 
-    python deploy/healthcheck.py web    GET /health/live on 127.0.0.1:$PORT (default 8000), with
-                                        a Host header from ALLOWED_HOSTS (Django answers 400 to
-                                        any other host)
-    python deploy/healthcheck.py beat   beat's schedule file (BEAT_SCHEDULE_FILE, default
-                                        /tmp/celerybeat-schedule) was written in the last
-                                        BEAT_SCHEDULE_MAX_AGE seconds (default 600)
+    python deploy/healthcheck.py web     GET /health/live on 127.0.0.1:$PORT (default 8000),
+                                         with a Host header from ALLOWED_HOSTS (Django answers
+                                         400 to any other host)
+    python deploy/healthcheck.py worker  this container's Celery worker (WORKER_NAME, default
+                                         celery@$HOSTNAME) answers a ping through the broker
+    python deploy/healthcheck.py beat    beat's schedule file (BEAT_SCHEDULE_FILE, default
+                                         /tmp/celerybeat-schedule) was written in the last
+                                         BEAT_SCHEDULE_MAX_AGE seconds (default 600)
+    python deploy/healthcheck.py         the probe of what this container runs (gunicorn,
+                                         celery worker or celery beat, found in /proc); a
+                                         one-shot command (migrate, seed_demo) counts as healthy
 
-Exit status 0 when healthy, 1 otherwise, with one line saying why.
+One image runs every role, so the image's HEALTHCHECK uses the last form. Exit status 0 when
+healthy, 1 otherwise, with one line saying why.
 """
 
 import glob
 import os
+import socket
+import subprocess
 import sys
 import time
 import urllib.error
@@ -56,14 +65,59 @@ def beat() -> str | None:
     return None
 
 
-PROBES = {"web": web, "beat": beat}
+def worker() -> str | None:
+    # Celery's default node name; WORKER_NAME when the worker was started with --hostname.
+    host = os.environ.get("HOSTNAME") or socket.gethostname()
+    name = os.environ.get("WORKER_NAME") or f"celery@{host}"
+    command = ["celery", "-A", "club", "inspect", "ping", "--timeout", "10", "-d", name]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{' '.join(command)} failed: {error}"
+    if result.returncode != 0 or "pong" not in result.stdout:
+        return f"{name} did not answer a ping"
+    return None
+
+
+PROBES = {"web": web, "worker": worker, "beat": beat}
+
+
+def role(commands: list[list[str]]) -> str | None:
+    """What a container runs, from its processes' command lines (lowest pid first)."""
+    for argv in commands:
+        names = {os.path.basename(arg) for arg in argv}
+        if "gunicorn" in names:
+            return "web"
+        if "celery" in names and "beat" in argv:
+            return "beat"
+        if "celery" in names and "worker" in argv:
+            return "worker"
+    return None
+
+
+def running_commands() -> list[list[str]]:
+    pids = sorted(int(entry) for entry in os.listdir("/proc") if entry.isdigit())
+    commands = []
+    for pid in pids:
+        if pid == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                raw = cmdline.read()
+        except OSError:
+            continue  # ended meanwhile
+        commands.append([arg.decode(errors="replace") for arg in raw.split(b"\0") if arg])
+    return commands
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[1] not in PROBES:
-        print(f"usage: {argv[0]} {'|'.join(PROBES)}", file=sys.stderr)
+    if len(argv) > 2 or (len(argv) == 2 and argv[1] not in PROBES):
+        print(f"usage: {argv[0]} [{'|'.join(PROBES)}]", file=sys.stderr)
         return 2
-    problem = PROBES[argv[1]]()
+    kind = argv[1] if len(argv) == 2 else role(running_commands())
+    if kind is None:
+        return 0  # a one-shot command: nothing long-running to probe
+    problem = PROBES[kind]()
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1

@@ -10,14 +10,17 @@
 - deploy/healthcheck.py, the probe both use, against a live server and a schedule file.
 """
 
+import importlib.util
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 import weasyprint
 import yaml
 
@@ -172,7 +175,7 @@ def test_dockerfile_runs_as_a_non_root_user():
 def test_dockerfile_has_a_healthcheck_on_health_live_and_starts_gunicorn_with_its_config():
     runtime = dockerfile_stages()[-1]
     healthcheck = next(i for i in runtime if i.startswith("HEALTHCHECK"))
-    assert '"python", "deploy/healthcheck.py", "web"' in healthcheck
+    assert healthcheck.endswith('CMD ["python", "deploy/healthcheck.py"]')  # the role's probe
     assert "/health/live" in (ROOT / "deploy/healthcheck.py").read_text()
     cmd = next(i for i in reversed(runtime) if i.startswith("CMD"))
     assert '"gunicorn", "-c", "deploy/gunicorn.conf.py", "club.wsgi:application"' in cmd
@@ -216,7 +219,7 @@ def test_compose_probes_web_worker_and_beat():
         "deploy/healthcheck.py",
         "web",
     ]
-    assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
+    assert services["worker"]["healthcheck"]["test"][-1] == "worker"
     assert services["beat"]["healthcheck"]["test"][-1] == "beat"
 
 
@@ -249,7 +252,8 @@ def test_compose_keeps_database_and_media_in_named_volumes():
 def run_probe(kind: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "deploy/healthcheck.py"), kind],
-        env={"PATH": os.environ["PATH"], **env},
+        env={"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env},
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=20,
@@ -283,3 +287,37 @@ def test_beat_probe_reads_the_age_of_the_schedule_file(tmp_path):
     stale = run_probe("beat", **env)
     assert stale.returncode == 1
     assert "beat is stuck" in stale.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_probe_pings_the_named_worker(worker_factory):
+    worker_factory()
+    env = {
+        key: os.environ[key] for key in ("DATABASE_URL", "REDIS_URL", "DEBUG") if key in os.environ
+    }
+    ours = f"test-{os.getpid()}@{socket.gethostname()}"  # the name worker_factory gives it
+    assert run_probe("worker", WORKER_NAME=ours, **env).returncode == 0
+    nobody = run_probe("worker", WORKER_NAME="celery@no-such-host", **env)
+    assert nobody.returncode == 1
+    assert "celery@no-such-host did not answer a ping" in nobody.stderr
+
+
+def load_probe_module():
+    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "deploy/healthcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("commands", "expected"),
+    [
+        ([["/opt/venv/bin/python", "/opt/venv/bin/gunicorn", "-c", "x.py", "club.wsgi"]], "web"),
+        ([["/sbin/docker-init", "--", "gunicorn"], ["/opt/venv/bin/gunicorn", "-c"]], "web"),
+        ([["/opt/venv/bin/python", "/opt/venv/bin/celery", "-A", "club", "worker"]], "worker"),
+        ([["celery", "-A", "club", "beat", "--schedule", "var/s"]], "beat"),
+        ([["python", "manage.py", "migrate", "--no-input"]], None),
+    ],
+)
+def test_the_image_probe_finds_the_role_of_its_container(commands, expected):
+    assert load_probe_module().role(commands) == expected

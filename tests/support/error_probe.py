@@ -12,8 +12,6 @@ import os
 
 from django.urls import path
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "club.settings"
-
 
 def boom(request):
     raise RuntimeError("error-probe: a bug in a view")
@@ -24,6 +22,7 @@ handler500 = "pages.views.server_error"
 
 
 def main() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "club.settings"
     import django
 
     django.setup()
