@@ -33,11 +33,13 @@ def main() -> None:
 
     setup_test_environment()  # locmem email, "testserver" allowed
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        response = Client(raise_request_exception=False).get("/boom/")
-    client = sentry_sdk.get_client()
-    active = client.is_active()
+        client = Client(raise_request_exception=False)
+        client.cookies["probe"] = "probe-secret-cookie"  # personal data: must not leave
+        response = client.get("/boom/", headers={"authorization": "Bearer probe-secret-token"})
+    sentry = sentry_sdk.get_client()
+    active = sentry.is_active()
     if active:
-        client.flush(timeout=10)
+        sentry.flush(timeout=10)
     print(
         json.dumps(
             {
