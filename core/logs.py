@@ -2,8 +2,8 @@
 
 - `RequestIdMiddleware` (first in MIDDLEWARE) gives each request an id: the proxy's
   `X-Request-ID` when it looks like one (nginx sends `$request_id`, 32 hex digits), otherwise a
-  new uuid4 hex. It lives in a context variable for the request's duration and goes back in the
-  response's `X-Request-ID`, so a user's report, the proxy's log and ours meet on one value.
+  new uuid4 hex. It lives in a context variable until the response is closed and goes back in
+  the response's `X-Request-ID`, so a user's report, the proxy's log and ours meet on one value.
 - `ContextFilter` (on the console handler) adds `request_id` and, inside a Celery task,
   `task_id` to every record.
 - `JsonFormatter` writes one JSON object per line (LOG_FORMAT=json, the default with DEBUG off).
@@ -27,10 +27,6 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Only what a proxy's id looks like: nothing a client could use to forge or break a log line.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
-
-
-def current_request_id() -> str | None:
-    return request_id_var.get()
 
 
 class RequestIdMiddleware:
