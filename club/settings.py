@@ -107,6 +107,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request and every response (redirects included)
+    # carry the request id (core/logs.py).
+    "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -423,10 +426,70 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# --- Logs and errors (core/logs.py, core/sentry.py) -----------------------------------------------
+# LOG_FORMAT: json (one object per line, for a log collector; the default with DEBUG off) or plain.
+# Every line carries the request id (core/logs.py) and, in a Celery task, the task id.
+LOG_FORMAT = env_str("LOG_FORMAT") or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or plain.")
+LOG_LEVEL = env_str("LOG_LEVEL") or "INFO"
+
+
+def env_addresses(name: str) -> list[str]:
+    """NAME as a list of email addresses: "Name <a@example.it>, b@example.it"."""
+    from email.utils import formataddr, getaddresses
+
+    value = env_str(name) or ""
+    parsed = getaddresses([value]) if value.strip() else []
+    bad = [address or real for real, address in parsed if "@" not in address]
+    if bad:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: {bad[0]!r} is not an email address "
+            '(use "Name <a@example.it>, b@example.it").'
+        )
+    return [formataddr(pair) for pair in parsed]
+
+
+# Who receives an email for each server error (500) of a request; nobody when unset (Django's
+# AdminEmailHandler then returns at once).
+ADMINS = env_addresses("ADMINS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        },
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own loggers go to the root's handler (Django's default setup would print
+        # them only with DEBUG on, in its own format).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
+    },
 }
+
+# Error tracking: only when SENTRY_DSN is set; nothing is sent otherwise (core/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    from core import sentry
+
+    try:
+        _traces_sample_rate = float(env_str("SENTRY_TRACES_SAMPLE_RATE") or 0)
+    except ValueError:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE is not a number (0 to 1).") from None
+    sentry.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT") or ("development" if DEBUG else "production"),
+        traces_sample_rate=_traces_sample_rate,
+        release=env_str("SENTRY_RELEASE"),
+    )
