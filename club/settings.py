@@ -364,7 +364,30 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Retention (privacy/retention.py; also `manage.py purge`), at night, one after the other.
+    "privacy-purge-sessions": {
+        "task": "privacy.tasks.purge_sessions",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "privacy-purge-notifications": {
+        "task": "privacy.tasks.purge_notifications",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "privacy-purge-unverified-accounts": {
+        "task": "privacy.tasks.purge_unverified_accounts",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "privacy-purge-orphan-files": {
+        "task": "privacy.tasks.purge_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Retention: read notifications are kept this many days; accounts whose address nobody confirmed
+# are deleted this many days after signing up; a stored file no row points to is deleted once it
+# is this many hours old (younger ones may be uploads whose row is not committed yet).
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 180)
+UNVERIFIED_ACCOUNT_RETENTION_DAYS = env_int("UNVERIFIED_ACCOUNT_RETENTION_DAYS", 30)
+ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -505,3 +505,17 @@ def notifications_withdraw(*, object_keys: Iterable[str]) -> int:
         email_status=Status.SKIPPED, next_attempt_at=None
     )
     return deleted + stopped
+
+
+def notifications_purge_read(*, created_before: datetime) -> int:
+    """Delete the read inbox items created before `created_before` (retention). Returns the count.
+
+    Unread items stay whatever their age, and so does every row whose email the outbox still
+    has to deliver (pending, or waiting for the digest), read or not.
+    """
+    deleted, _per_model = (
+        Notification.objects.filter(read_at__isnull=False, created_at__lt=created_before)
+        .exclude(email_status__in=[Status.PENDING, Status.DIGEST])
+        .delete()
+    )
+    return deleted
