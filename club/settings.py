@@ -375,9 +375,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "privacy.tasks.purge_notifications",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Hourly: each run stops after two minutes (privacy.retention.ACCOUNTS_BUDGET).
     "privacy-purge-unverified-accounts": {
         "task": "privacy.tasks.purge_unverified_accounts",
-        "schedule": crontab(hour=3, minute=20),
+        "schedule": crontab(minute=20),
     },
     "privacy-purge-orphan-files": {
         "task": "privacy.tasks.purge_orphan_files",

@@ -176,3 +176,14 @@ def test_the_purge_command_runs_one_purge_by_name_and_refuses_unknown_names(medi
 def test_a_store_nobody_wrote_to_yet_has_nothing_to_purge(media_root):
     assert not media_root.exists()
     assert tasks.purge_orphan_files() == 0
+
+
+def test_a_run_out_of_time_stops_and_the_next_run_goes_on(settings):
+    from privacy import retention
+
+    UserFactory.create_batch(2, verified=False, date_joined=LONG_AGO)
+
+    assert retention.unverified_accounts_purge(budget=timedelta(seconds=-1)) == 0
+    assert User.objects.count() == 2
+    assert retention.unverified_accounts_purge() == 2
+    assert not User.objects.exists()
