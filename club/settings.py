@@ -221,6 +221,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupConsentForm"
+# Its emails: in the recipient's language, branded, multipart, sent by a worker (outbox).
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Club Esportatori] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's default rate limits stay on; they count in the Redis cache above.
@@ -376,7 +378,31 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Retention (privacy/retention.py; also `manage.py purge`), at night, one after the other.
+    "privacy-purge-sessions": {
+        "task": "privacy.tasks.purge_sessions",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "privacy-purge-notifications": {
+        "task": "privacy.tasks.purge_notifications",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Hourly: each run stops after two minutes (privacy.retention.ACCOUNTS_BUDGET).
+    "privacy-purge-unverified-accounts": {
+        "task": "privacy.tasks.purge_unverified_accounts",
+        "schedule": crontab(minute=20),
+    },
+    "privacy-purge-orphan-files": {
+        "task": "privacy.tasks.purge_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Retention: read notifications are kept this many days; accounts whose address nobody confirmed
+# are deleted this many days after signing up; a stored file no row points to is deleted once it
+# is this many hours old (younger ones may be uploads whose row is not committed yet).
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 180)
+UNVERIFIED_ACCOUNT_RETENTION_DAYS = env_int("UNVERIFIED_ACCOUNT_RETENTION_DAYS", 30)
+ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 

@@ -215,6 +215,20 @@ def anonymise_account(*, user: User) -> None:
     user.user_permissions.clear()
 
 
+def delete_account(*, user: User) -> dict[str, int]:
+    """Delete an account that never became one (never verified, see
+    members.selectors.never_verified_accounts) with its consent and request logs: there is no
+    person left whose consents they would prove. Caller must hold the lock on the row and have
+    run the other erasure steps first (privacy.erasure.delete_never_verified does)."""
+    counts = {
+        "consents": Consent.objects.filter(user=user).delete()[0],
+        "data_requests": DataRequest.objects.filter(user=user).delete()[0],
+    }
+    # A queryset delete leaves `user.pk` set for the history step that runs after it.
+    User.objects.filter(pk=user.pk).delete()
+    return counts
+
+
 def _delete(erasure: Erasure) -> dict[str, int]:
     user = erasure.user
     return {

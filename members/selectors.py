@@ -1,5 +1,7 @@
 """Read queries about firms, reused by views; each returns a queryset ready for its template."""
 
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 
@@ -68,3 +70,19 @@ def open_invitations(*, firm: Firm) -> QuerySet[Invitation]:
     """The invitations of the team page: not accepted nor revoked (expired ones included,
     shown as such, so the owner can renew or revoke them)."""
     return firm.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def never_verified_accounts(*, joined_before: datetime) -> QuerySet[User]:
+    """Accounts nobody ever confirmed: no verified address (allauth), never logged in, not staff,
+    no firm, signed up before `joined_before`. The retention purge deletes them."""
+    return (
+        User.objects.filter(
+            date_joined__lt=joined_before,
+            is_staff=False,
+            is_superuser=False,
+            last_login__isnull=True,
+            membership__isnull=True,
+        )
+        .exclude(emailaddress__verified=True)
+        .order_by("pk")
+    )

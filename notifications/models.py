@@ -166,3 +166,31 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutgoingEmail(models.Model):
+    """A ready-made email waiting for a worker: the outbox of allauth's emails (verification,
+    password reset, codes), rendered in the request in the recipient's language.
+
+    The row is written by the request, the task that sends it is published after commit, and the
+    sweeper re-enqueues rows the broker lost, like Notification. A sent row is deleted: its body
+    holds one-time links and codes. So is a row that failed for good (logged).
+    """
+
+    to = models.JSONField(_("destinatari"), default=list)
+    from_email = models.CharField(_("mittente"), max_length=320)
+    subject = models.TextField(_("oggetto"))
+    body = models.TextField(_("testo"))
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email di accesso da inviare")
+        verbose_name_plural = _("email di accesso da inviare")
+
+    def __str__(self) -> str:
+        return self.subject

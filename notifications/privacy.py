@@ -8,7 +8,13 @@ model (members.User, which this app, below members, does not import).
 from typing import Any
 
 from core.privacy import Contributor, Erasure, ErasureStep, iso
-from notifications.models import Announcement, Broadcast, Notification, Preference
+from notifications.models import (
+    Announcement,
+    Broadcast,
+    Notification,
+    OutgoingEmail,
+    Preference,
+)
 
 
 def export_person(user: Any) -> dict[str, Any]:
@@ -33,9 +39,12 @@ def export_person(user: Any) -> dict[str, Any]:
 
 
 def _delete(erasure: Erasure) -> dict[str, int]:
+    # Account emails (verification, reset) still waiting for the worker are not sent any more.
+    unsent = OutgoingEmail.objects.filter(to__contains=[erasure.user.email])
     return {
         "notifications": Notification.objects.filter(recipient=erasure.user).delete()[0],
         "notification_preferences": Preference.objects.filter(user=erasure.user).delete()[0],
+        "outgoing_emails": unsent.delete()[0],
     }
 
 
@@ -68,11 +77,14 @@ CONTRIBUTOR = Contributor(
     not_exported={
         "notifications.Announcement": "The Club's announcements to all members: the author "
         "writes them for the Club, as staff.",
+        "notifications.OutgoingEmail": "Account emails waiting a few seconds for the worker "
+        "(one-time links and codes): deleted once sent.",
     },
     erased={
         "notifications.Announcement",  # created_by unlinked
         "notifications.Broadcast",  # the name scrubbed from its context
         "notifications.Notification",  # the person's deleted, the name scrubbed from others'
+        "notifications.OutgoingEmail",  # the person's unsent account emails deleted
         "notifications.Preference",  # deleted
     },
 )

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from notifications.models import Notification, Preference
+from notifications.models import Notification, OutgoingEmail, Preference
 
 if TYPE_CHECKING:
     from members.models import User
@@ -26,15 +26,18 @@ def email_modes(*, user: User) -> dict[str, str]:
 def oldest_pending_age_seconds() -> float:
     """How long the oldest email still to send has waited (0 when none): the outbox's lag.
 
-    Uses the partial index notif_outbox. Retries wait with backoff (up to 15 minutes each), so a
-    row can be pending for a while when the mail server struggles: that is what this reports.
+    Notifications (partial index notif_outbox) and account emails (OutgoingEmail, every row is
+    still to send). Retries wait with backoff (up to 15 minutes each), so a row can be pending
+    for a while when the mail server struggles: that is what this reports.
     """
-    oldest = (
+    candidates = [
         Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
         .order_by("created_at")
         .values_list("created_at", flat=True)
-        .first()
-    )
-    if oldest is None:
+        .first(),
+        OutgoingEmail.objects.order_by("created_at").values_list("created_at", flat=True).first(),
+    ]
+    waiting = [created_at for created_at in candidates if created_at is not None]
+    if not waiting:
         return 0.0
-    return max(0.0, (timezone.now() - oldest).total_seconds())
+    return max(0.0, (timezone.now() - min(waiting)).total_seconds())

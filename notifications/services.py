@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -30,12 +31,21 @@ from django.utils import timezone
 from core.tasks import enqueue
 from notifications import emails, registry
 from notifications import notification_kinds as kinds
-from notifications.models import Announcement, Broadcast, EmailMode, Notification, Preference
+from notifications.models import (
+    Announcement,
+    Broadcast,
+    EmailMode,
+    Notification,
+    OutgoingEmail,
+    Preference,
+)
 from notifications.tasks import expand_broadcast as expand_broadcast_task
 from notifications.tasks import send_digests as send_digests_task
 from notifications.tasks import send_notifications as send_notifications_task
+from notifications.tasks import send_outgoing_emails as send_outgoing_emails_task
 
 if TYPE_CHECKING:
+    from django.core.mail import EmailMessage, EmailMultiAlternatives
     from django.core.mail.backends.base import BaseEmailBackend
 
     from members.models import User
@@ -292,7 +302,8 @@ def _close(mailer: BaseEmailBackend | None) -> None:
 
 
 def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
-    """Re-enqueue what should have been sent by now: lost tasks, due retries, lost broadcasts."""
+    """Re-enqueue what should have been sent by now: lost tasks, due retries, lost broadcasts,
+    ready-made emails."""
     now = timezone.now()
     due = (
         Notification.objects.filter(email_status=Status.PENDING, created_at__lte=now - grace)
@@ -322,10 +333,21 @@ def outbox_sweep(*, grace: timedelta = SWEEP_GRACE) -> dict[str, int]:
     for chunk in _chunks(digest_users, CHUNK_SIZE):
         if not enqueue(send_digests_task, chunk):
             break
+    # Ready-made emails (allauth's) whose task was lost or whose retry is due.
+    outgoing = list(
+        OutgoingEmail.objects.filter(created_at__lte=now - grace)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:20_000]
+    )
+    for chunk in _chunks(outgoing, CHUNK_SIZE):
+        if not enqueue(send_outgoing_emails_task, chunk):
+            break
     return {
         "notifications": len(ids),
         "broadcasts": len(broadcasts),
         "digests": len(digest_users),
+        "emails": len(outgoing),
     }
 
 
@@ -505,3 +527,126 @@ def notifications_withdraw(*, object_keys: Iterable[str]) -> int:
         email_status=Status.SKIPPED, next_attempt_at=None
     )
     return deleted + stopped
+
+
+def notifications_purge_read(*, created_before: datetime) -> int:
+    """Delete the read inbox items created before `created_before` (retention). Returns the count.
+
+    Unread items stay whatever their age, and so does every row whose email the outbox still
+    has to deliver (pending, or waiting for the digest), read or not.
+    """
+    deleted, _per_model = (
+        Notification.objects.filter(read_at__isnull=False, created_at__lt=created_before)
+        .exclude(email_status__in=[Status.PENDING, Status.DIGEST])
+        .delete()
+    )
+    return deleted
+
+
+# --- Ready-made emails (allauth's): the same outbox guarantees as notifications ------------------
+
+
+def email_queue(*, message: EmailMessage) -> OutgoingEmail:
+    """Put a rendered email in the outbox; a worker sends it after commit. Call it in a request.
+
+    Nothing here talks to SMTP. If the broker is down, the row waits for the sweeper. The
+    Message-ID is fixed now, so a resend after a worker crash is the same message.
+    """
+    html = next(
+        (
+            str(content)
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    headers = {str(name): str(value) for name, value in message.extra_headers.items()}
+    headers.setdefault("Message-ID", emails.message_id(f"outgoing:{uuid.uuid4().hex}"))
+    row = OutgoingEmail.objects.create(
+        to=list(message.to),
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=str(message.subject),
+        body=str(message.body),
+        html=html,
+        headers=headers,
+    )
+    transaction.on_commit(partial(enqueue, send_outgoing_emails_task, [row.pk]))
+    return row
+
+
+def _outgoing_message(row: OutgoingEmail) -> EmailMultiAlternatives:
+    message = emails.PortalEmail(
+        subject=emails.one_line(row.subject),
+        body=row.body,
+        from_email=row.from_email,
+        to=row.to,
+        headers=row.headers,
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    return message
+
+
+def outgoing_emails_send(*, email_ids: list[int]) -> dict[str, int]:
+    """Send the due ready-made emails among `email_ids` over one SMTP connection.
+
+    Each row is locked (skipping rows another worker holds), sent and deleted in one short
+    transaction, so a redelivered task sends nothing twice. A transient failure waits for the
+    sweeper with the backoff of notifications; a permanent one, or the last attempt, deletes the
+    row and logs why (the person can ask for a new link).
+    """
+    from django.core.mail import mailers
+
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    mailer = None
+    try:
+        for email_id in email_ids:
+            with transaction.atomic():
+                row = (
+                    OutgoingEmail.objects.select_for_update(skip_locked=True)
+                    .filter(pk=email_id)
+                    .filter(
+                        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+                    )
+                    .first()
+                )
+                if row is None:
+                    counts["skipped"] += 1
+                    continue
+                row.attempts += 1
+                try:
+                    message = _outgoing_message(row)
+                    if mailer is None:
+                        mailer = mailers.default
+                        mailer.open()
+                    # The once-only effect, under the row lock (see the module docstring).
+                    mailer.send_messages([message])
+                except (smtplib.SMTPException, OSError) as exc:
+                    counts[_record_outgoing_failure(row, exc)] += 1
+                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        _close(mailer)
+                        mailer = None
+                except DatabaseError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one row's fault, never the batch's
+                    counts[_record_outgoing_failure(row, exc, permanent=True)] += 1
+                    _close(mailer)
+                    mailer = None
+                else:
+                    row.delete()  # its body holds one-time links and codes
+                    counts["sent"] += 1
+    finally:
+        _close(mailer)
+    return counts
+
+
+def _record_outgoing_failure(row: OutgoingEmail, exc: Exception, *, permanent: bool = False) -> str:
+    if permanent or _is_permanent(exc) or row.attempts >= MAX_ATTEMPTS:
+        logger.warning("Email %s to %s failed for good: %s", row.pk, row.to, _reason(exc))
+        row.delete()
+        return "failed"
+    row.last_error = _reason(exc)
+    row.next_attempt_at = timezone.now() + _backoff(row.attempts)
+    row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+    logger.info("Email %s will be retried: %s", row.pk, exc)
+    return "retry"

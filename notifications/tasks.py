@@ -33,3 +33,11 @@ def send_digests(user_ids: list[int] | None = None) -> int:
     from notifications import services
 
     return services.digests_send(user_ids=user_ids)
+
+
+@shared_task(acks_late=True)
+def send_outgoing_emails(email_ids: list[int]) -> dict:
+    """Ready-made emails (allauth's verification, password reset, codes): see email_queue."""
+    from notifications import services
+
+    return services.outgoing_emails_send(email_ids=email_ids)

@@ -5,6 +5,7 @@ consent and data-request logs together. What survives, and why, is each contribu
 `kept_records`, shown to the person before and after.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.privacy import Erasure, ErasureStep, KeptRecord, contributors
 from members import consents
 from members import privacy as members_privacy
+from members import selectors as members_selectors
 from members.models import DataRequest, User
 
 ERASED_PERSON = _("utente cancellato")
@@ -116,4 +118,38 @@ def erase_user(*, user: User) -> dict[str, Any]:
         "history": history,
         "firm": firm_change,
         "kept": kept_keys(),
+    }
+
+
+def delete_never_verified(*, user_id: int, joined_before: datetime) -> dict[str, Any] | None:
+    """Delete an account nobody ever confirmed (retention), row and all, in one transaction.
+
+    The same contributors' steps as an erasure, so nothing that names the person is left behind;
+    then the User row itself goes (no consent to prove for an account that never started).
+    Returns None, touching nothing, if the account no longer qualifies: it was verified, given a
+    firm or made staff since it was picked.
+    """
+    with transaction.atomic():
+        locked = (
+            members_selectors.never_verified_accounts(joined_before=joined_before)
+            .select_for_update(of=("self",))
+            .filter(pk=user_id)
+            .first()
+        )
+        if locked is None:
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            replacement = str(ERASED_PERSON)
+        erasure = Erasure(user=locked, needles=_needles(locked), replacement=replacement)
+        deleted = _run(ErasureStep.DELETE, erasure)
+        unlinked = _run(ErasureStep.UNLINK, erasure)
+        scrubbed = _run(ErasureStep.SCRUB, erasure)
+        account = members_privacy.delete_account(user=locked)
+        history = _run(ErasureStep.HISTORY, erasure)
+    return {
+        "user_id": user_id,
+        "deleted": {**deleted, **account},
+        "unlinked": unlinked,
+        "scrubbed": scrubbed,
+        "history": history,
     }

@@ -27,7 +27,7 @@ def confirmation_path(mailoutbox) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_new_firm_signs_up_is_approved_and_sees_the_directory(
-    live_server, page: Page, new_page, shot, mailoutbox
+    live_server, page: Page, new_page, shot, mailoutbox, eager_celery
 ):
     metalmeccanico = sector("metalmeccanico")
     metalmeccanico.name = "Metalmeccanico"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core import heartbeat
 from notifications import tasks
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
 from tests.factories import UserFactory
 from tests.support.urls import assert_public_path
 
@@ -108,6 +108,22 @@ def test_stale_beat_and_an_old_pending_notification_are_named(settings):
     assert body["checks"]["outbox"]["oldest_pending_seconds"] >= 3600
     # No personal data: nothing about the recipient or the notification.
     assert user.email not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_account_email_waiting_too_long_is_named_too(settings):
+    settings.HEALTH_CELERY_TIMEOUT = 0.3
+    settings.HEALTH_OUTBOX_MAX_AGE = 1800
+    waiting = OutgoingEmail.objects.create(
+        to=["nuovo@example.it"], from_email="club@example.it", subject="Conferma", body="..."
+    )
+    OutgoingEmail.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    response, body = get_ready()
+    assert "outbox" in body["failed"]
+    assert body["checks"]["outbox"]["oldest_pending_seconds"] >= 3600
+    assert "nuovo@example.it" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from members.models import User
 
-pytestmark = pytest.mark.django_db
+# allauth's emails go out from a worker after commit (members/adapter.py): these tests commit and
+# run the worker's task inline, so the mail is in the outbox when the request returns.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_celery")]
 
 SIGNUP = reverse("account_signup")
 LOGIN = reverse("account_login")

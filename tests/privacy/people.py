@@ -1,6 +1,7 @@
 """Zebedeo, who used every part of the portal, and the helpers the privacy tests share."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from board import services as board_services
@@ -10,7 +11,7 @@ from members import notification_kinds as kinds
 from members.models import DataRequest, Firm, Invitation, Membership, User
 from missions.models import Application, Interest, Meeting, MeetingRequest, Partner, Question
 from notifications.models import Preference
-from notifications.services import notify
+from notifications.services import email_queue, notify
 from tests.factories import (
     FirmFactory,
     MembershipFactory,
@@ -168,4 +169,6 @@ def make_zebedeo() -> User:
     DataRequest.objects.create(
         user=user, email_snapshot=EMAIL, kind="rectification", note=f"Il cognome è {LAST}"
     )
+    # He asked for a password reset a moment ago: the email waits in the outbox for a worker.
+    email_queue(message=EmailMultiAlternatives(f"Per {FIRST}", f"Ciao {FIRST}", to=[EMAIL]))
     return user
