@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before WhiteNoise, so static files (an SVG opened as a document) cannot be framed either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -116,7 +118,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Audit trail: records who made each change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -247,7 +248,7 @@ USE_TZ = True
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 
@@ -409,6 +410,10 @@ HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 5 * 60)
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 30 * 60)
 HEALTH_CELERY_TIMEOUT = 1.0
 HEALTH_REDIS_TIMEOUT = 1.0
+
+# `make test-deploy` (tools/deploy_check.py) only: routes /deploy-check/500/, which raises, so the
+# check sees the 500 page through the production stack. Never set it in production.
+DEPLOY_CHECK_ERROR_URL = env_bool("DEPLOY_CHECK_ERROR_URL", False)
 
 # --- Invitations ---------------------------------------------------------------------------------
 # How many colleagues a firm may invite in 24 hours, and for how many days a link stays valid.
