@@ -697,7 +697,12 @@ CHECKS = [
 ]
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds through main()'s finally: every process is stopped
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # A previous run that was killed: stop what it left, start from nothing.
     stale_pg, stale_redis = devservices.services(VAR / "services")
     with contextlib.suppress(Exception):
@@ -724,11 +729,14 @@ def main() -> int:
         run.check(CHECKS[1], lambda: check_static(stack, client))
         run.check(CHECKS[2], lambda: check_live(stack, client))
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in this thread
-        with browser_context(stack, run.responses) as new_context:
-            run.check(CHECKS[3], lambda: check_staff_totp(new_context, seeded))
-            run.check(CHECKS[4], lambda: check_logo_across_nodes(new_context, seeded))
-            run.check(CHECKS[5], lambda: check_agenda_pdf(new_context, seeded))
-            run.check(CHECKS[6], lambda: check_403(new_context, seeded))
+        try:
+            with browser_context(stack, run.responses) as new_context:
+                run.check(CHECKS[3], lambda: check_staff_totp(new_context, seeded))
+                run.check(CHECKS[4], lambda: check_logo_across_nodes(new_context, seeded))
+                run.check(CHECKS[5], lambda: check_agenda_pdf(new_context, seeded))
+                run.check(CHECKS[6], lambda: check_403(new_context, seeded))
+        except Exception as exc:  # noqa: BLE001 - no browser: its checks fail, the others run
+            print(f"FAIL the browser: {exc}"[:600], flush=True)
         run.check(CHECKS[7], lambda: check_error_pages(client, 404, "/missioni/non-esiste/"))
         run.check(CHECKS[8], lambda: check_error_pages(client, 500, "/deploy-check/500/"))
         run.check(CHECKS[9], lambda: check_rate_limits(stack, run.responses))
@@ -736,8 +744,8 @@ def main() -> int:
         run.check(CHECKS[11], lambda: check_round_robin(stack))
         run.check(CHECKS[12], lambda: check_ready(client, beat_started))
         run.check(CHECKS[13], lambda: check_security_headers(run.responses))
-    except Exception as exc:  # noqa: BLE001 - the stack did not come up: say why, tear down
-        print(f"FAIL the stack: {exc}"[:2000], flush=True)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - say why, then tear down
+        print(f"FAIL the stack: {str(exc) or type(exc).__name__}"[:2000], flush=True)
         (LOGS / "deploy-check-errors.log").open("a").write(traceback.format_exc())
     finally:
         stack.down()

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from club import settings as club_settings
 from members.models import Firm
-from tests.factories import image_bytes, stored_files, upload
+from tests.factories import image_bytes, member, pdf_bytes, stored_files, upload
+from tests.support.clients import login
 from tools import objectstore
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,31 @@ def test_a_logo_missing_from_the_bucket_is_404_not_500(s3_media, owner, owner_cl
     s3_media.client().delete_object(Bucket=BUCKET, Key=firm.logo.name)
 
     assert owner_client.get(reverse("members:firm_logo", args=[firm.pk])).status_code == 404
+
+
+def test_a_board_attachment_is_stored_in_the_bucket_and_downloaded_back(
+    s3_media, owner, owner_client, media_root
+):
+    from board.models import Attachment
+
+    response = owner_client.post(
+        reverse("board:create"),
+        {
+            "title": "Listino per la fiera",
+            "body": "Vedi allegato",
+            "kind": "question",
+            "files": [upload("listino.pdf", pdf_bytes())],
+        },
+    )
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    stored = s3_media.client().get_object(Bucket=BUCKET, Key=attachment.file.name)["Body"].read()
+    assert stored == pdf_bytes()
+    assert stored_files(media_root) == []
+    download = login(member()).get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf_bytes()
 
 
 @pytest.mark.parametrize(
