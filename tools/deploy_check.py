@@ -106,6 +106,7 @@ class Stack:
     sink: Any = None  # tests.support.smtp_sink.SmtpSink: the mail server the worker sends to
     node_ports: list[int] = field(default_factory=list)
     nginx_port: int = 0
+    nginx_http_port: int = 0
     cert: Path = VAR / "tls" / "cert.pem"
     seeded_owner: str = ""
 
@@ -156,6 +157,7 @@ class Stack:
         self.store.create_bucket(BUCKET)
         self.node_ports = [devservices.free_port() for _ in range(WEB_NODES)]
         self.nginx_port = devservices.free_port()
+        self.nginx_http_port = devservices.free_port()
         site = f"https://127.0.0.1:{self.nginx_port}"
         base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
         self.env = {
@@ -258,6 +260,8 @@ class Stack:
             "NGINX_ACCESS_LOG": str(LOGS / "nginx-access.log"),
             "NGINX_TEMP": str(prefix / "temp"),
             "NGINX_LISTEN": f"127.0.0.1:{self.nginx_port}",
+            "NGINX_HTTP_LISTEN": f"127.0.0.1:{self.nginx_http_port}",
+            "PUBLIC_ORIGIN": self.base,
             "TLS_CERTIFICATE": str(self.cert),
             "TLS_CERTIFICATE_KEY": str(key),
             "UPSTREAM_SERVERS": " ".join(f"server 127.0.0.1:{p};" for p in self.node_ports),
@@ -503,6 +507,19 @@ def check_ready(client: HttpClient, started: float) -> None:
     expect(response.status == 200, f"/health/ready: {response.status} {response.text[:300]}")
 
 
+def check_http_redirect(stack: Stack) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", stack.nginx_http_port, timeout=10)
+    try:
+        conn.request("GET", "/accounts/login/?next=/imprese/")
+        raw = conn.getresponse()
+        location = raw.getheader("Location")
+    finally:
+        conn.close()
+    expect(raw.status == 301, f"plain HTTP answered {raw.status}")
+    expected = f"{stack.base}/accounts/login/?next=/imprese/"
+    expect(location == expected, f"plain HTTP redirects to {location!r}")
+
+
 def check_round_robin(stack: Stack) -> None:
     used = {upstream_of(line) for line in access_log()} - {"", "-"}
     expected = {f"127.0.0.1:{port}" for port in stack.node_ports}
@@ -692,6 +709,7 @@ CHECKS = [
     "rate limits per client behind the proxy",
     "the worker sends email",
     "round-robin over both nodes",
+    "plain HTTP redirects to HTTPS",
     "health/ready (database, Redis, worker, beat, outbox)",
     "security headers on every response",
 ]
@@ -742,8 +760,9 @@ def main() -> int:
         run.check(CHECKS[9], lambda: check_rate_limits(stack, run.responses))
         run.check(CHECKS[10], lambda: check_mail(stack))
         run.check(CHECKS[11], lambda: check_round_robin(stack))
-        run.check(CHECKS[12], lambda: check_ready(client, beat_started))
-        run.check(CHECKS[13], lambda: check_security_headers(run.responses))
+        run.check(CHECKS[12], lambda: check_http_redirect(stack))
+        run.check(CHECKS[13], lambda: check_ready(client, beat_started))
+        run.check(CHECKS[14], lambda: check_security_headers(run.responses))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - say why, then tear down
         print(f"FAIL the stack: {str(exc) or type(exc).__name__}"[:2000], flush=True)
         (LOGS / "deploy-check-errors.log").open("a").write(traceback.format_exc())
