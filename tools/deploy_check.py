@@ -141,7 +141,7 @@ class Stack:
             start_new_session=True,
         )
 
-    def alive(self) -> list[str]:
+    def exited(self) -> list[str]:
         return [name for name, p in self.processes.items() if p.poll() is not None]
 
     def up(self) -> None:
@@ -172,6 +172,7 @@ class Stack:
             "SITE_URL": site,
             "TRUSTED_PROXY_COUNT": "1",
             "STATIC_ROOT": str(VAR / "staticfiles"),
+            # Media go to the bucket: nothing may appear here (check_logo_across_nodes).
             "MEDIA_ROOT": str(VAR / "media-unused"),
             # SMTP (check --deploy refuses the file and console backends) to a local sink.
             "EMAIL_BACKEND": "smtp",
@@ -182,7 +183,6 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             **self.store.env(BUCKET),
         }
-        self.env.pop("DEBUG_TOOLBAR", None)
         self.run("migrate", PY, "manage.py", "migrate", "--no-input")
         self.run("collectstatic", PY, "manage.py", "collectstatic", "--no-input", "--clear")
         for n, port in enumerate(self.node_ports, start=1):
@@ -216,7 +216,7 @@ class Stack:
         deadline = time.monotonic() + 60
         for port in [*self.node_ports, self.nginx_port]:
             while not devservices.port_open(port):
-                dead = self.alive()
+                dead = self.exited()
                 expect(not dead, f"{', '.join(dead)} exited at start")
                 expect(time.monotonic() < deadline, f"nothing listens on port {port}")
                 time.sleep(0.2)
@@ -634,7 +634,7 @@ def check_staff_totp(new_context: Any, seeded: Seeded) -> None:
     context.close()
 
 
-def check_logo_across_nodes(new_context: Any, seeded: Seeded) -> None:
+def check_logo_across_nodes(stack: Stack, new_context: Any, seeded: Seeded) -> None:
     context = new_context("it")
     page = context.new_page()
     log_in(page, seeded.owner_email, seeded.password)
@@ -663,6 +663,11 @@ def check_logo_across_nodes(new_context: Any, seeded: Seeded) -> None:
         served_by - {upload_node},
         f"uploaded through {upload_node}, never served by the other node ({served_by})",
     )
+    if stack.store is None:
+        raise CheckFailed("no object store")
+    keys = [o["Key"] for o in stack.store.client().list_objects_v2(Bucket=BUCKET)["Contents"]]
+    expect(any(key.startswith("logos/") for key in keys), "the logo is not in the bucket")
+    expect(not (VAR / "media-unused").exists(), "a node wrote media to its local disk")
     context.close()
 
 
@@ -752,7 +757,7 @@ def main() -> int:
         try:
             with browser_context(stack, run.responses) as new_context:
                 run.check(CHECKS[3], lambda: check_staff_totp(new_context, seeded))
-                run.check(CHECKS[4], lambda: check_logo_across_nodes(new_context, seeded))
+                run.check(CHECKS[4], lambda: check_logo_across_nodes(stack, new_context, seeded))
                 run.check(CHECKS[5], lambda: check_agenda_pdf(new_context, seeded))
                 run.check(CHECKS[6], lambda: check_403(new_context, seeded))
         except Exception as exc:  # noqa: BLE001 - no browser: its checks fail, the others run
