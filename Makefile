@@ -113,6 +113,13 @@ format: install
 clean: stop
 	rm -rf $(VAR)
 
+.PHONY: test-deploy
+# The production configuration on loopback (tools/deploy_check.py): DEBUG off, two gunicorn nodes
+# behind nginx with TLS, Celery worker and beat, media in a local S3 server; Playwright and HTTP
+# checks. Needs nginx (apt-get install nginx) and Chromium. DEBUG is NOT set here on purpose.
+test-deploy: install
+	env -u DEBUG $(PY) -m tools.deploy_check
+
 .PHONY: bench-notifications
 # 10,000 emails through the outbox with 2 worker processes to a local SMTP sink (N overrides).
 bench-notifications: install

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before WhiteNoise, so static files (an SVG opened as a document) cannot be framed either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,7 +121,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Audit trail: records who made each change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -252,10 +253,44 @@ USE_TZ = True
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def media_storage() -> dict[str, object]:
+    """Where uploads go: an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else disk.
+
+    Several web nodes need the bucket (each node's disk holds only its own uploads). The objects
+    stay private (the store's default: no ACL is sent unless AWS_DEFAULT_ACL says one, and some
+    stores refuse ACLs) and no code hands out their URLs: the views that check access read them
+    through the storage and stream them (members:firm_logo, board:attachment).
+    """
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Unset: boto3's own chain (instance role, ~/.aws, the AWS_* variables).
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": env_str("AWS_LOCATION") or "",
+            "default_acl": env_str("AWS_DEFAULT_ACL") or None,
+            # Should a URL ever be asked for, it is signed and short-lived, never public.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A name in use gets another one (core.uploads.store refuses that), never overwritten.
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -413,6 +448,10 @@ HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 5 * 60)
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 30 * 60)
 HEALTH_CELERY_TIMEOUT = 1.0
 HEALTH_REDIS_TIMEOUT = 1.0
+
+# `make test-deploy` (tools/deploy_check.py) only: routes /deploy-check/500/, which raises, so the
+# check sees the 500 page through the production stack. Never set it in production.
+DEPLOY_CHECK_ERROR_URL = env_bool("DEPLOY_CHECK_ERROR_URL", False)
 
 # --- Invitations ---------------------------------------------------------------------------------
 # How many colleagues a firm may invite in 24 hours, and for how many days a link stays valid.
