@@ -1,8 +1,8 @@
 """gunicorn settings of a web node: `gunicorn -c deploy/gunicorn.conf.py` (no other argument).
 
 Configured by environment variables:
-- GUNICORN_BIND: address:port to listen on (default 0.0.0.0:8000; behind nginx on the same host
-  use 127.0.0.1:PORT);
+- GUNICORN_BIND: address:port to listen on (default 0.0.0.0:$PORT, PORT defaulting to 8000 as
+  the image's health probe expects; behind nginx on the same host use 127.0.0.1:PORT);
 - WEB_CONCURRENCY: worker processes (default 2 × cores + 1, at most 8);
 - GUNICORN_TIMEOUT: seconds before a stuck worker is restarted (default 60);
 - FORWARDED_ALLOW_IPS: proxies whose X-Forwarded-Proto gunicorn trusts (default 127.0.0.1).
@@ -16,7 +16,7 @@ import multiprocessing
 import os
 
 wsgi_app = "club.wsgi:application"
-bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
+bind = [os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
