@@ -410,6 +410,11 @@ def access_log() -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+def node_log_lines() -> list[str]:
+    paths = sorted(LOGS.glob("web*.log"))
+    return [line for path in paths for line in path.read_text().splitlines()]
+
+
 def upstream_of(line: str) -> str:
     match = re.search(r"upstream=(\S+)", line)
     return match.group(1) if match else ""
@@ -546,6 +551,33 @@ def check_error_pages(client: HttpClient, status: int, path: str) -> None:
         expect(text in response.text, f"{path} in {language}: no {text!r}")
         expect(f'lang="{language}"' in response.text, f"{path}: page not in {language}")
         expect("site-header" in response.text, f"{path}: not the portal's layout")
+
+
+def check_request_ids() -> None:
+    """nginx's $request_id reaches the node: gunicorn's access line and the portal's JSON error
+    log of the same failed request carry it, so one id follows a request across the logs."""
+    ids = [
+        match.group(1)
+        for line in access_log()
+        if '"GET /deploy-check/500/' in line
+        and (match := re.search(r"request_id=([0-9a-f]{32})", line))
+    ]
+    expect(ids, "nginx logged no request id for the 500 requests")
+    lines = node_log_lines()
+    for request_id in ids:
+        access = [line for line in lines if f"request_id={request_id}" in line]
+        expect(access, f"no gunicorn access line carries nginx's request id {request_id}")
+        errors = []
+        for line in lines:
+            if not line.startswith("{"):
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("request_id") == request_id and entry.get("level") == "ERROR":
+                errors.append(entry)
+        expect(errors, f"no JSON error log line of the portal carries request id {request_id}")
 
 
 def check_rate_limits(stack: Stack, seen: list[tuple[str, Response]]) -> None:
@@ -713,6 +745,7 @@ CHECKS = [
     "403 page in it, en, de",
     "404 page in it, en, de",
     "500 page in it, en, de",
+    "one request id in nginx, gunicorn and the JSON logs",
     "rate limits per client behind the proxy",
     "the worker sends email",
     "round-robin over both nodes",
@@ -764,12 +797,13 @@ def main() -> int:
             print(f"FAIL the browser: {exc}"[:600], flush=True)
         run.check(CHECKS[7], lambda: check_error_pages(client, 404, "/missioni/non-esiste/"))
         run.check(CHECKS[8], lambda: check_error_pages(client, 500, "/deploy-check/500/"))
-        run.check(CHECKS[9], lambda: check_rate_limits(stack, run.responses))
-        run.check(CHECKS[10], lambda: check_mail(stack))
-        run.check(CHECKS[11], lambda: check_round_robin(stack))
-        run.check(CHECKS[12], lambda: check_http_redirect(stack))
-        run.check(CHECKS[13], lambda: check_ready(client, beat_started))
-        run.check(CHECKS[14], lambda: check_security_headers(run.responses))
+        run.check(CHECKS[9], check_request_ids)
+        run.check(CHECKS[10], lambda: check_rate_limits(stack, run.responses))
+        run.check(CHECKS[11], lambda: check_mail(stack))
+        run.check(CHECKS[12], lambda: check_round_robin(stack))
+        run.check(CHECKS[13], lambda: check_http_redirect(stack))
+        run.check(CHECKS[14], lambda: check_ready(client, beat_started))
+        run.check(CHECKS[15], lambda: check_security_headers(run.responses))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - say why, then tear down
         print(f"FAIL the stack: {str(exc) or type(exc).__name__}"[:2000], flush=True)
         (LOGS / "deploy-check-errors.log").open("a").write(traceback.format_exc())
