@@ -62,6 +62,7 @@ def mission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user, firm=_firm(request), params=request.GET
     )
     page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.set_waitlist_positions(a for m in page.object_list for a in m.own_applications)
     cards = render_cards(
         list(page.object_list),
         template_name="missions/_mission_card.html",
@@ -92,7 +93,7 @@ def _mission_card_state(mission: "ListedMission") -> tuple[object, ...]:
         mission.status,
         tuple(mission.destinations),
         tuple(s.pk for s in mission.sectors.all()),
-        tuple(a.status for a in mission.own_applications),
+        tuple((a.status, a.waitlist_position) for a in mission.own_applications),
     )
 
 
@@ -101,6 +102,7 @@ def mission_detail(request: AuthenticatedHttpRequest, mission_id: int) -> HttpRe
     mission = _get_mission_for_user(request, mission_id)
     membership = get_membership(request.user)
     own = mission.own_applications[0] if mission.own_applications else None
+    selectors.set_waitlist_positions(mission.own_applications)
     return render(
         request,
         "missions/detail.html",
