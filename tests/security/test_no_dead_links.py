@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from board import services as board_services
 from members.models import Firm, Membership
+from missions import services as mission_services
 from missions.models import Application
 from notifications.models import Notification
 from tests.factories import (
-    ApplicationFactory,
     MembershipFactory,
     MissionFactory,
     StaffFactory,
@@ -59,17 +59,18 @@ def world():
     owner = member(name="Officine Rossi S.r.l.")
     firm = owner.membership.firm
     colleague = MembershipFactory(firm=firm, role=Membership.Role.MEMBER).user
-    mission = MissionFactory(agenda_published_at=timezone.now())
-    ApplicationFactory(
-        mission=mission,
-        firm=firm,
-        status=Application.Status.OFFERED,
-        offer_expires_at=timezone.now() + timezone.timedelta(days=2),
+    mission = MissionFactory(seats=1, agenda_published_at=timezone.now())
+    holder = member()
+    for who in (holder, owner):  # the seat, then the waiting list
+        mission_services.application_create(
+            mission_id=mission.pk, firm=who.membership.firm, user=who, delegates=1
+        )
+    # The holder withdraws: the seat is offered to the firm, and all its people are told.
+    mission_services.application_withdraw(
+        application_id=Application.objects.get(firm=holder.membership.firm).pk,
+        firm=holder.membership.firm,
     )
     board_services.post_create(author=owner, kind="question", title="Fiere?", body="?", tags=[])
-    from missions.services.applications import _notify_status  # the notices a firm gets
-
-    _notify_status(Application.objects.get(), recipients=[owner.pk, colleague.pk])
     return {"owner": owner, "colleague": colleague, "mission": mission}
 
 
@@ -92,7 +93,7 @@ def test_a_colleague_who_is_not_the_owner_meets_no_dead_link(world):
     assert dead_links(client, pages_of(world["mission"])) == {}
     # The inbox's "Apri" leads to the notice's page: it opens too (the offer of a freed seat).
     notices = Notification.objects.filter(recipient=world["colleague"]).exclude(url="")
-    assert notices.exists()
+    assert notices.filter(kind="application_offered").exists()
     for notice in notices:
         assert client.get(notice.url).status_code == 200, notice.url
 
@@ -133,7 +134,7 @@ def test_staff_with_two_factor_get_the_admin():
 
 
 def test_a_colleague_reads_the_offer_but_only_the_owner_answers(world):
-    application = Application.objects.get()
+    application = Application.objects.get(firm=world["owner"].membership.firm)
     url = reverse("missions:offer", args=[application.pk])
     client = login(world["colleague"])
 
