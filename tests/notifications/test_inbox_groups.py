@@ -87,3 +87,11 @@ def test_a_bad_filter_value_shows_everything_with_a_message(owner):
     assert "Missione a Colonia" in main
     assert "Post seguito 2" in main
     assert "<script>" not in main
+
+
+def test_every_kind_is_in_one_inbox_group():
+    from notifications import registry
+
+    grouped = [slug for group in registry.groups() for slug in group.kinds]
+
+    assert sorted(grouped) == sorted(kind.slug for kind in registry.kinds())
