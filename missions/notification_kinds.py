@@ -223,6 +223,7 @@ register_group(
         MEETING_DECLINED,
         AGENDA_PUBLISHED,
         MEETING_CHANGED,
+        B2B_CANCELLED,
         MEETING_FOLLOWUP,
     ],
 )
