@@ -6,17 +6,26 @@ Italian msgids (see the registry's docstring for the placeholders).
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.registry import Kind, register_kind
+from notifications.registry import Kind, register_group, register_kind
 
 BOARD_NEW_POST = register_kind(
     Kind(
         "board_new_post",
         _("Nuovi post su ciò che segui"),
         _("Nuovo in bacheca: %(title)s"),
-        _("%(author)s ha pubblicato «%(title)s» (%(topics)s)."),
+        # `in_topics` is " (Fiere, Logistica)", or nothing for a post without topics (issue 16:
+        # a mentor's post followed through the firm read "(—)").
+        _("%(author)s ha pubblicato «%(title)s»%(in_topics)s."),
         default_email="digest",
     )
 )
+
+
+def in_topics(names: list[str]) -> str:
+    """The `in_topics` of BOARD_NEW_POST: " (Fiere, Logistica)", or "" without topics."""
+    return f" ({', '.join(names)})" if names else ""
+
+
 BOARD_REPLY = register_kind(
     Kind(
         "board_reply",
@@ -57,4 +66,11 @@ MENTORSHIP_DECLINED = register_kind(
         _("%(mentor)s non può affiancarvi ora"),
         _("%(mentor)s non può accettare la richiesta su «%(topic)s». Prova con un altro mentore."),
     )
+)
+
+register_group("board", _("Bacheca"), [BOARD_NEW_POST, BOARD_REPLY, BOARD_FOLLOWED_REPLY])
+register_group(
+    "mentoring",
+    _("Affiancamento"),
+    [MENTORSHIP_REQUESTED, MENTORSHIP_ACCEPTED, MENTORSHIP_DECLINED],
 )

@@ -259,7 +259,7 @@ def _post_create(
             context={
                 "title": title,
                 "author": firm.name if firm else author.get_full_name(),
-                "topics": ", ".join(t.name for t in tags) or "—",
+                "in_topics": kinds.in_topics([t.name for t in tags]),
             },
             url=post.get_absolute_url(),
         )

@@ -477,7 +477,7 @@ def mentorship_decide(request: AuthenticatedHttpRequest, request_id: int) -> Htt
     if membership is None or not membership.is_owner:
         raise Http404
     try:
-        services.mentorship_decide(
+        decided = services.mentorship_decide(
             request_id=request_id,
             mentor=membership.firm,
             accept=request.POST.get("answer") == "yes",
@@ -487,6 +487,20 @@ def mentorship_decide(request: AuthenticatedHttpRequest, request_id: int) -> Htt
         raise Http404 from None
     except services.BoardError as exc:
         messages.error(request, str(exc))
+    else:
+        firm = decided.requester.name
+        if decided.status == MentorshipRequest.Status.ACCEPTED:
+            messages.success(
+                request,
+                _("Hai accettato la richiesta di %(firm)s: ora vedete i rispettivi contatti.")
+                % {"firm": firm},
+            )
+        else:
+            messages.success(
+                request,
+                _("Hai risposto «Non ora» a %(firm)s: l'impresa è stata avvisata.")
+                % {"firm": firm},
+            )
     return redirect("board:mentorship")
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Firm, User
-from notifications.registry import Kind, register_audience, register_kind
+from notifications.registry import Kind, register_audience, register_group, register_kind
 
 FIRM_APPROVED = register_kind(
     Kind(
@@ -70,6 +70,20 @@ JOIN_REQUEST_DECLINED = register_kind(
             "impresa o cercarne un'altra."
         ),
     )
+)
+
+
+register_group(
+    "firm",
+    _("La tua impresa"),
+    [
+        FIRM_APPROVED,
+        FIRM_CHANGE_APPROVED,
+        FIRM_CHANGE_REJECTED,
+        JOIN_REQUEST_RECEIVED,
+        JOIN_REQUEST_ACCEPTED,
+        JOIN_REQUEST_DECLINED,
+    ],
 )
 
 

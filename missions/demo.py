@@ -2,7 +2,9 @@
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 
+import holidays
 from django.utils import timezone
 
 from members.models import Firm, Sector, User
@@ -23,17 +25,51 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
 
 
+# The German Land of each demo city: its public holidays come on top of the federal ones.
+LAND = {"koeln": "NW", "dortmund": "NW", "leipzig": "SN", "berlin": "BE"}
+
+
 def _at(day: dt.date, hour: int, minute: int = 0, tz=BERLIN) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
 
 
-def seed() -> None:
-    today = timezone.localdate()
+def is_working_day(day: dt.date, *, lands: Iterable[str] = ()) -> bool:
+    """Monday to Friday and a public holiday neither in Italy (the firms travel from there) nor in
+    Germany, federal or in one of `lands` (the Länder of the cities visited that day)."""
+    if day.weekday() >= 5:
+        return False
+    calendars = [
+        holidays.country_holidays("IT", years=day.year),
+        holidays.country_holidays("DE", years=day.year),
+        *(holidays.country_holidays("DE", subdiv=land, years=day.year) for land in lands),
+    ]
+    return not any(day in calendar for calendar in calendars)
+
+
+def first_working_start(
+    earliest: dt.date, *, offsets: Iterable[int], lands: Iterable[str]
+) -> dt.date:
+    """The first day from `earliest` on such that the day `offset` days after it is a working
+    day for every offset: the demo's B2B and mission days never fall on a weekend or a holiday
+    (a demo day on 25 December puzzled people)."""
+    offsets, lands = list(offsets), list(lands)
+    day = earliest
+    while not all(is_working_day(day + dt.timedelta(days=n), lands=lands) for n in offsets):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def seed(today: dt.date | None = None) -> None:
+    """The demo missions, dated from `today` (default: today) on working days."""
+    today = today or timezone.localdate()
     cities = {c.slug: c for c in City.objects.all()}
     sectors = {s.slug: s for s in Sector.objects.all()}
     firms = {f.name: f for f in Firm.objects.all()}
 
-    start = today + dt.timedelta(days=45)
+    # Briefing in Sondrio a week before, then Köln, Dortmund and the flight back.
+    start = first_working_start(
+        today + dt.timedelta(days=45), offsets=[-7, 0, 1, 2], lands=[LAND["koeln"]]
+    )
     cologne = _mission(
         "Metalmeccanico e lapideo a Colonia e Dortmund",
         summary="Incontri B2B con buyer e distributori tedeschi, visite a centri di ricerca.",
@@ -130,7 +166,9 @@ def seed() -> None:
     _confirm(cologne, firms.get("Officine Meccaniche Adda S.r.l."))
     _confirm(cologne, firms.get("Carpenterie Tellina S.p.A."))
 
-    b2b_day = today + dt.timedelta(days=25)
+    b2b_day = first_working_start(
+        today + dt.timedelta(days=25), offsets=[0], lands=[LAND["dortmund"]]
+    )
     dortmund = _mission(
         "Giornata B2B a Dortmund: subfornitura meccanica",
         summary="Una giornata di incontri con i capi acquisti dell'industria della Ruhr.",
@@ -158,7 +196,11 @@ def seed() -> None:
     _confirm(dortmund, firms.get("Officine Meccaniche Adda S.r.l."))
     _confirm(dortmund, firms.get("Minuterie Valchiavenna S.r.l."))
 
-    food_start = today + dt.timedelta(days=90)
+    food_start = first_working_start(
+        today + dt.timedelta(days=90),
+        offsets=[0, 1, 2, 3],
+        lands=[LAND["leipzig"], LAND["berlin"]],
+    )
     _mission(
         "Agroalimentare a Lipsia e Berlino",
         summary="Buyer della grande distribuzione e importatori di specialità italiane.",

@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Sector
@@ -37,6 +39,25 @@ class MonthField(forms.CharField):
                 code="invalid",
             )
         return date(year, month, 1)
+
+
+MONTHS_BACK, MONTHS_AHEAD = 6, 18
+
+
+def month_choices(today: date, chosen: str | None = None) -> list[tuple[str, str]]:
+    """("2026-05", "Maggio 2026") from MONTHS_BACK months ago to MONTHS_AHEAD months ahead,
+    plus `chosen` when it is a valid month outside that range (an old link keeps its month)."""
+    index = today.year * 12 + today.month - 1
+    months = [
+        date(i // 12, i % 12 + 1, 1) for i in range(index - MONTHS_BACK, index + MONTHS_AHEAD + 1)
+    ]
+    try:
+        extra = MonthField(required=False).clean(chosen) if chosen else None
+    except forms.ValidationError:
+        extra = None
+    if extra and extra not in months:
+        months = sorted([*months, extra])
+    return [(f"{m:%Y-%m}", capfirst(date_format(m, "F Y"))) for m in months]
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -87,8 +108,18 @@ class MissionFilter(django_filters.FilterSet):
         prefix: str | None = None,
     ) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["month"].field.widget.input_type = "month"
+        # A list of months by name, not <input type="month">: Chromium shows an empty one as
+        # "--------- ----" and Firefox as a bare text box (issue 16). The values stay YYYY-MM,
+        # so links with a month keep working; MonthField still validates what comes in.
+        chosen = self.data.get(self._month_key) if self.data else None
+        self.filters["month"].field.widget = forms.Select(
+            choices=[("", _("Tutti i mesi")), *month_choices(timezone.localdate(), chosen)]
+        )
         self.filters["seats_left"].field.widget = forms.CheckboxInput()
+
+    @property
+    def _month_key(self) -> str:
+        return f"{self.form_prefix}-month" if self.form_prefix else "month"
 
     def filter_text(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
         for word in value.split()[:5]:

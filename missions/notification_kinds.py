@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import User
 from members.notification_kinds import approved_firm_users
 from missions.models import Application, Mission
-from notifications.registry import Kind, register_audience, register_kind
+from notifications.registry import Kind, register_audience, register_group, register_kind
 
 # --- Trade missions -----------------------------------------------------------------------------
 MISSION_PUBLISHED = register_kind(
@@ -199,6 +199,33 @@ MEETING_FOLLOWUP = register_kind(
             "incontro (contatto, offerta, campioni, ordine). Serve a misurare i risultati."
         ),
     )
+)
+
+
+register_group(
+    "missions",
+    _("Missioni"),
+    [
+        MISSION_PUBLISHED,
+        MISSION_CANCELLED,
+        REGISTRATION_OPEN,
+        APPLICATION_RECEIVED,
+        APPLICATION_CONFIRMED,
+        APPLICATION_WAITLISTED,
+        APPLICATION_OFFERED,
+        APPLICATION_REJECTED,
+        APPLICATION_OFFER_EXPIRED,
+        DEADLINE_SOON,
+        MISSION_STARTS_SOON,
+        SUGGESTIONS_READY,
+        MEETING_WISHED,
+        MEETING_ACCEPTED,
+        MEETING_DECLINED,
+        AGENDA_PUBLISHED,
+        MEETING_CHANGED,
+        B2B_CANCELLED,
+        MEETING_FOLLOWUP,
+    ],
 )
 
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -27,3 +29,23 @@ class PreferencesForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("kind_")
         }
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's GET filter: one group of kinds (missions, board, …) or all of them."""
+
+    group = forms.ChoiceField(label=_("Mostra"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        group = cast(forms.ChoiceField, self.fields["group"])  # `fields` holds plain Fields
+        group.choices = [
+            ("", _("Tutte le notifiche")),
+            *((g.slug, g.label) for g in registry.groups()),
+        ]
+
+    def kinds(self) -> frozenset[str] | None:
+        """The kinds to show; None for all (no filter, or a value that is not a group)."""
+        if not self.is_valid() or not self.cleaned_data["group"]:
+            return None
+        return registry.get_group(self.cleaned_data["group"]).kinds

@@ -6,7 +6,7 @@ registered from that app's own `notification_kinds.py` (see notifications.regist
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.registry import Kind, register_kind
+from notifications.registry import Kind, register_group, register_kind
 
 ANNOUNCEMENT = register_kind(
     Kind(
@@ -16,3 +16,5 @@ ANNOUNCEMENT = register_kind(
         _("%(body)s"),
     )
 )
+
+register_group("announcements", _("Comunicazioni della Camera"), [ANNOUNCEMENT])

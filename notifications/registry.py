@@ -11,7 +11,7 @@ email. Both are Italian msgids formatted with the notification's context (%(name
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,15 @@ class Kind:
     default_email: str = "immediate"  # immediate | digest | off
 
 
+@dataclass(frozen=True)
+class Group:
+    """Kinds the inbox shows together and can filter by ("Missioni", "Bacheca", …)."""
+
+    slug: str  # the inbox's ?group= value
+    label: StrPromise
+    kinds: frozenset[str]
+
+
 class UnknownKind(KeyError):
     """A slug no app registered: a programming error, or a row of a kind since removed."""
 
@@ -51,6 +60,7 @@ class UnknownAudience(KeyError):
 
 _KINDS: dict[str, Kind] = {}
 _AUDIENCES: dict[str, Audience] = {}
+_GROUPS: dict[str, Group] = {}
 
 
 def register_kind(kind: Kind) -> Kind:
@@ -79,6 +89,33 @@ def get_kind(slug: str) -> Kind:
 def kinds() -> tuple[Kind, ...]:
     """Every registered kind, in registration order (apps in INSTALLED_APPS order)."""
     return tuple(_KINDS.values())
+
+
+def register_group(slug: str, label: StrPromise, kinds: Iterable[Kind]) -> Group:
+    """Name a group of registered kinds for the inbox filter; returns it.
+
+    A kind belongs to one group at most, so that the groups split the inbox; a kind in no group
+    shows only under "all".
+    """
+    if slug in _GROUPS:
+        raise ImproperlyConfigured(f"Notification group {slug!r} is registered twice")
+    slugs = frozenset(kind.slug for kind in kinds)
+    for slug_ in slugs:
+        get_kind(slug_)  # UnknownKind for a kind not registered
+        if any(slug_ in group.kinds for group in _GROUPS.values()):
+            raise ImproperlyConfigured(f"Notification kind {slug_!r} is in two groups")
+    _GROUPS[slug] = Group(slug, label, slugs)
+    return _GROUPS[slug]
+
+
+def get_group(slug: str) -> Group:
+    """The group registered under `slug`; raises KeyError."""
+    return _GROUPS[slug]
+
+
+def groups() -> tuple[Group, ...]:
+    """Every registered group, in registration order (apps in INSTALLED_APPS order)."""
+    return tuple(_GROUPS.values())
 
 
 def register_audience(name: str, fn: Audience) -> Audience:

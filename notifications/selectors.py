@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -11,8 +12,12 @@ if TYPE_CHECKING:
     from members.models import User
 
 
-def inbox(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+def inbox(*, user: User, kinds: Collection[str] | None = None) -> QuerySet[Notification]:
+    """The person's notifications, newest first; only those `kinds` when given."""
+    notifications = Notification.objects.filter(recipient=user)
+    if kinds is not None:
+        notifications = notifications.filter(kind__in=kinds)
+    return notifications.order_by("-created_at", "-pk")
 
 
 def unread_count(*, user: User) -> int:

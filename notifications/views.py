@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from notifications import emails, registry, selectors, services
-from notifications.forms import PreferencesForm
+from notifications.forms import InboxFilterForm, PreferencesForm
 from notifications.models import Notification
 
 INBOX_PAGE_SIZE = 20
@@ -22,10 +22,18 @@ INBOX_PAGE_SIZE = 20
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # A GET filter: a group that is not one (an old link, a hand-edited URL) shows everything,
+    # and the template says so.
+    form = InboxFilterForm(request.GET if "group" in request.GET else None)
+    notifications = selectors.inbox(user=request.user, kinds=form.kinds())
+    page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "form": form, "query": query.urlencode() if form.kinds() else ""},
     )
-    return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required

@@ -65,6 +65,9 @@ class Application(models.Model):
     deals_in_progress = models.PositiveSmallIntegerField(_("trattative in corso"), default=0)
     outcome_note = models.TextField(_("note sui risultati"), blank=True)
     history = HistoricalRecords(excluded_fields=["applied_by", "answers"])
+    # Not a column: the place on the waiting list, set on the waitlisted applications a page
+    # shows by missions.selectors.missions.set_waitlist_positions.
+    waitlist_position: int | None = None
 
     class Meta:
         ordering = ["mission", "created_at", "pk"]

@@ -1,6 +1,7 @@
 """Read queries of missions and applications, with their joins and prefetches applied."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal, TypedDict
 
@@ -26,6 +27,10 @@ from missions.filters import MissionFilter
 from missions.models import Application, Mission, ProgrammeItem
 
 VISIBLE = [Mission.Status.PUBLISHED, Mission.Status.CLOSED]
+
+# The waiting list's order: first waitlisted, first offered a freed seat. The offering service
+# (`_offer_free_seats`) and the position shown to a firm both read it from `waiting_list`.
+WAITLIST_ORDER = ("waitlisted_at", "created_at", "pk")
 
 
 class SeatCounts(TypedDict):
@@ -147,6 +152,41 @@ def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> "ShownM
     )
 
 
+def waiting_list(*, mission_id: int) -> QuerySet[Application]:
+    """The mission's waiting list in the order free seats are offered."""
+    return (
+        Application.objects.filter(mission_id=mission_id, status=Application.Status.WAITLISTED)
+        .select_related("firm", "mission")
+        .order_by(*WAITLIST_ORDER)
+    )
+
+
+def set_waitlist_positions(applications: Iterable[Application]) -> None:
+    """Set `waitlist_position` (1 = next to be offered a seat) on the waitlisted ones.
+
+    One query, and only when one of them is waitlisted: the ids of those missions' waiting lists
+    in `WAITLIST_ORDER`, the order `waiting_list` gives the offering service.
+    """
+    waiting = [a for a in applications if a.status == Application.Status.WAITLISTED]
+    if not waiting:
+        return
+    rows = (
+        Application.objects.filter(
+            mission_id__in={a.mission_id for a in waiting},
+            status=Application.Status.WAITLISTED,
+        )
+        .order_by("mission_id", *WAITLIST_ORDER)
+        .values_list("mission_id", "pk")
+    )
+    seen: defaultdict[int, int] = defaultdict(int)
+    positions: dict[int, int] = {}
+    for mission_id, pk in rows:
+        seen[mission_id] += 1
+        positions[pk] = seen[mission_id]
+    for application in waiting:
+        application.waitlist_position = positions.get(application.pk)
+
+
 def programme_by_day(items: list[ProgrammeItem]) -> list[tuple[date, list[ProgrammeItem]]]:
     """[(date, [items])] in the local time of each item's city."""
     days: defaultdict[date, list[ProgrammeItem]] = defaultdict(list)
@@ -164,6 +204,7 @@ def firm_dashboard(*, firm: Firm) -> FirmDashboard:
         .select_related("mission")
         .order_by("mission__start_date", "-created_at")[:20]
     )
+    set_waitlist_positions(applications)
     applied = {a.mission_id for a in applications if a.is_active}
     upcoming = list(
         _with_counts(Mission.objects.filter(status__in=VISIBLE, sectors=firm.sector_id))

@@ -16,6 +16,7 @@ from members.models import Firm, User
 from members.recipients import firm_recipients, notify_firm
 from missions import notification_kinds as kinds
 from missions.models import Application, Interest, MeetingRequest, Mission
+from missions.selectors import missions as mission_selectors
 from missions.services import locking, meeting_requests, suggestions
 from missions.services.errors import (
     AlreadyApplied,
@@ -266,12 +267,7 @@ def _offer_free_seats(mission: Mission, *, now: datetime | None = None) -> list[
     now = now or timezone.now()
     seats = _Seats(mission)
     offered = []
-    waiting = (
-        Application.objects.filter(mission=mission, status=Status.WAITLISTED)
-        .select_related("firm", "mission")
-        .order_by("waitlisted_at", "created_at", "pk")
-    )
-    for application in waiting:
+    for application in mission_selectors.waiting_list(mission_id=mission.pk):
         if seats.total >= mission.seats:
             break
         if not seats.available_for(application.sector_id):

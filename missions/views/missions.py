@@ -2,6 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,12 +57,29 @@ def _get_application_for_owner(
         raise Http404 from None
 
 
+def _get_application_for_member(
+    request: AuthenticatedHttpRequest, application_id: int
+) -> tuple[Application, bool]:
+    """The application of the user's own firm (else 404), and whether the user is its owner."""
+    membership = get_membership(request.user)
+    if membership is None:
+        raise Http404
+    try:
+        application = Application.objects.select_related("mission", "firm").get(
+            pk=application_id, firm=membership.firm
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+    return application, membership.is_owner
+
+
 @approved_member_required
 def mission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mission_filter = selectors.mission_list(
         user=request.user, firm=_firm(request), params=request.GET
     )
     page = Paginator(mission_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.set_waitlist_positions(a for m in page.object_list for a in m.own_applications)
     cards = render_cards(
         list(page.object_list),
         template_name="missions/_mission_card.html",
@@ -92,7 +110,7 @@ def _mission_card_state(mission: "ListedMission") -> tuple[object, ...]:
         mission.status,
         tuple(mission.destinations),
         tuple(s.pk for s in mission.sectors.all()),
-        tuple(a.status for a in mission.own_applications),
+        tuple((a.status, a.waitlist_position) for a in mission.own_applications),
     )
 
 
@@ -101,6 +119,7 @@ def mission_detail(request: AuthenticatedHttpRequest, mission_id: int) -> HttpRe
     mission = _get_mission_for_user(request, mission_id)
     membership = get_membership(request.user)
     own = mission.own_applications[0] if mission.own_applications else None
+    selectors.set_waitlist_positions(mission.own_applications)
     return render(
         request,
         "missions/detail.html",
@@ -173,9 +192,14 @@ def application_withdraw(request: AuthenticatedHttpRequest, application_id: int)
 @approved_member_required
 @require_http_methods(["GET", "POST"])
 def offer_respond(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    """The link in the offer email: confirm or decline the freed seat."""
-    application = _get_application_for_owner(request, application_id)
+    """The link in the offer email: confirm or decline the freed seat.
+
+    Every person of the firm is told about the offer and may open the page; only an owner
+    answers (the others read who can)."""
+    application, is_owner = _get_application_for_member(request, application_id)
     if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
         accept = request.POST.get("answer") == "accept"
         action = applications.offer_accept if accept else applications.offer_decline
         try:
@@ -187,7 +211,9 @@ def offer_respond(request: AuthenticatedHttpRequest, application_id: int) -> Htt
                 request, _("Posto confermato.") if accept else _("Hai rinunciato al posto.")
             )
         return redirect("missions:detail", mission_id=application.mission_id)
-    return render(request, "missions/offer.html", {"application": application})
+    return render(
+        request, "missions/offer.html", {"application": application, "is_owner": is_owner}
+    )
 
 
 @approved_member_required

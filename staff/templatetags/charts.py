@@ -24,6 +24,8 @@ register = template.Library()
 
 # The stylesheet's brand, accent, warning and success colours: AA contrast on white.
 PALETTE = ("#0b5563", "#b0412e", "#8a5a00", "#1f6b33", "#5b4a8a")
+# Line charts tell their series apart without colour too: a dash pattern and a marker shape each.
+DASHES = ("", "7 4", "2 3", "9 3 2 3", "4 4")
 INK = "#1d2733"
 GRID = "#d5dbd8"
 BAR_WIDTH = 520  # fits a half-width card unscaled; wide cards pass a larger width
@@ -96,24 +98,71 @@ def _table(figure: Figure) -> SafeString:
 LEGEND_LINE = 20
 
 
-def _legend(series: tuple[str, ...], width: int) -> tuple[list[SafeString], int]:
-    """A colour key per series, wrapped to the chart's width; returns it and its height."""
+def _dash(index: int) -> SafeString:
+    """The stroke-dasharray attribute of a line chart's series (none for the first)."""
+    pattern = DASHES[index % len(DASHES)]
+    return format_html(' stroke-dasharray="{}"', pattern) if pattern else SafeString("")
+
+
+def _marker(index: int, x: float, y: float, title: str = "") -> SafeString:
+    """A point of series `index`: a circle, a square, then a diamond (shape, not only colour)."""
+    colour = PALETTE[index % len(PALETTE)]
+    tip = format_html("<title>{}</title>", title) if title else SafeString("")
+    shape = index % 3
+    if shape == 1:
+        return format_html(
+            '<rect x="{}" y="{}" width="7" height="7" fill="{}">{}</rect>',
+            _px(x - 3.5),
+            _px(y - 3.5),
+            colour,
+            tip,
+        )
+    if shape == 2:
+        points = f"{_px(x)},{_px(y - 4.5)} {_px(x + 4.5)},{_px(y)} {_px(x)},{_px(y + 4.5)} " + (
+            f"{_px(x - 4.5)},{_px(y)}"
+        )
+        return format_html('<polygon points="{}" fill="{}">{}</polygon>', points, colour, tip)
+    return format_html(
+        '<circle cx="{}" cy="{}" r="3.5" fill="{}">{}</circle>', _px(x), _px(y), colour, tip
+    )
+
+
+def _legend(
+    series: tuple[str, ...], width: int, *, lines: bool = False
+) -> tuple[list[SafeString], int]:
+    """A key per series, wrapped to the chart's width; returns it and its height. For a line
+    chart each key is a sample of the line as drawn (colour, dash and marker)."""
     if len(series) < 2:
         return [], 0
     parts: list[SafeString] = []
+    sample = 28 if lines else 12
     x, y = 0, 2
     for index, name in enumerate(series):
-        item_width = round(17 + len(name) * CHAR_WIDTH + 22)
+        item_width = round(sample + 5 + len(name) * CHAR_WIDTH + 22)
         if x and x + item_width > width:
             x, y = 0, y + LEGEND_LINE
+        colour = PALETTE[index % len(PALETTE)]
+        if lines:
+            key = format_html(
+                '<line class="legend-line" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" '
+                'stroke-width="2.5"{}/>{}',
+                x,
+                y + 6,
+                x + sample,
+                y + 6,
+                colour,
+                _dash(index),
+                _marker(index, x + sample / 2, y + 6),
+            )
+        else:
+            key = format_html(
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>', x, y, colour
+            )
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="{}" dominant-baseline="central">{}</text>',
-                x,
-                y,
-                PALETTE[index % len(PALETTE)],
-                x + 17,
+                '{}<text x="{}" y="{}" dominant-baseline="central">{}</text>',
+                key,
+                x + sample + 5,
                 y + 6,
                 name,
             )
@@ -245,12 +294,15 @@ def _x_labels(rows: list[Row], x_at: Callable[[int], float], y: int) -> list[Saf
 
 @register.simple_tag
 def line_chart(figure: Figure) -> SafeString:
-    """One line per series over the rows (months), with a zero-based y axis."""
+    """One line per series over the rows (months), with a zero-based y axis.
+
+    The first series is the main one (the total): it is drawn last, so it stays on top where
+    the lines meet (SVG paints in document order). Each series has its dash and marker."""
     if not figure.rows:
         return _empty(figure)
     left, right, bottom = 48, 24, 44
     width = LINE_WIDTH
-    body, legend_height = _legend(figure.series, width)
+    body, legend_height = _legend(figure.series, width, lines=True)
     top = legend_height + 12
     height = top + 240
     plot_width, plot_height = width - left - right, height - top - bottom
@@ -279,27 +331,25 @@ def line_chart(figure: Figure) -> SafeString:
             )
         )
     body.extend(_x_labels(figure.rows, x_at, height - bottom + 18))
-    for index, name in enumerate(figure.series):
+    for index, name in reversed(list(enumerate(figure.series))):
         colour = PALETTE[index % len(PALETTE)]
         points = " ".join(
             f"{_px(x_at(i))},{_px(y_at(row.values[index]))}" for i, row in enumerate(figure.rows)
         )
         body.append(
             format_html(
-                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>',
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"{}/>',
                 points,
                 colour,
+                _dash(index),
             )
         )
         body.extend(
-            format_html(
-                '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}, {}: {}</title></circle>',
-                _px(x_at(i)),
-                _px(y_at(row.values[index])),
-                colour,
-                _label(row.label, "F Y"),
-                name,
-                _number(row.values[index]),
+            _marker(
+                index,
+                x_at(i),
+                y_at(row.values[index]),
+                f"{_label(row.label, 'F Y')}, {name}: {_number(row.values[index])}",
             )
             for i, row in enumerate(figure.rows)
         )

@@ -132,7 +132,8 @@ def test_firm_joins_a_full_mission_from_the_waiting_list_and_gets_its_programme(
     expect(page.get_by_role("heading", level=1)).to_have_text(STONE_MISSION)
     expect(page.get_by_role("status")).to_contain_text("Candidatura inviata: Lista d'attesa.")
     status_card = page.get_by_role("region", name="La tua impresa")
-    expect(status_card.locator(".badge")).to_have_text("Lista d'attesa")
+    # issue 16: the status says the firm's place on the waiting list
+    expect(status_card.locator(".badge")).to_have_text("Posizione 1 in lista d'attesa")
     expect(page.get_by_role("region", name="Posti e iscrizioni")).to_contain_text(
         "1 impresa in lista d'attesa"
     )

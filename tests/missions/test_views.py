@@ -120,7 +120,7 @@ def test_detail_shows_seats_left_deadline_programme_and_own_status(owner_client,
     assert "Visita al Fraunhofer" in body
     assert "10:00–16:00" in body  # Berlin time, as in the programme
     assert "Quota 350 €" in body
-    assert "Lista d&#x27;attesa" in body
+    assert "Posizione 1 in lista d'attesa" in body  # issue 16: the status says the place
     assert "<strong>3</strong>" in body  # seats left: a waiting firm holds no seat
     assert "Posti liberi" in body
 

@@ -3,6 +3,7 @@
 Each app adds its own part in a `seed_<app>` function called from here (missions, board, ...).
 """
 
+import datetime
 import time
 from typing import Any
 
@@ -171,6 +172,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--totp", action="store_true", help="print the demo staff's current 2FA code"
         )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="date the demo missions are planned from, YYYY-MM-DD (default: today)",
+        )
 
     def handle(
         self, *args: Any, accounts: bool = False, totp: bool = False, **options: Any
@@ -203,7 +210,7 @@ class Command(BaseCommand):
             seed_notifications()
             from missions import demo as missions_demo
 
-            missions_demo.seed()
+            missions_demo.seed(today=options.get("today"))
             missions_demo.seed_b2b()
             from board import demo as board_demo
 
