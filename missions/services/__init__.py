@@ -45,6 +45,10 @@ from missions.services.errors import (
     TooManyDelegates,
 )
 from missions.services.locking import lock_mission
+from missions.services.partner_attendance import (
+    mission_partner_block_slots,
+    mission_partner_respond,
+)
 from missions.services.meeting_requests import (
     meeting_request_cancel,
     meeting_request_create,
@@ -101,6 +105,8 @@ __all__ = [
     "followup_reminders_send",
     "interest_add",
     "lock_mission",
+    "mission_partner_block_slots",
+    "mission_partner_respond",
     "matchmaking_request",
     "matchmaking_rerun",
     "matchmaking_run",
