@@ -45,10 +45,6 @@ from missions.services.errors import (
     TooManyDelegates,
 )
 from missions.services.locking import lock_mission
-from missions.services.partner_attendance import (
-    mission_partner_block_slots,
-    mission_partner_respond,
-)
 from missions.services.meeting_requests import (
     meeting_request_cancel,
     meeting_request_create,
@@ -65,6 +61,10 @@ from missions.services.outcomes import (
     followup_reminders_send,
     meeting_record_outcome,
     meetings_mark_attendance,
+)
+from missions.services.partner_attendance import (
+    mission_partner_block_slots,
+    mission_partner_respond,
 )
 from missions.services.scheduling_runs import meeting_move, meetings_unlock, scheduler_run
 from missions.services.slots import slots_generate

@@ -7,7 +7,7 @@ run never sees half an answer, and an answer given during a run waits for it.
 from django.db import transaction
 from django.utils import timezone
 
-from missions.models import MissionPartner, Slot
+from missions.models import MissionPartner, Partner, Slot
 from missions.services import locking
 from missions.services.errors import SlotUnavailable
 
@@ -54,3 +54,23 @@ def partner_blocked_slots(*, mission_id: int, partner_ids: set[int]) -> dict[int
     for partner_id, slot_id in rows:
         blocked.setdefault(partner_id, set()).add(slot_id)
     return blocked
+
+
+PROFILE_FIELDS = frozenset(
+    {"products_sought", "nace_codes", "languages", "size", "website", "vat_number"}
+)
+
+
+def partner_profile_update(*, partner_id: int, changes: dict[str, object]) -> Partner:
+    """A partner's own profile, as its contact completes it (fields PROFILE_FIELDS only;
+    the caller's form validates the values)."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(sorted(unknown))
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner_id)
+        for name, value in changes.items():
+            setattr(partner, name, value)
+        partner.full_clean(exclude=["city"])
+        partner.save(update_fields=sorted(changes))
+    return partner
