@@ -54,7 +54,7 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
 
 contributor = Contributor(
     app_label="partners",
-    order=35,
+    order=45,
     export_person=export_person,
     erasure={ErasureStep.DELETE: _delete, ErasureStep.UNLINK: _unlink},
     exported={"partners.PartnerContact", "partners.PartnerInvitation", "partners.SignInLink"},
