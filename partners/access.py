@@ -9,9 +9,11 @@ from partners.models import PartnerContact, PartnerInvitation
 
 def contact_of(request: HttpRequest) -> PartnerContact:
     """The signed-in partner contact, or 403 (firm users, staff: the workspace is not theirs)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
     contact = (
         PartnerContact.objects.select_related("partner", "user")
-        .filter(user_id=request.user.pk, user__is_staff=False)
+        .filter(user_id=request.user.pk or 0, user__is_staff=False)
         .first()
     )
     if contact is None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.models import User
 from missions.models import Mission, Partner
 from partners import services
 from partners.models import PartnerContact, PartnerInvitation, SignInLink
@@ -66,7 +67,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["partner", "email", "first_name", "last_name", "role", "mission"]
         return list(self.readonly_fields)
@@ -85,7 +86,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
                 partner_id=invitation.contact.partner_id,
                 mission_id=invitation.mission_id,
                 email=invitation.contact.user.email,
-                invited_by=request.user,
+                invited_by=request.user if isinstance(request.user, User) else None,
             )
             count += 1
         self.message_user(

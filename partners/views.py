@@ -97,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("mission__start_date")
     )
-    rows = [(i.mission, i.mission.own[0] if i.mission.own else None) for i in invitations]
+    rows = [(i.mission, next(iter(getattr(i.mission, "own", [])), None)) for i in invitations]
     return render(request, "partners/home.html", {"contact": contact, "rows": rows})
 
 

@@ -1,6 +1,8 @@
 """B2B meetings: German partners, suggestions, meeting requests, slots, meetings and the runs of
 the matchmaking and the scheduler."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -94,7 +96,7 @@ class MissionPartner(models.Model):
         _("partecipazione"), max_length=10, choices=Attendance.choices, default="", blank=True
     )
     responded_at = models.DateTimeField(_("risposta del"), null=True, blank=True)
-    blocked_slots = models.ManyToManyField(
+    blocked_slots: "models.ManyToManyField[Slot, Any]" = models.ManyToManyField(
         "Slot",
         blank=True,
         related_name="blocked_by",
