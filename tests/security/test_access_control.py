@@ -192,6 +192,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert Post.objects.filter(is_hidden=True).count() == 1
     assert Comment.objects.count() == 1
     assert Notification.objects.get().read_at is None
+    assert MissionPartner.objects.get().attendance == ""
 
 
 def test_staff_reach_what_firms_cannot(world):
