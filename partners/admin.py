@@ -18,7 +18,9 @@ from partners.models import PartnerContact, PartnerInvitation, SignInLink
 class InviteForm(forms.ModelForm):
     """The add form: who to invite (new contacts get a password-less account) and where."""
 
-    partner = forms.ModelChoiceField(label=_("partner"), queryset=Partner.objects.select_related("city"))
+    partner = forms.ModelChoiceField(
+        label=_("partner"), queryset=Partner.objects.select_related("city")
+    )
     email = forms.EmailField(label=_("email"))
     first_name = forms.CharField(label=_("nome"), max_length=150, required=False)
     last_name = forms.CharField(label=_("cognome"), max_length=150, required=False)

@@ -6,6 +6,7 @@ reaches a mission only through the contact's invitations (access.invited_mission
 
 from allauth.account.utils import perform_login
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,14 +72,26 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
             return _refused(request, error)
         if request.user.is_authenticated and request.user.pk != user.pk:
             logout(request)
-        return perform_login(
+        response = perform_login(
             request, user, email_verification="none", redirect_url=reverse("partners:home")
         )
-    return render(
-        request,
-        "partners/signin_confirm.html",
-        {"contact": contact, "form": form, "first_sign_in": first},
-    )
+        # The workspace opens in the contact's language (German unless they chose another);
+        # the language switch changes it as for anyone.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language or "de",
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+    with translation.override(contact.user.language or "de"):
+        return render(
+            request,
+            "partners/signin_confirm.html",
+            {"contact": contact, "form": form, "first_sign_in": first},
+        )
 
 
 @partner_required

@@ -34,6 +34,7 @@ def test_opening_the_link_shows_a_confirmation_and_uses_nothing(invited):
         response = client.get(signin_url(token))
         assert response.status_code == 200
         assert "Naturstein Import GmbH" in response.content.decode()
+        assert 'lang="de"' in response.content.decode()  # the recipient's language
     assert SignInLink.objects.get().used_at is None
     assert "_auth_user_id" not in client.session
 
@@ -49,6 +50,7 @@ def test_the_first_sign_in_records_the_terms_and_opens_a_session(invited):
     assert response.status_code == 302
     assert response["Location"] == reverse("partners:home")
     assert int(client.session["_auth_user_id"]) == contact.user.pk
+    assert client.cookies["django_language"].value == "de"  # the workspace opens in German
     consent = Consent.objects.get(user=contact.user)
     assert (consent.kind, consent.granted) == (Consent.Kind.TERMS, True)
     home = client.get(reverse("partners:home"))
