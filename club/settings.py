@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "members",
     "missions",
     "board",
+    "partners",
     "privacy",
     "staff",
     "pages",
@@ -236,6 +237,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # German partners asking for a new sign-in link (partners.views.signin_request).
+    "partner_link": "10/m/ip,3/15m/key",
 }
 TERMS_VERSION = "2026-11"
 # Two-factor authentication (TOTP apps, recovery codes). Staff must activate it before they
@@ -409,6 +412,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "members.tasks.sweep_invitations",
         "schedule": 5 * 60.0,
     },
+    # The same for the German partners' invitations to missions.
+    "partners-sweep-invitations": {
+        "task": "partners.tasks.sweep_invitations",
+        "schedule": 5 * 60.0,
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),
@@ -457,6 +465,8 @@ DEPLOY_CHECK_ERROR_URL = env_bool("DEPLOY_CHECK_ERROR_URL", False)
 # How many colleagues a firm may invite in 24 hours, and for how many days a link stays valid.
 INVITATIONS_PER_FIRM_PER_DAY = env_int("INVITATIONS_PER_FIRM_PER_DAY", 20)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# The German partners' sign-in links (partners/): used once, valid this many hours.
+PARTNER_LINK_VALID_HOURS = env_int("PARTNER_LINK_VALID_HOURS", 72)
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifiche/", include("notifications.urls")),
     path("missioni/", include("missions.urls")),
     path("bacheca/", include("board.urls")),
+    path("partner/", include("partners.urls")),
     path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("health.urls")),

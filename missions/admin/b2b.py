@@ -33,6 +33,10 @@ class MissionPartnerInline(admin.TabularInline):
     model = MissionPartner
     extra = 0
     autocomplete_fields = ["partner"]
+    # The partner's answer and blocked slots are theirs (partners' workspace, through
+    # missions.services.partner_attendance): shown, never edited here.
+    fields = ["partner", "sessions", "attendance", "responded_at"]
+    readonly_fields = ["attendance", "responded_at"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "sessions":

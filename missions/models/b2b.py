@@ -1,6 +1,8 @@
 """B2B meetings: German partners, suggestions, meeting requests, slots, meetings and the runs of
 the matchmaking and the scheduler."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -25,6 +27,12 @@ class Partner(models.Model):
         RESEARCH = "research", _("Centro di ricerca")
         ASSOCIATION = "association", _("Associazione")
 
+    class Size(models.TextChoices):
+        MICRO = "micro", _("Micro (meno di 10 addetti)")
+        SMALL = "small", _("Piccola (10-49 addetti)")
+        MEDIUM = "medium", _("Media (50-249 addetti)")
+        LARGE = "large", _("Grande (250 addetti e oltre)")
+
     name = models.CharField(_("nome"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=15, choices=Kind.choices)
     city = models.ForeignKey(
@@ -47,6 +55,9 @@ class Partner(models.Model):
     )
     description = models.TextField(_("descrizione"), blank=True)
     website = models.URLField(_("sito web"), blank=True)
+    size = models.CharField(_("dimensione"), max_length=10, choices=Size.choices, blank=True)
+    # The German USt-IdNr (or another EU VAT number), checked with python-stdnum by the forms.
+    vat_number = models.CharField(_("partita IVA (USt-IdNr.)"), max_length=20, blank=True)
     contact_name = models.CharField(_("referente"), max_length=120, blank=True)
     contact_email = models.EmailField(_("email del referente"), blank=True)
 
@@ -60,7 +71,17 @@ class Partner(models.Model):
 
 
 class MissionPartner(models.Model):
-    """A partner attending a mission, at some of its B2B sessions (those in the partner's city)."""
+    """A partner attending a mission, at some of its B2B sessions (those in the partner's city).
+
+    The partner answers the invitation (attendance) and blocks the slots they cannot attend; the
+    scheduler and staff's manual moves never place the partner's meetings in a blocked slot, nor
+    any meeting of a partner who declined (missions.services.scheduling_runs).
+    """
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("Nessuna risposta")
+        CONFIRMED = "confirmed", _("Partecipa")
+        DECLINED = "declined", _("Non partecipa")
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="mission_partners")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="missions")
@@ -70,6 +91,16 @@ class MissionPartner(models.Model):
         limit_choices_to={"kind": ProgrammeItem.Kind.B2B},
         verbose_name=_("sessioni B2B a cui partecipa"),
         help_text=_("Vuoto: tutte le sessioni B2B nella città del partner."),
+    )
+    attendance = models.CharField(
+        _("partecipazione"), max_length=10, choices=Attendance.choices, default="", blank=True
+    )
+    responded_at = models.DateTimeField(_("risposta del"), null=True, blank=True)
+    blocked_slots: "models.ManyToManyField[Slot, Any]" = models.ManyToManyField(
+        "Slot",
+        blank=True,
+        related_name="blocked_by",
+        verbose_name=_("fasce in cui il partner non è disponibile"),
     )
 
     class Meta:

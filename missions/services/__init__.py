@@ -62,6 +62,10 @@ from missions.services.outcomes import (
     meeting_record_outcome,
     meetings_mark_attendance,
 )
+from missions.services.partner_attendance import (
+    mission_partner_block_slots,
+    mission_partner_respond,
+)
 from missions.services.scheduling_runs import meeting_move, meetings_unlock, scheduler_run
 from missions.services.slots import slots_generate
 from missions.services.suggestions import (
@@ -101,6 +105,8 @@ __all__ = [
     "followup_reminders_send",
     "interest_add",
     "lock_mission",
+    "mission_partner_block_slots",
+    "mission_partner_respond",
     "matchmaking_request",
     "matchmaking_rerun",
     "matchmaking_run",

@@ -88,4 +88,7 @@ class SlotTaken(MeetingError):
 
 
 class SlotUnavailable(MeetingError):
-    message = _("La fascia non appartiene a questa missione o il tavolo non esiste.")
+    message = _(
+        "La fascia non appartiene a questa missione, il tavolo non esiste "
+        "o il partner non è disponibile in quella fascia."
+    )

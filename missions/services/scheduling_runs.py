@@ -24,7 +24,7 @@ from missions.models import (
     SchedulerRun,
     Slot,
 )
-from missions.services import locking
+from missions.services import locking, partner_attendance
 from missions.services.errors import SlotTaken, SlotUnavailable
 from missions.services.meeting_requests import meeting_request_notify
 
@@ -32,7 +32,8 @@ from missions.services.meeting_requests import meeting_request_notify
 def _availability(
     mission: Mission, slots: list[Slot], firm_ids: set[int], partner_ids: set[int]
 ) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
-    """Firms: every slot not overlapping another programme item. Partners: their sessions."""
+    """Firms: every slot not overlapping another programme item. Partners: their sessions, less
+    the slots they blocked; none at all for a partner who declined the mission."""
     others = list(mission.programme.exclude(kind=ProgrammeItem.Kind.B2B))
     busy = {
         s.pk
@@ -43,12 +44,20 @@ def _availability(
     firm_available = {f: firm_slots for f in firm_ids}
     partner_available: dict[int, frozenset[int]] = {}
     attending = MissionPartner.objects.filter(mission=mission, partner_id__in=partner_ids)
+    blocked = partner_attendance.partner_blocked_slots(
+        mission_id=mission.pk, partner_ids=partner_ids
+    )
     for mp in attending.select_related("partner").prefetch_related("sessions"):
+        if mp.attendance == MissionPartner.Attendance.DECLINED:
+            partner_available[mp.partner_id] = frozenset()
+            continue
         sessions = {s.pk for s in mp.sessions.all()}
+        no = blocked.get(mp.partner_id, set())
         partner_available[mp.partner_id] = frozenset(
             s.pk
             for s in slots
-            if (s.session_id in sessions if sessions else s.session.city_id == mp.partner.city_id)
+            if s.pk not in no
+            and (s.session_id in sessions if sessions else s.session.city_id == mp.partner.city_id)
         )
     return firm_available, partner_available
 
@@ -167,6 +176,11 @@ def meeting_move(
         if slot_id is not None:
             slot = Slot.objects.filter(pk=slot_id, session__mission=mission).first()
             if slot is None or table is None or not 1 <= table <= slot.tables:
+                raise SlotUnavailable
+            blocked = partner_attendance.partner_blocked_slots(
+                mission_id=mission.pk, partner_ids={meeting.partner_id}
+            )
+            if slot.pk in blocked.get(meeting.partner_id, set()):
                 raise SlotUnavailable
         meeting.slot_id, meeting.table, meeting.locked = slot_id, table, lock and bool(slot_id)
         try:

@@ -43,6 +43,7 @@ def test_every_app_with_personal_data_registers_a_contributor_in_order():
         "notifications",
         "missions",
         "board",
+        "partners",
         "privacy",
     ]
 

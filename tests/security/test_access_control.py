@@ -13,14 +13,16 @@ from board import services as board_services
 from board.models import Attachment, Comment, MentorshipRequest, Post
 from members import services as members_services
 from members.models import Firm
-from missions.models import Meeting, MeetingRequest, Partner
+from missions.models import Meeting, MeetingRequest, MissionPartner, Partner
 from notifications.models import Notification
 from notifications.services import notify
+from partners.models import PartnerContact, PartnerInvitation
 from tests.factories import (
     ApplicationFactory,
     FirmFactory,
     MissionFactory,
     StaffFactory,
+    UserFactory,
     city,
     image_bytes,
     member,
@@ -59,6 +61,12 @@ def world():
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
     meeting = Meeting.objects.create(request=request, mission=mission, firm=firm_a, partner=partner)
+    # The partner's contact was invited to the mission: only they reach its workspace pages.
+    MissionPartner.objects.create(mission=mission, partner=partner)
+    contact = PartnerContact.objects.create(
+        user=UserFactory(email="kontakt@partner-a.de"), partner=partner
+    )
+    PartnerInvitation.objects.create(contact=contact, mission=mission)
     post = board_services.post_create(
         author=owner_a,
         kind="question",
@@ -111,6 +119,9 @@ def world():
         "board:comment_delete": {"comment_id": comment.pk},
         "board:mentorship_request": {"firm_id": FirmFactory(is_mentor=False).pk},
         "board:mentorship_decide": {"request_id": mentorship.pk},
+        "partners:mission": {"mission_id": mission.pk},
+        "partners:attendance": {"mission_id": mission.pk},
+        "partners:slots": {"mission_id": mission.pk},
     }
 
 
@@ -119,15 +130,28 @@ def test_every_url_with_an_id_has_an_entry(world):
     assert missing == [], f"add these URLs to OBJECTS in {__file__}: {missing}"
 
 
-@pytest.mark.parametrize("who", ["other_firm", "pending_firm", "anonymous"])
+def _other_partners_contact():
+    """A contact of another German partner, invited to a mission of its own."""
+    other = Partner.objects.create(name="Andere GmbH", kind="buyer", city=city("koeln"))
+    own_mission = MissionFactory()
+    MissionPartner.objects.create(mission=own_mission, partner=other)
+    contact = PartnerContact.objects.create(user=UserFactory(), partner=other)
+    PartnerInvitation.objects.create(contact=contact, mission=own_mission)
+    return contact.user
+
+
+@pytest.mark.parametrize("who", ["other_firm", "pending_firm", "other_partner", "anonymous"])
 def test_others_cannot_reach_objects_of_firm_a(world, who):
-    if who == "other_firm":
+    if who == "other_partner":
+        client = login(_other_partners_contact())
+    elif who == "other_firm":
         client = login(member(name="Impresa B", sector=sector("lapideo")))
     elif who == "pending_firm":
         client = login(member(status=Firm.Status.PENDING))
     else:
         client = Client()
     login_page, my_firm = reverse("account_login"), reverse("my_firm")
+    partner_sign_in = reverse("partners:signin_request")
     leaks = []
     for name, kwargs in world.items():
         url = reverse(name, kwargs=kwargs)
@@ -148,7 +172,7 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
             location = response.get("Location", "")
             allowed = response.status_code in (403, 404, 405) or (
                 response.status_code == 302
-                and (location.startswith(login_page) or location == my_firm)
+                and (location.startswith((login_page, partner_sign_in)) or location == my_firm)
             )
             if not allowed:
                 leaks.append((who, method, url, response.status_code, location))
@@ -168,6 +192,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert Post.objects.filter(is_hidden=True).count() == 1
     assert Comment.objects.count() == 1
     assert Notification.objects.get().read_at is None
+    assert MissionPartner.objects.get().attendance == ""
 
 
 def test_staff_reach_what_firms_cannot(world):

@@ -15,10 +15,20 @@ from hypothesis import strategies as st
 
 from board import services as board_services
 from board.models import Tag
-from missions.models import Partner
+from missions import services as b2b
+from missions.models import MissionPartner, Partner, ProgrammeItem
 from notifications.models import Notification
 from notifications.services import notify
-from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, city, member
+from partners.models import PartnerContact, PartnerInvitation
+from tests.factories import (
+    ApplicationFactory,
+    MissionFactory,
+    ProgrammeItemFactory,
+    StaffFactory,
+    UserFactory,
+    city,
+    member,
+)
 from tests.support.clients import login
 from tests.support.urls import portal_patterns
 
@@ -77,7 +87,13 @@ def world():
     firm = owner.membership.firm
     mission = MissionFactory()
     application = ApplicationFactory(mission=mission, firm=firm, status="confirmed")
-    Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
+    partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
+    # A German partner's contact invited to the mission, with B2B slots to block.
+    MissionPartner.objects.create(mission=mission, partner=partner)
+    ProgrammeItemFactory(mission=mission, kind=ProgrammeItem.Kind.B2B)
+    b2b.slots_generate(mission_id=mission.pk)
+    contact = PartnerContact.objects.create(user=UserFactory(), partner=partner)
+    PartnerInvitation.objects.create(contact=contact, mission=mission)
     Tag.objects.get_or_create(slug="fiere", defaults={"name": "Fiere", "kind": "topic"})
     post = board_services.post_create(
         author=owner, kind="question", title="Una domanda", body="Il testo", tags=[]
@@ -101,6 +117,7 @@ def world():
         "notification_id": Notification.objects.get().pk,
         "token": "x",
         "figure": "imprese-per-settore",
+        "partner_contact": contact.user,
     }
     return owner, kwargs
 
@@ -236,7 +253,7 @@ def form_field_names() -> list[str]:
     from django import forms
 
     names = {"answer", "comment", "target", "next", "parent", "confirm"}
-    for app in ("members", "missions", "board", "notifications", "privacy"):
+    for app in ("members", "missions", "board", "notifications", "privacy", "partners"):
         module = importlib.import_module(f"{app}.forms")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
@@ -256,7 +273,7 @@ def _row_counts() -> dict[str, int]:
 
     return {
         model._meta.label: model.objects.count()
-        for app in ("members", "missions", "board", "notifications")
+        for app in ("members", "missions", "board", "notifications", "partners")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -284,6 +301,29 @@ def test_every_form_answers_bad_payloads_and_stores_nothing(world):
         }
         if changed:
             failures.append(f"{url} stored {changed}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_partner_workspace_answers_odd_input_and_stores_nothing(world):
+    # The partners' pages as their own user (firm users and staff only get 403 there).
+    _owner, kwargs = world
+    client = login(kwargs["partner_contact"], raise_request_exception=False)
+    fields = form_field_names()
+    payloads = [{}] + [dict.fromkeys(fields, value) for value in BAD_VALUES]
+    failures = []
+    for name, pattern in portal_patterns():
+        if not name.startswith("partners:"):
+            continue
+        url = reverse(name, kwargs={k: kwargs[k] for k in pattern.pattern.converters})
+        for value in ("x\x00y", "9" * 40, "²"):
+            failures += _failures(client, "partner", url, dict.fromkeys(PARAMS, value))
+        before = _row_counts()
+        for payload in payloads:
+            response = client.post(url, payload)
+            if response.status_code >= 500:
+                failures.append(f"{url} {str(payload)[:80]} -> {response.status_code}")
+        if _row_counts() != before:
+            failures.append(f"{url} stored something")
     assert failures == [], "\n".join(failures)
 
 

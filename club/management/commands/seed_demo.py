@@ -203,6 +203,7 @@ class Command(BaseCommand):
                 f"  Staff two-factor code: `make totp` (or add secret {DEMO_TOTP_SECRET} to an "
                 "authenticator app)."
             )
+            self._partner_link()
             return
         with transaction.atomic():
             users = seed_users()
@@ -215,7 +216,27 @@ class Command(BaseCommand):
             from board import demo as board_demo
 
             board_demo.seed()
+            from partners import demo as partners_demo
+
+            partners_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _partner_link(self) -> None:
+        """A fresh sign-in link for the demo German partner (links are single-use and stored
+        hashed, so each call makes a new one)."""
+        from partners import demo as partners_demo
+        from partners import services as partners_services
+
+        contact = partners_demo.demo_contact()
+        if contact is None:
+            self.stdout.write("  German partner: run seed_demo first.")
+            return
+        url = partners_services.sign_in_link_issue(contact_id=contact.pk)
+        self.stdout.write(
+            f"  German partner {contact.user.email} ({contact.partner.name}), no password; "
+            f"sign-in link (single use, {settings.PARTNER_LINK_VALID_HOURS} h):"
+        )
+        self.stdout.write(f"    {url}")
 
 
 def seed_users() -> dict[str, User]:

@@ -1,0 +1,125 @@
+"""Staff invite partner contacts to missions; the invitation and its email go through
+partners.services (admin never writes an invitation or a link itself)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members.models import User
+from missions.models import Mission, Partner
+from partners import services
+from partners.models import PartnerContact, PartnerInvitation, SignInLink
+
+
+class InviteForm(forms.ModelForm):
+    """The add form: who to invite (new contacts get a password-less account) and where."""
+
+    partner = forms.ModelChoiceField(
+        label=_("partner"), queryset=Partner.objects.select_related("city")
+    )
+    email = forms.EmailField(label=_("email"))
+    first_name = forms.CharField(label=_("nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("cognome"), max_length=150, required=False)
+    role = forms.CharField(label=_("ruolo"), max_length=120, required=False)
+    mission = forms.ModelChoiceField(label=_("missione"), queryset=Mission.objects.all())
+
+    class Meta:
+        model = PartnerInvitation
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            self.instance = services.contact_invite(
+                partner_id=data["partner"].pk,
+                mission_id=data["mission"].pk,
+                email=data["email"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                role=data.get("role", ""),
+                invited_by=self.request_user,
+            )
+        except services.PartnersError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
+
+    request_user: Any = None
+
+
+@admin.register(PartnerInvitation)
+class PartnerInvitationAdmin(admin.ModelAdmin):
+    list_display = ["contact", "mission", "created_at", "sent_at"]
+    list_filter = ["mission"]
+    search_fields = ["contact__user__email", "contact__partner__name", "mission__title"]
+    readonly_fields = ["contact", "mission", "invited_by", "created_at", "sent_at"]
+    actions = ["send_again"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        if obj is None:
+            # A class per request: the acting staff member is not shared between requests.
+            return type("InviteForm", (InviteForm,), {"request_user": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["partner", "email", "first_name", "last_name", "role", "mission"]
+        return list(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """The invitation was written by services.contact_invite in the form's clean()."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Invia di nuovo l'invito con un nuovo link"), permissions=["add"])
+    def send_again(self, request: HttpRequest, queryset: Any) -> None:
+        count = 0
+        for invitation in queryset.select_related("contact"):
+            services.contact_invite(
+                partner_id=invitation.contact.partner_id,
+                mission_id=invitation.mission_id,
+                email=invitation.contact.user.email,
+                invited_by=request.user if isinstance(request.user, User) else None,
+            )
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d invito inviato di nuovo.", "%d inviti inviati di nuovo.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(PartnerContact)
+class PartnerContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "partner", "role", "created_at"]
+    search_fields = ["user__email", "user__last_name", "partner__name"]
+    list_select_related = ["user", "partner"]
+    readonly_fields = ["user", "partner", "created_at"]
+    fields = ["user", "partner", "role", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # contacts are created by inviting them (PartnerInvitation)
+
+
+@admin.register(SignInLink)
+class SignInLinkAdmin(admin.ModelAdmin):
+    """Read-only: when links were sent and used (the tokens are not stored)."""
+
+    list_display = ["contact", "created_at", "expires_at", "used_at"]
+    search_fields = ["contact__user__email"]
+    readonly_fields = ["contact", "created_at", "expires_at", "used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,109 @@
+"""The partners' workspace forms: input checked here, written by services."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+
+from members.models import Firm
+from missions.models import Partner, Slot
+
+NACE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
+
+
+class SignInRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+
+class SignInConfirmForm(forms.Form):
+    accept_terms = forms.BooleanField(
+        label=_("Accetto i termini d'uso e l'informativa sulla privacy"), required=False
+    )
+
+    def __init__(self, *args: Any, first_sign_in: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first_sign_in:
+            self.fields["accept_terms"].required = True
+        else:
+            del self.fields["accept_terms"]
+
+
+class AttendanceForm(forms.Form):
+    attending = forms.TypedChoiceField(
+        label=_("Partecipate alla missione?"),
+        choices=[("yes", _("Sì, partecipiamo")), ("no", _("No, non partecipiamo"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class SlotBlockForm(forms.Form):
+    slots = forms.ModelMultipleChoiceField(
+        label=_("Fasce in cui non siete disponibili"),
+        queryset=Slot.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, mission_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["slots"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 (narrowing)
+        field.queryset = Slot.objects.filter(session__mission_id=mission_id).select_related(
+            "session__city"
+        )
+
+
+class PartnerProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Lingue"),
+        choices=Firm.Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    nace_codes = forms.CharField(
+        label=_("Codici NACE di interesse"),
+        required=False,
+        max_length=400,
+        help_text=_("Separati da virgole, es. 25.62, 23.7, 10"),
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["products_sought", "nace_codes", "languages", "size", "website", "vat_number"]
+        labels = {"products_sought": _("Prodotti e servizi cercati")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["nace_codes"] = ", ".join(self.instance.nace_codes)
+
+    def clean_nace_codes(self) -> list[str]:
+        raw = self.cleaned_data["nace_codes"]
+        codes = [code.strip() for code in raw.split(",") if code.strip()]
+        wrong = [code for code in codes if not NACE.match(code)]
+        if wrong:
+            raise ValidationError(
+                _("Codici NACE non validi: %(codes)s (es. 25.62)"),
+                params={"codes": ", ".join(wrong)[:100]},
+            )
+        if len(codes) > 30:
+            raise ValidationError(_("Al massimo 30 codici."))
+        return codes
+
+    def clean_vat_number(self) -> str:
+        value = self.cleaned_data["vat_number"].strip().upper()
+        if not value:
+            return ""
+        if value[:1].isdigit():
+            value = "DE" + value  # a bare USt-IdNr is German
+        try:
+            return str(eu_vat.validate(value))
+        except StdnumError:
+            raise ValidationError(
+                _("Partita IVA non valida: scrivi la USt-IdNr. completa, es. DE136695976.")
+            ) from None

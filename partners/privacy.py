@@ -1,0 +1,66 @@
+"""The partners' workspace's part of a person's data: their partner contact (which organisation,
+their role), the missions they were invited to and the sign-in links they were sent.
+
+Registered with core.privacy from PartnersConfig.ready.
+"""
+
+from typing import Any
+
+from core.privacy import Contributor, Erasure, ErasureStep, iso
+from members.models import User
+from partners.models import PartnerContact, PartnerInvitation, SignInLink
+
+
+def export_person(user: User) -> dict[str, Any]:
+    contact = PartnerContact.objects.select_related("partner").filter(user=user).first()
+    if contact is None:
+        return {}
+    return {
+        "partner_contact": {
+            "partner": contact.partner.name,
+            "role": contact.role,
+            "created_at": iso(contact.created_at),
+            "invitations": [
+                {"mission": i.mission.title, "created_at": iso(i.created_at)}
+                for i in PartnerInvitation.objects.filter(contact=contact)
+                .select_related("mission")
+                .order_by("pk")
+            ],
+            "sign_in_links": [
+                {
+                    "created_at": iso(link.created_at),
+                    "expires_at": iso(link.expires_at),
+                    "used_at": iso(link.used_at),
+                }
+                for link in SignInLink.objects.filter(contact=contact).order_by("pk")
+            ],
+        }
+    }
+
+
+def _delete(erasure: Erasure) -> dict[str, int]:
+    # The contact's invitations and links go with it (cascade); the partner organisation stays.
+    deleted, _by_model = PartnerContact.objects.filter(user=erasure.user).delete()
+    return {"partner_contact": deleted}
+
+
+def _unlink(erasure: Erasure) -> dict[str, int]:
+    return {
+        "partner_invitations_sent": PartnerInvitation.objects.filter(
+            invited_by=erasure.user
+        ).update(invited_by=None)
+    }
+
+
+contributor = Contributor(
+    app_label="partners",
+    order=45,
+    export_person=export_person,
+    erasure={ErasureStep.DELETE: _delete, ErasureStep.UNLINK: _unlink},
+    exported={"partners.PartnerContact", "partners.PartnerInvitation", "partners.SignInLink"},
+    erased={
+        "partners.PartnerContact",  # deleted, with its invitations and links
+        "partners.PartnerInvitation",  # the person's deleted; those they sent (staff) unlinked
+        "partners.SignInLink",  # deleted with the contact
+    },
+)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accesso/", views.signin_request, name="signin_request"),
+    path("accesso/<str:token>/", views.signin, name="signin"),
+    path("profilo/", views.profile, name="profile"),
+    path("missioni/<int:mission_id>/", views.mission, name="mission"),
+    path("missioni/<int:mission_id>/partecipazione/", views.attendance, name="attendance"),
+    path("missioni/<int:mission_id>/fasce/", views.slots, name="slots"),
+]

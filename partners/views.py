@@ -1,0 +1,197 @@
+"""The German partners' workspace: sign-in by link, their missions, attendance, slots, profile.
+
+Every page but the two sign-in pages needs a signed-in partner contact (access.contact_of) and
+reaches a mission only through the contact's invitations (access.invited_mission).
+"""
+
+from allauth.account.utils import perform_login
+from allauth.core import ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.http import posted
+from missions.models import MissionPartner, Slot
+from missions.services import partner_attendance
+from missions.services.errors import MissionsError
+from partners import services
+from partners.access import contact_of, invited_mission
+from partners.forms import AttendanceForm, PartnerProfileForm, SignInConfirmForm, SignInRequestForm
+from partners.models import PartnerInvitation
+
+SIGN_IN = reverse_lazy("partners:signin_request")
+partner_required = login_required(login_url=SIGN_IN)
+
+
+def _refused(request: HttpRequest, error: services.PartnersError) -> HttpResponse:
+    return render(
+        request,
+        "partners/link_refused.html",
+        {"message": error.message},
+        status=error.status,
+    )
+
+
+def signin_request(request: HttpRequest) -> HttpResponse:
+    """ "Anmeldelink anfordern": the same neutral answer whether or not the address is known."""
+    form = SignInRequestForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        if not ratelimit.consume(request, action="partner_link", key=email):
+            return render(
+                request, "partners/signin_request.html", {"form": form, "limited": True}, status=429
+            )
+        services.sign_in_link_request(email=email)
+        return render(request, "partners/signin_requested.html")
+    return render(request, "partners/signin_request.html", {"form": form})
+
+
+def signin(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirmation (a mail gateway's link scanner must not use the link up);
+    POST uses the link and opens a session through allauth's login."""
+    try:
+        contact = services.sign_in_link_check(token=token)
+    except services.PartnersError as error:
+        return _refused(request, error)
+    first = contact.user.terms_accepted_at is None
+    form = SignInConfirmForm(posted(request), first_sign_in=first)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_link_use(
+                token=token, accept_terms=bool(form.cleaned_data.get("accept_terms"))
+            )
+        except services.PartnersError as error:
+            return _refused(request, error)
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            logout(request)
+        response = perform_login(
+            request, user, email_verification="none", redirect_url=reverse("partners:home")
+        )
+        # The workspace opens in the contact's language (German unless they chose another);
+        # the language switch changes it as for anyone.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language or "de",
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+    with translation.override(contact.user.language or "de"):
+        return render(
+            request,
+            "partners/signin_confirm.html",
+            {"contact": contact, "form": form, "first_sign_in": first},
+        )
+
+
+@partner_required
+def home(request: HttpRequest) -> HttpResponse:
+    contact = contact_of(request)
+    invitations = list(
+        PartnerInvitation.objects.filter(
+            contact=contact, mission__mission_partners__partner_id=contact.partner_id
+        )
+        .select_related("mission")
+        .prefetch_related(
+            Prefetch(
+                "mission__mission_partners",
+                queryset=MissionPartner.objects.filter(partner_id=contact.partner_id),
+                to_attr="own",
+            )
+        )
+        .order_by("mission__start_date")
+    )
+    rows = [(i.mission, next(iter(getattr(i.mission, "own", [])), None)) for i in invitations]
+    return render(request, "partners/home.html", {"contact": contact, "rows": rows})
+
+
+def _mission_page(
+    request: HttpRequest,
+    mission_partner: MissionPartner,
+    *,
+    attendance_form: AttendanceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    slots = list(
+        Slot.objects.filter(session__mission_id=mission_partner.mission_id)
+        .select_related("session__city")
+        .order_by("starts_at", "pk")
+    )
+    blocked = set(mission_partner.blocked_slots.values_list("pk", flat=True))
+    initial = {"attending": {"confirmed": "yes", "declined": "no"}.get(mission_partner.attendance)}
+    return render(
+        request,
+        "partners/mission.html",
+        {
+            "mission": mission_partner.mission,
+            "mission_partner": mission_partner,
+            "attendance_form": attendance_form or AttendanceForm(initial=initial),
+            "slots": [(slot, slot.pk in blocked) for slot in slots],
+        },
+        status=status,
+    )
+
+
+@partner_required
+def mission(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    return _mission_page(request, mission_partner)
+
+
+@partner_required
+@require_POST
+def attendance(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return _mission_page(request, mission_partner, attendance_form=form, status=400)
+    partner_attendance.mission_partner_respond(
+        mission_partner_id=mission_partner.pk, attending=form.cleaned_data["attending"]
+    )
+    messages.success(request, _("Risposta registrata."))
+    return redirect("partners:mission", mission_id=mission_id)
+
+
+@partner_required
+@require_POST
+def slots(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    raw = request.POST.getlist("slots")
+    if not all(value.isascii() and value.isdigit() and len(value) < 12 for value in raw):
+        messages.error(request, _("Scegli le fasce dall'elenco."))
+        return _mission_page(request, mission_partner, status=400)
+    try:
+        partner_attendance.mission_partner_block_slots(
+            mission_partner_id=mission_partner.pk, slot_ids={int(value) for value in raw}
+        )
+    except MissionsError as error:
+        messages.error(request, str(error.message))
+        return _mission_page(request, mission_partner, status=400)
+    messages.success(request, _("Disponibilità registrata."))
+    return redirect("partners:mission", mission_id=mission_id)
+
+
+@partner_required
+def profile(request: HttpRequest) -> HttpResponse:
+    contact = contact_of(request)
+    form = PartnerProfileForm(posted(request), instance=contact.partner)
+    if request.method == "POST":
+        if form.is_valid():
+            partner_attendance.partner_profile_update(
+                partner_id=contact.partner_id,
+                changes={name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+            messages.success(request, _("Profilo aggiornato."))
+            return redirect("partners:profile")
+        return render(request, "partners/profile.html", {"form": form}, status=400)
+    return render(request, "partners/profile.html", {"form": form, "contact": contact})

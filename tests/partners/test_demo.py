@@ -1,0 +1,29 @@
+"""seed_demo includes a German partner's contact; --accounts prints a working sign-in link."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from partners.models import PartnerContact, PartnerInvitation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_prints_a_sign_in_link_for_the_demo_partner(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    contact = PartnerContact.objects.get()
+    assert PartnerInvitation.objects.filter(contact=contact).count() == 1
+    out = io.StringIO()
+    call_command("seed_demo", "--accounts", stdout=out)
+    match = re.search(r"https?://\S+(/partner/accesso/\S+/)", out.getvalue())
+    assert match, out.getvalue()
+    client = Client()
+    assert client.get(match.group(1)).status_code == 200
+    response = client.post(match.group(1), {"accept_terms": "on"})
+    assert response.status_code == 302
+    assert "Metalmeccanico e lapideo" in client.get(response["Location"]).content.decode()
