@@ -1,0 +1,75 @@
+"""The portal on a phone (390 x 844, and 320 px wide for WCAG reflow) and on paper.
+
+The header is one row with a menu button; the missions list shows its results before the
+filters, folded behind one button; wide tables scroll inside their own box, never the page;
+the agenda and the programme print without the site's chrome.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.e2e.club_pages import build_club
+from tests.e2e.conftest import PHONE
+from tests.e2e.keyboard import is_focused, tab_to
+from tests.support.browser import log_in_any_language
+
+
+def box(locator) -> dict:
+    result = locator.bounding_box()
+    assert result is not None, f"{locator} is not rendered"
+    return result
+
+
+def member_page(new_page, club, width: int | None = PHONE) -> Page:
+    page = new_page(width=width)
+    log_in_any_language(page, club.owner.email)
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phone_header_is_one_row_and_its_menu_opens_with_the_keyboard(
+    live_server, new_page, shot
+):
+    club = build_club()
+    page = member_page(new_page, club)
+    page.goto(reverse("my_firm"))
+    header = page.locator("header.site-header")
+    nav = page.get_by_role("navigation", name="Navigazione principale")
+    menu = page.get_by_role("button", name="Menu")
+
+    # One row: the brand and the menu button side by side, the links folded away.
+    expect(menu).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav.get_by_role("link", name="Bacheca")).to_be_hidden()
+    expect(page.get_by_role("combobox", name="Lingua")).to_be_hidden()
+    brand, button = box(page.locator("header .brand")), box(menu)
+    assert button["y"] < brand["y"] + brand["height"], "the menu button is below the brand"
+    assert box(header)["height"] <= 80, f"the header is {box(header)['height']}px high"
+    shot(page, "menu-closed")
+
+    # Tab to the button, Enter opens it: the links and the language switch are reachable.
+    tab_to(page, menu)
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Bacheca")).to_be_visible()
+    page.keyboard.press("Tab")
+    assert is_focused(nav.get_by_role("link", name="Missioni", exact=True))
+    expect(page.get_by_role("combobox", name="Lingua")).to_be_visible()
+    shot(page, "menu-open")
+
+    # Escape closes it and gives the focus back to the button.
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert is_focused(menu)
+    expect(nav.get_by_role("link", name="Bacheca")).to_be_hidden()
+
+    # On a desktop nothing is folded: no button, every link in the header row.
+    desktop = member_page(new_page, club, width=None)
+    desktop.goto(reverse("my_firm"))
+    expect(desktop.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(
+        desktop.get_by_role("navigation", name="Navigazione principale").get_by_role(
+            "link", name="Bacheca"
+        )
+    ).to_be_visible()
