@@ -73,3 +73,33 @@ def test_the_phone_header_is_one_row_and_its_menu_opens_with_the_keyboard(
             "link", name="Bacheca"
         )
     ).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_missions_list_shows_results_first_with_the_filters_behind_one_button(
+    live_server, new_page, shot
+):
+    club = build_club()
+    page = member_page(new_page, club)
+    page.goto(reverse("missions:list") + f"?sector={club.lapideo_id}")
+    filters = page.get_by_role("search", name="Filtra le missioni")
+    toggle = page.get_by_role("button", name="Filtri")
+    first_result = page.get_by_role("link", name="Pietra naturale a Dortmund")
+
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(filters).to_be_hidden()
+    # The results are on the first screen, right under the button.
+    assert box(first_result)["y"] + box(first_result)["height"] < page.viewport_size["height"]
+    shot(page, "filters-folded")
+
+    tab_to(page, toggle)
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(filters.get_by_role("combobox", name="Settore")).to_be_visible()
+    assert box(toggle)["y"] < box(filters)["y"] < box(first_result)["y"]
+    shot(page, "filters-open")
+
+    desktop = member_page(new_page, club, width=None)
+    desktop.goto(reverse("missions:list"))
+    expect(desktop.get_by_role("button", name="Filtri")).to_be_hidden()
+    expect(desktop.get_by_role("search", name="Filtra le missioni")).to_be_visible()
