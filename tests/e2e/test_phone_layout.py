@@ -5,6 +5,8 @@ filters, folded behind one button; wide tables scroll inside their own box, neve
 the agenda and the programme print without the site's chrome.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -103,3 +105,45 @@ def test_on_a_phone_the_missions_list_shows_results_first_with_the_filters_behin
     desktop.goto(reverse("missions:list"))
     expect(desktop.get_by_role("button", name="Filtri")).to_be_hidden()
     expect(desktop.get_by_role("search", name="Filtra le missioni")).to_be_visible()
+
+
+def page_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window (a sideways scroll of the page)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_320px_tables_scroll_in_their_own_named_box_and_forms_fit(live_server, new_page, shot):
+    club = build_club()
+    page = member_page(new_page, club, width=320)
+    pages = {
+        "programme": reverse("missions:detail", args=[club.b2b_mission_id]),
+        "agenda": reverse("missions:agenda", args=[club.b2b_mission_id]),
+        "b2b": reverse("missions:b2b", args=[club.b2b_mission_id]),
+        "team": reverse("members:team"),
+        "privacy": reverse("privacy:index"),
+        "board-form": reverse("board:create") + "?tipo=question",
+        "firm-form": reverse("members:firm_edit"),
+        "apply-form": reverse("missions:apply", args=[club.open_mission_id]),
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        shot(page, name)
+        assert page_overflow(page) <= 0, f"{name}: the page scrolls sideways"
+        tables = page.locator("main table:not(.visually-hidden)")
+        for table in tables.all():
+            scroller = table.locator("xpath=..")
+            expect(scroller).to_have_attribute("role", "region")
+            expect(scroller).to_have_attribute("tabindex", "0")
+            expect(scroller).to_have_accessible_name(re.compile(r"\S"))
+            assert scroller.evaluate("el => getComputedStyle(el).overflowX") == "auto", name
+
+    # The agenda's table is wider than the phone: it scrolls inside its box, with the keyboard.
+    page.goto(pages["agenda"])
+    scroller = page.locator("main .table-scroll").first
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    tab_to(page, scroller)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert scroller.evaluate("el => el.scrollLeft") > 0
+    assert page_overflow(page) <= 0
