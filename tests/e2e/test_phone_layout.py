@@ -147,3 +147,36 @@ def test_at_320px_tables_scroll_in_their_own_named_box_and_forms_fit(live_server
     page.keyboard.press("ArrowRight")
     assert scroller.evaluate("el => el.scrollLeft") > 0
     assert page_overflow(page) <= 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["agenda", "missions:detail"])
+def test_the_agenda_and_the_programme_print_without_the_sites_chrome(
+    name, live_server, new_page, artifacts_dir
+):
+    club = build_club()
+    page = member_page(new_page, club, width=None)
+    page.goto(reverse(name if ":" in name else f"missions:{name}", args=[club.b2b_mission_id]))
+    page.emulate_media(media="print")
+
+    for chrome in ["header.site-header", "footer.site-footer", ".skip-link"]:
+        expect(page.locator(chrome)).to_be_hidden()
+    hidden = "main button, main form, main .no-print, main a[href$='.ics']"
+    for control in page.locator(hidden).all():
+        expect(control).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    table = page.locator("main table").first
+    expect(table).to_be_visible()
+    # On paper nothing scrolls: the whole table is printed, its header on every page.
+    for scroller in page.locator("main .table-scroll").all():
+        assert scroller.evaluate("el => getComputedStyle(el).overflowX") == "visible"
+    assert table.locator("thead").evaluate("el => getComputedStyle(el).display") == (
+        "table-header-group"
+    )
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") in {
+        "rgb(255, 255, 255)",
+        "rgba(0, 0, 0, 0)",
+    }
+    slug = name.replace(":", "-")
+    page.pdf(path=str(artifacts_dir / f"{slug}.pdf"))
+    page.screenshot(path=str(artifacts_dir / f"{slug}-print.png"), full_page=True)
