@@ -180,3 +180,25 @@ def test_the_agenda_and_the_programme_print_without_the_sites_chrome(
     slug = name.replace(":", "-")
     page.pdf(path=str(artifacts_dir / f"{slug}.pdf"))
     page.screenshot(path=str(artifacts_dir / f"{slug}-print.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_failed_submit_the_error_summary_has_the_focus_and_links_to_the_field(
+    live_server, new_page, shot
+):
+    club = build_club()
+    page = member_page(new_page, club)
+    page.goto(reverse("missions:apply", args=[club.open_mission_id]))
+    expect(page.locator("main .required-legend")).to_have_text("* obbligatorio")
+    page.locator("input[name=delegates]").fill("5")
+    page.locator("main form button[type=submit]").click()
+
+    summary = page.get_by_role("alert").filter(has_text="Ci sono 2 errori")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    shot(page, "error-summary")
+    page.keyboard.press("Tab")
+    link = summary.get_by_role("link", name="Numero di delegati")
+    assert is_focused(link)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("spinbutton", name="Numero di delegati")).to_be_focused()
