@@ -43,7 +43,8 @@ def test_the_firm_form_marks_its_required_fields_and_explains_the_mark(user_clie
     for optional in ["id_website", "id_description"]:
         assert MARK not in label_of(html, optional), optional
     assert "error-summary" not in html
-    assert "{#" not in html and "{% comment" not in html
+    assert "{#" not in html
+    assert "{% comment" not in html
 
 
 def test_a_failed_submit_shows_a_summary_linking_to_each_field_in_error(user_client):
