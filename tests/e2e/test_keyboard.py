@@ -42,7 +42,9 @@ def check_skip_link(page: Page) -> None:
           const main = document.getElementById('main');
           const after = (el) => main.contains(el)
             || (main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
-          const next = [...document.querySelectorAll('a[href], button, input, select, textarea')]
+          // A table's scroll box (tabindex="0") is a Tab stop of its own.
+          const focusable = 'a[href], button, input, select, textarea, [tabindex="0"]';
+          const next = [...document.querySelectorAll(focusable)]
             .find((el) => after(el) && el.type !== 'hidden' && el.getClientRects().length);
           return next ? next.outerHTML.slice(0, 80) : null;
         }"""
