@@ -32,6 +32,8 @@ E2E_DIR = Path(__file__).resolve().parent
 ARTIFACTS_DIR = E2E_DIR.parents[1] / "test-artifacts" / "e2e"
 DEFAULT_TIMEOUT_MS = 10_000
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = 390  # a common phone (390 x 844); 320 is the WCAG 2.1 reflow width
+PHONE_HEIGHT = 844
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -127,20 +129,21 @@ def csp() -> CspMonitor:
 
 @pytest.fixture
 def new_page(browser, live_server, request, artifacts_dir, csp) -> Iterator[Callable]:
-    """new_page(language="it"): a page in a fresh browser context (its own cookies), 1280x900.
+    """new_page(language="it", width=None): a page in a fresh browser context (its own cookies),
+    1280x900, or `width` x 844 (a phone: PHONE, or 320 for the WCAG reflow width).
 
     The language is chosen the way a visitor's browser chooses it (LocaleMiddleware reads
     Accept-Language; the portal has no language prefix in its URLs).
     """
     contexts = []
 
-    def make(language: str = "it"):
+    def make(language: str = "it", *, width: int | None = None):
         region = {"it": "IT", "de": "DE", "en": "GB"}[language]
         context = browser.new_context(
             base_url=live_server.url,
             locale=f"{language}-{region}",
             extra_http_headers={"Accept-Language": f"{language}-{region},{language};q=0.9"},
-            viewport=VIEWPORT,
+            viewport=VIEWPORT if width is None else {"width": width, "height": PHONE_HEIGHT},
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)

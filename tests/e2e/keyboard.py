@@ -3,7 +3,8 @@
 `walk(page)` presses Tab from wherever focus is until it has gone once round the page and
 records every stop: which interactive element it was, whether it showed a focus indicator
 (an outline or a box-shadow) with at least 3:1 contrast against the colour behind it
-(WCAG 1.4.11), and whether it was on screen. `unreached` lists the visible, enabled
+(WCAG 1.4.11), whether it was on screen, and whether a fixed or sticky box (a sticky header)
+covered it entirely (WCAG 2.2, 2.4.11 focus not obscured). `unreached` lists the visible, enabled
 interactive elements that no Tab stop reached (a radio group counts once: Tab enters it,
 arrows move within it).
 """
@@ -86,6 +87,24 @@ PROBE = r"""() => {
       return { visible: true, contrast: null, how: `box-shadow ${style.boxShadow}` };
     return { visible: false, contrast: null, how: 'none' };
   };
+  // WCAG 2.2 SC 2.4.11 (focus not obscured, minimum): a fixed or sticky box (a sticky header,
+  // a cookie bar) must not cover the focused element entirely. The boxes are found once; their
+  // position is measured at every stop, since a sticky one moves with the scroll.
+  const fixedBoxes = [...document.querySelectorAll('body *')].filter((el) => {
+    const position = getComputedStyle(el).position;
+    return position === 'fixed' || position === 'sticky';
+  });
+  const obscuredBy = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return null;
+    for (const box of fixedBoxes) {
+      if (box.contains(el) || el.contains(box) || !rendered(box)) continue;
+      const c = box.getBoundingClientRect();
+      if (c.left <= r.left && c.right >= r.right && c.top <= r.top && c.bottom >= r.bottom)
+        return describe(box);
+    }
+    return null;
+  };
   const onScreen = (el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0
@@ -102,7 +121,7 @@ PROBE = r"""() => {
       if (!el || el === document.body || el === document.documentElement)
         return { key: null };
       return { key: keyOf(el), description: describe(el), indicator: indicator(el),
-               onScreen: onScreen(el), inMain: !!el.closest('main') };
+               onScreen: onScreen(el), obscuredBy: obscuredBy(el), inMain: !!el.closest('main') };
     },
   };
 }"""
@@ -137,6 +156,12 @@ class Walk:
     def off_screen(self) -> list[str]:
         return [s["description"] for s in self.stops if not s["onScreen"]]
 
+    @property
+    def obscured(self) -> list[str]:
+        return [
+            f"{s['description']} under {s['obscuredBy']}" for s in self.stops if s["obscuredBy"]
+        ]
+
     def problems(self) -> str:
         parts = []
         if not self.completed:
@@ -148,6 +173,7 @@ class Walk:
                 self.without_indicator,
             ),
             ("focused but off screen", self.off_screen),
+            ("focused but hidden under a fixed or sticky box (WCAG 2.4.11)", self.obscured),
         ]:
             if items:
                 parts.append(f"{title}:\n" + "\n".join(f"  - {item}" for item in items))

@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 from board.models import Comment
 from missions.models import Application
 from tests.e2e.club_pages import KEY_PAGES, OWN_FIRM, build_club
-from tests.e2e.keyboard import choose_option, is_focused, tab_to, walk
+from tests.e2e.conftest import PHONE
+from tests.e2e.keyboard import choose_option, install_probe, is_focused, tab_to, walk
 from tests.factories import PASSWORD
 from tests.support.browser import log_in_any_language, log_in_staff
 
@@ -41,7 +42,9 @@ def check_skip_link(page: Page) -> None:
           const main = document.getElementById('main');
           const after = (el) => main.contains(el)
             || (main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
-          const next = [...document.querySelectorAll('a[href], button, input, select, textarea')]
+          // A table's scroll box (tabindex="0") is a Tab stop of its own.
+          const focusable = 'a[href], button, input, select, textarea, [tabindex="0"]';
+          const next = [...document.querySelectorAll(focusable)]
             .find((el) => after(el) && el.type !== 'hidden' && el.getClientRects().length);
           return next ? next.outerHTML.slice(0, 80) : null;
         }"""
@@ -52,17 +55,26 @@ def check_skip_link(page: Page) -> None:
         assert focused == expected, f"after the skip link Tab went to {focused}, not {expected}"
 
 
+# Desktop in both languages; a phone (390px) and the WCAG reflow width (320px) in Italian.
+VIEWS = [
+    pytest.param("it", None, id="it-desktop"),
+    pytest.param("de", None, id="de-desktop"),
+    pytest.param("it", PHONE, id="it-390"),
+    pytest.param("it", 320, id="it-320"),
+]
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["it", "de"])
+@pytest.mark.parametrize(("language", "width"), VIEWS)
 def test_every_key_page_can_be_used_with_the_keyboard_alone(
-    language, live_server, new_page, subtests
+    language, width, live_server, new_page, subtests
 ):
     club = build_club()
     people: dict[str, Page] = {}
 
     def person(who: str) -> Page:
         if who not in people:
-            page = new_page(language)
+            page = new_page(language, width=width)
             if who == "member":
                 log_in_any_language(page, club.owner.email)
             elif who == "staff":
@@ -205,3 +217,23 @@ def test_member_comments_and_replies_on_the_board_with_the_keyboard_only(live_se
     expect(page.get_by_role("heading", level=1)).to_have_text("Quanto costa una fiera a Monaco?")
     expect(page.get_by_role("heading", name="Kommentare")).to_be_visible()
     shot(page, "german")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_walk_reports_a_focused_control_hidden_under_a_sticky_header(live_server, page):
+    # The check of WCAG 2.4.11 itself: pin the header over the page, put a link under it.
+    page.goto(reverse("home"))
+    page.evaluate(
+        """() => {
+          const header = document.querySelector('header');
+          Object.assign(header.style, { position: 'fixed', top: '0', left: '0', right: '0',
+                                        height: '200px', zIndex: '5' });
+          const link = document.querySelector('main a[href]');
+          link.focus({ preventScroll: true });
+          window.scrollTo(0, link.getBoundingClientRect().top + window.scrollY - 50);
+        }"""
+    )
+    install_probe(page)
+    stop = page.evaluate("() => window.__kbd.focus()")
+    assert stop["obscuredBy"], stop
+    assert stop["obscuredBy"].startswith("<header")
