@@ -83,5 +83,6 @@ def test_partner_signs_in_by_link_and_answers_for_the_mission(
 
     # 5. The link was used once: opening it again is refused.
     response = page.goto(signin)
-    assert response is not None and response.status == 410
+    assert response is not None
+    assert response.status == 410
     shot(page, "link-used")
