@@ -39,6 +39,9 @@ def test_verification_sent_page_says_the_firm_comes_next(client, mailoutbox):
     assert 'aria-current="step"' in main
 
 
+# Account emails leave through the outbox on commit, sent by a worker (eager here).
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("eager_celery")
 def test_after_email_check_people_land_on_the_firm_step(client, mailoutbox):
     client.post(
         reverse("account_signup"),
