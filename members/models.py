@@ -70,7 +70,9 @@ class Sector(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        # The Italian name (members/translation.py): the plain "name" would sort by the reader's
+        # language, where untranslated names are empty.
+        ordering = ["name_it"]
         verbose_name = _("settore")
         verbose_name_plural = _("settori")
 
@@ -252,12 +254,17 @@ class Firm(models.Model):
         return self._logo_box(160)
 
     # Profile completeness: (field, label shown when missing). Weights are equal.
+    # The texts count in Italian and in German: every mission of the Club goes to Germany, where
+    # the partners read the firm's profile in German (members/translation.py); the English
+    # version is optional and not counted.
     COMPLETENESS_FIELDS = [
         ("website", _("sito web")),
-        ("description", _("descrizione")),
-        ("products", _("prodotti e servizi")),
+        ("description_it", _("descrizione")),
+        ("products_it", _("prodotti e servizi")),
         ("target_markets", _("mercati obiettivo")),
         ("languages", _("lingue parlate")),
+        ("description_de", _("descrizione in tedesco")),
+        ("products_de", _("prodotti e servizi in tedesco")),
     ]
     # Required fields always count as present: name, VAT, ATECO, sector, comune, employees.
     _REQUIRED_COUNT = 6

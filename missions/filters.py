@@ -9,6 +9,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.translated import any_language
 from members.models import Sector
 from missions.models import City, Mission
 
@@ -93,9 +94,9 @@ class MissionFilter(django_filters.FilterSet):
     def filter_text(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
         for word in value.split()[:5]:
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
+                any_language("title", "icontains", word)
+                | any_language("summary", "icontains", word)
+                | any_language("description", "icontains", word)
             )
         return queryset
 
