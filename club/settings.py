@@ -249,6 +249,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "it"
 MODELTRANSLATION_LANGUAGES = ("it", "en", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("it",)
+# Code that creates a row naming the plain field (`Mission(title=…)`, seeds, factories) also
+# fills the Italian column, whatever language is active: the fallback is never left empty.
+MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

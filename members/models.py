@@ -194,7 +194,19 @@ class Firm(models.Model):
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True, editable=False)
     logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["approved_by"])
+    # The history model is built before members/translation.py adds the per-language columns,
+    # so they stay out of it: its "description" and "products" keep the text as read in the
+    # editor's language (the Italian one, or its fallback).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "approved_by",
+            *(
+                f"{name}_{language}"
+                for name in ("description", "products")
+                for language in "it en de".split()
+            ),
+        ]
+    )
 
     class Meta:
         ordering = ["name"]
