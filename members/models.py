@@ -13,6 +13,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 
 from members.comuni import COMUNE_CHOICES
@@ -68,6 +69,10 @@ class Sector(models.Model):
         blank=True,
         help_text=_("Divisioni ATECO 2007 a due cifre, separate da virgole (es. 24,25,28)."),
     )
+
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["Sector"]()
 
     class Meta:
         # The Italian name (members/translation.py): the plain "name" would sort by the reader's
@@ -207,6 +212,10 @@ class Firm(models.Model):
             ),
         ]
     )
+
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["Firm"]()
 
     class Meta:
         ordering = ["name"]
