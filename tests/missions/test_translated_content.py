@@ -247,3 +247,27 @@ def test_the_privacy_export_holds_every_language_of_the_firm_texts(owner):
     assert profile["description_de"] == "Werkstatt"
     assert profile["description_en"] == ""
     assert profile["products_en"] == "Flanges"
+
+
+def test_the_calendar_of_a_mission_is_in_the_reader_language(owner):
+    mission = _translated_mission()
+    german = login(owner, language="de")
+    body = german.get(reverse("missions:ics", args=[mission.pk])).content.decode()
+    # iCalendar folds long lines: compare the unfolded text.
+    body = body.replace("\r\n ", "")
+    assert "Messebesuch — Naturstein-Mission nach Köln" in body
+    assert "Cena di gala — Naturstein-Mission nach Köln" in body
+
+
+def test_a_german_reader_sees_the_firm_profile_in_german_and_finds_it_by_either_text(owner):
+    other = MembershipFactory().firm
+    Firm.objects.filter(pk=other.pk).update(
+        description_it="Cava in Val Masino", description_de="Steinbruch im Val Masino"
+    )
+    german = login(owner, language="de")
+    page = german.get(reverse("members:firm_detail", args=[other.pk])).content.decode()
+    assert "Steinbruch im Val Masino" in page
+    assert "Cava in Val Masino" not in page
+    for word in ["Steinbruch", "Cava"]:
+        found = german.get(reverse("members:directory"), {"q": word}).content.decode()
+        assert other.name in found, word
