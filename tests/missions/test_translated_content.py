@@ -271,3 +271,20 @@ def test_a_german_reader_sees_the_firm_profile_in_german_and_finds_it_by_either_
     for word in ["Steinbruch", "Cava"]:
         found = german.get(reverse("members:directory"), {"q": word}).content.decode()
         assert other.name in found, word
+
+
+def test_sectors_without_an_english_name_can_be_saved_in_admin(staff_client):
+    # The per-language names are unique when set: two empty ones must not collide.
+    for slug in ["lapideo", "agroalimentare"]:
+        response = submit_change_form(
+            staff_client,
+            reverse("admin:members_sector_change", args=[sector(slug).pk]),
+            name_de=slug.upper(),
+            name_en="",
+        )
+        assert response.status_code == 302
+    assert list(
+        Sector.objects.filter(slug__in=["lapideo", "agroalimentare"]).values_list(
+            "name_en", flat=True
+        )
+    ) == [None, None]
