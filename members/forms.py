@@ -133,8 +133,11 @@ class FirmForm(forms.ModelForm):
                 "italiano."
             ),
             "description_en": _(
-                "Per chi legge il portale in inglese; se vuota, la vede in italiano."
+                "Per chi legge il portale in inglese; se vuota, vede la descrizione in italiano."
             ),
+            # The model's help text is about the Italian text: not repeated under the others.
+            "products_de": "",
+            "products_en": "",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
