@@ -205,11 +205,8 @@ class Firm(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "approved_by",
-            *(
-                f"{name}_{language}"
-                for name in ("description", "products")
-                for language in "it en de".split()
-            ),
+            *["description_it", "description_en", "description_de"],
+            *["products_it", "products_en", "products_de"],
         ]
     )
 
