@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0009_matchmaking_run_claim'),
+        ('missions', '0010_partner_attendance_and_profile'),
     ]
 
     operations = [
