@@ -79,6 +79,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so its admin classes and the translated fields load first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -250,6 +252,15 @@ MFA_TOTP_ISSUER = "Club degli Esportatori"
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English")), ("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in the reader's language (django-modeltranslation, docs/architecture.md "Translated
+# content"): each translated field has a column per language (title_it, title_en, title_de);
+# reading `title` gives the active language's text, or the Italian when that one is empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "it"
+MODELTRANSLATION_LANGUAGES = ("it", "en", "de")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("it",)
+# Code that creates a row naming the plain field (`Mission(title=…)`, seeds, factories) also
+# fills the Italian column, whatever language is active: the fallback is never left empty.
+MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import uploads
@@ -67,10 +68,11 @@ class EmailAddressAdmin(AllauthEmailAddressAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
+    # The name once per language (members/translation.py); the slug follows the Italian one.
     list_display = ["name", "slug", "ateco_prefixes"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name_it"]}
+    search_fields = ["name_it", "name_de", "name_en"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -92,7 +94,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Firm)
-class FirmAdmin(SimpleHistoryAdmin):
+class FirmAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    # Description and products once per language (members/translation.py).
     list_display = [
         "name",
         "vat_number",
@@ -112,7 +115,7 @@ class FirmAdmin(SimpleHistoryAdmin):
         "export_share",
         "employees",
     ]
-    search_fields = ["name", "vat_number", "ateco_code", "comune", "products"]
+    search_fields = ["name", "vat_number", "ateco_code", "comune", "products_it"]
     list_select_related = ["sector"]
     # The logo is not editable here: only the owner's upload (members.services.firm_logo_set)
     # checks and re-encodes it. Staff see it and may remove it. The status changes only through

@@ -3,6 +3,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
+from core.translated import any_language
 from members.comuni import COMUNE_CHOICES
 from members.models import Firm, Sector
 
@@ -38,8 +39,8 @@ class FirmFilter(django_filters.FilterSet):
         for word in value.split()[:5]:
             queryset = queryset.filter(
                 Q(name__icontains=word)
-                | Q(products__icontains=word)
-                | Q(description__icontains=word)
+                | any_language("products", "icontains", word)
+                | any_language("description", "icontains", word)
                 | Q(vat_number=word)
             )
         return queryset

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.urls import reverse
@@ -97,17 +99,55 @@ class FirmForm(forms.ModelForm):
             "export_share",
             "target_markets",
             "languages",
-            "description",
-            "products",
+            # Each language's column by name (members/translation.py): the plain "description"
+            # would edit the language the owner's page happens to be in.
+            "description_it",
+            "products_it",
+            "description_de",
+            "products_de",
+            "description_en",
+            "products_en",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "products": forms.Textarea(attrs={"rows": 3}),
+            "description_it": forms.Textarea(attrs={"rows": 4}),
+            "products_it": forms.Textarea(attrs={"rows": 3}),
+            "description_de": forms.Textarea(attrs={"rows": 4, "lang": "de"}),
+            "products_de": forms.Textarea(attrs={"rows": 3, "lang": "de"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "products_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "ateco_code": forms.TextInput(attrs={"placeholder": "25.62.00"}),
+        }
+        labels = {
+            "description_it": _("Descrizione"),
+            "products_it": _("Prodotti e servizi"),
+            "description_de": _("Descrizione in tedesco (facoltativa)"),
+            "products_de": _("Prodotti e servizi in tedesco (facoltativi)"),
+            "description_en": _("Descrizione in inglese (facoltativa)"),
+            "products_en": _("Prodotti e servizi in inglese (facoltativi)"),
         }
         help_texts = {
             "ateco_code": _("Codice ATECO 2007 dell'attività prevalente."),
+            "products_it": _("Cosa producete e cosa volete esportare."),
+            "description_de": _(
+                "Per i partner tedeschi delle missioni; se vuota, vedono la descrizione in "
+                "italiano."
+            ),
+            "description_en": _(
+                "Per chi legge il portale in inglese; se vuota, vede la descrizione in italiano."
+            ),
+            # The model's help text is about the Italian text: not repeated under the others.
+            "products_de": "",
+            "products_en": "",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The translation columns are nullable; an empty box stays an empty text, as before.
+        for name in ("description", "products"):
+            for language in ("it", "de", "en"):
+                field = self.fields[f"{name}_{language}"]
+                if isinstance(field, forms.CharField):
+                    field.empty_value = ""
 
     def clean_vat_number(self) -> str:
         value = iva.compact(self.cleaned_data["vat_number"] or "")

@@ -13,6 +13,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 
 from members.comuni import COMUNE_CHOICES
@@ -69,8 +70,14 @@ class Sector(models.Model):
         help_text=_("Divisioni ATECO 2007 a due cifre, separate da virgole (es. 24,25,28)."),
     )
 
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["Sector"]()
+
     class Meta:
-        ordering = ["name"]
+        # The Italian name (members/translation.py): the plain "name" would sort by the reader's
+        # language, where untranslated names are empty.
+        ordering = ["name_it"]
         verbose_name = _("settore")
         verbose_name_plural = _("settori")
 
@@ -192,7 +199,20 @@ class Firm(models.Model):
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True, editable=False)
     logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["approved_by"])
+    # The history model is built before members/translation.py adds the per-language columns,
+    # so they stay out of it: its "description" and "products" keep the text as read in the
+    # editor's language (the Italian one, or its fallback).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "approved_by",
+            *["description_it", "description_en", "description_de"],
+            *["products_it", "products_en", "products_de"],
+        ]
+    )
+
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["Firm"]()
 
     class Meta:
         ordering = ["name"]
@@ -252,12 +272,17 @@ class Firm(models.Model):
         return self._logo_box(160)
 
     # Profile completeness: (field, label shown when missing). Weights are equal.
+    # The texts count in Italian and in German: every mission of the Club goes to Germany, where
+    # the partners read the firm's profile in German (members/translation.py); the English
+    # version is optional and not counted.
     COMPLETENESS_FIELDS = [
         ("website", _("sito web")),
-        ("description", _("descrizione")),
-        ("products", _("prodotti e servizi")),
+        ("description_it", _("descrizione")),
+        ("products_it", _("prodotti e servizi")),
         ("target_markets", _("mercati obiettivo")),
         ("languages", _("lingue parlate")),
+        ("description_de", _("descrizione in tedesco")),
+        ("products_de", _("prodotti e servizi in tedesco")),
     ]
     # Required fields always count as present: name, VAT, ATECO, sector, comune, employees.
     _REQUIRED_COUNT = 6

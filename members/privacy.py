@@ -97,6 +97,11 @@ def export_person(user: User) -> dict[str, Any]:
     }
 
 
+def _text(firm: Firm, column: str) -> str:
+    # A translation column (not declared on the model class, so read by name); NULL is "".
+    return str(getattr(firm, column) or "")
+
+
 def export_firm(firm: Firm) -> dict[str, Any]:
     """What the firm's owner can already see about the firm: its profile and its team."""
     return {
@@ -107,8 +112,13 @@ def export_firm(firm: Firm) -> dict[str, Any]:
             "sector": firm.sector.name,
             "comune": firm.comune,
             "website": firm.website,
-            "description": firm.description,
-            "products": firm.products,
+            # The Italian texts, then the German and English versions (members/translation.py).
+            "description": _text(firm, "description_it"),
+            "products": _text(firm, "products_it"),
+            "description_de": _text(firm, "description_de"),
+            "products_de": _text(firm, "products_de"),
+            "description_en": _text(firm, "description_en"),
+            "products_en": _text(firm, "products_en"),
             "employees": firm.get_employees_display(),
             "export_share": firm.get_export_share_display(),
             "target_markets": firm.target_markets,

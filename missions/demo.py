@@ -73,6 +73,15 @@ def seed(today: dt.date | None = None) -> None:
     cologne = _mission(
         "Metalmeccanico e lapideo a Colonia e Dortmund",
         summary="Incontri B2B con buyer e distributori tedeschi, visite a centri di ricerca.",
+        # German and English versions beside the Italian (missions/translation.py).
+        translated={
+            "title_de": "Metall- und Natursteinbranche in Köln und Dortmund",
+            "summary_de": "B2B-Gespräche mit deutschen Einkäufern und Händlern, Besuche in "
+            "Forschungszentren.",
+            "title_en": "Metalworking and natural stone in Cologne and Dortmund",
+            "summary_en": "B2B meetings with German buyers and distributors, visits to research "
+            "centres.",
+        },
         description=(
             "La prima missione del Club: due giornate di incontri B2B con buyer, importatori e "
             "distributori della Renania Settentrionale-Vestfalia, la visita al Fraunhofer IML di "
@@ -261,8 +270,10 @@ def seed(today: dt.date | None = None) -> None:
     )
 
 
-def _mission(title, *, sectors, programme, questions, opens=None, **fields) -> Mission:
-    mission = Mission.objects.filter(title=title).first()
+def _mission(
+    title, *, sectors, programme, questions, opens=None, translated=None, **fields
+) -> Mission:
+    mission = Mission.objects.filter(title_it=title).first()
     if mission:
         return mission
     mission = Mission.objects.create(
@@ -277,6 +288,7 @@ def _mission(title, *, sectors, programme, questions, opens=None, **fields) -> M
         costs=fields["costs"],
         status=Mission.Status.PUBLISHED,
         published_at=timezone.now(),
+        **(translated or {}),
     )
     mission.sectors.set(sectors)
     for city, kind, item_title, day, (h1, m1), (h2, m2), place, tz in programme:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.translated import any_language
 from members.models import Sector
 from missions.models import City, Mission
 
@@ -124,9 +125,9 @@ class MissionFilter(django_filters.FilterSet):
     def filter_text(self, queryset: QuerySet[Mission], name: str, value: str) -> QuerySet[Mission]:
         for word in value.split()[:5]:
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
+                any_language("title", "icontains", word)
+                | any_language("summary", "icontains", word)
+                | any_language("description", "icontains", word)
             )
         return queryset
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.translated import localized
 from notifications import registry
 
 
@@ -88,6 +89,10 @@ class Notification(models.Model):
 
 
 def _format(template, context: dict) -> str:
+    # A translated text in the context (a mission's title) shows in the active language: the
+    # recipient's, when an email is built (core/translated.py).
+    if isinstance(context, dict):
+        context = {key: localized(value) for key, value in context.items()}
     try:
         return str(template) % context
     except (KeyError, TypeError, ValueError):

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import spreadsheets
@@ -35,7 +36,8 @@ class CityAdmin(admin.ModelAdmin):
     search_fields = ["name", "local_name"]
 
 
-class ProgrammeItemInline(admin.TabularInline):
+class ProgrammeItemInline(TranslationTabularInline):
+    # Title and description once per language (missions/translation.py), Italian first.
     model = ProgrammeItem
     extra = 1
     fields = ["starts_at", "ends_at", "kind", "title", "city", "place", "description"]
@@ -90,7 +92,10 @@ def _export(applications, fmt: str, title: str) -> HttpResponse:
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(TranslationAdmin):
+    """Title, summary, description and costs are edited once per language, side by side
+    (missions/translation.py); an empty German or English text shows the Italian one."""
+
     list_display = [
         "title",
         "start_date",
@@ -100,7 +105,8 @@ class MissionAdmin(admin.ModelAdmin):
         "registration_deadline",
     ]
     list_filter = ["status", "sectors", "requires_approval"]
-    search_fields = ["title", "summary"]
+    # Each language's column by name: the plain "title" searches only the admin's language.
+    search_fields = ["title_it", "title_de", "title_en", "summary_it"]
     date_hierarchy = "start_date"
     filter_horizontal = ["sectors"]
     # The status changes only through the actions (missions.services.missions): publishing stamps

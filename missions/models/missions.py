@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from members.models import Sector
 
@@ -89,6 +90,10 @@ class Mission(models.Model):
     start_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["Mission"]()
+
     class Meta:
         ordering = ["start_date", "pk"]
         verbose_name = _("missione")
@@ -166,6 +171,10 @@ class ProgrammeItem(models.Model):
     ends_at = models.DateTimeField(_("fine"))
     place = models.CharField(_("luogo"), max_length=200, blank=True)
     description = models.TextField(_("descrizione"), blank=True)
+
+    # django-modeltranslation swaps the default manager for this one at start-up (it rewrites
+    # lookups on translated fields); declared here so the type checker sees it too.
+    objects = MultilingualManager["ProgrammeItem"]()
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -209,7 +209,8 @@ def firm_dashboard(*, firm: Firm) -> FirmDashboard:
     upcoming = list(
         _with_counts(Mission.objects.filter(status__in=VISIBLE, sectors=firm.sector_id))
         .filter(end_date__gte=now.date())
-        .order_by("start_date")[:10]
+        # The pk breaks ties: missions on the same day come in the same order on every load.
+        .order_by("start_date", "pk")[:10]
     )
     deadlines = [
         m

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.translated import translations
 from members.models import Firm
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
@@ -24,7 +25,7 @@ def agenda_publish(*, mission_id: int) -> int:
                 kind=kinds.AGENDA_PUBLISHED.slug,
                 object_key=f"mission:{mission.pk}:firm:{firm.pk}",
                 version=f"agenda-{int(mission.agenda_published_at.timestamp())}",
-                context={"mission": mission.title, "firm": firm.name},
+                context={"mission": translations(mission, "title"), "firm": firm.name},
                 url=reverse("missions:agenda", args=[mission.pk]),
             )
     return len(firms)

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from core.translated import translations
 from members.models import Firm, User
 from members.recipients import firm_recipients, notify_firm
 from missions import notification_kinds as kinds
@@ -90,7 +91,11 @@ def _notify(
         kind=kind,
         object_key=f"application:{application.pk}",
         version=version,
-        context={"mission": application.mission.title, "firm": application.firm.name, **extra},
+        context={
+            "mission": translations(application.mission, "title"),
+            "firm": application.firm.name,
+            **extra,
+        },
         url=url or reverse("missions:detail", args=[application.mission_id]),
         recipients=recipients,
     )

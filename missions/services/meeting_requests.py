@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.translated import translations
 from members.models import Firm, User
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
@@ -48,7 +49,7 @@ def meeting_request_notify(
         object_key=f"meetingrequest:{request.pk}",
         version=version,
         context={
-            "mission": request.mission.title,
+            "mission": translations(request.mission, "title"),
             "firm": request.firm.name,
             "partner": request.partner.name,
             **extra,
@@ -228,7 +229,7 @@ def firm_b2b_cancel(*, mission: Mission, firm: Firm, reason: str) -> int:
         object_key=f"mission:{mission.pk}:firm:{firm.pk}:b2b",
         version=f"cancelled-{int(timezone.now().timestamp() * 1000)}",
         context={
-            "mission": mission.title,
+            "mission": translations(mission, "title"),
             "firm": firm.name,
             "partners": ", ".join(sorted({r.partner.name for r in requests})),
             "reason": str(MeetingRequest.CancelReason(reason).label),

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from core.translated import translations
 from missions import notification_kinds as kinds
 from missions.models import Application, Mission
 from missions.services import applications, locking
@@ -34,7 +35,7 @@ def mission_publish(*, mission_id: int) -> bool:
             params={"sector_ids": list(mission.sectors.values_list("pk", flat=True))},
             kind=kinds.MISSION_PUBLISHED.slug,
             object_key=f"mission:{mission.pk}",
-            context={"mission": mission.title, "dates": _dates(mission)},
+            context={"mission": translations(mission, "title"), "dates": _dates(mission)},
             url=reverse("missions:detail", args=[mission.pk]),
         )
     return True
@@ -95,7 +96,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 recipients=mission.interests.values_list("user_id", flat=True),
                 kind=kinds.REGISTRATION_OPEN.slug,
                 object_key=f"mission:{mission.pk}",
-                context={"mission": mission.title},
+                context={"mission": translations(mission, "title")},
                 url=reverse("missions:detail", args=[mission.pk]),
             )
             counts["opened"] += 1
@@ -116,7 +117,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 params={"mission_id": mission.pk},
                 kind=kinds.DEADLINE_SOON.slug,
                 object_key=f"mission:{mission.pk}",
-                context={"mission": mission.title, "deadline": deadline},
+                context={"mission": translations(mission, "title"), "deadline": deadline},
                 url=reverse("missions:detail", args=[mission.pk]),
             )
             counts["deadline"] += 1
@@ -136,7 +137,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 kind=kinds.MISSION_STARTS_SOON.slug,
                 object_key=f"mission:{mission.pk}",
                 context={
-                    "mission": mission.title,
+                    "mission": translations(mission, "title"),
                     "start": formats.date_format(mission.start_date, "DATE_FORMAT"),
                 },
                 url=reverse("missions:detail", args=[mission.pk]),

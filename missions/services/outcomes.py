@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from core.translated import translations
 from members.models import Firm
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
@@ -66,7 +67,7 @@ def followup_reminders_send(*, today: date | None = None) -> int:
                     kind=kinds.MEETING_FOLLOWUP.slug,
                     object_key=f"mission:{mission.pk}:firm:{firm.pk}",
                     version=f"followup-{days}",
-                    context={"mission": mission.title, "days": str(days)},
+                    context={"mission": translations(mission, "title"), "days": str(days)},
                     url=reverse("missions:b2b", args=[mission.pk]),
                 )
     return sent

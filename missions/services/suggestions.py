@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tasks import enqueue
+from core.translated import translations
 from members.models import Firm
 from members.recipients import notify_firm
 from missions import matchmaking
@@ -231,7 +232,7 @@ def _compute(run: MatchmakingRun) -> int:
                 kind=kinds.SUGGESTIONS_READY.slug,
                 object_key=f"mission:{mission.pk}:firm:{firm.pk}",
                 version=f"run-{run.pk}",
-                context={"mission": mission.title, "firm": firm.name},
+                context={"mission": translations(mission, "title"), "firm": firm.name},
                 url=reverse("missions:b2b", args=[mission.pk]),
             )
     return len(suggestions)

@@ -23,8 +23,8 @@ def valid_data(**overrides):
         "export_share": "10",
         "target_markets": ["DE", "AT"],
         "languages": ["it", "de"],
-        "description": "Officina meccanica fondata nel 1978.",
-        "products": "Alberi di trasmissione, flange",
+        "description_it": "Officina meccanica fondata nel 1978.",
+        "products_it": "Alberi di trasmissione, flange",
     }
     data.update(overrides)
     return data
