@@ -12,4 +12,5 @@ urlpatterns = [
     path("missioni/<int:mission_id>/", views.mission, name="mission"),
     path("missioni/<int:mission_id>/partecipazione/", views.attendance, name="attendance"),
     path("missioni/<int:mission_id>/fasce/", views.slots, name="slots"),
+    path("missioni/<int:mission_id>/imprese/", views.firms, name="firms"),
 ]

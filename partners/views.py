@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import posted
 from missions.models import MissionPartner, Slot
+from missions.selectors import b2b as b2b_selectors
 from missions.services import partner_attendance
 from missions.services.errors import MissionsError
 from partners import services
@@ -195,3 +196,22 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("partners:profile")
         return render(request, "partners/profile.html", {"form": form}, status=400)
     return render(request, "partners/profile.html", {"form": form, "contact": contact})
+
+
+@partner_required
+def firms(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """The mission's confirmed Italian firms, best match for the partner first, with the reasons
+    of the score in the reader's language."""
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    ranking = b2b_selectors.partner_ranking(
+        mission=mission_partner.mission, partner=mission_partner.partner
+    )
+    return render(
+        request,
+        "partners/firms.html",
+        {
+            "mission": mission_partner.mission,
+            "mission_partner": mission_partner,
+            "ranking": ranking,
+        },
+    )

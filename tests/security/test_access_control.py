@@ -122,6 +122,7 @@ def world():
         "partners:mission": {"mission_id": mission.pk},
         "partners:attendance": {"mission_id": mission.pk},
         "partners:slots": {"mission_id": mission.pk},
+        "partners:firms": {"mission_id": mission.pk},
     }
 
 
