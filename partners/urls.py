@@ -13,4 +13,14 @@ urlpatterns = [
     path("missioni/<int:mission_id>/partecipazione/", views.attendance, name="attendance"),
     path("missioni/<int:mission_id>/fasce/", views.slots, name="slots"),
     path("missioni/<int:mission_id>/imprese/", views.firms, name="firms"),
+    path(
+        "missioni/<int:mission_id>/imprese/<int:firm_id>/richiesta/",
+        views.meeting_request,
+        name="meeting_request",
+    ),
+    path(
+        "missioni/<int:mission_id>/richieste/<int:request_id>/risposta/",
+        views.request_answer,
+        name="request_answer",
+    ),
 ]

@@ -147,6 +147,7 @@ class MissionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "meeting_requests_per_firm",
+                    "meeting_requests_per_partner",
                     "slot_minutes",
                     "tables",
                     "agenda_published_at",

@@ -121,7 +121,7 @@ def partner_ranking(*, mission: Mission, partner: Partner) -> list[RankedFirm]:
     the partner has just completed counts at once. Three queries, whatever the number of firms.
     """
     profile = partner_profile(partner)  # partner.sectors: one query
-    requests = {
+    open_requests = {
         r.firm_id: r
         for r in MeetingRequest.objects.filter(
             mission=mission,
@@ -134,7 +134,7 @@ def partner_ranking(*, mission: Mission, partner: Partner) -> list[RankedFirm]:
             firm=firm,
             score=(scored := matchmaking.score_pair(firm_profile(firm), profile)).score,
             reasons=scored.reasons,
-            request=requests.get(firm.pk),
+            request=open_requests.get(firm.pk),
         )
         for firm in participants(mission)
     ]

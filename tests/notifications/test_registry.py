@@ -57,6 +57,11 @@ SLUGS_BY_APP = {
         "mentorship_accepted",
         "mentorship_declined",
     },
+    "partners": {
+        "partner_meeting_requested",
+        "partner_meeting_accepted",
+        "partner_meeting_declined",
+    },
 }
 AUDIENCES = {"approved_firm_users", "mission_non_applicants", "mission_participants"}
 

@@ -8,10 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from missions import services as b2b
-from missions.models import Application, MissionPartner
+from missions.models import Application, Meeting, MeetingRequest, MissionPartner
+from notifications.models import Notification
 from tests.factories import (
     ApplicationFactory,
     FirmFactory,
+    MembershipFactory,
     ProgrammeItemFactory,
     city,
     member,
@@ -107,3 +109,159 @@ def test_firms_page_is_the_contacts_own(space, django_capture_on_commit_callback
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert reverse("partners:signin_request") in anonymous["Location"]
+
+
+# --- Meeting requests both ways ---------------------------------------------------------------
+
+
+def test_the_partner_requests_a_meeting_and_the_firm_sees_and_accepts_it(space, mailoutbox):
+    contact, mission, stone, _metal = space
+    owner = MembershipFactory(firm=stone).user
+    client = login(contact.user, language="de")
+    response = client.post(
+        reverse("partners:meeting_request", args=[mission.pk, stone.pk]),
+        {"priority": "5", "reason": "Granitfassaden für Köln"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    request = MeetingRequest.objects.get(firm=stone, partner=contact.partner)
+    assert (request.origin, request.priority, request.requested_by) == ("partner", 5, contact.user)
+    assert (
+        "(priorità 5)"
+        in login(contact.user, language="it")
+        .get(reverse("partners:firms", args=[mission.pk]))
+        .content.decode()
+    )
+    # The firm is told through the existing "a partner wants to meet you" kind, and sees it.
+    wish = Notification.objects.get(recipient=owner, kind="meeting_wished")
+    assert contact.partner.name in wish.title()
+    firm_page = login(owner).get(reverse("missions:b2b", args=[mission.pk])).content.decode()
+    assert "Partner che vogliono incontrarvi" in firm_page
+    assert "Granitfassaden für Köln" in firm_page
+    login(owner).post(reverse("missions:wish_answer", args=[request.pk]), {"answer": "yes"})
+    assert Meeting.objects.filter(request=request).exists()
+    # The partner's contact is told, in German by default.
+    told = Notification.objects.get(recipient=contact.user, kind="partner_meeting_accepted")
+    assert stone.name in told.title()
+
+
+def test_the_partner_answers_a_firms_request(space):
+    contact, mission, stone, metal = space
+    owner = MembershipFactory(firm=stone).user
+    first = b2b.meeting_request_create(
+        mission_id=mission.pk,
+        firm=stone,
+        user=owner,
+        partner_id=contact.partner_id,
+        priority=4,
+        reason="Lastre per facciate",
+    )
+    # The contact hears of it.
+    assert Notification.objects.filter(
+        recipient=contact.user, kind="partner_meeting_requested"
+    ).exists()
+    client = login(contact.user)
+    page = client.get(reverse("partners:firms", args=[mission.pk])).content.decode()
+    assert "L&#x27;impresa vuole incontrarvi" in page or "L'impresa vuole incontrarvi" in page
+    assert "Lastre per facciate" in page
+    answer = reverse("partners:request_answer", args=[mission.pk, first.pk])
+    assert client.post(answer, {"answer": "yes"}).status_code == 302
+    first.refresh_from_db()
+    assert first.status == MeetingRequest.Status.ACCEPTED
+    assert Meeting.objects.filter(request=first).exists()
+    # The firm is told through the existing kind.
+    assert Notification.objects.filter(
+        recipient=owner, kind="meeting_accepted", object_key=f"meetingrequest:{first.pk}"
+    ).exists()
+    # Answering again, or a made-up answer, changes nothing.
+    assert client.post(answer, {"answer": "no"}).status_code == 404
+    assert client.post(answer, {"answer": "forse"}).status_code == 400
+    first.refresh_from_db()
+    assert first.status == MeetingRequest.Status.ACCEPTED
+    second = b2b.meeting_request_create(
+        mission_id=mission.pk,
+        firm=metal,
+        user=MembershipFactory(firm=metal).user,
+        partner_id=contact.partner_id,
+        priority=2,
+    )
+    client.post(reverse("partners:request_answer", args=[mission.pk, second.pk]), {"answer": "no"})
+    second.refresh_from_db()
+    assert second.status == MeetingRequest.Status.DECLINED
+
+
+def test_the_per_partner_limit_and_attendance_hold(space):
+    contact, mission, stone, metal = space
+    mission.meeting_requests_per_partner = 1
+    mission.save()
+    client = login(contact.user)
+    client.post(reverse("partners:meeting_request", args=[mission.pk, stone.pk]), {"priority": 3})
+    over = client.post(
+        reverse("partners:meeting_request", args=[mission.pk, metal.pk]), {"priority": 3}
+    )
+    assert over.status_code == 400
+    assert "numero massimo di richieste" in over.content.decode()
+    assert MeetingRequest.objects.filter(partner=contact.partner).count() == 1
+    # Staff entering wishes for a partner (who may never sign in) are not capped.
+    b2b.partner_wish_create(mission_id=mission.pk, partner_id=contact.partner_id, firm_id=metal.pk)
+    assert MeetingRequest.objects.filter(partner=contact.partner).count() == 2
+    # A partner that has not confirmed its attendance cannot ask.
+    MeetingRequest.objects.all().delete()
+    MissionPartner.objects.filter(partner=contact.partner).update(attendance="")
+    refused = client.post(
+        reverse("partners:meeting_request", args=[mission.pk, stone.pk]), {"priority": 3}
+    )
+    assert refused.status_code == 400
+    assert "Confermate prima" in refused.content.decode()
+    assert not MeetingRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"priority": "9"}, "9"),
+        ({"priority": "3", "reason": "x" * 201}, "200"),
+        ({"priority": "3", "reason": "zwei\nZeilen"}, "una sola riga"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_message(space, payload, message):
+    contact, mission, stone, _metal = space
+    response = login(contact.user).post(
+        reverse("partners:meeting_request", args=[mission.pk, stone.pk]), payload
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not MeetingRequest.objects.exists()
+
+
+def test_others_cannot_request_or_answer_for_the_partner(space, django_capture_on_commit_callbacks):
+    contact, mission, stone, metal = space
+    owner = MembershipFactory(firm=stone).user
+    firms_request = b2b.meeting_request_create(
+        mission_id=mission.pk, firm=stone, user=owner, partner_id=contact.partner_id, priority=4
+    )
+    other_mission, other_partner, _ = partner_on_mission("Andere GmbH")
+    other = invite(
+        django_capture_on_commit_callbacks, other_mission, other_partner, email="x@andere.de"
+    )
+    ask = reverse("partners:meeting_request", args=[mission.pk, metal.pk])
+    answer = reverse("partners:request_answer", args=[mission.pk, firms_request.pk])
+    for client, expected in (
+        (login(other.user), 404),
+        (login(owner), 403),
+        (Client(), 302),
+    ):
+        assert client.post(ask, {"priority": 3}).status_code == expected
+        assert client.post(answer, {"answer": "yes"}).status_code == expected
+    # The other partner's contact, on its own mission, cannot answer this request either.
+    other_answer = reverse("partners:request_answer", args=[other_mission.pk, firms_request.pk])
+    assert login(other.user).post(other_answer, {"answer": "yes"}).status_code == 404
+    # A confirmed firm that is not on the mission cannot be asked.
+    outsider = stone_firm("Fuori Missione S.r.l.")
+    outside = login(contact.user).post(
+        reverse("partners:meeting_request", args=[mission.pk, outsider.pk]), {"priority": 3}
+    )
+    assert outside.status_code == 400
+    firms_request.refresh_from_db()
+    assert firms_request.status == MeetingRequest.Status.REQUESTED
+    assert MeetingRequest.objects.count() == 1

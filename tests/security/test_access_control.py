@@ -123,6 +123,8 @@ def world():
         "partners:attendance": {"mission_id": mission.pk},
         "partners:slots": {"mission_id": mission.pk},
         "partners:firms": {"mission_id": mission.pk},
+        "partners:meeting_request": {"mission_id": mission.pk, "firm_id": firm_a.pk},
+        "partners:request_answer": {"mission_id": mission.pk, "request_id": request.pk},
     }
 
 
@@ -194,6 +196,7 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert Comment.objects.count() == 1
     assert Notification.objects.get().read_at is None
     assert MissionPartner.objects.get().attendance == ""
+    assert MeetingRequest.objects.get().status == "requested"
 
 
 def test_staff_reach_what_firms_cannot(world):

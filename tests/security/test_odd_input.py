@@ -89,7 +89,7 @@ def world():
     application = ApplicationFactory(mission=mission, firm=firm, status="confirmed")
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     # A German partner's contact invited to the mission, with B2B slots to block.
-    MissionPartner.objects.create(mission=mission, partner=partner)
+    MissionPartner.objects.create(mission=mission, partner=partner, attendance="confirmed")
     ProgrammeItemFactory(mission=mission, kind=ProgrammeItem.Kind.B2B)
     b2b.slots_generate(mission_id=mission.pk)
     contact = PartnerContact.objects.create(user=UserFactory(), partner=partner)
