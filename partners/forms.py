@@ -131,3 +131,15 @@ class PartnerMeetingRequestForm(forms.Form):
 
 class RequestAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+
+
+class MeetingCancelForm(forms.Form):
+    """The partner cancels a meeting: the firm is told the reason."""
+
+    reason = forms.CharField(label=_("Motivo dell'annullamento"), max_length=200, strip=True)
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        if any(char in reason for char in "\r\n\x00\u2028\u2029"):
+            raise ValidationError(_("Scrivete il motivo su una sola riga."))
+        return reason

@@ -38,9 +38,22 @@ PARTNER_MEETING_DECLINED = register_kind(
         _("%(firm)s non potrà incontrarvi durante la missione %(mission)s."),
     )
 )
+PARTNER_MEETING_CANCELLED = register_kind(
+    Kind(
+        "partner_meeting_cancelled",
+        _("Incontri annullati dalle imprese"),
+        _("Incontro annullato: %(firm)s"),
+        _("%(firm)s ha annullato l'incontro con voi durante la missione %(mission)s."),
+    )
+)
 
 register_group(
     "partner_b2b",
     _("Incontri con le imprese"),
-    [PARTNER_MEETING_REQUESTED, PARTNER_MEETING_ACCEPTED, PARTNER_MEETING_DECLINED],
+    [
+        PARTNER_MEETING_REQUESTED,
+        PARTNER_MEETING_ACCEPTED,
+        PARTNER_MEETING_DECLINED,
+        PARTNER_MEETING_CANCELLED,
+    ],
 )

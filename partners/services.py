@@ -311,6 +311,7 @@ def contacts_notify_meeting_request(request: MeetingRequest, event: str) -> None
         "requested": kinds.PARTNER_MEETING_REQUESTED,
         "accepted": kinds.PARTNER_MEETING_ACCEPTED,
         "declined": kinds.PARTNER_MEETING_DECLINED,
+        "cancelled": kinds.PARTNER_MEETING_CANCELLED,
     }.get(event)
     if kind is None:
         return

@@ -18,6 +18,14 @@ urlpatterns = [
         views.meeting_request,
         name="meeting_request",
     ),
+    path("missioni/<int:mission_id>/agenda/", views.agenda, name="agenda"),
+    path("missioni/<int:mission_id>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
+    path("missioni/<int:mission_id>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path(
+        "missioni/<int:mission_id>/richieste/<int:request_id>/annulla/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
     path(
         "missioni/<int:mission_id>/richieste/<int:request_id>/risposta/",
         views.request_answer,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from core.http import posted
 from members.models import Firm
-from missions.models import MeetingRequest, MissionPartner, Slot
+from missions import calendar
+from missions.models import MeetingRequest, Mission, MissionPartner, Partner, Slot
 from missions.selectors import b2b as b2b_selectors
 from missions.services import meeting_requests, partner_attendance
 from missions.services.errors import MissionsError
@@ -28,6 +30,7 @@ from partners import services
 from partners.access import contact_of, invited_mission
 from partners.forms import (
     AttendanceForm,
+    MeetingCancelForm,
     PartnerMeetingRequestForm,
     PartnerProfileForm,
     RequestAnswerForm,
@@ -294,3 +297,84 @@ def request_answer(request: HttpRequest, mission_id: int, request_id: int) -> Ht
         raise Http404  # already answered
     messages.success(request, _("Incontro accettato.") if accept else _("Richiesta rifiutata."))
     return redirect("partners:firms", mission_id=mission_id)
+
+
+class AgendaPage(b2b_selectors.PartnerAgenda):
+    """The context of the partner's agenda, as a page, a PDF and an .ics."""
+
+    mission: Mission
+    partner: Partner
+    published: bool
+
+
+def _agenda_context(mission_partner: MissionPartner) -> AgendaPage:
+    mission = mission_partner.mission
+    return {
+        **b2b_selectors.partner_agenda(mission=mission, partner=mission_partner.partner),
+        "mission": mission,
+        "partner": mission_partner.partner,
+        "published": mission.agenda_published_at is not None,
+    }
+
+
+def _published_agenda(request: HttpRequest, mission_id: int) -> AgendaPage:
+    context = _agenda_context(invited_mission(contact_of(request), mission_id))
+    if not context["published"]:
+        raise Http404
+    return context
+
+
+@partner_required
+def agenda(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """The partner's meetings (time in the city's zone, table, the firm's card), once staff
+    published the agendas; each can be cancelled with a reason."""
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    context = {**_agenda_context(mission_partner), "cancel_form": MeetingCancelForm()}
+    return render(request, "partners/agenda.html", context)
+
+
+@partner_required
+def agenda_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
+    import weasyprint  # heavy (Cairo/Pango bindings): loaded only when a PDF is asked for
+
+    html = render_to_string(
+        "partners/agenda_pdf.html", _published_agenda(request, mission_id), request=request
+    )
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="agenda.pdf"'
+    return response
+
+
+@partner_required
+def agenda_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
+    context = _published_agenda(request, mission_id)
+    content = calendar.partner_agenda_calendar(context["mission"], context["meetings"])
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agenda.ics"'
+    return response
+
+
+@partner_required
+@require_POST
+def meeting_cancel(request: HttpRequest, mission_id: int, request_id: int) -> HttpResponse:
+    """Cancel a meeting (or an open request) with a reason; the firm is told."""
+    contact = contact_of(request)
+    mission_partner = invited_mission(contact, mission_id)
+    if not MeetingRequest.objects.filter(
+        pk=request_id, mission_id=mission_id, partner_id=contact.partner_id
+    ).exists():
+        raise Http404
+    form = MeetingCancelForm(request.POST)
+    if not form.is_valid():
+        context = {**_agenda_context(mission_partner), "cancel_form": form}
+        return render(request, "partners/agenda.html", context, status=400)
+    try:
+        meeting_requests.meeting_request_cancel(
+            request_id=request_id, partner_id=contact.partner_id, note=form.cleaned_data["reason"]
+        )
+    except MissionsError:
+        messages.error(request, _("Questo incontro è già annullato."))
+    else:
+        messages.success(request, _("Incontro annullato: l'impresa è stata avvisata."))
+    return redirect("partners:agenda", mission_id=mission_id)

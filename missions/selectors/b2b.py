@@ -140,3 +140,25 @@ def partner_ranking(*, mission: Mission, partner: Partner) -> list[RankedFirm]:
     ]
     ranked.sort(key=lambda r: (-r.score, r.firm.name, r.firm.pk))
     return ranked
+
+
+class PartnerAgenda(TypedDict):
+    """A partner's placed meetings of a mission, by day in the local time of their city."""
+
+    meetings: list[Meeting]
+    days: list[tuple[date, list[Meeting]]]
+
+
+def partner_agenda(*, mission: Mission, partner: Partner) -> PartnerAgenda:
+    """The partner's placed meetings (time, table, the firm's card). One query."""
+    meetings = list(
+        Meeting.objects.filter(mission=mission, partner=partner, slot__isnull=False)
+        .select_related("firm__sector", "slot__session__city")
+        .order_by("slot__starts_at", "table", "pk")
+    )
+    days: defaultdict[date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.slot is not None:
+            tz = meeting.slot.session.city.tz
+            days[timezone.localtime(meeting.slot.starts_at, tz).date()].append(meeting)
+    return {"meetings": meetings, "days": sorted(days.items())}

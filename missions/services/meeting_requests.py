@@ -227,18 +227,43 @@ def partner_wish_answer(*, request_id: int, firm: Firm, accept: bool) -> Meeting
     return request
 
 
-def meeting_request_cancel(*, request_id: int, firm: Firm) -> MeetingRequest:
-    """The firm withdraws a request (and the meeting, if it was accepted)."""
+def meeting_request_cancel(
+    *, request_id: int, firm: Firm | None = None, partner_id: int | None = None, note: str = ""
+) -> MeetingRequest:
+    """The firm, or the partner (its signed-in contact, `partner_id`, with a written `note`),
+    withdraws a request and the meeting, if it was accepted; the other side is told.
+
+    Raises MeetingRequest.DoesNotExist for a request that is not the caller's, MeetingError for
+    one already closed. Locks the mission: a scheduler run never places a cancelled meeting.
+    """
+    if (firm is None) == (partner_id is None):
+        raise ValueError("pass exactly one of firm and partner_id")
+    own = {"firm": firm} if firm is not None else {"partner_id": partner_id}
     with transaction.atomic():
-        request = MeetingRequest.objects.select_related("mission").get(pk=request_id, firm=firm)
+        request = MeetingRequest.objects.select_related("mission").get(pk=request_id, **own)
         locking.lock_mission(request.mission_id)
         request.refresh_from_db()
         if request.status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
             raise MeetingError
         Meeting.objects.filter(request=request).delete()
         request.status = RequestStatus.CANCELLED
-        request.cancelled_reason = MeetingRequest.CancelReason.BY_FIRM
-        request.save(update_fields=["status", "cancelled_reason"])
+        request.cancelled_reason = (
+            MeetingRequest.CancelReason.BY_FIRM
+            if firm is not None
+            else MeetingRequest.CancelReason.BY_PARTNER
+        )
+        request.cancel_note = note
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "cancelled_reason", "cancel_note", "decided_at"])
+        if firm is not None:
+            partner_event(request, "cancelled")
+        else:
+            meeting_request_notify(
+                request,
+                kind=kinds.MEETING_CANCELLED_BY_PARTNER.slug,
+                version="cancelled-by-partner",
+                reason=note,
+            )
     return request
 
 

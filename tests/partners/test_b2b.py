@@ -2,13 +2,14 @@
 reasons in the reader's language; meeting requests both ways; the agenda."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from missions import services as b2b
-from missions.models import Application, Meeting, MeetingRequest, MissionPartner
+from missions.models import Application, Meeting, MeetingRequest, MissionPartner, Slot
 from notifications.models import Notification
 from tests.factories import (
     ApplicationFactory,
@@ -265,3 +266,112 @@ def test_others_cannot_request_or_answer_for_the_partner(space, django_capture_o
     firms_request.refresh_from_db()
     assert firms_request.status == MeetingRequest.Status.REQUESTED
     assert MeetingRequest.objects.count() == 1
+
+
+# --- The agenda and cancelling ----------------------------------------------------------------
+
+
+def scheduled(space):
+    """The stone firm asked, the partner accepted, blocked the first slot; agendas published."""
+    contact, mission, stone, _metal = space
+    owner = MembershipFactory(firm=stone).user
+    request = b2b.meeting_request_create(
+        mission_id=mission.pk, firm=stone, user=owner, partner_id=contact.partner_id, priority=5
+    )
+    b2b.meeting_requests_decide(request_ids=[request.pk], accept=True)
+    first = Slot.objects.filter(session__mission=mission).order_by("starts_at").first()
+    mission_partner = MissionPartner.objects.get(mission=mission, partner=contact.partner)
+    b2b.mission_partner_block_slots(mission_partner_id=mission_partner.pk, slot_ids={first.pk})
+    b2b.scheduler_run(mission_id=mission.pk)
+    meeting = Meeting.objects.get(request=request)
+    assert meeting.slot_id is not None
+    return owner, meeting, first
+
+
+def test_the_agenda_in_german_as_page_pdf_and_ics(space):
+    contact, mission, stone, _metal = space
+    client = login(contact.user, language="de")
+    agenda = reverse("partners:agenda", args=[mission.pk])
+    owner, meeting, blocked = scheduled(space)
+    assert stone.name not in client.get(agenda).content.decode()  # not published yet
+    assert client.get(reverse("partners:agenda_pdf", args=[mission.pk])).status_code == 404
+    b2b.agenda_publish(mission_id=mission.pk)
+
+    page = client.get(agenda).content.decode()
+    assert meeting.slot_id != blocked.pk  # never in the slot the partner blocked
+    start = meeting.slot.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{start:%H:%M}–" in page
+    assert f"Tisch {meeting.table}" in page  # German
+    assert stone.name in page
+    assert stone.products in page  # the firm's card
+    assert f"{blocked.starts_at.astimezone(ZoneInfo('Europe/Berlin')):%H:%M}–" not in page
+
+    pdf = client.get(reverse("partners:agenda_pdf", args=[mission.pk]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    ics = client.get(reverse("partners:agenda_ics", args=[mission.pk])).content.decode()
+    assert "TZID=Europe/Berlin" in ics
+    assert f"DTSTART;TZID=Europe/Berlin:{start:%Y%m%dT%H%M%S}" in ics
+    assert stone.name in ics
+    # The firm's agenda shows the same meeting at the same time and table.
+    firm_page = login(owner).get(reverse("missions:agenda", args=[mission.pk])).content.decode()
+    assert f"{start:%H:%M}–" in firm_page
+    assert f"Tavolo {meeting.table}" in firm_page
+
+
+def test_the_partner_cancels_a_meeting_with_a_reason_and_the_firm_is_told(space):
+    contact, mission, stone, _metal = space
+    owner, meeting, _blocked = scheduled(space)
+    b2b.agenda_publish(mission_id=mission.pk)
+    client = login(contact.user)
+    cancel = reverse("partners:meeting_cancel", args=[mission.pk, meeting.request_id])
+    empty = client.post(cancel, {"reason": "  "})
+    assert empty.status_code == 400
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    response = client.post(cancel, {"reason": "Krankheit im Team"}, follow=True)
+    assert response.status_code == 200
+    assert "Nessun incontro in agenda." in response.content.decode()
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    request = MeetingRequest.objects.get(pk=meeting.request_id)
+    assert (request.status, request.cancelled_reason, request.cancel_note) == (
+        "cancelled",
+        "by_partner",
+        "Krankheit im Team",
+    )
+    told = Notification.objects.get(recipient=owner, kind="meeting_cancelled_by_partner")
+    assert "Krankheit im Team" in told.body()
+    # The firm's B2B page no longer lists it as accepted; cancelling twice is refused.
+    again = client.post(cancel, {"reason": "nochmal"}, follow=True)
+    assert "già annullato" in again.content.decode()
+
+
+def test_a_firm_cancelling_tells_the_partner(space):
+    contact, mission, _stone, _metal = space
+    owner, meeting, _blocked = scheduled(space)
+    login(owner).post(reverse("missions:meeting_request_cancel", args=[meeting.request_id]))
+    assert Notification.objects.filter(
+        recipient=contact.user, kind="partner_meeting_cancelled"
+    ).exists()
+
+
+def test_others_cannot_see_the_agenda_or_cancel(space, django_capture_on_commit_callbacks):
+    contact, mission, _stone, _metal = space
+    owner, meeting, _blocked = scheduled(space)
+    b2b.agenda_publish(mission_id=mission.pk)
+    other_mission, other_partner, _ = partner_on_mission("Andere GmbH")
+    other = invite(
+        django_capture_on_commit_callbacks, other_mission, other_partner, email="x@andere.de"
+    )
+    urls = [
+        reverse(name, args=[mission.pk]) for name in ("partners:agenda", "partners:agenda_pdf")
+    ] + [reverse("partners:agenda_ics", args=[mission.pk])]
+    cancel = reverse("partners:meeting_cancel", args=[mission.pk, meeting.request_id])
+    for client, expected in ((login(other.user), 404), (login(owner), 403), (Client(), 302)):
+        for url in urls:
+            assert client.get(url).status_code == expected
+        assert client.post(cancel, {"reason": "x"}).status_code == expected
+    own_mission_cancel = reverse(
+        "partners:meeting_cancel", args=[other_mission.pk, meeting.request_id]
+    )
+    assert login(other.user).post(own_mission_cancel, {"reason": "x"}).status_code == 404
+    assert Meeting.objects.filter(pk=meeting.pk).exists()

@@ -10,6 +10,7 @@ filter form, the page shows the form's error as it does for any other wrong valu
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,7 +86,7 @@ def world():
     """A firm user with something on every page, and the URL kwargs to reach those pages."""
     owner = member(name="Impresa A", is_mentor=True)
     firm = owner.membership.firm
-    mission = MissionFactory()
+    mission = MissionFactory(agenda_published_at=timezone.now())
     application = ApplicationFactory(mission=mission, firm=firm, status="confirmed")
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     # A German partner's contact invited to the mission, with B2B slots to block.
