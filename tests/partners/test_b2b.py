@@ -375,3 +375,34 @@ def test_others_cannot_see_the_agenda_or_cancel(space, django_capture_on_commit_
     )
     assert login(other.user).post(own_mission_cancel, {"reason": "x"}).status_code == 404
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+# Session and user, the contact, the invitation and mission partner, the meetings, and the base
+# template's own.
+AGENDA_PAGE_QUERIES = 8
+
+
+def test_agenda_page_query_count_does_not_grow_with_meetings(space, django_assert_num_queries):
+    contact, mission, _stone, metal = space
+    scheduled(space)
+    b2b.agenda_publish(mission_id=mission.pk)
+    client = login(contact.user)
+    url = reverse("partners:agenda", args=[mission.pk])
+    with django_assert_num_queries(AGENDA_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    for firm in (metal, stone_firm("Pietre Nuove S.r.l.")):
+        if firm.pk != metal.pk:
+            ApplicationFactory(mission=mission, firm=firm)
+        request = b2b.meeting_request_create(
+            mission_id=mission.pk,
+            firm=firm,
+            user=MembershipFactory(firm=firm).user,
+            partner_id=contact.partner_id,
+            priority=3,
+        )
+        b2b.meeting_requests_decide(request_ids=[request.pk], accept=True)
+    b2b.scheduler_run(mission_id=mission.pk)
+    assert Meeting.objects.filter(partner=contact.partner, slot__isnull=False).count() == 3
+    with django_assert_num_queries(AGENDA_PAGE_QUERIES):
+        page = client.get(url)
+    assert page.content.decode().count('class="card meeting"') == 3
