@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0010_partner_attendance_and_profile'),
+        ('missions', '0011_translated_mission_and_programme_fields'),
     ]
 
     operations = [

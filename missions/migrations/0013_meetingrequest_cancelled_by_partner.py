@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0011_mission_meeting_requests_per_partner'),
+        ('missions', '0012_mission_meeting_requests_per_partner'),
     ]
 
     operations = [
