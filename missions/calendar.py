@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 PRODID = "-//Camera di Commercio della Valtellina//Club degli Esportatori//IT"
@@ -57,6 +58,25 @@ def agenda_calendar(mission, items: Iterable, meetings: Iterable) -> bytes:
             )
         )
     return _calendar(f"Agenda B2B · {mission.title}", [(mission, entries)])
+
+
+def partner_agenda_calendar(mission, meetings: Iterable) -> bytes:
+    """A German partner's agenda: its placed meetings, named in the active language."""
+    entries = [
+        _MeetingEntry(
+            pk=meeting.pk,
+            uid=f"meeting-{meeting.pk}-partner@{UID_DOMAIN}",
+            title=gettext("B2B: %(firm)s (tavolo %(table)s)")
+            % {"firm": meeting.firm.name, "table": meeting.table},
+            starts_at=meeting.slot.starts_at,
+            ends_at=meeting.slot.ends_at,
+            city=meeting.slot.session.city,
+            place=meeting.slot.session.place,
+            description=meeting.firm.products,
+        )
+        for meeting in meetings
+    ]
+    return _calendar(f"B2B · {mission.title}", [(mission, entries)])
 
 
 def mission_calendar(mission, items: Iterable) -> bytes:

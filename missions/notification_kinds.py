@@ -178,6 +178,17 @@ MEETING_CHANGED = register_kind(
         ),
     )
 )
+MEETING_CANCELLED_BY_PARTNER = register_kind(
+    Kind(
+        "meeting_cancelled_by_partner",
+        _("Incontri B2B annullati dal partner"),
+        _("Incontro annullato: %(partner)s"),
+        _(
+            "%(partner)s ha annullato l'incontro con %(firm)s durante la missione %(mission)s. "
+            "Motivo: %(reason)s"
+        ),
+    )
+)
 B2B_CANCELLED = register_kind(
     Kind(
         "b2b_cancelled",
@@ -223,6 +234,7 @@ register_group(
         MEETING_DECLINED,
         AGENDA_PUBLISHED,
         MEETING_CHANGED,
+        MEETING_CANCELLED_BY_PARTNER,
         B2B_CANCELLED,
         MEETING_FOLLOWUP,
     ],

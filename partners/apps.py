@@ -8,6 +8,12 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from core import privacy as registry
-        from partners import privacy
+        from missions import partner_events
+        from partners import (
+            notification_kinds,  # noqa: F401 (importing it registers the kinds)
+            privacy,
+            services,
+        )
 
         registry.register(privacy.contributor)
+        partner_events.register(services.contacts_notify_meeting_request)

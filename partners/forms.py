@@ -107,3 +107,39 @@ class PartnerProfileForm(forms.ModelForm):
             raise ValidationError(
                 _("Partita IVA non valida: scrivi la USt-IdNr. completa, es. DE136695976.")
             ) from None
+
+
+class PartnerMeetingRequestForm(forms.Form):
+    """The partner asks to meet a firm: a priority 1-5 and a one-line reason."""
+
+    priority = forms.TypedChoiceField(
+        label=_("Priorità"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        initial=3,
+    )
+    reason = forms.CharField(
+        label=_("Perché volete incontrarli"), max_length=200, required=False, strip=True
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        if any(char in reason for char in "\r\n\x00\u2028\u2029"):
+            raise ValidationError(_("Scrivete il motivo su una sola riga."))
+        return reason
+
+
+class RequestAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+
+
+class MeetingCancelForm(forms.Form):
+    """The partner cancels a meeting: the firm is told the reason."""
+
+    reason = forms.CharField(label=_("Motivo dell'annullamento"), max_length=200, strip=True)
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        if any(char in reason for char in "\r\n\x00\u2028\u2029"):
+            raise ValidationError(_("Scrivete il motivo su una sola riga."))
+        return reason

@@ -13,6 +13,7 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +21,10 @@ from core.errors import DomainError
 from core.tasks import enqueue
 from members.consents import consent_set
 from members.models import Consent, Membership, User
-from missions.models import MissionPartner
+from missions.models import MeetingRequest, MissionPartner
 from notifications.emails import one_line
+from notifications.services import notify
+from partners import notification_kinds as kinds
 from partners.models import PartnerContact, PartnerInvitation, SignInLink, token_hash
 from partners.tasks import send_invitation as send_invitation_task
 from partners.tasks import send_sign_in_link as send_sign_in_link_task
@@ -299,3 +302,33 @@ def sign_in_link_use(*, token: str, accept_terms: bool = False) -> User:
                 user=user, kind=Consent.Kind.TERMS, granted=True, source=Consent.Source.SIGNUP
             )
     return user
+
+
+def contacts_notify_meeting_request(request: MeetingRequest, event: str) -> None:
+    """Tell the partner's contacts invited to the mission that a firm asked to meet them or
+    answered their request (missions.partner_events listener, inside the writing transaction)."""
+    kind = {
+        "requested": kinds.PARTNER_MEETING_REQUESTED,
+        "accepted": kinds.PARTNER_MEETING_ACCEPTED,
+        "declined": kinds.PARTNER_MEETING_DECLINED,
+        "cancelled": kinds.PARTNER_MEETING_CANCELLED,
+    }.get(event)
+    if kind is None:
+        return
+    recipients = PartnerContact.objects.filter(
+        partner_id=request.partner_id,
+        invitations__mission_id=request.mission_id,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    notify(
+        recipients=list(recipients),
+        kind=kind.slug,
+        object_key=f"meetingrequest:{request.pk}",
+        version=f"partner-{event}",
+        context={
+            "mission": request.mission.title,
+            "firm": request.firm.name,
+            "partner": request.partner.name,
+        },
+        url=reverse("partners:firms", args=[request.mission_id]),
+    )

@@ -12,4 +12,23 @@ urlpatterns = [
     path("missioni/<int:mission_id>/", views.mission, name="mission"),
     path("missioni/<int:mission_id>/partecipazione/", views.attendance, name="attendance"),
     path("missioni/<int:mission_id>/fasce/", views.slots, name="slots"),
+    path("missioni/<int:mission_id>/imprese/", views.firms, name="firms"),
+    path(
+        "missioni/<int:mission_id>/imprese/<int:firm_id>/richiesta/",
+        views.meeting_request,
+        name="meeting_request",
+    ),
+    path("missioni/<int:mission_id>/agenda/", views.agenda, name="agenda"),
+    path("missioni/<int:mission_id>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
+    path("missioni/<int:mission_id>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path(
+        "missioni/<int:mission_id>/richieste/<int:request_id>/annulla/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "missioni/<int:mission_id>/richieste/<int:request_id>/risposta/",
+        views.request_answer,
+        name="request_answer",
+    ),
 ]

@@ -11,20 +11,32 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import posted
-from missions.models import MissionPartner, Slot
-from missions.services import partner_attendance
+from members.models import Firm
+from missions import calendar
+from missions.models import MeetingRequest, Mission, MissionPartner, Partner, Slot
+from missions.selectors import b2b as b2b_selectors
+from missions.services import meeting_requests, partner_attendance
 from missions.services.errors import MissionsError
 from partners import services
 from partners.access import contact_of, invited_mission
-from partners.forms import AttendanceForm, PartnerProfileForm, SignInConfirmForm, SignInRequestForm
+from partners.forms import (
+    AttendanceForm,
+    MeetingCancelForm,
+    PartnerMeetingRequestForm,
+    PartnerProfileForm,
+    RequestAnswerForm,
+    SignInConfirmForm,
+    SignInRequestForm,
+)
 from partners.models import PartnerInvitation
 
 SIGN_IN = reverse_lazy("partners:signin_request")
@@ -195,3 +207,174 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("partners:profile")
         return render(request, "partners/profile.html", {"form": form}, status=400)
     return render(request, "partners/profile.html", {"form": form, "contact": contact})
+
+
+def _firms_page(
+    request: HttpRequest,
+    mission_partner: MissionPartner,
+    *,
+    form: PartnerMeetingRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    mission = mission_partner.mission
+    ranking = b2b_selectors.partner_ranking(mission=mission, partner=mission_partner.partner)
+    open_wishes = sum(
+        1 for row in ranking if row.request and row.request.origin == MeetingRequest.Origin.PARTNER
+    )
+    return render(
+        request,
+        "partners/firms.html",
+        {
+            "mission": mission,
+            "mission_partner": mission_partner,
+            "ranking": ranking,
+            "confirmed": mission_partner.attendance == MissionPartner.Attendance.CONFIRMED,
+            "requests_left": max(mission.meeting_requests_per_partner - open_wishes, 0),
+            "form": form or PartnerMeetingRequestForm(),
+        },
+        status=status,
+    )
+
+
+@partner_required
+def firms(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """The mission's confirmed Italian firms, best match for the partner first, with the reasons
+    of the score in the reader's language, the requests both ways and the answers."""
+    return _firms_page(request, invited_mission(contact_of(request), mission_id))
+
+
+@partner_required
+@require_POST
+def meeting_request(request: HttpRequest, mission_id: int, firm_id: int) -> HttpResponse:
+    contact = contact_of(request)
+    mission_partner = invited_mission(contact, mission_id)
+    form = PartnerMeetingRequestForm(request.POST)
+    if not form.is_valid():
+        return _firms_page(request, mission_partner, form=form, status=400)
+    try:
+        meeting_requests.partner_wish_create(
+            mission_id=mission_id,
+            partner_id=contact.partner_id,
+            firm_id=firm_id,
+            priority=form.cleaned_data["priority"],
+            reason=form.cleaned_data["reason"],
+            contact=contact.user,
+        )
+    except MissionsError as error:
+        messages.error(request, str(error.message))
+        return _firms_page(request, mission_partner, form=form, status=400)
+    except Firm.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Richiesta di incontro inviata."))
+    return redirect("partners:firms", mission_id=mission_id)
+
+
+@partner_required
+@require_POST
+def request_answer(request: HttpRequest, mission_id: int, request_id: int) -> HttpResponse:
+    """Accept or decline a firm's request to meet the partner (mutual opt-in)."""
+    contact = contact_of(request)
+    mission_partner = invited_mission(contact, mission_id)
+    form = RequestAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scegliete se accettare o rifiutare."))
+        return _firms_page(request, mission_partner, status=400)
+    request_ids = list(
+        MeetingRequest.objects.filter(
+            pk=request_id, mission_id=mission_id, partner_id=contact.partner_id
+        ).values_list("pk", flat=True)
+    )
+    if not request_ids:
+        raise Http404  # another partner's request, or another mission's
+    if mission_partner.attendance != MissionPartner.Attendance.CONFIRMED:
+        messages.error(request, _("Confermate prima la vostra partecipazione alla missione."))
+        return _firms_page(request, mission_partner, status=400)
+    accept = form.cleaned_data["answer"] == "yes"
+    answered = meeting_requests.meeting_requests_decide(
+        request_ids=request_ids, accept=accept, partner_id=contact.partner_id
+    )
+    if not answered:
+        raise Http404  # already answered
+    messages.success(request, _("Incontro accettato.") if accept else _("Richiesta rifiutata."))
+    return redirect("partners:firms", mission_id=mission_id)
+
+
+class AgendaPage(b2b_selectors.PartnerAgenda):
+    """The context of the partner's agenda, as a page, a PDF and an .ics."""
+
+    mission: Mission
+    partner: Partner
+    published: bool
+
+
+def _agenda_context(mission_partner: MissionPartner) -> AgendaPage:
+    mission = mission_partner.mission
+    return {
+        **b2b_selectors.partner_agenda(mission=mission, partner=mission_partner.partner),
+        "mission": mission,
+        "partner": mission_partner.partner,
+        "published": mission.agenda_published_at is not None,
+    }
+
+
+def _published_agenda(request: HttpRequest, mission_id: int) -> AgendaPage:
+    context = _agenda_context(invited_mission(contact_of(request), mission_id))
+    if not context["published"]:
+        raise Http404
+    return context
+
+
+@partner_required
+def agenda(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """The partner's meetings (time in the city's zone, table, the firm's card), once staff
+    published the agendas; each can be cancelled with a reason."""
+    mission_partner = invited_mission(contact_of(request), mission_id)
+    context = {**_agenda_context(mission_partner), "cancel_form": MeetingCancelForm()}
+    return render(request, "partners/agenda.html", context)
+
+
+@partner_required
+def agenda_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
+    import weasyprint  # heavy (Cairo/Pango bindings): loaded only when a PDF is asked for
+
+    html = render_to_string(
+        "partners/agenda_pdf.html", _published_agenda(request, mission_id), request=request
+    )
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="agenda.pdf"'
+    return response
+
+
+@partner_required
+def agenda_ics(request: HttpRequest, mission_id: int) -> HttpResponse:
+    context = _published_agenda(request, mission_id)
+    content = calendar.partner_agenda_calendar(context["mission"], context["meetings"])
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agenda.ics"'
+    return response
+
+
+@partner_required
+@require_POST
+def meeting_cancel(request: HttpRequest, mission_id: int, request_id: int) -> HttpResponse:
+    """Cancel a meeting (or an open request) with a reason; the firm is told."""
+    contact = contact_of(request)
+    mission_partner = invited_mission(contact, mission_id)
+    if not MeetingRequest.objects.filter(
+        pk=request_id, mission_id=mission_id, partner_id=contact.partner_id
+    ).exists():
+        raise Http404
+    form = MeetingCancelForm(request.POST)
+    if not form.is_valid():
+        context = {**_agenda_context(mission_partner), "cancel_form": form}
+        return render(request, "partners/agenda.html", context, status=400)
+    try:
+        meeting_requests.meeting_request_cancel(
+            request_id=request_id, partner_id=contact.partner_id, note=form.cleaned_data["reason"]
+        )
+    except MissionsError:
+        messages.error(request, _("Questo incontro è già annullato."))
+    else:
+        messages.success(request, _("Incontro annullato: l'impresa è stata avvisata."))
+    return redirect("partners:agenda", mission_id=mission_id)

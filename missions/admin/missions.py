@@ -153,6 +153,7 @@ class MissionAdmin(TranslationAdmin):
             {
                 "fields": [
                     "meeting_requests_per_firm",
+                    "meeting_requests_per_partner",
                     "slot_minutes",
                     "tables",
                     "agenda_published_at",

@@ -207,6 +207,7 @@ class MeetingRequest(models.Model):
         WITHDRAWN = "withdrawn", _("L'impresa ha ritirato la candidatura")
         REJECTED = "rejected", _("La candidatura dell'impresa è stata respinta")
         WAITLISTED = "waitlisted", _("L'impresa ha perso il posto (lista d'attesa)")
+        BY_PARTNER = "by_partner", _("Annullata dal partner")
 
     class Origin(models.TextChoices):
         FIRM = "firm", _("Dall'impresa")
@@ -232,6 +233,10 @@ class MeetingRequest(models.Model):
         choices=CancelReason.choices,
         default="",
         blank=True,
+    )
+    # The words of whoever cancelled (a partner's contact must give a reason; the firm is told).
+    cancel_note = models.CharField(
+        _("motivo scritto dell'annullamento"), max_length=200, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -76,6 +76,10 @@ class Mission(models.Model):
     meeting_requests_per_firm = models.PositiveSmallIntegerField(
         _("richieste di incontro per impresa"), default=8
     )
+    # A partner meets several firms of one sector; staff entering wishes for it are not capped.
+    meeting_requests_per_partner = models.PositiveSmallIntegerField(
+        _("richieste di incontro per partner"), default=10
+    )
     slot_minutes = models.PositiveSmallIntegerField(
         _("durata di un incontro (minuti)"), default=30, validators=[MinValueValidator(10)]
     )

@@ -1,6 +1,7 @@
 """Read queries of the B2B meetings, for the firm's pages: suggestions, requests, agenda."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from members.models import Firm
+from missions import matchmaking
 from missions.models import (
     MatchSuggestion,
     Meeting,
@@ -16,6 +18,7 @@ from missions.models import (
     Partner,
     ProgrammeItem,
 )
+from missions.services.suggestions import firm_profile, participants, partner_profile
 
 
 class FirmB2B(TypedDict):
@@ -97,3 +100,65 @@ def firm_agenda(*, mission: Mission, firm: Firm) -> FirmAgenda:
     for start, kind, obj, tz in sorted(entries, key=lambda e: (e[0], e[1])):
         days[timezone.localtime(start, tz).date()].append((kind, obj))
     return {"meetings": meetings, "items": items, "days": sorted(days.items())}
+
+
+@dataclass(frozen=True)
+class RankedFirm:
+    """A confirmed firm of the mission as a partner sees it: the reciprocal score and its reasons
+    (structured: codes and params, put into words at render time in the reader's language), and
+    the open request between the two, if any."""
+
+    firm: Firm
+    score: int
+    reasons: tuple[matchmaking.Reason, ...]
+    request: MeetingRequest | None
+
+
+def partner_ranking(*, mission: Mission, partner: Partner) -> list[RankedFirm]:
+    """The mission's confirmed firms, best match for `partner` first (ties by name).
+
+    Scored live with the firm side's pure scoring (missions.matchmaking.score_pair), so a profile
+    the partner has just completed counts at once. Three queries, whatever the number of firms.
+    """
+    profile = partner_profile(partner)  # partner.sectors: one query
+    open_requests = {
+        r.firm_id: r
+        for r in MeetingRequest.objects.filter(
+            mission=mission,
+            partner=partner,
+            status__in=[MeetingRequest.Status.REQUESTED, MeetingRequest.Status.ACCEPTED],
+        )
+    }
+    ranked = [
+        RankedFirm(
+            firm=firm,
+            score=(scored := matchmaking.score_pair(firm_profile(firm), profile)).score,
+            reasons=scored.reasons,
+            request=open_requests.get(firm.pk),
+        )
+        for firm in participants(mission)
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.firm.name, r.firm.pk))
+    return ranked
+
+
+class PartnerAgenda(TypedDict):
+    """A partner's placed meetings of a mission, by day in the local time of their city."""
+
+    meetings: list[Meeting]
+    days: list[tuple[date, list[Meeting]]]
+
+
+def partner_agenda(*, mission: Mission, partner: Partner) -> PartnerAgenda:
+    """The partner's placed meetings (time, table, the firm's card). One query."""
+    meetings = list(
+        Meeting.objects.filter(mission=mission, partner=partner, slot__isnull=False)
+        .select_related("firm__sector", "slot__session__city")
+        .order_by("slot__starts_at", "table", "pk")
+    )
+    days: defaultdict[date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.slot is not None:
+            tz = meeting.slot.session.city.tz
+            days[timezone.localtime(meeting.slot.starts_at, tz).date()].append(meeting)
+    return {"meetings": meetings, "days": sorted(days.items())}

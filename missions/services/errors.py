@@ -75,8 +75,20 @@ class RequestLimitReached(MeetingError):
     message = _("Hai raggiunto il numero massimo di richieste di incontro per questa missione.")
 
 
+class PartnerRequestLimitReached(MeetingError):
+    message = _("Avete raggiunto il numero massimo di richieste di incontro per questa missione.")
+
+
+class AttendanceNotConfirmed(MeetingError):
+    message = _("Confermate prima la vostra partecipazione alla missione.")
+
+
 class AlreadyRequested(MeetingError):
     message = _("Hai già chiesto di incontrare questo partner.")
+
+
+class FirmAlreadyRequested(AlreadyRequested):
+    message = _("Esiste già una richiesta di incontro con questa impresa.")
 
 
 class SlotsInUse(MeetingError):

@@ -17,12 +17,16 @@ from missions.models import (
     MissionPartner,
     Partner,
 )
+from missions.partner_events import partner_event
 from missions.services import locking
 from missions.services.errors import (
     AlreadyRequested,
+    AttendanceNotConfirmed,
+    FirmAlreadyRequested,
     MeetingError,
     NotAParticipant,
     PartnerNotAttending,
+    PartnerRequestLimitReached,
     RequestLimitReached,
 )
 
@@ -80,7 +84,7 @@ def meeting_request_create(
             raise RequestLimitReached
         try:
             with transaction.atomic():
-                return MeetingRequest.objects.create(
+                request = MeetingRequest.objects.create(
                     mission=mission,
                     firm=firm,
                     partner_id=partner_id,
@@ -90,18 +94,49 @@ def meeting_request_create(
                 )
         except IntegrityError:
             raise AlreadyRequested from None
+        partner_event(request, "requested")
+    return request
 
 
 def partner_wish_create(
-    *, mission_id: int, partner_id: int, firm_id: int, priority: int = 3
+    *,
+    mission_id: int,
+    partner_id: int,
+    firm_id: int,
+    priority: int = 3,
+    reason: str = "",
+    contact: User | None = None,
 ) -> MeetingRequest:
-    """Staff enter a partner's own wish; the firm accepts or declines it (mutual opt-in)."""
+    """A partner's own wish to meet a firm; the firm accepts or declines it (mutual opt-in).
+
+    Entered by the partner's signed-in `contact` (attendance confirmed, at most the mission's
+    `meeting_requests_per_partner` open wishes), or by staff for a partner who never signs in
+    (`contact=None`: staff organise the event and are not capped). The firm is told either way.
+    """
     with transaction.atomic():
-        mission = locking.lock_mission(mission_id)
+        mission = locking.lock_mission(mission_id)  # serialises the per-partner limit
         firm = Firm.objects.get(pk=firm_id)
         if not _is_participant(mission, firm):
             raise NotAParticipant
-        partner = Partner.objects.get(pk=partner_id, missions__mission=mission)
+        mission_partner = (
+            MissionPartner.objects.select_related("partner")
+            .filter(mission=mission, partner_id=partner_id)
+            .first()
+        )
+        if mission_partner is None:
+            raise PartnerNotAttending
+        partner = mission_partner.partner
+        if contact is not None:
+            if mission_partner.attendance != MissionPartner.Attendance.CONFIRMED:
+                raise AttendanceNotConfirmed
+            open_wishes = MeetingRequest.objects.filter(
+                mission=mission,
+                partner=partner,
+                origin=MeetingRequest.Origin.PARTNER,
+                status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
+            )
+            if open_wishes.count() >= mission.meeting_requests_per_partner:
+                raise PartnerRequestLimitReached
         try:
             with transaction.atomic():
                 request = MeetingRequest.objects.create(
@@ -109,10 +144,12 @@ def partner_wish_create(
                     firm=firm,
                     partner=partner,
                     priority=priority,
+                    reason=reason,
                     origin=MeetingRequest.Origin.PARTNER,
+                    requested_by=contact,
                 )
         except IntegrityError:
-            raise AlreadyRequested from None
+            raise FirmAlreadyRequested from None
         meeting_request_notify(
             request,
             kind=kinds.MEETING_WISHED.slug,
@@ -144,12 +181,19 @@ def _decline(request: MeetingRequest) -> None:
     request.save(update_fields=["status", "decided_at"])
 
 
-def meeting_requests_decide(*, request_ids: list[int], accept: bool) -> int:
-    """Staff, for the partners: accept (creates the meeting) or decline firms' requests."""
+def meeting_requests_decide(
+    *, request_ids: list[int], accept: bool, partner_id: int | None = None
+) -> int:
+    """The partner's answer to firms' requests: accept (creates the meeting) or decline; the
+    firm is told. Staff answer for any partner; a signed-in contact passes its `partner_id`, and
+    others' requests are left alone. Returns the number of requests answered (0: none was open).
+    """
     count = 0
     requests = MeetingRequest.objects.filter(
         pk__in=request_ids, status=RequestStatus.REQUESTED, origin=MeetingRequest.Origin.FIRM
     ).select_related("firm", "partner", "mission")
+    if partner_id is not None:
+        requests = requests.filter(partner_id=partner_id)
     with transaction.atomic():
         for request in requests.select_for_update(of=("self",)):
             if accept:
@@ -180,21 +224,47 @@ def partner_wish_answer(*, request_id: int, firm: Firm, accept: bool) -> Meeting
             _accept(request)
         else:
             _decline(request)
+        partner_event(request, "accepted" if accept else "declined")
     return request
 
 
-def meeting_request_cancel(*, request_id: int, firm: Firm) -> MeetingRequest:
-    """The firm withdraws a request (and the meeting, if it was accepted)."""
+def meeting_request_cancel(
+    *, request_id: int, firm: Firm | None = None, partner_id: int | None = None, note: str = ""
+) -> MeetingRequest:
+    """The firm, or the partner (its signed-in contact, `partner_id`, with a written `note`),
+    withdraws a request and the meeting, if it was accepted; the other side is told.
+
+    Raises MeetingRequest.DoesNotExist for a request that is not the caller's, MeetingError for
+    one already closed. Locks the mission: a scheduler run never places a cancelled meeting.
+    """
+    if (firm is None) == (partner_id is None):
+        raise ValueError("pass exactly one of firm and partner_id")
+    own = {"firm": firm} if firm is not None else {"partner_id": partner_id}
     with transaction.atomic():
-        request = MeetingRequest.objects.select_related("mission").get(pk=request_id, firm=firm)
+        request = MeetingRequest.objects.select_related("mission").get(pk=request_id, **own)
         locking.lock_mission(request.mission_id)
         request.refresh_from_db()
         if request.status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
             raise MeetingError
         Meeting.objects.filter(request=request).delete()
         request.status = RequestStatus.CANCELLED
-        request.cancelled_reason = MeetingRequest.CancelReason.BY_FIRM
-        request.save(update_fields=["status", "cancelled_reason"])
+        request.cancelled_reason = (
+            MeetingRequest.CancelReason.BY_FIRM
+            if firm is not None
+            else MeetingRequest.CancelReason.BY_PARTNER
+        )
+        request.cancel_note = note
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "cancelled_reason", "cancel_note", "decided_at"])
+        if firm is not None:
+            partner_event(request, "cancelled")
+        else:
+            meeting_request_notify(
+                request,
+                kind=kinds.MEETING_CANCELLED_BY_PARTNER.slug,
+                version="cancelled-by-partner",
+                reason=note,
+            )
     return request
 
 

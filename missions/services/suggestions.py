@@ -49,7 +49,7 @@ def mission_partners(mission: Mission) -> QuerySet[Partner]:
     return Partner.objects.filter(missions__mission=mission).select_related("city")
 
 
-def _firm_profile(firm: Firm) -> matchmaking.FirmProfile:
+def firm_profile(firm: Firm) -> matchmaking.FirmProfile:
     return matchmaking.FirmProfile(
         id=firm.pk,
         name=firm.name,
@@ -63,7 +63,7 @@ def _firm_profile(firm: Firm) -> matchmaking.FirmProfile:
     )
 
 
-def _partner_profile(partner: Partner) -> matchmaking.PartnerProfile:
+def partner_profile(partner: Partner) -> matchmaking.PartnerProfile:
     return matchmaking.PartnerProfile(
         id=partner.pk,
         name=partner.name,
@@ -193,8 +193,8 @@ def _compute(run: MatchmakingRun) -> int:
     are ready. Raises _ClaimLost if the sweeper handed the run to another execution meanwhile.
     """
     mission = run.mission
-    firms = [_firm_profile(f) for f in participants(mission)]
-    partners = [_partner_profile(p) for p in mission_partners(mission).prefetch_related("sectors")]
+    firms = [firm_profile(f) for f in participants(mission)]
+    partners = [partner_profile(p) for p in mission_partners(mission).prefetch_related("sectors")]
     suggestions: list[MatchSuggestion] = []
     for done, profile in enumerate(firms, start=1):
         for suggestion in matchmaking.suggest([profile], partners).get(profile.id, []):

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from missions.matchmaking import Reason
 from missions.models import Partner
 
 register = template.Library()
@@ -53,3 +54,24 @@ def reason_text(reason) -> str:
     """A stored reason [code, params, points] as a sentence in the active language."""
     code, params = reason[0], reason[1] if len(reason) > 1 else {}
     return _sentence(code, params or {})
+
+
+def _partner_sentence(code: str, params: Mapping[str, str]) -> str:
+    """The same reasons, written for the partner reading about a firm ("you" is the partner)."""
+    if code == "sector_of_interest":
+        return _("l'impresa è di un settore che vi interessa: %(sector)s") % params
+    if code == "product_match":
+        return _("produce «%(concept)s», che cercate") % params
+    if code == "targets_market":
+        return _("il vostro paese è tra i suoi mercati obiettivo")
+    if code == "partner_kind":
+        kind = params.get("kind", "")
+        return _("cerca partner del vostro tipo: %(kind)s") % {"kind": KINDS.get(kind, kind)}
+    return _sentence(code, params)
+
+
+@register.simple_tag
+def partner_reason_text(reason: Reason) -> str:
+    """A live matchmaking.Reason as a sentence for a partner, in the active language (built at
+    render time: never stored as text)."""
+    return _partner_sentence(reason.code, dict(reason.params))

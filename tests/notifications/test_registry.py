@@ -46,6 +46,7 @@ SLUGS_BY_APP = {
         "meeting_declined",
         "agenda_published",
         "meeting_changed",
+        "meeting_cancelled_by_partner",
         "b2b_cancelled",
         "meeting_followup",
     },
@@ -56,6 +57,12 @@ SLUGS_BY_APP = {
         "mentorship_requested",
         "mentorship_accepted",
         "mentorship_declined",
+    },
+    "partners": {
+        "partner_meeting_requested",
+        "partner_meeting_accepted",
+        "partner_meeting_declined",
+        "partner_meeting_cancelled",
     },
 }
 AUDIENCES = {"approved_firm_users", "mission_non_applicants", "mission_participants"}

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 
 from board import services as board_services
 from board.models import Attachment, Comment, MentorshipRequest, Post
@@ -56,7 +57,8 @@ def world():
     pending_firm = FirmFactory(status=Firm.Status.PENDING)
     members_services.firm_logo_set(firm_id=pending_firm.pk, upload=upload("l.png", image_bytes()))
     draft = MissionFactory(status="draft")
-    mission = MissionFactory()  # others are not confirmed on it
+    # Others are not confirmed on it; its agendas are published (they stay 404 to others).
+    mission = MissionFactory(agenda_published_at=timezone.now())
     application = ApplicationFactory(mission=mission, firm=firm_a)
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     request = MeetingRequest.objects.create(mission=mission, firm=firm_a, partner=partner)
@@ -122,6 +124,13 @@ def world():
         "partners:mission": {"mission_id": mission.pk},
         "partners:attendance": {"mission_id": mission.pk},
         "partners:slots": {"mission_id": mission.pk},
+        "partners:firms": {"mission_id": mission.pk},
+        "partners:meeting_request": {"mission_id": mission.pk, "firm_id": firm_a.pk},
+        "partners:request_answer": {"mission_id": mission.pk, "request_id": request.pk},
+        "partners:agenda": {"mission_id": mission.pk},
+        "partners:agenda_pdf": {"mission_id": mission.pk},
+        "partners:agenda_ics": {"mission_id": mission.pk},
+        "partners:meeting_cancel": {"mission_id": mission.pk, "request_id": request.pk},
     }
 
 
@@ -193,6 +202,8 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert Comment.objects.count() == 1
     assert Notification.objects.get().read_at is None
     assert MissionPartner.objects.get().attendance == ""
+    assert MeetingRequest.objects.get().status == "requested"
+    assert Meeting.objects.count() == 1
 
 
 def test_staff_reach_what_firms_cannot(world):

@@ -10,6 +10,7 @@ filter form, the page shows the form's error as it does for any other wrong valu
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,11 +86,11 @@ def world():
     """A firm user with something on every page, and the URL kwargs to reach those pages."""
     owner = member(name="Impresa A", is_mentor=True)
     firm = owner.membership.firm
-    mission = MissionFactory()
+    mission = MissionFactory(agenda_published_at=timezone.now())
     application = ApplicationFactory(mission=mission, firm=firm, status="confirmed")
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     # A German partner's contact invited to the mission, with B2B slots to block.
-    MissionPartner.objects.create(mission=mission, partner=partner)
+    MissionPartner.objects.create(mission=mission, partner=partner, attendance="confirmed")
     ProgrammeItemFactory(mission=mission, kind=ProgrammeItem.Kind.B2B)
     b2b.slots_generate(mission_id=mission.pk)
     contact = PartnerContact.objects.create(user=UserFactory(), partner=partner)
