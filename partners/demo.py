@@ -14,7 +14,7 @@ DEMO_PARTNER = "Rhein Naturstein Import GmbH"
 
 def seed() -> PartnerContact | None:
     """Idempotent; nothing if the demo mission or partner is missing."""
-    mission = Mission.objects.filter(title=DEMO_MISSION).first()
+    mission = Mission.objects.filter(title_it=DEMO_MISSION).first()
     partner = Partner.objects.filter(name=DEMO_PARTNER).first()
     if mission is None or partner is None:
         return None

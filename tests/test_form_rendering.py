@@ -40,7 +40,7 @@ def test_the_firm_form_marks_its_required_fields_and_explains_the_mark(user_clie
     for required in ["id_name", "id_vat_number", "id_sector", "id_comune"]:
         assert MARK in label_of(html, required), required
         assert re.search(rf'id="{required}"[^>]*required|required[^>]*id="{required}"', html)
-    for optional in ["id_website", "id_description"]:
+    for optional in ["id_website", "id_description_it"]:
         assert MARK not in label_of(html, optional), optional
     assert "error-summary" not in html
     assert "{#" not in html
