@@ -419,7 +419,9 @@ def seed_b2b() -> None:
         if created:
             partner.sectors.set([sectors[s] for s in sector_slugs])
         partners[name] = partner
-    mission = Mission.objects.filter(title_it="Metalmeccanico e lapideo a Colonia e Dortmund").first()
+    mission = Mission.objects.filter(
+        title_it="Metalmeccanico e lapideo a Colonia e Dortmund"
+    ).first()
     if mission is None or mission.agenda_published_at:
         return
     for name, *_ in PARTNERS[:4]:

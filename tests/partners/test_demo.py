@@ -27,4 +27,5 @@ def test_seed_demo_prints_a_sign_in_link_for_the_demo_partner(settings):
     response = client.post(match.group(1), {"accept_terms": "on"})
     assert response.status_code == 302
     # The workspace opens in German: the mission under its German title (missions/demo.py).
-    assert "Metall- und Natursteinbranche in Köln" in client.get(response["Location"]).content.decode()
+    workspace = client.get(response["Location"]).content.decode()
+    assert "Metall- und Natursteinbranche in Köln" in workspace
