@@ -194,9 +194,13 @@ def emptied_firm_id(firm_change: dict[str, Any]) -> int | None:
     return int(firm_id)
 
 
+# The domain of every erased account's address (members.selectors keeps those rows).
+ERASED_EMAIL_DOMAIN = "@invalid.example"
+
+
 def anonymous_email(user: User) -> str:
     """The address an erased account keeps: unique, undeliverable, and says nothing."""
-    return f"deleted-{user.pk}@invalid.example"
+    return f"deleted-{user.pk}{ERASED_EMAIL_DOMAIN}"
 
 
 def anonymise_account(*, user: User) -> None:

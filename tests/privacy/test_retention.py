@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Consent, Firm, User
+from members.models import Consent, DataRequest, Firm, User
 from notifications.models import Notification
 from privacy import tasks
 from tests.factories import FirmFactory, MembershipFactory, UserFactory, stored_files
@@ -137,6 +137,21 @@ def test_an_account_verified_meanwhile_is_kept(client, settings):
     cutoff = timezone.now() - timedelta(days=30)
     assert erasure.delete_never_verified(user_id=user.pk, joined_before=cutoff) is None
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_an_erased_account_keeps_its_consent_and_erasure_records_through_the_purge(client):
+    from privacy import erasure
+
+    user = sign_up(client, "poi.cancellato@example.it")
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    erasure.erase_user(user=user)
+    User.objects.filter(pk=user.pk).update(date_joined=LONG_AGO)
+
+    assert tasks.purge_unverified_accounts() == 0
+
+    assert User.objects.filter(pk=user.pk).exists()
+    assert Consent.objects.filter(user=user).exists()
+    assert DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ERASURE).exists()
 
 
 # --- Files no row points to ----------------------------------------------------------------------
