@@ -56,10 +56,10 @@ def unverified_accounts_purge(
     *, now: datetime | None = None, budget: timedelta = ACCOUNTS_BUDGET
 ) -> int:
     """Accounts never verified UNVERIFIED_ACCOUNT_RETENTION_DAYS after signing up: deleted with
-    everything that names them (privacy.erasure.delete_never_verified), one transaction each.
+    the rows about them (privacy.erasure.delete_never_verified), one transaction each.
 
-    Each deletion runs the erasure's scans (sessions, notifications that mention the person), so
-    a run stops after `budget`, well inside the task's time limit; beat runs it every hour, and
+    Each deletion runs the erasure's scans (sessions, history tables), so a run stops after
+    `budget`, well inside the task's time limit; beat runs it every hour, and
     the next run takes the rest of a large batch.
     """
     days = settings.UNVERIFIED_ACCOUNT_RETENTION_DAYS

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Consent, DataRequest, Firm, User
+from members.models import Consent, DataRequest, Firm, Invitation, User
 from notifications.models import Notification
 from privacy import tasks
 from tests.factories import FirmFactory, MembershipFactory, UserFactory, stored_files
@@ -152,6 +152,31 @@ def test_an_erased_account_keeps_its_consent_and_erasure_records_through_the_pur
     assert User.objects.filter(pk=user.pk).exists()
     assert Consent.objects.filter(user=user).exists()
     assert DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ERASURE).exists()
+
+
+def test_the_purge_leaves_other_peoples_rows_that_mention_the_unconfirmed_name_or_address(
+    client,
+):
+    # Nobody confirmed the address or the name: they may be anybody's (a member's, a firm's).
+    squatter = sign_up(client, "info@esportatore.example.it")
+    User.objects.filter(pk=squatter.pk).update(date_joined=LONG_AGO)
+    other = UserFactory()
+    note = Notification.objects.create(
+        recipient=other,
+        kind="firm_approved",
+        key="k",
+        context={"firm": "Zebedeo Quintavalle", "to": "info@esportatore.example.it"},
+    )
+    invitation = Invitation.objects.create(
+        firm=FirmFactory(), email="info@esportatore.example.it", invited_by=other
+    )
+
+    assert tasks.purge_unverified_accounts() == 1
+
+    assert not User.objects.filter(pk=squatter.pk).exists()
+    note.refresh_from_db()
+    assert note.context == {"firm": "Zebedeo Quintavalle", "to": "info@esportatore.example.it"}
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
 
 
 # --- Files no row points to ----------------------------------------------------------------------
