@@ -2,14 +2,16 @@
 
 A backup is one folder with three files:
 - `database.dump`: `pg_dump --format=custom` of the database;
-- `media.tar.gz`: every file of the media storage, read through the storage API (so local disk
-  and an S3 bucket are backed up alike), under its storage name;
+- `media.tar.gz`: every file of the portal's upload folders in the media storage (the first
+  folder of each FileField's `upload_to`: logos/, attachments/; nothing else the bucket or
+  folder may hold), read through the storage API (so local disk and an S3 bucket are backed up
+  alike), under its storage name;
 - `manifest.json`: the portal version, the migration state (latest applied migration per app),
   the PostgreSQL versions, the creation time, and the size and SHA-256 of the dump, of the archive
   and of every media file. It is written last: a folder without it is an incomplete backup.
 
 `restore_backup` checks every checksum before it touches anything, refuses a database that has
-tables of ours or a media storage that has files (unless forced), then runs `pg_restore` in one
+tables of ours or upload folders that have files (unless forced), then runs `pg_restore` in one
 transaction and writes the files back through the storage API, and reads them back to check them.
 
 The PostgreSQL client programs come from PG_BIN_DIR (the development and test services point it
@@ -37,6 +39,8 @@ from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
+
+from core.uploads import upload_folders
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -189,6 +193,17 @@ def storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
         yield from storage_files(storage, prefix + sub)
 
 
+def media_files(storage: Storage) -> Iterator[str]:
+    """Every file of the portal's upload folders (core.uploads.upload_folders) in `storage`,
+    sorted; nothing else the storage may hold. A folder never written to has no files."""
+    for folder in upload_folders():
+        try:
+            storage.listdir(folder)
+        except FileNotFoundError:  # local disk: the folder was never created
+            continue
+        yield from storage_files(storage, folder)
+
+
 def migration_state(connection: BaseDatabaseWrapper) -> dict[str, str]:
     """The latest applied migration of each app (names sort by their number)."""
     latest: dict[str, str] = {}
@@ -283,7 +298,7 @@ def _write_archive(path: Path, storage: Storage) -> list[dict[str, Any]]:
     """Every storage file into a tar.gz under its storage name; their names, sizes, SHA-256."""
     entries: list[dict[str, Any]] = []
     with tarfile.open(path, "w:gz") as archive:
-        for name in storage_files(storage):
+        for name in media_files(storage):
             # A spooled copy: the tar header needs the size before the bytes, and a storage's
             # size() may be a separate request (S3) that could disagree with what we read.
             with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy:
@@ -425,7 +440,7 @@ def restore_backup(
             f"PG_BIN_DIR)."
         )
     tables = tables_of_ours(connection)
-    files = list(storage_files(storage))
+    files = list(media_files(storage))
     if not force and tables:
         raise BackupError(
             f"The database {connection.settings_dict.get('NAME')} already has {len(tables)} "

@@ -263,7 +263,7 @@ def test_restore_refuses_a_storage_with_files_unless_forced(seeded_backup, media
     with pytest.raises(CommandError, match=r"media storage already has 7 file\(s\)"):
         call_command("restore", str(seeded_backup))
     assert row_counts() == {}
-    (media_root / "stray.txt").write_bytes(b"not in the backup")
+    (media_root / "logos" / "stray.png").write_bytes(b"not in the backup")
     out = io.StringIO()
     call_command("restore", str(seeded_backup), force=True, stdout=out)
     assert "had 8 file(s), of which 1 are not in the backup and were left in place" in (
@@ -271,9 +271,39 @@ def test_restore_refuses_a_storage_with_files_unless_forced(seeded_backup, media
     )
     assert file_digests(media_root) == {
         **files,
-        "stray.txt": hashlib.sha256(b"not in the backup").hexdigest(),
+        "logos/stray.png": hashlib.sha256(b"not in the backup").hexdigest(),
     }
     assert Firm.objects.count() == 3
+
+
+def test_files_outside_the_portals_upload_folders_are_not_backed_up_nor_block_a_restore(
+    tmp_path, media_root
+):
+    seed()
+    (media_root / "staging" / "logos").mkdir(parents=True)
+    (media_root / "staging" / "logos" / "other.png").write_bytes(b"another instance's")
+    (media_root / "foreign.txt").write_bytes(b"another tool's")
+    files = {
+        name: digest
+        for name, digest in file_digests(media_root).items()
+        if name.startswith(("logos/", "attachments/"))
+    }
+
+    call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert {entry["name"] for entry in manifest["media"]} == set(files)
+    with tarfile.open(tmp_path / "backup" / "media.tar.gz", "r:gz") as archive:
+        assert sorted(archive.getnames()) == sorted(files)
+
+    drop_database_contents()
+    for name in files:
+        (media_root / name).unlink()
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())  # no --force
+    assert file_digests(media_root) == {
+        **files,
+        "staging/logos/other.png": hashlib.sha256(b"another instance's").hexdigest(),
+        "foreign.txt": hashlib.sha256(b"another tool's").hexdigest(),
+    }
 
 
 def test_the_command_line_exits_non_zero_with_one_line(seeded_backup, media_root):

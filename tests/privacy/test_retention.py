@@ -205,6 +205,17 @@ def test_files_no_row_points_to_are_removed_after_the_grace_period(media_root, s
     assert Firm.objects.get().logo.name == "logos/new.png"
 
 
+def test_files_outside_the_portals_upload_folders_are_never_touched(media_root):
+    # Another tool's or instance's files in the same storage: not the portal's to judge.
+    store("staging/logos/orphan.png", hours_old=100)
+    store("copia-backup.tar.gz", hours_old=100)
+    store("logos/orphan.png", hours_old=100)
+
+    assert tasks.purge_orphan_files() == 1
+
+    assert stored_files(media_root) == ["copia-backup.tar.gz", "staging/logos/orphan.png"]
+
+
 def test_the_purge_command_runs_one_purge_by_name_and_refuses_unknown_names(media_root):
     store("logos/orphan.png", hours_old=48)
     call_command("purge", "files")
