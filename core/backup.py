@@ -8,7 +8,7 @@ A backup is one folder with three files:
   alike), under its storage name;
 - `manifest.json`: the portal version, the migration state (latest applied migration per app),
   the PostgreSQL versions, the creation time, and the size and SHA-256 of the dump, of the archive
-  and of every media file. It is written last: a folder without it is an incomplete backup.
+  and of every media file; `vanished` names the files deleted while the backup ran. It is written last: a folder without it is an incomplete backup.
 
 `restore_backup` checks every checksum before it touches anything, refuses a database that has
 tables of ours or upload folders that have files (unless forced), then runs `pg_restore` in one
@@ -40,7 +40,7 @@ from django.core.files.storage import Storage
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
 
-from core.uploads import upload_folders
+from core.uploads import is_missing_file, upload_folders
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -277,7 +277,7 @@ def _write_backup(
             pg_env(connection.settings_dict),
             "pg_dump",
         )
-        files = _write_archive(output / ARCHIVE, storage)
+        files, vanished = _write_archive(output / ARCHIVE, storage)
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "portal_version": portal_version,
@@ -287,6 +287,7 @@ def _write_backup(
             "dump": {"file": DUMP, **digest_file(dump).as_dict()},
             "media_archive": {"file": ARCHIVE, **digest_file(output / ARCHIVE).as_dict()},
             "media": files,
+            "vanished": vanished,
         }
         (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     finally:
@@ -294,23 +295,32 @@ def _write_backup(
     return manifest
 
 
-def _write_archive(path: Path, storage: Storage) -> list[dict[str, Any]]:
-    """Every storage file into a tar.gz under its storage name; their names, sizes, SHA-256."""
+def _write_archive(path: Path, storage: Storage) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every storage file into a tar.gz under its storage name. Returns their names, sizes and
+    SHA-256, and the names of the files deleted between the listing and the read (a replaced
+    logo, a deleted attachment): skipped, like any file deleted just after the dump."""
     entries: list[dict[str, Any]] = []
+    vanished: list[str] = []
     with tarfile.open(path, "w:gz") as archive:
         for name in media_files(storage):
             # A spooled copy: the tar header needs the size before the bytes, and a storage's
             # size() may be a separate request (S3) that could disagree with what we read.
             with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy:
-                with storage.open(name, "rb") as source:
-                    digest = digest_stream(source, copy_to=copy)
+                try:
+                    with storage.open(name, "rb") as source:
+                        digest = digest_stream(source, copy_to=copy)
+                except Exception as exc:
+                    if not is_missing_file(exc):
+                        raise
+                    vanished.append(name)
+                    continue
                 copy.seek(0)
                 info = tarfile.TarInfo(name)
                 info.size = digest.size
                 info.mode = 0o600
                 archive.addfile(info, copy)
             entries.append({"name": name, **digest.as_dict()})
-    return entries
+    return entries, vanished
 
 
 # --- Restore -------------------------------------------------------------------------------------

@@ -263,6 +263,18 @@ def upload_folders() -> list[str]:
     return sorted(folders)
 
 
+def is_missing_file(exc: BaseException) -> bool:
+    """Whether `exc` says a stored file is not there (any more): FileNotFoundError on local disk,
+    botocore's ClientError with a 404 / NoSuchKey code through django-storages' S3 backend."""
+    if isinstance(exc, FileNotFoundError):
+        return True
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    error = response.get("Error") or {}
+    return str(error.get("Code", "")) in {"404", "NoSuchKey", "NotFound"}
+
+
 def store(*, folder: str, extension: str, data: bytes) -> str:
     """Write `data` under a new random name in `folder`; return the stored name.
 

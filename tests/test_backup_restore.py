@@ -19,6 +19,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
+from django.conf import settings as django_settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -304,6 +307,45 @@ def test_files_outside_the_portals_upload_folders_are_not_backed_up_nor_block_a_
         "staging/logos/other.png": hashlib.sha256(b"another instance's").hexdigest(),
         "foreign.txt": hashlib.sha256(b"another tool's").hexdigest(),
     }
+
+
+class _VanishingStorage(FileSystemStorage):
+    """Local disk where one file is deleted between the listing and the read (by a user, or the
+    orphan purge); `s3` raises what django-storages raises for a missing key."""
+
+    def __init__(self, *args, vanishing: str, s3: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vanishing, self.s3 = vanishing, s3
+
+    def _open(self, name, mode="rb"):
+        if name == self.vanishing:
+            self.delete(name)
+            if self.s3:
+                error = {"Error": {"Code": "404", "Message": "Not Found"}}
+                raise ClientError(error, "HeadObject")
+        return super()._open(name, mode)
+
+
+@pytest.mark.parametrize("s3", [False, True], ids=["disk", "s3"])
+def test_a_file_that_vanishes_during_the_backup_is_skipped_and_listed(tmp_path, media_root, s3):
+    from core.backup import create_backup, verify_backup
+
+    seed()
+    files = file_digests(media_root)
+    gone = sorted(files)[0]
+    storage = _VanishingStorage(location=media_root, vanishing=gone, s3=s3)
+
+    manifest = create_backup(
+        output=tmp_path / "backup",
+        connection=connection,
+        storage=storage,
+        portal_version="test",
+        bin_dir=django_settings.PG_BIN_DIR,
+    )
+
+    assert manifest["vanished"] == [gone]
+    assert {entry["name"] for entry in manifest["media"]} == set(files) - {gone}
+    assert verify_backup(tmp_path / "backup")["vanished"] == [gone]
 
 
 def test_the_command_line_exits_non_zero_with_one_line(seeded_backup, media_root):

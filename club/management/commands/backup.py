@@ -56,3 +56,8 @@ class Command(BaseCommand):
                 f"file(s), {size / 1_048_576:.1f} MB."
             )
         )
+        if manifest["vanished"]:
+            self.stdout.write(
+                f"{len(manifest['vanished'])} media file(s) were deleted while the backup ran "
+                f"and are not in it (listed as 'vanished' in the manifest)."
+            )
