@@ -448,6 +448,9 @@ UNVERIFIED_ACCOUNT_RETENTION_DAYS = env_int("UNVERIFIED_ACCOUNT_RETENTION_DAYS",
 ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+# Account emails (verification, password reset, codes) that fail transiently (relay down) are
+# retried, with that backoff, for this many hours after they were queued, then dropped (ERROR).
+ACCOUNT_EMAIL_RETRY_HOURS = env_int("ACCOUNT_EMAIL_RETRY_HOURS", 24)
 
 # --- Health (/health/live, /health/ready; README "Health") ----------------------------------------
 # Readiness fails when beat's last run (the outbox sweeper, every minute) or the oldest email still
