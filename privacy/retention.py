@@ -18,7 +18,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils import timezone
 
-from core import backup
+from core import backup, uploads
 from members import selectors as members_selectors
 from notifications import services as notifications_services
 from privacy import erasure
@@ -132,7 +132,11 @@ def orphan_files_purge(*, now: datetime | None = None, storage: Storage | None =
             if storage.get_modified_time(name) >= cutoff:
                 continue
             storage.delete(name)
-        except FileNotFoundError:  # deleted meanwhile (another node, the owner)
+        except Exception as exc:
+            # Deleted meanwhile (another node, the owner): FileNotFoundError on disk, a 404
+            # ClientError on S3.
+            if not uploads.is_missing_file(exc):
+                raise
             continue
         deleted += 1
     logger.info("Retention: files without a row older than %s hours removed: %s", hours, deleted)

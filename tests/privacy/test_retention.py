@@ -4,18 +4,19 @@ import os
 from datetime import timedelta
 
 import pytest
+from botocore.exceptions import ClientError
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Consent, DataRequest, Firm, Invitation, User
 from notifications.models import Notification
-from privacy import tasks
+from privacy import retention, tasks
 from tests.factories import FirmFactory, MembershipFactory, UserFactory, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +217,31 @@ def test_files_outside_the_portals_upload_folders_are_never_touched(media_root):
     assert stored_files(media_root) == ["copia-backup.tar.gz", "staging/logos/orphan.png"]
 
 
+class _S3LikeStorage(FileSystemStorage):
+    """Local disk that answers for a file deleted meanwhile (another node, its owner) the way
+    django-storages' S3 backend does: botocore's ClientError 404, not FileNotFoundError."""
+
+    def __init__(self, *args, vanishing: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vanishing = vanishing
+
+    def get_modified_time(self, name):
+        if name == self.vanishing:
+            self.delete(name)
+            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
+        return super().get_modified_time(name)
+
+
+def test_a_file_deleted_on_s3_during_the_purge_does_not_stop_it(media_root):
+    store("logos/a.png", hours_old=48)
+    store("logos/b.png", hours_old=48)
+    storage = _S3LikeStorage(location=media_root, vanishing="logos/a.png")
+
+    assert retention.orphan_files_purge(storage=storage) == 1
+
+    assert stored_files(media_root) == []
+
+
 def test_the_purge_command_runs_one_purge_by_name_and_refuses_unknown_names(media_root):
     store("logos/orphan.png", hours_old=48)
     call_command("purge", "files")
@@ -230,8 +256,6 @@ def test_a_store_nobody_wrote_to_yet_has_nothing_to_purge(media_root):
 
 
 def test_a_run_out_of_time_stops_and_the_next_run_goes_on(settings):
-    from privacy import retention
-
     UserFactory.create_batch(2, verified=False, date_joined=LONG_AGO)
 
     assert retention.unverified_accounts_purge(budget=timedelta(seconds=-1)) == 0
