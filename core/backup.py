@@ -439,7 +439,9 @@ def restore_backup(
     tables of ours and the storage no files. The dump is restored in one transaction (a failure
     leaves the database as it was), without owners and privileges, so any role can restore it.
     With `force`, the dump's objects are dropped and recreated (`pg_restore --clean`) and files
-    of the same name are replaced; tables and files that the backup does not have stay."""
+    of the same name are replaced; tables and files that the backup does not have stay. The files
+    are written after the database: a failure there says the database was restored, and a rerun
+    with `force` finishes the job."""
     manifest = verify_backup(folder)
     pg_restore = pg_tool("pg_restore", bin_dir)
     dumped_by = str(manifest.get("postgresql", {}).get("pg_dump", "0"))
@@ -472,7 +474,15 @@ def restore_backup(
     connection.close()  # no session of ours holds locks on the tables being replaced
     _run(cmd, pg_env(connection.settings_dict), "pg_restore")
     ContentType.objects.clear_cache()  # ids now come from the dump
-    written = _restore_files(folder / ARCHIVE, storage, manifest["media"], replace=force)
+    try:
+        written = _restore_files(folder / ARCHIVE, storage, manifest["media"], replace=force)
+    except Exception as exc:
+        # The database is the backup's already: say so, and how to finish.
+        reason = str(exc) if isinstance(exc, BackupError) else f"{type(exc).__name__}: {exc}"
+        raise BackupError(
+            f"Database restored, media incomplete: rerun with --force to write the files "
+            f"again ({_first_line(reason)})."
+        ) from exc
     in_backup = {str(entry["name"]) for entry in manifest["media"]}
     return RestoreResult(
         manifest=manifest,

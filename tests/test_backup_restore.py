@@ -348,6 +348,42 @@ def test_a_file_that_vanishes_during_the_backup_is_skipped_and_listed(tmp_path, 
     assert verify_backup(tmp_path / "backup")["vanished"] == [gone]
 
 
+class _FullStorage(FileSystemStorage):
+    """Local disk that fails on the third file written (a full disk, an S3 error)."""
+
+    writes = 0
+
+    def _save(self, name, content):
+        type(self).writes += 1
+        if type(self).writes == 3:
+            raise OSError(28, "No space left on device")
+        return super()._save(name, content)
+
+
+def test_a_failure_in_the_media_phase_says_the_database_was_restored(seeded_backup, media_root):
+    from core.backup import BackupError, restore_backup
+
+    counts, files = row_counts(), file_digests(media_root)
+    drop_database_contents()
+    empty_storage(media_root)
+
+    with pytest.raises(
+        BackupError, match="Database restored, media incomplete: rerun with --force"
+    ):
+        restore_backup(
+            folder=seeded_backup,
+            connection=connection,
+            storage=_FullStorage(location=media_root),
+            bin_dir=django_settings.PG_BIN_DIR,
+        )
+    assert row_counts() == counts
+    assert len(file_digests(media_root)) == 2
+
+    call_command("restore", str(seeded_backup), force=True, stdout=io.StringIO())
+    assert row_counts() == counts
+    assert file_digests(media_root) == files
+
+
 def test_the_command_line_exits_non_zero_with_one_line(seeded_backup, media_root):
     _append_byte(seeded_backup / "media.tar.gz")
     db = connection.settings_dict
