@@ -1,14 +1,16 @@
 """Backups that restore: a PostgreSQL dump, the media files and a manifest with checksums.
 
 A backup is one folder with three files:
-- `database.dump`: `pg_dump --format=custom` of the database;
+- `database.dump`: `pg_dump --format=custom` of the database (without the rows of the tables
+  the caller excludes: the account-email outbox, whose rows hold live one-time links);
 - `media.tar.gz`: every file of the portal's upload folders in the media storage (the first
   folder of each FileField's `upload_to`: logos/, attachments/; nothing else the bucket or
   folder may hold), read through the storage API (so local disk and an S3 bucket are backed up
   alike), under its storage name;
 - `manifest.json`: the portal version, the migration state (latest applied migration per app),
   the PostgreSQL versions, the creation time, and the size and SHA-256 of the dump, of the archive
-  and of every media file; `vanished` names the files deleted while the backup ran. It is written last: a folder without it is an incomplete backup.
+  and of every media file; `vanished` names the files deleted while the backup ran. It is
+  written last: a folder without it is an incomplete backup.
 
 `restore_backup` checks every checksum before it touches anything, refuses a database that has
 tables of ours or upload folders that have files (unless forced), then runs `pg_restore` in one
@@ -229,8 +231,12 @@ def create_backup(
     storage: Storage,
     portal_version: str,
     bin_dir: str = "",
+    exclude_table_data: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Write a backup into the new (or empty) folder `output`; return its manifest.
+
+    `exclude_table_data` names tables whose rows stay out of the dump (their schema is in it):
+    the account-email outbox, whose rows hold live one-time links.
 
     The folder and its files are readable by the owner only (they hold personal data). On any
     failure the files written so far are removed, so no half backup is left behind."""
@@ -247,7 +253,9 @@ def create_backup(
     created = not output.exists()
     output.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        return _write_backup(output, connection, storage, portal_version, pg_dump, server)
+        return _write_backup(
+            output, connection, storage, portal_version, pg_dump, server, exclude_table_data
+        )
     except BaseException:
         if created:
             shutil.rmtree(output, ignore_errors=True)
@@ -264,6 +272,7 @@ def _write_backup(
     portal_version: str,
     pg_dump: PgTool,
     server: str,
+    exclude_table_data: tuple[str, ...],
 ) -> dict[str, Any]:
     old_umask = os.umask(0o077)
     try:
@@ -272,8 +281,9 @@ def _write_backup(
         # a dumped row names already exists when the files are read. (A file deleted in between,
         # e.g. a replaced logo, is the one race left; a quiet hour avoids it.)
         dump = output / DUMP
+        excluded = [f"--exclude-table-data={table}" for table in exclude_table_data]
         _run(
-            [str(pg_dump.path), "--format=custom", "--no-password", "--file", str(dump)],
+            [str(pg_dump.path), "--format=custom", "--no-password", *excluded, "--file", str(dump)],
             pg_env(connection.settings_dict),
             "pg_dump",
         )

@@ -384,6 +384,27 @@ def test_a_failure_in_the_media_phase_says_the_database_was_restored(seeded_back
     assert file_digests(media_root) == files
 
 
+def test_account_emails_waiting_in_the_outbox_are_not_backed_up(tmp_path, media_root):
+    from notifications.models import OutgoingEmail
+
+    seed()
+    OutgoingEmail.objects.create(
+        to=["nuova.impresa@example.it"],
+        from_email="club@example.it",
+        subject="Reimposta la password",
+        body="https://club.example.it/accounts/password/reset/key/1-secret/",
+    )
+    counts = row_counts()
+
+    call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+    drop_database_contents()
+    empty_storage(media_root)
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())
+
+    assert not OutgoingEmail.objects.exists()  # its one-time link is not in the backup
+    assert row_counts() == {**counts, "notifications_outgoingemail": 0}
+
+
 def test_the_command_line_exits_non_zero_with_one_line(seeded_backup, media_root):
     _append_byte(seeded_backup / "media.tar.gz")
     db = connection.settings_dict
