@@ -33,6 +33,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-test-only-production-key-" + "x" * 40,
     "ALLOWED_HOSTS": "club.example.it",
+    "EMAIL_HOST": "smtp.example.it",  # never connected to (the probe uses locmem)
 }
 
 
