@@ -343,3 +343,13 @@ def test_gunicorn_logs_the_address_nginx_saw_not_what_the_client_sent():
     spec.loader.exec_module(conf)
     assert conf.access_log_format.startswith("%({x-real-ip}i)s ")
     assert "x-forwarded-for" not in conf.access_log_format
+
+
+def test_dockerignore_keeps_production_overrides_and_env_files_out_of_the_image():
+    """`COPY . .` would bake them (SMTP passwords, keys) into an image layer."""
+    patterns = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {"docker-compose.override.yml", "**/*.env", ".env", ".env.*"} <= patterns
