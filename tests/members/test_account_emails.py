@@ -196,9 +196,7 @@ def test_a_relay_outage_is_retried_for_hours_then_the_email_is_dropped_loudly(
     with caplog.at_level(logging.WARNING, logger="notifications.services"):
         assert run_worker()["failed"] == 1
     assert not OutgoingEmail.objects.exists()
-    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == [
-        "ERROR"
-    ]
+    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == ["ERROR"]
 
 
 def test_a_permanent_refusal_drops_the_email_at_once_and_logs_an_error(client, sink, caplog):
@@ -210,9 +208,7 @@ def test_a_permanent_refusal_drops_the_email_at_once_and_logs_an_error(client, s
     with caplog.at_level(logging.WARNING, logger="notifications.services"):
         assert run_worker()["failed"] == 1
     assert not OutgoingEmail.objects.exists()
-    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == [
-        "ERROR"
-    ]
+    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == ["ERROR"]
 
 
 def test_every_allauth_email_is_multipart_even_without_an_html_template_of_ours(sink):

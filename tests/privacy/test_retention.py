@@ -4,8 +4,8 @@ import os
 from datetime import timedelta
 
 import pytest
-from botocore.exceptions import ClientError
 from allauth.account.models import EmailAddress
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
