@@ -563,7 +563,16 @@ def check_request_ids() -> None:
         and (match := re.search(r"request_id=([0-9a-f]{32})", line))
     ]
     expect(ids, "nginx logged no request id for the 500 requests")
-    lines = node_log_lines()
+    # gunicorn writes its access line after the response: on a loaded host it can come a moment
+    # after nginx's, so wait for it a little.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = node_log_lines()
+        if all(any(f"request_id={rid}" in line for line in lines) for rid in ids):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     for request_id in ids:
         access = [line for line in lines if f"request_id={request_id}" in line]
         expect(access, f"no gunicorn access line carries nginx's request id {request_id}")
