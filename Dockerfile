@@ -43,9 +43,11 @@ WORKDIR /app
 RUN useradd --create-home --uid 10001 app
 COPY . .
 
-# Settings refuse to import without DATABASE_URL, and need a SECRET_KEY once DEBUG is off; these
-# throwaway values exist only for this step (collectstatic touches neither database nor key).
+# Settings refuse to import without DATABASE_URL, and need a SECRET_KEY and a mail relay (or an
+# explicit EMAIL_BACKEND) once DEBUG is off; these throwaway values exist only for this step
+# (collectstatic touches neither database, key nor mail).
 RUN DATABASE_URL=postgres://x@localhost/x SECRET_KEY=build-step-only-never-used-to-sign-anything-0123456789 \
+        EMAIL_BACKEND=console \
         python manage.py collectstatic --no-input -v 0 \
     && mkdir -p var/media \
     && chown -R app:app var

@@ -346,9 +346,16 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "var" / "backups")
 
 # --- Email ---------------------------------------------------------------------------------------
 # EMAIL_BACKEND: smtp (when EMAIL_HOST is set), file (development default, var/mail) or console.
+# With DEBUG off, file and console must be chosen explicitly: a missing EMAIL_HOST is an error.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Club Esportatori <club@so.camcom.it>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email_kind = env_str("EMAIL_BACKEND") or ("smtp" if env_str("EMAIL_HOST") else "file")
+if not DEBUG and not env_str("EMAIL_BACKEND") and _email_kind != "smtp":
+    # Production without a relay would write every account email (reset links too) to disk.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set: set it to the SMTP relay (or EMAIL_BACKEND=file or console "
+        "on purpose)."
+    )
 if _email_kind == "smtp":
     MAILERS = {
         "default": {
@@ -459,6 +466,9 @@ UNVERIFIED_ACCOUNT_RETENTION_DAYS = env_int("UNVERIFIED_ACCOUNT_RETENTION_DAYS",
 ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 # Base of the exponential backoff between email attempts (capped at 15 minutes).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+# Account emails (verification, password reset, codes) that fail transiently (relay down) are
+# retried, with that backoff, for this many hours after they were queued, then dropped (ERROR).
+ACCOUNT_EMAIL_RETRY_HOURS = env_int("ACCOUNT_EMAIL_RETRY_HOURS", 24)
 
 # --- Health (/health/live, /health/ready; README "Health") ----------------------------------------
 # Readiness fails when beat's last run (the outbox sweeper, every minute) or the oldest email still

@@ -1,15 +1,19 @@
 """Backups that restore: a PostgreSQL dump, the media files and a manifest with checksums.
 
 A backup is one folder with three files:
-- `database.dump`: `pg_dump --format=custom` of the database;
-- `media.tar.gz`: every file of the media storage, read through the storage API (so local disk
-  and an S3 bucket are backed up alike), under its storage name;
+- `database.dump`: `pg_dump --format=custom` of the database (without the rows of the tables
+  the caller excludes: the account-email outbox, whose rows hold live one-time links);
+- `media.tar.gz`: every file of the portal's upload folders in the media storage (the first
+  folder of each FileField's `upload_to`: logos/, attachments/; nothing else the bucket or
+  folder may hold), read through the storage API (so local disk and an S3 bucket are backed up
+  alike), under its storage name;
 - `manifest.json`: the portal version, the migration state (latest applied migration per app),
   the PostgreSQL versions, the creation time, and the size and SHA-256 of the dump, of the archive
-  and of every media file. It is written last: a folder without it is an incomplete backup.
+  and of every media file; `vanished` names the files deleted while the backup ran. It is
+  written last: a folder without it is an incomplete backup.
 
 `restore_backup` checks every checksum before it touches anything, refuses a database that has
-tables of ours or a media storage that has files (unless forced), then runs `pg_restore` in one
+tables of ours or upload folders that have files (unless forced), then runs `pg_restore` in one
 transaction and writes the files back through the storage API, and reads them back to check them.
 
 The PostgreSQL client programs come from PG_BIN_DIR (the development and test services point it
@@ -37,6 +41,8 @@ from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
+
+from core.uploads import is_missing_file, upload_folders
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -189,6 +195,17 @@ def storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
         yield from storage_files(storage, prefix + sub)
 
 
+def media_files(storage: Storage) -> Iterator[str]:
+    """Every file of the portal's upload folders (core.uploads.upload_folders) in `storage`,
+    sorted; nothing else the storage may hold. A folder never written to has no files."""
+    for folder in upload_folders():
+        try:
+            storage.listdir(folder)
+        except FileNotFoundError:  # local disk: the folder was never created
+            continue
+        yield from storage_files(storage, folder)
+
+
 def migration_state(connection: BaseDatabaseWrapper) -> dict[str, str]:
     """The latest applied migration of each app (names sort by their number)."""
     latest: dict[str, str] = {}
@@ -214,8 +231,12 @@ def create_backup(
     storage: Storage,
     portal_version: str,
     bin_dir: str = "",
+    exclude_table_data: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Write a backup into the new (or empty) folder `output`; return its manifest.
+
+    `exclude_table_data` names tables whose rows stay out of the dump (their schema is in it):
+    the account-email outbox, whose rows hold live one-time links.
 
     The folder and its files are readable by the owner only (they hold personal data). On any
     failure the files written so far are removed, so no half backup is left behind."""
@@ -232,7 +253,9 @@ def create_backup(
     created = not output.exists()
     output.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        return _write_backup(output, connection, storage, portal_version, pg_dump, server)
+        return _write_backup(
+            output, connection, storage, portal_version, pg_dump, server, exclude_table_data
+        )
     except BaseException:
         if created:
             shutil.rmtree(output, ignore_errors=True)
@@ -249,6 +272,7 @@ def _write_backup(
     portal_version: str,
     pg_dump: PgTool,
     server: str,
+    exclude_table_data: tuple[str, ...],
 ) -> dict[str, Any]:
     old_umask = os.umask(0o077)
     try:
@@ -257,12 +281,13 @@ def _write_backup(
         # a dumped row names already exists when the files are read. (A file deleted in between,
         # e.g. a replaced logo, is the one race left; a quiet hour avoids it.)
         dump = output / DUMP
+        excluded = [f"--exclude-table-data={table}" for table in exclude_table_data]
         _run(
-            [str(pg_dump.path), "--format=custom", "--no-password", "--file", str(dump)],
+            [str(pg_dump.path), "--format=custom", "--no-password", *excluded, "--file", str(dump)],
             pg_env(connection.settings_dict),
             "pg_dump",
         )
-        files = _write_archive(output / ARCHIVE, storage)
+        files, vanished = _write_archive(output / ARCHIVE, storage)
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "portal_version": portal_version,
@@ -272,6 +297,7 @@ def _write_backup(
             "dump": {"file": DUMP, **digest_file(dump).as_dict()},
             "media_archive": {"file": ARCHIVE, **digest_file(output / ARCHIVE).as_dict()},
             "media": files,
+            "vanished": vanished,
         }
         (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     finally:
@@ -279,23 +305,32 @@ def _write_backup(
     return manifest
 
 
-def _write_archive(path: Path, storage: Storage) -> list[dict[str, Any]]:
-    """Every storage file into a tar.gz under its storage name; their names, sizes, SHA-256."""
+def _write_archive(path: Path, storage: Storage) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every storage file into a tar.gz under its storage name. Returns their names, sizes and
+    SHA-256, and the names of the files deleted between the listing and the read (a replaced
+    logo, a deleted attachment): skipped, like any file deleted just after the dump."""
     entries: list[dict[str, Any]] = []
+    vanished: list[str] = []
     with tarfile.open(path, "w:gz") as archive:
-        for name in storage_files(storage):
+        for name in media_files(storage):
             # A spooled copy: the tar header needs the size before the bytes, and a storage's
             # size() may be a separate request (S3) that could disagree with what we read.
             with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy:
-                with storage.open(name, "rb") as source:
-                    digest = digest_stream(source, copy_to=copy)
+                try:
+                    with storage.open(name, "rb") as source:
+                        digest = digest_stream(source, copy_to=copy)
+                except Exception as exc:
+                    if not is_missing_file(exc):
+                        raise
+                    vanished.append(name)
+                    continue
                 copy.seek(0)
                 info = tarfile.TarInfo(name)
                 info.size = digest.size
                 info.mode = 0o600
                 archive.addfile(info, copy)
             entries.append({"name": name, **digest.as_dict()})
-    return entries
+    return entries, vanished
 
 
 # --- Restore -------------------------------------------------------------------------------------
@@ -414,7 +449,9 @@ def restore_backup(
     tables of ours and the storage no files. The dump is restored in one transaction (a failure
     leaves the database as it was), without owners and privileges, so any role can restore it.
     With `force`, the dump's objects are dropped and recreated (`pg_restore --clean`) and files
-    of the same name are replaced; tables and files that the backup does not have stay."""
+    of the same name are replaced; tables and files that the backup does not have stay. The files
+    are written after the database: a failure there says the database was restored, and a rerun
+    with `force` finishes the job."""
     manifest = verify_backup(folder)
     pg_restore = pg_tool("pg_restore", bin_dir)
     dumped_by = str(manifest.get("postgresql", {}).get("pg_dump", "0"))
@@ -425,7 +462,7 @@ def restore_backup(
             f"PG_BIN_DIR)."
         )
     tables = tables_of_ours(connection)
-    files = list(storage_files(storage))
+    files = list(media_files(storage))
     if not force and tables:
         raise BackupError(
             f"The database {connection.settings_dict.get('NAME')} already has {len(tables)} "
@@ -447,7 +484,15 @@ def restore_backup(
     connection.close()  # no session of ours holds locks on the tables being replaced
     _run(cmd, pg_env(connection.settings_dict), "pg_restore")
     ContentType.objects.clear_cache()  # ids now come from the dump
-    written = _restore_files(folder / ARCHIVE, storage, manifest["media"], replace=force)
+    try:
+        written = _restore_files(folder / ARCHIVE, storage, manifest["media"], replace=force)
+    except Exception as exc:
+        # The database is the backup's already: say so, and how to finish.
+        reason = str(exc) if isinstance(exc, BackupError) else f"{type(exc).__name__}: {exc}"
+        raise BackupError(
+            f"Database restored, media incomplete: rerun with --force to write the files "
+            f"again ({_first_line(reason)})."
+        ) from exc
     in_backup = {str(entry["name"]) for entry in manifest["media"]}
     return RestoreResult(
         manifest=manifest,

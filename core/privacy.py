@@ -60,6 +60,10 @@ class Erasure:
     # The id of the firm the person was the last member of (it has nobody left: the apps that
     # hold something for the firm, such as seats on missions, release it), else None.
     emptied_firm_id: int | None = None
+    # False for an account that never confirmed its address (the retention purge): the address
+    # and name are whatever the sign-up typed, maybe someone else's, so steps keyed on them
+    # (other people's rows) must leave those rows alone.
+    identity_confirmed: bool = True
 
     def scrub_rows(self, queryset: QuerySet[Any], fields: Sequence[str]) -> int:
         """Replace the person's name and email in `fields` of the rows that mention them.

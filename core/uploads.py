@@ -27,12 +27,14 @@ from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -240,6 +242,37 @@ def is_pdf(data: bytes) -> bool:
 
 
 # --- Storage -------------------------------------------------------------------------------------
+
+
+def upload_folders() -> list[str]:
+    """The storage folders the portal's uploads live in: the first folder of every FileField's
+    `upload_to` (e.g. logos, attachments). The orphan purge and the backup look only there, so
+    files another tool or instance keeps in the same bucket or folder are never touched."""
+    folders: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:  # history models copy them as text columns
+            if not isinstance(field, models.FileField):
+                continue
+            upload_to = field.upload_to
+            top = upload_to.strip("/").split("/")[0] if isinstance(upload_to, str) else ""
+            if not top or "%" in top:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label}.{field.name}: upload_to must start with a fixed folder."
+                )
+            folders.add(top)
+    return sorted(folders)
+
+
+def is_missing_file(exc: BaseException) -> bool:
+    """Whether `exc` says a stored file is not there (any more): FileNotFoundError on local disk,
+    botocore's ClientError with a 404 / NoSuchKey code through django-storages' S3 backend."""
+    if isinstance(exc, FileNotFoundError):
+        return True
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    error = response.get("Error") or {}
+    return str(error.get("Code", "")) in {"404", "NoSuchKey", "NotFound"}
 
 
 def store(*, folder: str, extension: str, data: bytes) -> str:

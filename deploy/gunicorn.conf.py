@@ -33,7 +33,8 @@ if os.path.isdir(_SHM):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Client (as nginx reports it), request line, status, bytes, duration, and the request id.
+# Client (the address nginx saw: X-Real-IP, which nginx overwrites; not X-Forwarded-For, whose
+# leading entries the client writes), request line, status, bytes, duration, the request id.
 access_log_format = (
-    '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+    '%({x-real-ip}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
 )

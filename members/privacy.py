@@ -204,9 +204,13 @@ def emptied_firm_id(firm_change: dict[str, Any]) -> int | None:
     return int(firm_id)
 
 
+# The domain of every erased account's address (members.selectors keeps those rows).
+ERASED_EMAIL_DOMAIN = "@invalid.example"
+
+
 def anonymous_email(user: User) -> str:
     """The address an erased account keeps: unique, undeliverable, and says nothing."""
-    return f"deleted-{user.pk}@invalid.example"
+    return f"deleted-{user.pk}{ERASED_EMAIL_DOMAIN}"
 
 
 def anonymise_account(*, user: User) -> None:
@@ -241,12 +245,15 @@ def delete_account(*, user: User) -> dict[str, int]:
 
 def _delete(erasure: Erasure) -> dict[str, int]:
     user = erasure.user
-    return {
+    counts = {
         "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
         "join_requests": JoinRequest.objects.filter(user=user).delete()[0],
-        # Invitations to the person's address: the address is theirs, whoever sent them.
-        "invitations": Invitation.objects.filter(email__iexact=user.email).delete()[0],
     }
+    # Invitations to the person's address: the address is theirs, whoever sent them. Not for an
+    # address nobody confirmed: the invitations may be to its real owner.
+    if erasure.identity_confirmed:
+        counts["invitations"] = Invitation.objects.filter(email__iexact=user.email).delete()[0]
+    return counts
 
 
 def _unlink(erasure: Erasure) -> dict[str, int]:

@@ -8,7 +8,8 @@ from django.http import QueryDict
 from core.staff import has_staff_powers
 from members.access import get_membership
 from members.filters import FirmFilter
-from members.models import Firm, Invitation, Membership, User
+from members.models import DataRequest, Firm, Invitation, Membership, User
+from members.privacy import ERASED_EMAIL_DOMAIN
 
 
 def firm_directory(*, params: QueryDict) -> FirmFilter:
@@ -74,7 +75,10 @@ def open_invitations(*, firm: Firm) -> QuerySet[Invitation]:
 
 def never_verified_accounts(*, joined_before: datetime) -> QuerySet[User]:
     """Accounts nobody ever confirmed: no verified address (allauth), never logged in, not staff,
-    no firm, signed up before `joined_before`. The retention purge deletes them."""
+    no firm, signed up before `joined_before`. The retention purge deletes them.
+
+    Never an erased account: erasure anonymises the row (no address, no login, no firm) but
+    keeps it on purpose, with its consent log and erasure record (GDPR arts. 7(1), 5(2))."""
     return (
         User.objects.filter(
             date_joined__lt=joined_before,
@@ -84,5 +88,7 @@ def never_verified_accounts(*, joined_before: datetime) -> QuerySet[User]:
             membership__isnull=True,
         )
         .exclude(emailaddress__verified=True)
+        .exclude(data_requests__kind=DataRequest.Kind.ERASURE)
+        .exclude(email__endswith=ERASED_EMAIL_DOMAIN)
         .order_by("pk")
     )

@@ -592,8 +592,9 @@ def outgoing_emails_send(*, email_ids: list[int]) -> dict[str, int]:
 
     Each row is locked (skipping rows another worker holds), sent and deleted in one short
     transaction, so a redelivered task sends nothing twice. A transient failure waits for the
-    sweeper with the backoff of notifications; a permanent one, or the last attempt, deletes the
-    row and logs why (the person can ask for a new link).
+    sweeper with the backoff of notifications, for up to ACCOUNT_EMAIL_RETRY_HOURS; a permanent
+    one, or the end of that time, deletes the row and logs why at ERROR (the person can ask for a
+    new link).
     """
     from django.core.mail import mailers
 
@@ -641,8 +642,19 @@ def outgoing_emails_send(*, email_ids: list[int]) -> dict[str, int]:
 
 
 def _record_outgoing_failure(row: OutgoingEmail, exc: Exception, *, permanent: bool = False) -> str:
-    if permanent or _is_permanent(exc) or row.attempts >= MAX_ATTEMPTS:
-        logger.warning("Email %s to %s failed for good: %s", row.pk, row.to, _reason(exc))
+    """A transient failure (a relay outage) is retried with backoff for ACCOUNT_EMAIL_RETRY_HOURS
+    after the email was queued, however many attempts that takes; readiness reports the wait
+    (HEALTH_OUTBOX_MAX_AGE). A permanent one (5xx, a message that cannot be built), or the end
+    of that time, deletes the row and logs an ERROR: the person's link or code is lost."""
+    retry_until = row.created_at + timedelta(hours=settings.ACCOUNT_EMAIL_RETRY_HOURS)
+    if permanent or _is_permanent(exc) or timezone.now() >= retry_until:
+        logger.error(
+            "Email %s to %s failed for good after %s attempt(s): %s",
+            row.pk,
+            row.to,
+            row.attempts,
+            _reason(exc),
+        )
         row.delete()
         return "failed"
     row.last_error = _reason(exc)

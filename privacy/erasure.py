@@ -124,8 +124,11 @@ def erase_user(*, user: User) -> dict[str, Any]:
 def delete_never_verified(*, user_id: int, joined_before: datetime) -> dict[str, Any] | None:
     """Delete an account nobody ever confirmed (retention), row and all, in one transaction.
 
-    The same contributors' steps as an erasure, so nothing that names the person is left behind;
-    then the User row itself goes (no consent to prove for an account that never started).
+    The same contributors' DELETE, UNLINK and HISTORY steps as an erasure, so the rows about the
+    account go; then the User row itself (no consent to prove for an account that never started).
+    Not the SCRUB step, nor anything keyed on the address: nobody confirmed the address or the
+    name, which may be another person's or a firm's, and an account that never logged in cannot
+    be named in other people's rows anyway.
     Returns None, touching nothing, if the account no longer qualifies: it was verified, given a
     firm or made staff since it was picked.
     """
@@ -140,16 +143,17 @@ def delete_never_verified(*, user_id: int, joined_before: datetime) -> dict[str,
             return None
         with translation.override(settings.LANGUAGE_CODE):
             replacement = str(ERASED_PERSON)
-        erasure = Erasure(user=locked, needles=_needles(locked), replacement=replacement)
+        erasure = Erasure(
+            user=locked, needles=(), replacement=replacement, identity_confirmed=False
+        )
         deleted = _run(ErasureStep.DELETE, erasure)
         unlinked = _run(ErasureStep.UNLINK, erasure)
-        scrubbed = _run(ErasureStep.SCRUB, erasure)
         account = members_privacy.delete_account(user=locked)
         history = _run(ErasureStep.HISTORY, erasure)
     return {
         "user_id": user_id,
         "deleted": {**deleted, **account},
         "unlinked": unlinked,
-        "scrubbed": scrubbed,
+        "scrubbed": {},
         "history": history,
     }

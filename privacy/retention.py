@@ -9,7 +9,6 @@ on two nodes at once, removes nothing more.
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from importlib import import_module
 
@@ -19,6 +18,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils import timezone
 
+from core import backup, uploads
 from members import selectors as members_selectors
 from notifications import services as notifications_services
 from privacy import erasure
@@ -56,10 +56,10 @@ def unverified_accounts_purge(
     *, now: datetime | None = None, budget: timedelta = ACCOUNTS_BUDGET
 ) -> int:
     """Accounts never verified UNVERIFIED_ACCOUNT_RETENTION_DAYS after signing up: deleted with
-    everything that names them (privacy.erasure.delete_never_verified), one transaction each.
+    the rows about them (privacy.erasure.delete_never_verified), one transaction each.
 
-    Each deletion runs the erasure's scans (sessions, notifications that mention the person), so
-    a run stops after `budget`, well inside the task's time limit; beat runs it every hour, and
+    Each deletion runs the erasure's scans (sessions, history tables), so a run stops after
+    `budget`, well inside the task's time limit; beat runs it every hour, and
     the next run takes the rest of a large batch.
     """
     days = settings.UNVERIFIED_ACCOUNT_RETENTION_DAYS
@@ -109,21 +109,11 @@ def _file_columns(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields if field.attname in files]
 
 
-def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file name in `storage`, through its API only (local disk or an object store)."""
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:  # a local MEDIA_ROOT nobody has written to yet
-        return
-    prefix = f"{folder}/" if folder else ""
-    for name in files:
-        yield prefix + name
-    for sub in folders:
-        yield from _walk(storage, prefix + sub)
-
-
 def orphan_files_purge(*, now: datetime | None = None, storage: Storage | None = None) -> int:
     """Delete stored files that no row points to and that are older than ORPHAN_FILE_GRACE_HOURS.
+
+    Only in the portal's upload folders (core.backup.media_files): a file elsewhere in the bucket
+    or folder belongs to someone else.
 
     The grace period protects a file whose row is not committed yet: an upload is stored before
     its transaction writes the row (core.uploads.store), so a young file without a row may be
@@ -135,14 +125,18 @@ def orphan_files_purge(*, now: datetime | None = None, storage: Storage | None =
     cutoff = (now or timezone.now()) - timedelta(hours=hours)
     referenced = referenced_files()
     deleted = 0
-    for name in _walk(storage):
+    for name in backup.media_files(storage):
         if name in referenced:
             continue
         try:
             if storage.get_modified_time(name) >= cutoff:
                 continue
             storage.delete(name)
-        except FileNotFoundError:  # deleted meanwhile (another node, the owner)
+        except Exception as exc:
+            # Deleted meanwhile (another node, the owner): FileNotFoundError on disk, a 404
+            # ClientError on S3.
+            if not uploads.is_missing_file(exc):
+                raise
             continue
         deleted += 1
     logger.info("Retention: files without a row older than %s hours removed: %s", hours, deleted)

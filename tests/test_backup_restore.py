@@ -19,6 +19,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
+from django.conf import settings as django_settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -263,7 +266,7 @@ def test_restore_refuses_a_storage_with_files_unless_forced(seeded_backup, media
     with pytest.raises(CommandError, match=r"media storage already has 7 file\(s\)"):
         call_command("restore", str(seeded_backup))
     assert row_counts() == {}
-    (media_root / "stray.txt").write_bytes(b"not in the backup")
+    (media_root / "logos" / "stray.png").write_bytes(b"not in the backup")
     out = io.StringIO()
     call_command("restore", str(seeded_backup), force=True, stdout=out)
     assert "had 8 file(s), of which 1 are not in the backup and were left in place" in (
@@ -271,9 +274,135 @@ def test_restore_refuses_a_storage_with_files_unless_forced(seeded_backup, media
     )
     assert file_digests(media_root) == {
         **files,
-        "stray.txt": hashlib.sha256(b"not in the backup").hexdigest(),
+        "logos/stray.png": hashlib.sha256(b"not in the backup").hexdigest(),
     }
     assert Firm.objects.count() == 3
+
+
+def test_files_outside_the_portals_upload_folders_are_not_backed_up_nor_block_a_restore(
+    tmp_path, media_root
+):
+    seed()
+    (media_root / "staging" / "logos").mkdir(parents=True)
+    (media_root / "staging" / "logos" / "other.png").write_bytes(b"another instance's")
+    (media_root / "foreign.txt").write_bytes(b"another tool's")
+    files = {
+        name: digest
+        for name, digest in file_digests(media_root).items()
+        if name.startswith(("logos/", "attachments/"))
+    }
+
+    call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert {entry["name"] for entry in manifest["media"]} == set(files)
+    with tarfile.open(tmp_path / "backup" / "media.tar.gz", "r:gz") as archive:
+        assert sorted(archive.getnames()) == sorted(files)
+
+    drop_database_contents()
+    for name in files:
+        (media_root / name).unlink()
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())  # no --force
+    assert file_digests(media_root) == {
+        **files,
+        "staging/logos/other.png": hashlib.sha256(b"another instance's").hexdigest(),
+        "foreign.txt": hashlib.sha256(b"another tool's").hexdigest(),
+    }
+
+
+class _VanishingStorage(FileSystemStorage):
+    """Local disk where one file is deleted between the listing and the read (by a user, or the
+    orphan purge); `s3` raises what django-storages raises for a missing key."""
+
+    def __init__(self, *args, vanishing: str, s3: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vanishing, self.s3 = vanishing, s3
+
+    def _open(self, name, mode="rb"):
+        if name == self.vanishing:
+            self.delete(name)
+            if self.s3:
+                error = {"Error": {"Code": "404", "Message": "Not Found"}}
+                raise ClientError(error, "HeadObject")
+        return super()._open(name, mode)
+
+
+@pytest.mark.parametrize("s3", [False, True], ids=["disk", "s3"])
+def test_a_file_that_vanishes_during_the_backup_is_skipped_and_listed(tmp_path, media_root, s3):
+    from core.backup import create_backup, verify_backup
+
+    seed()
+    files = file_digests(media_root)
+    gone = sorted(files)[0]
+    storage = _VanishingStorage(location=media_root, vanishing=gone, s3=s3)
+
+    manifest = create_backup(
+        output=tmp_path / "backup",
+        connection=connection,
+        storage=storage,
+        portal_version="test",
+        bin_dir=django_settings.PG_BIN_DIR,
+    )
+
+    assert manifest["vanished"] == [gone]
+    assert {entry["name"] for entry in manifest["media"]} == set(files) - {gone}
+    assert verify_backup(tmp_path / "backup")["vanished"] == [gone]
+
+
+class _FullStorage(FileSystemStorage):
+    """Local disk that fails on the third file written (a full disk, an S3 error)."""
+
+    writes = 0
+
+    def _save(self, name, content):
+        type(self).writes += 1
+        if type(self).writes == 3:
+            raise OSError(28, "No space left on device")
+        return super()._save(name, content)
+
+
+def test_a_failure_in_the_media_phase_says_the_database_was_restored(seeded_backup, media_root):
+    from core.backup import BackupError, restore_backup
+
+    counts, files = row_counts(), file_digests(media_root)
+    drop_database_contents()
+    empty_storage(media_root)
+
+    with pytest.raises(
+        BackupError, match="Database restored, media incomplete: rerun with --force"
+    ):
+        restore_backup(
+            folder=seeded_backup,
+            connection=connection,
+            storage=_FullStorage(location=media_root),
+            bin_dir=django_settings.PG_BIN_DIR,
+        )
+    assert row_counts() == counts
+    assert len(file_digests(media_root)) == 2
+
+    call_command("restore", str(seeded_backup), force=True, stdout=io.StringIO())
+    assert row_counts() == counts
+    assert file_digests(media_root) == files
+
+
+def test_account_emails_waiting_in_the_outbox_are_not_backed_up(tmp_path, media_root):
+    from notifications.models import OutgoingEmail
+
+    seed()
+    OutgoingEmail.objects.create(
+        to=["nuova.impresa@example.it"],
+        from_email="club@example.it",
+        subject="Reimposta la password",
+        body="https://club.example.it/accounts/password/reset/key/1-secret/",
+    )
+    counts = row_counts()
+
+    call_command("backup", output=str(tmp_path / "backup"), stdout=io.StringIO())
+    drop_database_contents()
+    empty_storage(media_root)
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())
+
+    assert not OutgoingEmail.objects.exists()  # its one-time link is not in the backup
+    assert row_counts() == {**counts, "notifications_outgoingemail": 0}
 
 
 def test_the_command_line_exits_non_zero_with_one_line(seeded_backup, media_root):

@@ -321,3 +321,35 @@ def load_probe_module():
 )
 def test_the_image_probe_finds_the_role_of_its_container(commands, expected):
     assert load_probe_module().role(commands) == expected
+
+
+# --- systemd, gunicorn and nginx ----------------------------------------------------------------
+
+
+def test_systemd_web_unit_and_env_example_bind_gunicorn_to_loopback():
+    """Behind nginx on the same host, a client must not reach gunicorn directly (it would write
+    the X-Forwarded-For entry the portal trusts)."""
+    unit = (ROOT / "deploy/systemd/club-web.service").read_text()
+    assert "Environment=GUNICORN_BIND=127.0.0.1:8000" in unit.splitlines()
+    env = (ROOT / "deploy/systemd/club.env.example").read_text()
+    assert "GUNICORN_BIND=127.0.0.1:8000" in env.splitlines()
+
+
+def test_gunicorn_logs_the_address_nginx_saw_not_what_the_client_sent():
+    nginx = (ROOT / "deploy/nginx.conf.template").read_text()
+    assert re.search(r"proxy_set_header X-Real-IP \$remote_addr;", nginx)
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "deploy/gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.access_log_format.startswith("%({x-real-ip}i)s ")
+    assert "x-forwarded-for" not in conf.access_log_format
+
+
+def test_dockerignore_keeps_production_overrides_and_env_files_out_of_the_image():
+    """`COPY . .` would bake them (SMTP passwords, keys) into an image layer."""
+    patterns = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {"docker-compose.override.yml", "**/*.env", ".env", ".env.*"} <= patterns

@@ -33,6 +33,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-test-only-production-key-" + "x" * 40,
     "ALLOWED_HOSTS": "club.example.it",
+    "EMAIL_HOST": "smtp.example.it",  # never connected to (the probe uses locmem)
 }
 
 
@@ -227,6 +228,9 @@ def test_with_sentry_dsn_a_view_error_reaches_sentry_without_personal_data(sentr
     for envelope in _SentrySink.envelopes:  # send_default_pii=False
         assert "probe-secret-cookie" not in envelope
         assert "probe-secret-token" not in envelope
+        assert "probe-secret-password" not in envelope  # the POST body
+        assert "probe-secret@example.it" not in envelope
+        assert "probe-secret-link" not in envelope  # the view's local variables
 
 
 def test_a_server_error_mails_the_admins_from_the_environment():

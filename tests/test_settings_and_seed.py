@@ -54,6 +54,7 @@ def test_secret_key_can_come_from_a_file(tmp_path):
             "DJANGO_SETTINGS_MODULE": "club.settings",
             "DATABASE_URL": "postgres://x@localhost/x",
             "SECRET_KEY_FILE": str(secret),
+            "EMAIL_HOST": "smtp.example.it",
         },
         capture_output=True,
         text=True,
@@ -115,9 +116,28 @@ def test_with_no_environment_debug_is_off_and_the_development_key_refused():
 
 
 def test_with_debug_off_a_long_random_key_starts():
-    result = run_settings({"DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY": GOOD_KEY})
+    result = run_settings(
+        {
+            "DATABASE_URL": "postgres://x@localhost/x",
+            "SECRET_KEY": GOOD_KEY,
+            "EMAIL_HOST": "smtp.example.it",
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_with_debug_off_and_no_email_host_the_settings_refuse_to_write_mail_to_disk():
+    base = {"DATABASE_URL": "postgres://x@localhost/x", "SECRET_KEY": GOOD_KEY}
+    result = run_settings(base)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "EMAIL_HOST is not set" in last_line
+    # Chosen on purpose (a staging host, a build step): allowed.
+    for kind in ("console", "file"):
+        chosen = run_settings({**base, "EMAIL_BACKEND": kind})
+        assert chosen.returncode == 0, chosen.stderr
 
 
 def env_example() -> dict[str, str]:

@@ -6,8 +6,8 @@ real host runs: DEBUG off and a fresh 64-character SECRET_KEY; throw-away Postgr
 tools/objectstore.py); `migrate` and `collectstatic` (manifest storage); two gunicorn nodes on two
 ports (deploy/gunicorn.conf.py); Debian's nginx (deploy/nginx.conf.template) terminating TLS
 with a certificate made here, doing round-robin over the nodes and sending X-Forwarded-For,
--Proto, -Host and X-Request-ID; TRUSTED_PROXY_COUNT=1; one Celery worker and one beat; email to
-files. Then Playwright (Chromium) and plain HTTPS requests drive it through nginx.
+-Proto, -Host, X-Real-IP and X-Request-ID; TRUSTED_PROXY_COUNT=1; one Celery worker and one
+beat; email to files. Then Playwright (Chromium) and plain HTTPS requests drive it through nginx.
 
 Each check prints `ok <name>` or `FAIL <name>: <why>`; the last line reads
 `deploy: <passed> checks passed of <total>`, and the exit status is 1 unless all passed. Every
@@ -563,7 +563,16 @@ def check_request_ids() -> None:
         and (match := re.search(r"request_id=([0-9a-f]{32})", line))
     ]
     expect(ids, "nginx logged no request id for the 500 requests")
-    lines = node_log_lines()
+    # gunicorn writes its access line after the response: on a loaded host it can come a moment
+    # after nginx's, so wait for it a little.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = node_log_lines()
+        if all(any(f"request_id={rid}" in line for line in lines) for rid in ids):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     for request_id in ids:
         access = [line for line in lines if f"request_id={request_id}" in line]
         expect(access, f"no gunicorn access line carries nginx's request id {request_id}")
@@ -598,11 +607,26 @@ def check_rate_limits(stack: Stack, seen: list[tuple[str, Response]]) -> None:
         "nobody11@deploy-check.example", extra={"X-Forwarded-For": "203.0.113.7"}
     )
     expect(TOO_MANY in forged.text, "a forged X-Forwarded-For escapes the limit")
+    check_access_log_client("127.0.0.2", forged_address="203.0.113.7")
     second = HttpClient(stack, source="127.0.0.3", seen=seen)
     other = second.failed_login("nobody12@deploy-check.example")
     expect(other.status == 200, f"the other client: {other.status}")
     expect(TOO_MANY not in other.text, "a second client is limited by the first one's failures")
     expect("password" in other.text.lower(), "the other client got no login error")
+
+
+def check_access_log_client(client: str, *, forged_address: str) -> None:
+    """gunicorn's access lines name the address nginx saw (X-Real-IP), never one the client
+    wrote into X-Forwarded-For."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in node_log_lines() if '"POST ' in line and "request_id=" in line]
+        if any(line.startswith(f'{client} "POST ') for line in lines):
+            break
+        expect(time.monotonic() < deadline, f"no gunicorn access line names the client {client}")
+        time.sleep(0.5)
+    forged = [line for line in node_log_lines() if line.startswith(f"{forged_address} ")]
+    expect(not forged, f"gunicorn logged the forged address: {forged[:1]}")
 
 
 def check_mail(stack: Stack) -> None:

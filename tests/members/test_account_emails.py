@@ -6,6 +6,7 @@ production. Celery is not eager unless a test says so: the task waits in the rea
 test runs it, so whatever the SMTP server has seen by then, the request did not send.
 """
 
+import logging
 import re
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from allauth.account.adapter import get_adapter
 from allauth.core import context as allauth_context
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from members.models import User
@@ -170,6 +172,43 @@ def test_a_refused_send_is_retried_by_the_sweeper(client, sink, eager_celery):
     services.outbox_sweep(grace=NOW)
     assert [r.to for r in sink.received] == [["nuova.impresa@example.it"]]
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_relay_outage_is_retried_for_hours_then_the_email_is_dropped_loudly(
+    client, sink, settings, caplog
+):
+    from tests.support.smtp_sink import Rule
+
+    settings.ACCOUNT_EMAIL_RETRY_HOURS = 24
+    sink.handler.rules["nuova.impresa@example.it"] = Rule("421 4.4.5 Try again later", None)
+    sign_up(client)
+    # Many attempts already, but the outage is an hour old: keep trying.
+    OutgoingEmail.objects.update(attempts=20)
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(hours=1))
+
+    assert run_worker()["retry"] == 1
+    assert OutgoingEmail.objects.get().attempts == 21
+
+    # A day later: the link in it is stale anyway; dropped and logged as an error.
+    OutgoingEmail.objects.update(
+        created_at=timezone.now() - timedelta(hours=25), next_attempt_at=None
+    )
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        assert run_worker()["failed"] == 1
+    assert not OutgoingEmail.objects.exists()
+    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == ["ERROR"]
+
+
+def test_a_permanent_refusal_drops_the_email_at_once_and_logs_an_error(client, sink, caplog):
+    from tests.support.smtp_sink import Rule
+
+    sink.handler.rules["nuova.impresa@example.it"] = Rule("550 5.7.1 Relay denied", None)
+    sign_up(client)
+
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        assert run_worker()["failed"] == 1
+    assert not OutgoingEmail.objects.exists()
+    assert [r.levelname for r in caplog.records if "failed for good" in r.getMessage()] == ["ERROR"]
 
 
 def test_every_allauth_email_is_multipart_even_without_an_html_template_of_ours(sink):

@@ -5,17 +5,18 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Consent, Firm, User
+from members.models import Consent, DataRequest, Firm, Invitation, User
 from notifications.models import Notification
-from privacy import tasks
+from privacy import retention, tasks
 from tests.factories import FirmFactory, MembershipFactory, UserFactory, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,46 @@ def test_an_account_verified_meanwhile_is_kept(client, settings):
     assert User.objects.filter(pk=user.pk).exists()
 
 
+def test_an_erased_account_keeps_its_consent_and_erasure_records_through_the_purge(client):
+    from privacy import erasure
+
+    user = sign_up(client, "poi.cancellato@example.it")
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    erasure.erase_user(user=user)
+    User.objects.filter(pk=user.pk).update(date_joined=LONG_AGO)
+
+    assert tasks.purge_unverified_accounts() == 0
+
+    assert User.objects.filter(pk=user.pk).exists()
+    assert Consent.objects.filter(user=user).exists()
+    assert DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ERASURE).exists()
+
+
+def test_the_purge_leaves_other_peoples_rows_that_mention_the_unconfirmed_name_or_address(
+    client,
+):
+    # Nobody confirmed the address or the name: they may be anybody's (a member's, a firm's).
+    squatter = sign_up(client, "info@esportatore.example.it")
+    User.objects.filter(pk=squatter.pk).update(date_joined=LONG_AGO)
+    other = UserFactory()
+    note = Notification.objects.create(
+        recipient=other,
+        kind="firm_approved",
+        key="k",
+        context={"firm": "Zebedeo Quintavalle", "to": "info@esportatore.example.it"},
+    )
+    invitation = Invitation.objects.create(
+        firm=FirmFactory(), email="info@esportatore.example.it", invited_by=other
+    )
+
+    assert tasks.purge_unverified_accounts() == 1
+
+    assert not User.objects.filter(pk=squatter.pk).exists()
+    note.refresh_from_db()
+    assert note.context == {"firm": "Zebedeo Quintavalle", "to": "info@esportatore.example.it"}
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
 # --- Files no row points to ----------------------------------------------------------------------
 
 
@@ -165,6 +206,42 @@ def test_files_no_row_points_to_are_removed_after_the_grace_period(media_root, s
     assert Firm.objects.get().logo.name == "logos/new.png"
 
 
+def test_files_outside_the_portals_upload_folders_are_never_touched(media_root):
+    # Another tool's or instance's files in the same storage: not the portal's to judge.
+    store("staging/logos/orphan.png", hours_old=100)
+    store("copia-backup.tar.gz", hours_old=100)
+    store("logos/orphan.png", hours_old=100)
+
+    assert tasks.purge_orphan_files() == 1
+
+    assert stored_files(media_root) == ["copia-backup.tar.gz", "staging/logos/orphan.png"]
+
+
+class _S3LikeStorage(FileSystemStorage):
+    """Local disk that answers for a file deleted meanwhile (another node, its owner) the way
+    django-storages' S3 backend does: botocore's ClientError 404, not FileNotFoundError."""
+
+    def __init__(self, *args, vanishing: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vanishing = vanishing
+
+    def get_modified_time(self, name):
+        if name == self.vanishing:
+            self.delete(name)
+            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
+        return super().get_modified_time(name)
+
+
+def test_a_file_deleted_on_s3_during_the_purge_does_not_stop_it(media_root):
+    store("logos/a.png", hours_old=48)
+    store("logos/b.png", hours_old=48)
+    storage = _S3LikeStorage(location=media_root, vanishing="logos/a.png")
+
+    assert retention.orphan_files_purge(storage=storage) == 1
+
+    assert stored_files(media_root) == []
+
+
 def test_the_purge_command_runs_one_purge_by_name_and_refuses_unknown_names(media_root):
     store("logos/orphan.png", hours_old=48)
     call_command("purge", "files")
@@ -179,8 +256,6 @@ def test_a_store_nobody_wrote_to_yet_has_nothing_to_purge(media_root):
 
 
 def test_a_run_out_of_time_stops_and_the_next_run_goes_on(settings):
-    from privacy import retention
-
     UserFactory.create_batch(2, verified=False, date_joined=LONG_AGO)
 
     assert retention.unverified_accounts_purge(budget=timedelta(seconds=-1)) == 0

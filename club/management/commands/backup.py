@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from core.backup import BackupError, create_backup, default_folder
+from notifications.models import OutgoingEmail
 
 
 def portal_version() -> str:
@@ -46,6 +47,9 @@ class Command(BaseCommand):
                 storage=storages["default"],
                 portal_version=portal_version(),
                 bin_dir=settings.PG_BIN_DIR,
+                # Account emails waiting to be sent hold live reset and verification links: not
+                # kept for months in backups, nor sent again (stale) after a restore.
+                exclude_table_data=(OutgoingEmail._meta.db_table,),
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
@@ -56,3 +60,8 @@ class Command(BaseCommand):
                 f"file(s), {size / 1_048_576:.1f} MB."
             )
         )
+        if manifest["vanished"]:
+            self.stdout.write(
+                f"{len(manifest['vanished'])} media file(s) were deleted while the backup ran "
+                f"and are not in it (listed as 'vanished' in the manifest)."
+            )
