@@ -128,6 +128,10 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
             requested_by=None
         ),
         "applications": Application.objects.filter(applied_by=user).update(applied_by=None),
+        # The partner contact who gave a meeting's feedback; the feedback is the partner's.
+        "meeting_feedback": Meeting.objects.filter(partner_feedback_by=user).update(
+            partner_feedback_by=None
+        ),
         "applications_released": released,
     }
 
@@ -163,13 +167,13 @@ CONTRIBUTOR = Contributor(
         "missions.Application",  # applied_by unlinked; the application is the firm's
         "missions.Interest",  # deleted
         "missions.MeetingRequest",  # requested_by unlinked; the request is the firm's
+        "missions.Meeting",  # partner_feedback_by unlinked; the meeting is the firm's
     },
     kept={
         "missions.HistoricalApplication": "The firm's audit trail; it does not record applied_by, "
         "and who made each change is cleared by the privacy app's history step.",
         "missions.HistoricalMeeting": "The firm's audit trail; who made each change is cleared "
         "by the privacy app's history step.",
-        "missions.Meeting": "A record of the firm's, linked to the firm only: it names no person.",
         "missions.MatchSuggestion": "A record of the firm's, linked to the firm only: it names "
         "no person.",
     },

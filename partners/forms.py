@@ -10,7 +10,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from members.models import Firm
-from missions.models import Partner, Slot
+from missions.models import Meeting, Partner, Slot
 
 NACE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
 
@@ -143,3 +143,61 @@ class MeetingCancelForm(forms.Form):
         if any(char in reason for char in "\r\n\x00\u2028\u2029"):
             raise ValidationError(_("Scrivete il motivo su una sola riga."))
         return reason
+
+
+class MeetingFeedbackForm(forms.Form):
+    """The partner's feedback on a meeting, after it: held or not; if held, the interest and the
+    next step (the firm sees those two); a note for the Camera's staff only."""
+
+    held = forms.TypedChoiceField(
+        label=_("L'incontro si è svolto?"),
+        choices=[("yes", _("Sì")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    interest = forms.TypedChoiceField(
+        label=_("Il vostro interesse"),
+        choices=[("", "—"), *Meeting.PartnerInterest.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    next_step = forms.ChoiceField(
+        label=_("Prossimo passo"),
+        choices=[("", "—"), *Meeting.PartnerNextStep.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Nota per lo staff della Camera (facoltativa)"),
+        help_text=_("Non è mostrata all'impresa."),
+        max_length=300,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data: Any = None) -> "MeetingFeedbackForm":
+        """The form of one meeting on the agenda page (ids unique per meeting), showing the
+        feedback already given."""
+        initial: dict[str, Any] = {}
+        if meeting.partner_feedback_at is not None:
+            initial = {
+                "held": "yes" if meeting.partner_held else "no",
+                "interest": meeting.partner_interest,
+                "next_step": meeting.partner_next_step,
+                "note": meeting.partner_note,
+            }
+        return cls(data, initial=initial, auto_id=f"feedback-{meeting.pk}-%s")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("held") is False:
+            # Nothing to rate in a meeting that did not take place.
+            cleaned["interest"], cleaned["next_step"] = None, ""
+        elif cleaned.get("held"):
+            if cleaned.get("interest") is None and "interest" not in self.errors:
+                self.add_error("interest", _("Indicate il vostro interesse."))
+            if not cleaned.get("next_step") and "next_step" not in self.errors:
+                self.add_error("next_step", _("Indicate il prossimo passo (anche «Nessuno»)."))
+        return cleaned

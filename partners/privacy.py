@@ -8,6 +8,7 @@ from typing import Any
 
 from core.privacy import Contributor, Erasure, ErasureStep, iso
 from members.models import User
+from missions.models import Meeting
 from partners.models import PartnerContact, PartnerInvitation, SignInLink
 
 
@@ -34,8 +35,28 @@ def export_person(user: User) -> dict[str, Any]:
                 }
                 for link in SignInLink.objects.filter(contact=contact).order_by("pk")
             ],
+            "meeting_feedback": _meeting_feedback(user),
         }
     }
+
+
+def _meeting_feedback(user: User) -> list[dict[str, Any]]:
+    """The feedback on meetings that this contact gave (the last answer of each meeting)."""
+    return [
+        {
+            "mission": m.mission.title,
+            "firm": m.firm.name,
+            "starts_at": iso(m.slot.starts_at) if m.slot else None,
+            "held": m.partner_held,
+            "interest": m.get_partner_interest_display() if m.partner_interest else None,
+            "next_step": m.get_partner_next_step_display() if m.partner_next_step else None,
+            "note": m.partner_note,
+            "given_at": iso(m.partner_feedback_at),
+        }
+        for m in Meeting.objects.filter(partner_feedback_by=user)
+        .select_related("mission", "firm", "slot")
+        .order_by("pk")
+    ]
 
 
 def _delete(erasure: Erasure) -> dict[str, int]:

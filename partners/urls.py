@@ -27,6 +27,11 @@ urlpatterns = [
         name="meeting_cancel",
     ),
     path(
+        "missioni/<int:mission_id>/incontri/<int:meeting_id>/feedback/",
+        views.meeting_feedback,
+        name="meeting_feedback",
+    ),
+    path(
         "missioni/<int:mission_id>/richieste/<int:request_id>/risposta/",
         views.request_answer,
         name="request_answer",

@@ -15,22 +15,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import posted
 from members.models import Firm
 from missions import calendar
-from missions.models import MeetingRequest, Mission, MissionPartner, Partner, Slot
+from missions.models import Meeting, MeetingRequest, Mission, MissionPartner, Partner, Slot
 from missions.selectors import b2b as b2b_selectors
-from missions.services import meeting_requests, partner_attendance
+from missions.services import meeting_requests, outcomes, partner_attendance
 from missions.services.errors import MissionsError
 from partners import services
 from partners.access import contact_of, invited_mission
 from partners.forms import (
     AttendanceForm,
     MeetingCancelForm,
+    MeetingFeedbackForm,
     PartnerMeetingRequestForm,
     PartnerProfileForm,
     RequestAnswerForm,
@@ -324,13 +325,33 @@ def _published_agenda(request: HttpRequest, mission_id: int) -> AgendaPage:
     return context
 
 
+def _agenda_page(
+    request: HttpRequest,
+    mission_partner: MissionPartner,
+    *,
+    cancel_form: MeetingCancelForm | None = None,
+    feedback_form: tuple[int, MeetingFeedbackForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The agenda page; each meeting whose slot has ended carries its feedback form (the bound
+    `feedback_form` of one meeting, with its errors, after a refused submit)."""
+    context = _agenda_context(mission_partner)
+    now = timezone.now()
+    for meeting in context["meetings"]:
+        if meeting.slot is not None and meeting.slot.ends_at <= now:
+            form = MeetingFeedbackForm.for_meeting(meeting)
+            if feedback_form is not None and feedback_form[0] == meeting.pk:
+                form = feedback_form[1]
+            meeting.feedback_form = form  # type: ignore[attr-defined]
+    page = {**context, "cancel_form": cancel_form or MeetingCancelForm()}
+    return render(request, "partners/agenda.html", page, status=status)
+
+
 @partner_required
 def agenda(request: HttpRequest, mission_id: int) -> HttpResponse:
     """The partner's meetings (time in the city's zone, table, the firm's card), once staff
-    published the agendas; each can be cancelled with a reason."""
-    mission_partner = invited_mission(contact_of(request), mission_id)
-    context = {**_agenda_context(mission_partner), "cancel_form": MeetingCancelForm()}
-    return render(request, "partners/agenda.html", context)
+    published the agendas; each can be cancelled with a reason and, once over, rated."""
+    return _agenda_page(request, invited_mission(contact_of(request), mission_id))
 
 
 @partner_required
@@ -367,8 +388,7 @@ def meeting_cancel(request: HttpRequest, mission_id: int, request_id: int) -> Ht
         raise Http404
     form = MeetingCancelForm(request.POST)
     if not form.is_valid():
-        context = {**_agenda_context(mission_partner), "cancel_form": form}
-        return render(request, "partners/agenda.html", context, status=400)
+        return _agenda_page(request, mission_partner, cancel_form=form, status=400)
     try:
         meeting_requests.meeting_request_cancel(
             request_id=request_id, partner_id=contact.partner_id, note=form.cleaned_data["reason"]
@@ -378,3 +398,35 @@ def meeting_cancel(request: HttpRequest, mission_id: int, request_id: int) -> Ht
     else:
         messages.success(request, _("Incontro annullato: l'impresa è stata avvisata."))
     return redirect("partners:agenda", mission_id=mission_id)
+
+
+@partner_required
+@require_POST
+def meeting_feedback(request: HttpRequest, mission_id: int, meeting_id: int) -> HttpResponse:
+    """After a meeting: held or not, the partner's interest and next step, a note for staff."""
+    contact = contact_of(request)
+    mission_partner = invited_mission(contact, mission_id)
+    meeting = Meeting.objects.filter(
+        pk=meeting_id, mission_id=mission_id, partner_id=contact.partner_id
+    ).first()
+    if meeting is None:
+        raise Http404  # another partner's meeting, or another mission's
+    form = MeetingFeedbackForm.for_meeting(meeting, request.POST)
+    if not form.is_valid():
+        feedback = (meeting.pk, form)
+        return _agenda_page(request, mission_partner, feedback_form=feedback, status=400)
+    try:
+        outcomes.meeting_partner_feedback(
+            meeting_id=meeting.pk,
+            partner_id=contact.partner_id,
+            held=form.cleaned_data["held"],
+            interest=form.cleaned_data["interest"],
+            next_step=form.cleaned_data["next_step"],
+            note=form.cleaned_data["note"],
+            user=contact.user,
+        )
+    except MissionsError as error:
+        messages.error(request, str(error.message))
+        return _agenda_page(request, mission_partner, status=400)
+    messages.success(request, _("Grazie: feedback registrato."))
+    return redirect(reverse("partners:agenda", args=[mission_id]) + f"#meeting-{meeting.pk}")

@@ -282,6 +282,24 @@ class Meeting(models.Model):
         SAMPLES = "samples", _("Campioni inviati")
         ORDER = "order", _("Ordine")
 
+    class PartnerInterest(models.IntegerChoices):
+        NONE = 1, _("Nessun interesse")
+        LOW = 2, _("Interesse scarso")
+        SOME = 3, _("Interesse medio")
+        HIGH = 4, _("Interesse buono")
+        VERY_HIGH = 5, _("Interesse molto alto")
+
+    class PartnerNextStep(models.TextChoices):
+        NONE = "none", _("Nessuno")
+        CALL = "call", _("Una telefonata o una videochiamata")
+        OFFER = "offer", _("Offerta richiesta")
+        SAMPLES = "samples", _("Campioni richiesti")
+        VISIT = "visit", _("Una visita")
+        ORDER = "order", _("Un ordine")
+
+    # From this interest up, the partner counts as interested (dashboard, the firm's page).
+    INTERESTED_FROM = PartnerInterest.HIGH
+
     request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="meetings")
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="meetings")
@@ -302,8 +320,34 @@ class Meeting(models.Model):
     )
     outcome_note = models.CharField(_("nota sull'esito"), max_length=300, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
+    # The partner's feedback after the meeting (missions.services.outcomes.
+    # meeting_partner_feedback): held or not; if held, their interest and the next step.
+    partner_held = models.BooleanField(_("svolto secondo il partner"), null=True, blank=True)
+    partner_interest = models.PositiveSmallIntegerField(
+        _("interesse del partner"), choices=PartnerInterest.choices, null=True, blank=True
+    )
+    partner_next_step = models.CharField(
+        _("prossimo passo del partner"),
+        max_length=10,
+        choices=PartnerNextStep.choices,
+        default="",
+        blank=True,
+    )
+    # Written for the Camera's staff only: the firm sees the interest and the next step.
+    partner_note = models.CharField(_("nota del partner"), max_length=300, blank=True)
+    partner_feedback_at = models.DateTimeField(_("feedback del partner il"), null=True, blank=True)
+    partner_feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("feedback dato da"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Who gave the feedback is not copied into the audit trail (the history's own user column
+    # records who made each change, and the privacy erasure clears it).
+    history = HistoricalRecords(excluded_fields=["partner_feedback_by"])
 
     class Meta:
         ordering = ["slot__starts_at", "table", "pk"]
@@ -326,6 +370,11 @@ class Meeting(models.Model):
                 condition=Q(slot__isnull=True, table__isnull=True)
                 | Q(slot__isnull=False, table__gte=1),
                 name="missions_meeting_slot_has_table",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_interest__isnull=True)
+                | Q(partner_interest__gte=1, partner_interest__lte=5),
+                name="missions_meeting_partner_interest",
             ),
         ]
 

@@ -59,6 +59,7 @@ from missions.services.missions import (
 )
 from missions.services.outcomes import (
     followup_reminders_send,
+    meeting_partner_feedback,
     meeting_record_outcome,
     meetings_mark_attendance,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "matchmaking_run",
     "matchmaking_sweep",
     "meeting_move",
+    "meeting_partner_feedback",
     "meeting_record_outcome",
     "meeting_request_cancel",
     "meeting_request_create",

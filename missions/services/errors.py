@@ -104,3 +104,25 @@ class SlotUnavailable(MeetingError):
         "La fascia non appartiene a questa missione, il tavolo non esiste "
         "o il partner non è disponibile in quella fascia."
     )
+
+
+# --- After the meetings --------------------------------------------------------------------
+
+
+class FeedbackError(MeetingError):
+    """A refused partner feedback on a meeting."""
+
+
+class FeedbackNotPlaced(FeedbackError):
+    message = _("Questo incontro non è in agenda: non si può dare un feedback.")
+
+
+class FeedbackTooEarly(FeedbackError):
+    message = _("Potrete dare il vostro feedback quando l'incontro sarà finito.")
+
+
+class FeedbackInvalid(FeedbackError):
+    message = _(
+        "Feedback non valido: dite se l'incontro si è svolto e, se sì, il vostro interesse "
+        "e il prossimo passo (nota di al massimo 300 caratteri)."
+    )

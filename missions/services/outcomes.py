@@ -1,15 +1,17 @@
 """After the B2B meetings: attendance (staff), outcomes (the firm) and the follow-up reminders."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.translated import translations
-from members.models import Firm
+from members.models import Firm, User
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
 from missions.models import Application, Meeting, MeetingRequest, Mission
+from missions.services.errors import FeedbackInvalid, FeedbackNotPlaced, FeedbackTooEarly
 
 FOLLOWUP_DAYS = (30, 90, 180)
 
@@ -31,6 +33,69 @@ def meeting_record_outcome(*, meeting_id: int, firm: Firm, outcome: str, note: s
     meeting.outcome, meeting.outcome_note, meeting.outcome_at = outcome, note, timezone.now()
     meeting.save(update_fields=["outcome", "outcome_note", "outcome_at", "updated_at"])
     return meeting
+
+
+PARTNER_NOTE_MAX = 300
+
+
+def meeting_partner_feedback(
+    *,
+    meeting_id: int,
+    partner_id: int,
+    held: bool,
+    interest: int | None = None,
+    next_step: str = "",
+    note: str = "",
+    user: User | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """The partner's feedback on one of its meetings, once the meeting's slot has ended: held or
+    not and, if held, its interest (1-5) and the next step; an optional note for the staff.
+
+    Given again, it replaces the previous answer (one feedback per meeting; the history keeps
+    the earlier ones). Raises Meeting.DoesNotExist for another partner's meeting,
+    FeedbackNotPlaced for a meeting without a slot, FeedbackTooEarly before the slot's end and
+    FeedbackInvalid for values outside the choices; nothing changes then. `user` is the contact
+    who answered (None: staff entered it for the partner).
+    """
+    note = note.strip()
+    if held:
+        if interest not in Meeting.PartnerInterest.values or next_step not in (
+            Meeting.PartnerNextStep.values
+        ):
+            raise FeedbackInvalid
+    elif interest is not None or next_step:
+        raise FeedbackInvalid  # a meeting that did not take place has no interest nor next step
+    if len(note) > PARTNER_NOTE_MAX or "\x00" in note:
+        raise FeedbackInvalid
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .get(pk=meeting_id, partner_id=partner_id)
+        )
+        if meeting.slot is None:
+            raise FeedbackNotPlaced
+        if (now or timezone.now()) < meeting.slot.ends_at:
+            raise FeedbackTooEarly
+        meeting.partner_held = held
+        meeting.partner_interest = interest if held else None
+        meeting.partner_next_step = next_step if held else ""
+        meeting.partner_note = note
+        meeting.partner_feedback_at = timezone.now()
+        meeting.partner_feedback_by = user
+        meeting.save(update_fields=[*PARTNER_FEEDBACK_FIELDS, "updated_at"])
+    return meeting
+
+
+PARTNER_FEEDBACK_FIELDS = (
+    "partner_held",
+    "partner_interest",
+    "partner_next_step",
+    "partner_note",
+    "partner_feedback_at",
+    "partner_feedback_by",
+)
 
 
 def followup_reminders_send(*, today: date | None = None) -> int:
