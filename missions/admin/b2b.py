@@ -250,6 +250,16 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         )
 
 
+PARTNER_FEEDBACK = [
+    "partner_held",
+    "partner_interest",
+    "partner_next_step",
+    "partner_note",
+    "partner_feedback_at",
+    "partner_feedback_by",
+]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     """Meetings: staff move or lock single ones, see who needs an interpreter, mark attendance."""
@@ -264,8 +274,19 @@ class MeetingAdmin(SimpleHistoryAdmin):
         "needs_interpreter",
         "attendance",
         "outcome",
+        "partner_held",
+        "partner_interest",
+        "partner_next_step",
     ]
-    list_filter = ["mission", "needs_interpreter", "locked", "attendance", "outcome"]
+    list_filter = [
+        "mission",
+        "needs_interpreter",
+        "locked",
+        "attendance",
+        "outcome",
+        "partner_interest",
+        "partner_next_step",
+    ]
     search_fields = ["firm__name", "partner__name"]
     list_select_related = ["firm", "partner__city", "mission", "slot__session__city"]
     fields = [
@@ -279,8 +300,18 @@ class MeetingAdmin(SimpleHistoryAdmin):
         "attendance",
         "outcome",
         "outcome_note",
+        *PARTNER_FEEDBACK,
     ]
-    readonly_fields = ["mission", "firm", "partner", "needs_interpreter", "outcome", "outcome_note"]
+    # The firm's outcome and the partner's feedback are theirs (missions.services.outcomes).
+    readonly_fields = [
+        "mission",
+        "firm",
+        "partner",
+        "needs_interpreter",
+        "outcome",
+        "outcome_note",
+        *PARTNER_FEEDBACK,
+    ]
     actions = ["mark_held", "mark_no_show", "unlock"]
 
     def has_add_permission(self, request):
