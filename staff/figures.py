@@ -329,12 +329,13 @@ def _funnel(f: Filters) -> dict[str, int]:
 
 
 def _b2b_by_mission(f: Filters) -> dict[int, dict[str, int]]:
-    """Meeting requests (not cancelled), accepted requests and held meetings per mission."""
+    """Meeting requests (not cancelled), accepted requests, held meetings and the partners'
+    feedback (meetings rated, partner interested) per mission."""
     missions = _missions(f).values("pk")
     requests = MeetingRequest.objects.filter(mission__in=missions).exclude(
         status=MeetingRequest.Status.CANCELLED
     )
-    meetings = Meeting.objects.filter(mission__in=missions, attendance=Meeting.Attendance.HELD)
+    meetings = Meeting.objects.filter(mission__in=missions)
     if f.sector is not None:
         requests = requests.filter(firm__sector=f.sector)
         meetings = meetings.filter(firm__sector=f.sector)
@@ -348,8 +349,18 @@ def _b2b_by_mission(f: Filters) -> dict[int, dict[str, int]]:
         .order_by()
     ):
         result[row["mission_id"]] = {"requested": row["requested"], "accepted": row["accepted"]}
-    for held in meetings.values("mission_id").annotate(held=Count("pk")).order_by():
-        result.setdefault(held["mission_id"], {})["held"] = held["held"]
+    for counts in (
+        meetings.values("mission_id")
+        .annotate(
+            held=Count("pk", filter=Q(attendance=Meeting.Attendance.HELD)),
+            feedback=Count("pk", filter=Q(partner_feedback_at__isnull=False)),
+            interested=Count("pk", filter=Q(partner_interest__gte=Meeting.INTERESTED_FROM)),
+        )
+        .order_by()
+    ):
+        result.setdefault(counts["mission_id"], {}).update(
+            held=counts["held"], feedback=counts["feedback"], interested=counts["interested"]
+        )
     return result
 
 
@@ -512,6 +523,28 @@ def _b2b_figure(missions: list[MissionRow], b2b: dict[int, dict[str, int]]) -> F
     )
 
 
+def _feedback_figure(missions: list[MissionRow], b2b: dict[int, dict[str, int]]) -> Figure:
+    """The partners' feedback after the meetings: how many they rated, how many interested
+    them (interest "good" or above), beside the meetings staff marked as held."""
+    rows = []
+    for m in missions:
+        counts = b2b.get(m["pk"], {})
+        values = (counts.get("held", 0), counts.get("feedback", 0), counts.get("interested", 0))
+        rows.append(Row(m["title"], values, _mission_extra(m)))
+    return Figure(
+        slug="feedback-partner",
+        title=gettext("Feedback dei partner sugli incontri B2B"),
+        label_header=gettext("Missione"),
+        extra_headers=(gettext("Inizio"), gettext("Fine")),
+        series=(
+            gettext("Svolti"),
+            gettext("Con il feedback del partner"),
+            gettext("Partner interessati"),
+        ),
+        rows=rows,
+    )
+
+
 def _board_figure(f: Filters, posts: dict[dt.date, int], comments: dict[dt.date, int]) -> Figure:
     return Figure(
         slug="attivita-bacheca",
@@ -571,6 +604,7 @@ FIGURES: dict[str, Callable[[Filters], Figure]] = {
     "candidature": lambda f: _funnel_figure(_mission_rows(f), _funnel(f)),
     "risultati-missioni": lambda f: _results_figure(_mission_rows(f)),
     "incontri-b2b": lambda f: _b2b_figure(_mission_rows(f), _b2b_by_mission(f)),
+    "feedback-partner": lambda f: _feedback_figure(_mission_rows(f), _b2b_by_mission(f)),
     "attivita-bacheca": _board,
     "affiancamenti": lambda f: _mentorship_figure(_mentorship(f)),
     "notifiche": lambda f: _notifications_figure(_notifications(f)),
@@ -590,6 +624,7 @@ def dashboard(f: Filters) -> Dashboard:
     funnel = _funnel(f)
     mentorship = _mentorship(f)
     notifications = _notifications(f)
+    b2b_counts = _b2b_by_mission(f)
     figures = [
         _growth(f),
         _sector_figure(_members_by(f, "sector__name")),
@@ -598,7 +633,8 @@ def dashboard(f: Filters) -> Dashboard:
         _seats_figure(missions),
         _funnel_figure(missions, funnel),
         _results_figure(missions),
-        _b2b_figure(missions, _b2b_by_mission(f)),
+        _b2b_figure(missions, b2b_counts),
+        _feedback_figure(missions, b2b_counts),
         _board(f),
         _mentorship_figure(mentorship),
         _notifications_figure(notifications),
@@ -608,6 +644,7 @@ def dashboard(f: Filters) -> Dashboard:
     seats = by_slug["posti-missioni"].totals
     results = by_slug["risultati-missioni"].totals
     b2b = by_slug["incontri-b2b"].totals
+    feedback = by_slug["feedback-partner"].totals
     board = by_slug["attivita-bacheca"].totals
     numbers = {
         "members": growth.rows[-1].values[0] if growth.rows else mix["total"],
@@ -629,6 +666,8 @@ def dashboard(f: Filters) -> Dashboard:
         "requested": b2b[0],
         "accepted": b2b[1],
         "held": b2b[2],
+        "partner_feedback": feedback[1],
+        "partners_interested": feedback[2],
         "posts": board[0],
         "comments": board[1],
         "mentorship_answered": mentorship["answered"],

@@ -535,8 +535,8 @@ def test_admin_index_links_to_the_dashboard(staff_client):
 
 def test_page_shows_charts_with_accessible_names_and_no_script(staff_client, club):
     body = staff_client.get(URL, PERIOD).content.decode()
-    assert body.count('role="img"') == 11
-    assert body.count('<table class="visually-hidden">') == 11
+    assert body.count('role="img"') == 12
+    assert body.count('<table class="visually-hidden">') == 12
     assert "<title>Posti nelle missioni</title>" in body
     assert 'aria-label="Posti nelle missioni.' in body
     main = body.split("<main", 1)[1]
