@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "simple_history",
+    # Staff's import of partners from a sheet (partners/imports.py): its admin templates.
+    "import_export",
     # The project's own apps, bottom of the stack first (docs/architecture.md).
     "core",
     "notifications",

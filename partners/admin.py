@@ -1,18 +1,103 @@
 """Staff invite partner contacts to missions; the invitation and its email go through
-partners.services (admin never writes an invitation or a link itself)."""
+partners.services (admin never writes an invitation or a link itself). Staff import partners and
+their contacts from a sheet on the partners' list (partners/imports.py)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from members.models import User
+from missions.admin.b2b import PartnerAdmin as MissionsPartnerAdmin
 from missions.models import Mission, Partner
-from partners import services
+from partners import imports, services
 from partners.models import PartnerContact, PartnerInvitation, SignInLink
+
+# The partners' admin is missions' own, with the import from a sheet added here: the importer
+# creates partner contacts, which missions does not know.
+admin.site.unregister(Partner)
+
+
+@admin.register(Partner)
+class PartnerAdmin(ImportMixin, MissionsPartnerAdmin):
+    resource_classes = [imports.PartnerResource]
+    import_formats = [CSV, XLSX]
+    import_form_class = imports.PartnerImportForm
+    import_template_name = "admin/partners/partner_import.html"
+    tmp_storage_class = imports.ImportFileStorage
+    skip_admin_log = False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """An import creates and updates partners: staff need both permissions."""
+        return request.user.has_perms(["missions.add_partner", "missions.change_partner"])
+
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        data_kwargs: dict[str, Any] = super().get_import_data_kwargs(**kwargs)
+        # At the confirmation too, a row in error rolls the whole sheet back (import-export
+        # otherwise commits the valid rows and skips the invalid ones).
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        form.add_error(
+            "import_file",
+            _(
+                "Il file non si legge nel formato scelto: carica un CSV (UTF-8, separato da "
+                "virgole) o un XLSX, e scegli il formato giusto."
+            ),
+        )
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = super().process_import(request, **kwargs)
+        except imports.ImportFileGone:
+            messages.error(
+                request,
+                _("Il file dell'anteprima non è più disponibile: caricalo di nuovo."),
+            )
+            return HttpResponseRedirect(reverse("admin:missions_partner_import"))
+        return response
+
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed since the preview and a row fails now: nothing was written.
+            context = self.admin_site.each_context(request)
+            context.update(
+                {
+                    "title": _("Importa partner"),
+                    "opts": self.model._meta,
+                    "result": result,
+                    "form": self.create_import_form(request),
+                    "import_error_display": self.import_error_display,
+                    "nothing_written": True,
+                }
+            )
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        response: HttpResponse = super().process_result(result, request)
+        return response
+
+    def add_success_message(self, result: Any, request: HttpRequest) -> None:
+        totals = result.totals
+        messages.success(
+            request,
+            _(
+                "Importazione completata: %(new)d partner nuovi, %(update)d aggiornati, "
+                "%(skip)d invariati; %(contacts)d referenti nuovi."
+            )
+            % {
+                "new": totals["new"],
+                "update": totals["update"],
+                "skip": totals["skip"],
+                "contacts": getattr(result, "contacts_created", 0),
+            },
+        )
 
 
 class InviteForm(forms.ModelForm):

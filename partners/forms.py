@@ -15,6 +15,37 @@ from missions.models import Meeting, Partner, Slot
 NACE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
 
 
+def nace_codes_parse(raw: str) -> list[str]:
+    """NACE codes separated by commas (or semicolons), each like 25.62, 23.7 or 10; at most 30.
+    Also the partner import's (partners/imports.py) check."""
+    codes = [code.strip() for code in re.split(r"[,;]", raw) if code.strip()]
+    wrong = [code for code in codes if not NACE.match(code)]
+    if wrong:
+        raise ValidationError(
+            _("Codici NACE non validi: %(codes)s (es. 25.62)"),
+            params={"codes": ", ".join(wrong)[:100]},
+        )
+    if len(codes) > 30:
+        raise ValidationError(_("Al massimo 30 codici."))
+    return codes
+
+
+def vat_number_validate(raw: str) -> str:
+    """A USt-IdNr (or another EU VAT number) checked with python-stdnum, in its compact form;
+    a bare number is German. Empty stays empty. Also the partner import's check."""
+    value = raw.strip().upper()
+    if not value:
+        return ""
+    if value[:1].isdigit():
+        value = "DE" + value  # a bare USt-IdNr is German
+    try:
+        return str(eu_vat.validate(value))
+    except StdnumError:
+        raise ValidationError(
+            _("Partita IVA non valida: scrivi la USt-IdNr. completa, es. DE136695976.")
+        ) from None
+
+
 class SignInRequestForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
 
@@ -83,30 +114,10 @@ class PartnerProfileForm(forms.ModelForm):
             self.initial["nace_codes"] = ", ".join(self.instance.nace_codes)
 
     def clean_nace_codes(self) -> list[str]:
-        raw = self.cleaned_data["nace_codes"]
-        codes = [code.strip() for code in raw.split(",") if code.strip()]
-        wrong = [code for code in codes if not NACE.match(code)]
-        if wrong:
-            raise ValidationError(
-                _("Codici NACE non validi: %(codes)s (es. 25.62)"),
-                params={"codes": ", ".join(wrong)[:100]},
-            )
-        if len(codes) > 30:
-            raise ValidationError(_("Al massimo 30 codici."))
-        return codes
+        return nace_codes_parse(self.cleaned_data["nace_codes"])
 
     def clean_vat_number(self) -> str:
-        value = self.cleaned_data["vat_number"].strip().upper()
-        if not value:
-            return ""
-        if value[:1].isdigit():
-            value = "DE" + value  # a bare USt-IdNr is German
-        try:
-            return str(eu_vat.validate(value))
-        except StdnumError:
-            raise ValidationError(
-                _("Partita IVA non valida: scrivi la USt-IdNr. completa, es. DE136695976.")
-            ) from None
+        return vat_number_validate(self.cleaned_data["vat_number"])
 
 
 class PartnerMeetingRequestForm(forms.Form):

@@ -93,6 +93,26 @@ def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str
     return contact
 
 
+def contact_add(
+    *, partner_id: int, email: str, first_name: str = "", last_name: str = "", role: str = ""
+) -> tuple[PartnerContact, bool]:
+    """A contact of the partner, created if new (a password-less account), without inviting them
+    to any mission (staff's import; inviting stays contact_invite). Returns (contact, created).
+
+    An existing contact keeps the names they gave; the role is replaced when one is given.
+    Raises NotAPartnerContact for staff, firm users and other partners' contacts."""
+    email = User.objects.normalize_email(email).strip()
+    with transaction.atomic():
+        existed = PartnerContact.objects.filter(user__email__iexact=email).exists()
+        contact = _contact_for(
+            partner_id=partner_id, email=email, first_name=first_name, last_name=last_name
+        )
+        if role and contact.role != role:
+            contact.role = role
+            contact.save(update_fields=["role"])
+    return contact, not existed
+
+
 def contact_invite(
     *,
     partner_id: int,
