@@ -1,7 +1,10 @@
 """The admin of the B2B meetings: partners, matchmaking and scheduler runs, requests, meetings,
 and the B2B parts of a mission's page (its partners inline and the B2B actions)."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,11 +23,12 @@ from missions.services import (
     agenda,
     meeting_requests,
     outcomes,
+    partner_attendance,
     scheduling_runs,
     slots,
     suggestions,
 )
-from missions.services.errors import MeetingError
+from missions.services.errors import MeetingError, MissionsError
 
 # --- On the mission's page (missions.admin.missions.MissionAdmin) ---------------------------
 
@@ -37,6 +41,7 @@ class MissionPartnerInline(admin.TabularInline):
     # missions.services.partner_attendance): shown, never edited here.
     fields = ["partner", "sessions", "attendance", "responded_at"]
     readonly_fields = ["attendance", "responded_at"]
+    show_change_link = True  # staff answer for a partner who never signs in on its own page
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "sessions":
@@ -128,6 +133,113 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.display(description=_("lingue"))
     def language_list(self, obj):
         return ", ".join(obj.languages)
+
+
+class MissionPartnerForm(forms.ModelForm):
+    """Staff answer for a partner: the slots it cannot attend, a form field of its own (written
+    by missions.services.partner_attendance, never saved as the model's many-to-many)."""
+
+    unavailable_slots = forms.ModelMultipleChoiceField(
+        label=_("Fasce in cui il partner non è disponibile"),
+        queryset=Slot.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = MissionPartner
+        fields = ["sessions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unavailable_slots"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 (narrowing)
+        field.queryset = Slot.objects.filter(
+            session__mission_id=self.instance.mission_id
+        ).select_related("session__city")
+        if not self.is_bound:
+            self.initial["unavailable_slots"] = list(
+                self.instance.blocked_slots.values_list("pk", flat=True)
+            )
+        sessions = self.fields.get("sessions")
+        if isinstance(sessions, forms.ModelMultipleChoiceField):
+            sessions.queryset = ProgrammeItem.objects.filter(
+                mission_id=self.instance.mission_id, kind=ProgrammeItem.Kind.B2B
+            ).select_related("city")
+
+
+@admin.register(MissionPartner)
+class MissionPartnerAdmin(admin.ModelAdmin):
+    """A partner on a mission, for staff acting for a partner who never signs in: its attendance
+    (actions) and the slots it cannot attend (the form), through the same service as the
+    partner's own workspace, so the scheduler respects them the same way."""
+
+    form = MissionPartnerForm
+    list_display = ["partner", "mission", "attendance", "responded_at", "blocked_count"]
+    list_filter = ["mission", "attendance"]
+    search_fields = ["partner__name", "mission__title"]
+    list_select_related = ["partner__city", "mission"]
+    fields = ["mission", "partner", "attendance", "responded_at", "sessions", "unavailable_slots"]
+    readonly_fields = ["mission", "partner", "attendance", "responded_at"]
+    actions = ["confirm_attendance", "decline_attendance"]
+
+    def has_add_permission(self, request):
+        return False  # partners join a mission on the mission's page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(blocked=Count("blocked_slots"))
+
+    @admin.display(description=_("fasce bloccate"), ordering="blocked")
+    def blocked_count(self, obj):
+        return obj.blocked
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        chosen = {slot.pk for slot in form.cleaned_data["unavailable_slots"]}
+        try:
+            partner_attendance.mission_partner_block_slots(
+                mission_partner_id=form.instance.pk, slot_ids=chosen
+            )
+        except MissionsError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        # As on the partner's own path: the next scheduler run moves its meetings out of newly
+        # blocked slots (staff-locked meetings stay until staff move them).
+        stuck = Meeting.objects.filter(
+            mission_id=form.instance.mission_id,
+            partner_id=form.instance.partner_id,
+            slot_id__in=chosen,
+        ).count()
+        if stuck:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d incontro è in una fascia ora bloccata: esegui di nuovo il pianificatore "
+                    "(o spostalo a mano, se è bloccato).",
+                    "%d incontri sono in fasce ora bloccate: esegui di nuovo il pianificatore "
+                    "(o spostali a mano, se sono bloccati).",
+                    stuck,
+                )
+                % stuck,
+                messages.WARNING,
+            )
+
+    def _respond(self, request, queryset, *, attending: bool) -> int:
+        count = 0
+        for pk in queryset.values_list("pk", flat=True):
+            partner_attendance.mission_partner_respond(mission_partner_id=pk, attending=attending)
+            count += 1
+        return count
+
+    @admin.action(description=_("Segna: il partner partecipa"), permissions=["change"])
+    def confirm_attendance(self, request, queryset):
+        count = self._respond(request, queryset, attending=True)
+        self.message_user(request, _("Partecipazione registrata: %(n)d.") % {"n": count})
+
+    @admin.action(description=_("Segna: il partner non partecipa"), permissions=["change"])
+    def decline_attendance(self, request, queryset):
+        count = self._respond(request, queryset, attending=False)
+        self.message_user(request, _("Rinuncia registrata: %(n)d.") % {"n": count})
 
 
 @admin.register(MatchmakingRun)
@@ -222,14 +334,38 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         # Decisions go through the actions; an existing request is not edited by form.
         return obj is None and super().has_change_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "_wish_refused", None)
+        if refused is None:
+            return form
+
+        def clean(self):  # the service said no: the same form, with its reason
+            form.clean(self)
+            raise ValidationError(str(refused))
+
+        return type("RefusedWishForm", (form,), {"clean": clean})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except MissionsError as exc:
+            # Nothing was written (the admin's transaction rolled back): show the form again,
+            # with what staff typed and the rule that refused it.
+            request._wish_refused = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """Adding a request in admin enters a partner's own wish (the firm then answers)."""
-        meeting_requests.partner_wish_create(
+        """Adding a request in admin enters a partner's own wish for a partner who never signs
+        in (the firm then answers); the service's refusals show on the form."""
+        wish = meeting_requests.partner_wish_create(
             mission_id=obj.mission_id,
             partner_id=obj.partner_id,
             firm_id=obj.firm_id,
             priority=obj.priority,
+            reason=obj.reason,
         )
+        obj.pk = wish.pk  # the admin's log and links name the row the service created
 
     @admin.action(description=_("Accetta per il partner"), permissions=["change"])
     def accept(self, request, queryset):
