@@ -143,3 +143,34 @@ class MeetingCancelForm(forms.Form):
         if any(char in reason for char in "\r\n\x00\u2028\u2029"):
             raise ValidationError(_("Scrivete il motivo su una sola riga."))
         return reason
+
+
+# --- Co-organisers ------------------------------------------------------------------------------
+
+
+class CoContactInviteForm(forms.Form):
+    """A co-organiser invites a contact of one of its partners on the mission."""
+
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    first_name = forms.CharField(label=_("Nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Cognome"), max_length=150, required=False)
+    role = forms.CharField(label=_("Ruolo nell'organizzazione"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing)
+        field.queryset = partners
+
+
+class CoPartnerForm(forms.ModelForm):
+    """A co-organiser adds a partner organisation of its own to the mission."""
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "city", "website", "products_sought"]
+        labels = {
+            "name": _("Nome dell'organizzazione"),
+            "products_sought": _("Prodotti e servizi cercati"),
+        }
