@@ -90,11 +90,15 @@ def _invite_form(
     member: CoOrganiserMember, mission: Mission, data: object = None
 ) -> CoContactInviteForm:
     """Only the organisation's partners on the mission can be chosen."""
-    queryset = Partner.objects.filter(
-        pk__in=co_mission_partners(member.co_organiser_id)
-        .filter(mission=mission)
-        .values("partner_id")
-    ).order_by("name")
+    queryset = (
+        Partner.objects.filter(
+            pk__in=co_mission_partners(member.co_organiser_id)
+            .filter(mission=mission)
+            .values("partner_id")
+        )
+        .select_related("city")
+        .order_by("name")
+    )
     return CoContactInviteForm(data, partners=queryset)
 
 

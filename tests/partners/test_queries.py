@@ -41,3 +41,35 @@ def test_home_and_mission_pages_do_not_grow(
 
     assert (queries(client, home), queries(client, page)) == before
     assert queries(client, reverse("partners:profile")) <= 12
+
+
+def test_the_co_organiser_mission_page_has_a_fixed_query_count(
+    django_assert_num_queries, django_capture_on_commit_callbacks, eager_celery, mailoutbox
+):
+    from missions.models import MeetingRequest
+    from tests.factories import member
+    from tests.partners.support import bring, co_organiser_with_member
+
+    mission, partner, _ = partner_on_mission()
+    co_organiser, user = co_organiser_with_member(missions=[mission])
+    bring(co_organiser, partner)
+    invite(django_capture_on_commit_callbacks, mission, partner)
+    client = login(user)
+    url = reverse("partners:co_mission", args=[mission.pk])
+    # Session and user, the member, the mission, the rows with their counts, the contacts,
+    # the partners (with their cities) of the invitation form; the menu's unread count and firm.
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Naturstein Import GmbH" in response.content.decode()
+
+    for n in range(4):  # more partners, contacts and requests: the same queries
+        _m, more, _mp = partner_on_mission(f"Partner {n} GmbH", mission=mission)
+        bring(co_organiser, more)
+        invite(django_capture_on_commit_callbacks, mission, more, email=f"k{n}@p{n}.example")
+        firm = member(name=f"Impresa {n}").membership.firm
+        MeetingRequest.objects.create(mission=mission, firm=firm, partner=more)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert "Partner 3 GmbH" in response.content.decode()
+    assert "k3@p3.example" in response.content.decode()
