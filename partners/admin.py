@@ -246,3 +246,24 @@ class CoOrganiserMemberAdmin(admin.ModelAdmin):
             ngettext("%d email inviata.", "%d email inviate.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(CoOrganiserPartner)
+class CoOrganiserPartnerAdmin(admin.ModelAdmin):
+    """Which co-organiser brings which partner (also editable inline on the co-organiser)."""
+
+    list_display = ["partner", "co_organiser", "created_at"]
+    list_filter = ["co_organiser"]
+    search_fields = ["partner__name", "co_organiser__name"]
+    list_select_related = ["partner__city", "co_organiser"]
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(CoOrganiserMission)
+class CoOrganiserMissionAdmin(admin.ModelAdmin):
+    """Which missions a co-organiser works on (also editable inline on the co-organiser)."""
+
+    list_display = ["mission", "co_organiser", "created_at"]
+    list_filter = ["co_organiser", "mission"]
+    search_fields = ["mission__title", "co_organiser__name"]
+    list_select_related = ["mission", "co_organiser"]
