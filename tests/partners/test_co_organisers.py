@@ -340,3 +340,25 @@ def test_admin_refuses_a_firm_user_as_a_member_with_a_message():
     assert response.status_code == 200
     assert "non può essere aggiunto" in response.content.decode()
     assert not CoOrganiserMember.objects.exists()
+
+
+def test_inviting_a_firm_users_address_is_a_form_error_and_nothing_is_written(co, mailoutbox):
+    response = co["client"].post(
+        reverse("partners:co_invite", args=[co["mission"].pk]),
+        {"partner": co["partner"].pk, "email": member().email},
+    )
+    assert response.status_code == 400
+    assert "non può essere invitato come referente" in response.content.decode()
+    assert not PartnerContact.objects.exists()
+    assert mailoutbox == []
+
+
+def test_staff_send_the_password_email_again_from_the_admin_action(co):
+    member_row = CoOrganiserMember.objects.get()
+    response = login(StaffFactory()).post(
+        reverse("admin:partners_coorganisermember_changelist"),
+        {"action": "invite", "_selected_action": [member_row.pk]},
+    )
+    assert response.status_code == 302
+    [mail] = OutgoingEmail.objects.all()
+    assert mail.to == [co["user"].email]
