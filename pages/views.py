@@ -9,7 +9,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
@@ -19,6 +19,7 @@ from core.middleware import STAFF_AREAS
 from members.access import get_membership
 from members.models import Firm, Invitation, JoinRequest, Sector
 from missions import selectors as mission_selectors
+from partners.access import is_co_organiser_member
 
 
 def terms(request: HttpRequest) -> HttpResponse:
@@ -36,8 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """'La mia impresa': create or join a firm, or see its status and completeness."""
+    """'La mia impresa': create or join a firm, or see its status and completeness.
+
+    A co-organiser's member has no firm: they land in their own area (where login takes them)."""
     membership = get_membership(request.user)
+    if membership is None and is_co_organiser_member(request.user):
+        return redirect("partners:co_home")
     context: dict[str, object] = {"membership": membership}
     if membership:
         context["completeness"], context["missing"] = membership.firm.completeness()

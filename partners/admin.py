@@ -5,6 +5,7 @@ their contacts from a sheet on the partners' list (partners/imports.py)."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,8 +18,16 @@ from import_export.formats.base_formats import CSV, XLSX
 from members.models import User
 from missions.admin.b2b import PartnerAdmin as MissionsPartnerAdmin
 from missions.models import Mission, Partner
-from partners import imports, services
-from partners.models import PartnerContact, PartnerInvitation, SignInLink
+from partners import co_organisers, imports, services
+from partners.models import (
+    CoOrganiser,
+    CoOrganiserMember,
+    CoOrganiserMission,
+    CoOrganiserPartner,
+    PartnerContact,
+    PartnerInvitation,
+    SignInLink,
+)
 
 # The partners' admin is missions' own, with the import from a sheet added here: the importer
 # creates partner contacts, which missions does not know.
@@ -208,3 +217,138 @@ class SignInLinkAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- Co-organisers ------------------------------------------------------------------------------
+
+
+class CoOrganiserPartnerInline(admin.TabularInline):
+    model = CoOrganiserPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+    verbose_name_plural = _("partner del co-organizzatore (li vedono e gestiscono solo loro)")
+
+
+class CoOrganiserMissionInline(admin.TabularInline):
+    model = CoOrganiserMission
+    extra = 0
+    verbose_name_plural = _("missioni a cui lavora il co-organizzatore")
+
+
+class CoOrganiserMemberInline(admin.TabularInline):
+    model = CoOrganiserMember
+    extra = 0
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+    can_delete = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # members are added (and emailed) from "Membri dei co-organizzatori"
+
+
+@admin.register(CoOrganiser)
+class CoOrganiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "website"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+    inlines = [CoOrganiserMemberInline, CoOrganiserPartnerInline, CoOrganiserMissionInline]
+
+
+class MemberAddForm(forms.ModelForm):
+    """The add form: who joins which co-organiser (new people get an account without a
+    password; the email that follows lets them choose one)."""
+
+    co_organiser = forms.ModelChoiceField(
+        label=_("co-organizzatore"), queryset=CoOrganiser.objects.all()
+    )
+    email = forms.EmailField(label=_("email"))
+    first_name = forms.CharField(label=_("nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("cognome"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("lingua"), choices=settings.LANGUAGES, initial="de", required=True
+    )
+
+    class Meta:
+        model = CoOrganiserMember
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            self.instance = co_organisers.member_add(
+                co_organiser_id=data["co_organiser"].pk,
+                email=data["email"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                language=data["language"],
+            )
+        except services.PartnersError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
+
+
+@admin.register(CoOrganiserMember)
+class CoOrganiserMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "co_organiser", "created_at"]
+    list_filter = ["co_organiser"]
+    search_fields = ["user__email", "user__last_name", "co_organiser__name"]
+    list_select_related = ["user", "co_organiser"]
+    readonly_fields = ["user", "co_organiser", "created_at"]
+    actions = ["invite"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        if obj is None:
+            return MemberAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["co_organiser", "email", "first_name", "last_name", "language"]
+        return list(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """The member was written by co_organisers.member_add in the form's clean(); the
+        invitation (allauth's "choose a password" email) follows."""
+        if not change:
+            co_organisers.member_password_email(request=request, member_id=obj.pk)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Invia l'email per scegliere la password"), permissions=["add"])
+    def invite(self, request: HttpRequest, queryset: Any) -> None:
+        count = sum(
+            co_organisers.member_password_email(request=request, member_id=member.pk)
+            for member in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%d email inviata.", "%d email inviate.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CoOrganiserPartner)
+class CoOrganiserPartnerAdmin(admin.ModelAdmin):
+    """Which co-organiser brings which partner (also editable inline on the co-organiser)."""
+
+    list_display = ["partner", "co_organiser", "created_at"]
+    list_filter = ["co_organiser"]
+    search_fields = ["partner__name", "co_organiser__name"]
+    list_select_related = ["partner__city", "co_organiser"]
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(CoOrganiserMission)
+class CoOrganiserMissionAdmin(admin.ModelAdmin):
+    """Which missions a co-organiser works on (also editable inline on the co-organiser)."""
+
+    list_display = ["mission", "co_organiser", "created_at"]
+    list_filter = ["co_organiser", "mission"]
+    search_fields = ["mission__title", "co_organiser__name"]
+    list_select_related = ["mission", "co_organiser"]

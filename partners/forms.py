@@ -212,3 +212,34 @@ class MeetingFeedbackForm(forms.Form):
             if not cleaned.get("next_step") and "next_step" not in self.errors:
                 self.add_error("next_step", _("Indicate il prossimo passo (anche «Nessuno»)."))
         return cleaned
+
+
+# --- Co-organisers ------------------------------------------------------------------------------
+
+
+class CoContactInviteForm(forms.Form):
+    """A co-organiser invites a contact of one of its partners on the mission."""
+
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    first_name = forms.CharField(label=_("Nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Cognome"), max_length=150, required=False)
+    role = forms.CharField(label=_("Ruolo nell'organizzazione"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing)
+        field.queryset = partners
+
+
+class CoPartnerForm(forms.ModelForm):
+    """A co-organiser adds a partner organisation of its own to the mission."""
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "city", "website", "products_sought"]
+        labels = {
+            "name": _("Nome dell'organizzazione"),
+            "products_sought": _("Prodotti e servizi cercati"),
+        }

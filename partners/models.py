@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +108,127 @@ class SignInLink(models.Model):
     @staticmethod
     def lifetime() -> timedelta:
         return timedelta(hours=settings.PARTNER_LINK_VALID_HOURS)
+
+
+# --- Co-organisers ------------------------------------------------------------------------------
+
+
+class CoOrganiser(models.Model):
+    """An intermediary organisation (a German chamber, an Italian chamber abroad, an Enterprise
+    Europe Network partner) whose members manage only their own partners (CoOrganiserPartner) on
+    the missions staff assign to it (CoOrganiserMission)."""
+
+    class Kind(models.TextChoices):
+        CHAMBER = "chamber", _("Camera di commercio tedesca (IHK/AHK)")
+        ITALIAN_CHAMBER = "italian_chamber", _("Camera di commercio italiana all'estero")
+        EEN = "een", _("Enterprise Europe Network")
+        OTHER = "other", _("Altro")
+
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    country = models.CharField(
+        _("paese"),
+        max_length=2,
+        default="DE",
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Codice ISO del paese, es. DE."))],
+        help_text=_("Codice ISO a due lettere, es. DE."),
+    )
+    website = models.URLField(_("sito web"), blank=True)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("co-organizzatore")
+        verbose_name_plural = _("co-organizzatori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoOrganiserMember(models.Model):
+    """A person of a co-organiser: an ordinary account with a password (allauth's login), never
+    staff, never in a firm and never a partner contact (partners.co_organisers.member_invite)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="co_organiser_member",
+        verbose_name=_("utente"),
+    )
+    co_organiser = models.ForeignKey(
+        CoOrganiser,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("co-organizzatore"),
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["co_organiser__name", "user__email"]
+        verbose_name = _("membro di un co-organizzatore")
+        verbose_name_plural = _("membri dei co-organizzatori")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.co_organiser.name})"
+
+
+class CoOrganiserPartner(models.Model):
+    """A partner the co-organiser brings: its members see and manage it (and only such)."""
+
+    co_organiser = models.ForeignKey(
+        CoOrganiser,
+        on_delete=models.CASCADE,
+        related_name="partner_links",
+        verbose_name=_("co-organizzatore"),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        related_name="co_organiser_links",
+        verbose_name=_("partner"),
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["co_organiser__name", "partner__name"]
+        verbose_name = _("partner di un co-organizzatore")
+        verbose_name_plural = _("partner dei co-organizzatori")
+        constraints = [
+            models.UniqueConstraint(
+                "co_organiser", "partner", name="partners_coorganiserpartner_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.co_organiser} · {self.partner.name}"
+
+
+class CoOrganiserMission(models.Model):
+    """A mission the co-organiser works on (staff assign it in admin)."""
+
+    co_organiser = models.ForeignKey(
+        CoOrganiser,
+        on_delete=models.CASCADE,
+        related_name="mission_links",
+        verbose_name=_("co-organizzatore"),
+    )
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.CASCADE,
+        related_name="co_organiser_links",
+        verbose_name=_("missione"),
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["co_organiser__name", "mission__start_date"]
+        verbose_name = _("missione di un co-organizzatore")
+        verbose_name_plural = _("missioni dei co-organizzatori")
+        constraints = [
+            models.UniqueConstraint(
+                "co_organiser", "mission", name="partners_coorganisermission_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.co_organiser} · {self.mission}"

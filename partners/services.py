@@ -25,7 +25,13 @@ from missions.models import MeetingRequest, MissionPartner
 from notifications.emails import one_line
 from notifications.services import notify
 from partners import notification_kinds as kinds
-from partners.models import PartnerContact, PartnerInvitation, SignInLink, token_hash
+from partners.models import (
+    CoOrganiserMember,
+    PartnerContact,
+    PartnerInvitation,
+    SignInLink,
+    token_hash,
+)
 from partners.tasks import send_invitation as send_invitation_task
 from partners.tasks import send_sign_in_link as send_sign_in_link_task
 
@@ -46,8 +52,8 @@ class PartnerNotOnMission(PartnersError):
 
 class NotAPartnerContact(PartnersError):
     message = _(
-        "Questo indirizzo appartiene a un membro dello staff, a un'impresa o al referente di un "
-        "altro partner: non può essere invitato come referente."
+        "Questo indirizzo appartiene a un membro dello staff, a un'impresa, a un co-organizzatore "
+        "o al referente di un altro partner: non può essere invitato come referente."
     )
 
 
@@ -83,7 +89,12 @@ def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str
         user = User(email=email, first_name=first_name, last_name=last_name, language="de")
         user.set_unusable_password()
         user.save()
-    elif user.is_staff or user.is_superuser or Membership.objects.filter(user=user).exists():
+    elif (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user=user).exists()
+        or CoOrganiserMember.objects.filter(user=user).exists()
+    ):
         raise NotAPartnerContact
     contact = PartnerContact.objects.filter(user=user).first()
     if contact is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import co_views, views
 
 app_name = "partners"
 
@@ -35,5 +35,23 @@ urlpatterns = [
         "missioni/<int:mission_id>/richieste/<int:request_id>/risposta/",
         views.request_answer,
         name="request_answer",
+    ),
+]
+
+# The co-organisers' pages (partners/co_views.py).
+urlpatterns += [
+    path("co/", co_views.home, name="co_home"),
+    path("co/missioni/<int:mission_id>/", co_views.mission, name="co_mission"),
+    path("co/missioni/<int:mission_id>/invita/", co_views.invite, name="co_invite"),
+    path(
+        "co/missioni/<int:mission_id>/nuovo-partner/", co_views.partner_add, name="co_partner_add"
+    ),
+    path(
+        "co/missioni/<int:mission_id>/partner/<int:partner_id>/",
+        co_views.partner,
+        name="co_partner",
+    ),
+    path(
+        "co/partner/<int:partner_id>/profilo/", co_views.partner_profile, name="co_partner_profile"
     ),
 ]

@@ -34,3 +34,23 @@ def token_in(mail) -> str:
     match = LINK.search(mail.body)
     assert match, mail.body
     return match.group(1)
+
+
+def co_organiser_with_member(name="AHK Köln", email="berater@ahk-koeln.example", missions=()):
+    """A co-organiser with one member (an ordinary user, German), assigned to `missions`."""
+    from partners.models import CoOrganiser, CoOrganiserMember, CoOrganiserMission
+    from tests.factories import UserFactory
+
+    co_organiser = CoOrganiser.objects.create(name=name, kind=CoOrganiser.Kind.CHAMBER)
+    user = UserFactory(email=email, language="de")
+    CoOrganiserMember.objects.create(user=user, co_organiser=co_organiser)
+    for mission in missions:
+        CoOrganiserMission.objects.create(co_organiser=co_organiser, mission=mission)
+    return co_organiser, user
+
+
+def bring(co_organiser, partner):
+    """The partner is one the co-organiser brings."""
+    from partners.models import CoOrganiserPartner
+
+    return CoOrganiserPartner.objects.create(co_organiser=co_organiser, partner=partner)

@@ -17,7 +17,7 @@ from members.models import Firm
 from missions.models import Meeting, MeetingRequest, MissionPartner, Partner
 from notifications.models import Notification
 from notifications.services import notify
-from partners.models import PartnerContact, PartnerInvitation
+from partners.models import CoOrganiserMember, PartnerContact, PartnerInvitation
 from tests.factories import (
     ApplicationFactory,
     FirmFactory,
@@ -32,6 +32,7 @@ from tests.factories import (
     stored_files,
     upload,
 )
+from tests.partners.support import bring, co_organiser_with_member, partner_on_mission
 from tests.support.clients import login
 from tests.support.urls import portal_patterns
 
@@ -69,6 +70,9 @@ def world():
         user=UserFactory(email="kontakt@partner-a.de"), partner=partner
     )
     PartnerInvitation.objects.create(contact=contact, mission=mission)
+    # The partner is AHK Köln's, on a mission assigned to it: only its members reach them.
+    co_organiser, _member = co_organiser_with_member(missions=[mission])
+    bring(co_organiser, partner)
     post = board_services.post_create(
         author=owner_a,
         kind="question",
@@ -131,6 +135,11 @@ def world():
         "partners:agenda_pdf": {"mission_id": mission.pk},
         "partners:agenda_ics": {"mission_id": mission.pk},
         "partners:meeting_cancel": {"mission_id": mission.pk, "request_id": request.pk},
+        "partners:co_mission": {"mission_id": mission.pk},
+        "partners:co_invite": {"mission_id": mission.pk},
+        "partners:co_partner_add": {"mission_id": mission.pk},
+        "partners:co_partner": {"mission_id": mission.pk, "partner_id": partner.pk},
+        "partners:co_partner_profile": {"partner_id": partner.pk},
     }
 
 
@@ -149,10 +158,24 @@ def _other_partners_contact():
     return contact.user
 
 
-@pytest.mark.parametrize("who", ["other_firm", "pending_firm", "other_partner", "anonymous"])
+def _other_co_organisers_member():
+    """A member of another co-organiser, with a mission and a partner of its own."""
+    mission, partner, _ = partner_on_mission("Fremd AG")
+    co_organiser, user = co_organiser_with_member(
+        name="IHK Dortmund", email="berater@ihk-dortmund.example", missions=[mission]
+    )
+    bring(co_organiser, partner)
+    return user
+
+
+@pytest.mark.parametrize(
+    "who", ["other_firm", "pending_firm", "other_partner", "other_co_organiser", "anonymous"]
+)
 def test_others_cannot_reach_objects_of_firm_a(world, who):
     if who == "other_partner":
         client = login(_other_partners_contact())
+    elif who == "other_co_organiser":
+        client = login(_other_co_organisers_member())
     elif who == "other_firm":
         client = login(member(name="Impresa B", sector=sector("lapideo")))
     elif who == "pending_firm":
@@ -176,6 +199,12 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
                     "topic": "x",
                     "message": "x",
                     "delegates": 1,
+                    "partner": world["partners:co_partner"]["partner_id"],
+                    "email": "x@example.de",
+                    "name": "Neue GmbH",
+                    "kind": "buyer",
+                    "city": city("koeln").pk,
+                    "products_sought": "x",
                 },
             )
             location = response.get("Location", "")
@@ -186,6 +215,9 @@ def test_others_cannot_reach_objects_of_firm_a(world, who):
             if not allowed:
                 leaks.append((who, method, url, response.status_code, location))
     assert leaks == []
+    # Nothing was written for them either: no partner added, no contact invited.
+    assert not Partner.objects.filter(name="Neue GmbH").exists()
+    assert not PartnerContact.objects.filter(user__email="x@example.de").exists()
 
 
 def test_objects_are_unchanged_after_the_attempts(world, media_root):
@@ -204,6 +236,16 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert MissionPartner.objects.get().attendance == ""
     assert MeetingRequest.objects.get().status == "requested"
     assert Meeting.objects.count() == 1
+
+
+def test_the_co_organisers_member_reaches_their_pages(world):
+    # The owner of the co-organiser pages: every one of them opens (the others above cannot).
+    client = login(CoOrganiserMember.objects.get().user)
+    co_pages = [name for name in world if name.startswith("partners:co_")]
+    statuses = {
+        name: client.get(reverse(name, kwargs=world[name])).status_code for name in co_pages
+    }
+    assert statuses == {name: 405 if name == "partners:co_invite" else 200 for name in co_pages}
 
 
 def test_staff_reach_what_firms_cannot(world):

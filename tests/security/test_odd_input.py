@@ -30,6 +30,7 @@ from tests.factories import (
     city,
     member,
 )
+from tests.partners.support import bring, co_organiser_with_member
 from tests.support.clients import login
 from tests.support.urls import portal_patterns
 
@@ -95,6 +96,9 @@ def world():
     b2b.slots_generate(mission_id=mission.pk)
     contact = PartnerContact.objects.create(user=UserFactory(), partner=partner)
     PartnerInvitation.objects.create(contact=contact, mission=mission)
+    # A co-organiser bringing the partner, assigned to the mission.
+    co_organiser, co_member = co_organiser_with_member(missions=[mission])
+    bring(co_organiser, partner)
     Tag.objects.get_or_create(slug="fiere", defaults={"name": "Fiere", "kind": "topic"})
     post = board_services.post_create(
         author=owner, kind="question", title="Una domanda", body="Il testo", tags=[]
@@ -119,6 +123,8 @@ def world():
         "token": "x",
         "figure": "imprese-per-settore",
         "partner_contact": contact.user,
+        "partner_id": partner.pk,
+        "co_member": co_member,
     }
     return owner, kwargs
 
@@ -305,15 +311,19 @@ def test_every_form_answers_bad_payloads_and_stores_nothing(world):
     assert failures == [], "\n".join(failures)
 
 
-def test_the_partner_workspace_answers_odd_input_and_stores_nothing(world):
-    # The partners' pages as their own user (firm users and staff only get 403 there).
+@pytest.mark.parametrize(
+    ("who", "prefix"), [("partner_contact", "partners:"), ("co_member", "partners:co_")]
+)
+def test_the_partner_workspace_answers_odd_input_and_stores_nothing(world, who, prefix):
+    # The partners' pages as their own user, and the co-organisers' pages as a co-organiser's
+    # member (firm users and staff only get 403 there).
     _owner, kwargs = world
-    client = login(kwargs["partner_contact"], raise_request_exception=False)
+    client = login(kwargs[who], raise_request_exception=False)
     fields = form_field_names()
     payloads = [{}] + [dict.fromkeys(fields, value) for value in BAD_VALUES]
     failures = []
     for name, pattern in portal_patterns():
-        if not name.startswith("partners:"):
+        if not name.startswith(prefix):
             continue
         url = reverse(name, kwargs={k: kwargs[k] for k in pattern.pattern.converters})
         for value in ("x\x00y", "9" * 40, "²"):

@@ -219,6 +219,7 @@ class Command(BaseCommand):
             from partners import demo as partners_demo
 
             partners_demo.seed()
+            partners_demo.seed_co_organiser(password=DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _partner_link(self) -> None:
@@ -237,6 +238,13 @@ class Command(BaseCommand):
             f"sign-in link (single use, {settings.PARTNER_LINK_VALID_HOURS} h):"
         )
         self.stdout.write(f"    {url}")
+        member = partners_demo.demo_co_member()
+        if member is not None:
+            self.stdout.write(
+                f"  Co-organiser {member.user.email} ({member.co_organiser.name}), "
+                f"password {DEMO_PASSWORD}: manages its own partners at "
+                f"{settings.SITE_URL}{reverse('partners:co_home')}"
+            )
 
 
 def seed_users() -> dict[str, User]:
