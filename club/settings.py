@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "missions",
     "board",
     "partners",
+    "checkup",
     "privacy",
     "staff",
     "pages",
