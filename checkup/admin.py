@@ -134,7 +134,7 @@ class QuestionAdmin(DraftOnlyMixin, TranslationAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     fields = ["question", "option"]
-    readonly_fields = fields
+    readonly_fields = ["question", "option"]
     extra = 0
     can_delete = False
 
@@ -160,5 +160,3 @@ class CheckUpAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-

@@ -31,9 +31,7 @@ def previous_checkup(*, checkup: CheckUp) -> CheckUp | None:
     if checkup.completed_at is None:
         return None
     return (
-        completed_checkups(firm=checkup.firm)
-        .filter(completed_at__lt=checkup.completed_at)
-        .first()
+        completed_checkups(firm=checkup.firm).filter(completed_at__lt=checkup.completed_at).first()
     )
 
 
@@ -62,9 +60,9 @@ class FirmCheckups:
 def firm_checkups(*, firm: Firm) -> FirmCheckups:
     """One query: the open check-up (completed_at null sorts first) and the two latest ones."""
     rows = list(
-        CheckUp.objects.filter(firm=firm).order_by(
-            F("completed_at").desc(nulls_first=True), "-pk"
-        )[:3]
+        CheckUp.objects.filter(firm=firm).order_by(F("completed_at").desc(nulls_first=True), "-pk")[
+            :3
+        ]
     )
     summary = FirmCheckups()
     if rows and rows[0].completed_at is None:

@@ -113,14 +113,12 @@ def _check_complete(draft: Questionnaire) -> None:
     for dim in dims:
         questions = list(dim.questions.all())
         if not questions:
-            raise CheckUpError(
-                _("La dimensione «%(name)s» non ha domande.") % {"name": dim.name_it}
-            )
+            raise CheckUpError(_("La dimensione «%(name)s» non ha domande.") % {"name": dim.name})
         for question in questions:
             if len(question.options.all()) < 2:
                 raise CheckUpError(
                     _("La domanda «%(text)s» ha meno di due risposte possibili.")
-                    % {"text": question.text_it}
+                    % {"text": question.text}
                 )
 
 
@@ -166,10 +164,16 @@ def checkup_answer(*, checkup_id: int, dimension_id: int, choices: Mapping[int, 
             option = options.get(question_id)
             if option is None or option.pk != option_id:
                 raise CheckUpError(_("Una risposta non corrisponde alla sua domanda."))
-        for question_id, option in options.items():
-            Answer.objects.update_or_create(
-                checkup=checkup, question_id=question_id, defaults={"option": option}
-            )
+        # One statement for the page: insert, or change the answer given before.
+        Answer.objects.bulk_create(
+            [
+                Answer(checkup=checkup, question_id=question_id, option=option)
+                for question_id, option in options.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["checkup", "question"],
+            update_fields=["option", "answered_at"],
+        )
     return len(options)
 
 

@@ -141,7 +141,10 @@ def radar_chart(rows: Sequence[DimensionResult], previous: object = None) -> Saf
     )
     parts += [
         format_html(
-            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', _px(x - 3.5), _px(y - 3.5), CURRENT
+            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>',
+            _px(x - 3.5),
+            _px(y - 3.5),
+            CURRENT,
         )
         for x, y in (_point(i, count, v) for i, v in enumerate(current))
     ]

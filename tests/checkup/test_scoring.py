@@ -102,7 +102,10 @@ def test_a_better_answer_never_lowers_any_score(data):
         return
     question = data.draw(st.sampled_from(questions))
     current = before.get(question.id, 0)
-    after = {**before, question.id: data.draw(st.integers(current, max(current, question.max_points)))}
+    after = {
+        **before,
+        question.id: data.draw(st.integers(current, max(current, question.max_points))),
+    }
     old, new = score(dims, before), score(dims, after)
     for code, value in old.dimensions.items():
         if value is not None:
