@@ -65,7 +65,7 @@ def _unlink(erasure: Erasure) -> dict[str, int]:
 
 CONTRIBUTOR = Contributor(
     app_label="checkup",
-    order=45,
+    order=50,  # after the partners (45)
     export_person=export_person,
     export_firm=export_firm,
     erasure={ErasureStep.UNLINK: _unlink},
