@@ -125,7 +125,7 @@ def _check_complete(draft: Questionnaire) -> None:
 # --- A firm's check-up ---------------------------------------------------------------------------
 
 
-def checkup_start(*, firm: Firm, user: User) -> CheckUp:
+def checkup_start(*, firm: Firm, user: User | None) -> CheckUp:
     """The firm's check-up in progress, or a new one on the published questionnaire."""
     open_checkup = CheckUp.objects.filter(firm=firm, completed_at__isnull=True).first()
     if open_checkup:

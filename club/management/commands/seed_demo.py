@@ -219,6 +219,9 @@ class Command(BaseCommand):
             from partners import demo as partners_demo
 
             partners_demo.seed()
+            from checkup import demo as checkup_demo
+
+            checkup_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _partner_link(self) -> None:
