@@ -20,10 +20,15 @@ from checkup.selectors import DimensionResult
 
 register = template.Library()
 
-SIZE = 560
-CENTRE = SIZE / 2
-RADIUS = 170
-LABEL_GAP = 18
+# Drawn around (0, 0); the viewBox frames the axes and their labels. Small enough that the
+# labels stay legible when a phone scales the chart down to its width.
+RADIUS = 105
+CENTRE = 0.0
+LABEL_GAP = 14
+LABEL_CHARS = 14  # a label wraps after about this many characters
+MARGIN_X = 130  # room for a wrapped label beside the horizontal axes
+MARGIN_Y = 66  # room for a label (and its score) above and below
+FONT_SIZE = 15
 INK = "#1d2733"
 GRID = "#a9b4b0"
 CURRENT = "#0b5563"
@@ -55,21 +60,40 @@ def _score(value: int | None) -> str:
     return "—" if value is None else str(value)
 
 
+def _wrap(text: str) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _label(index: int, count: int, row: DimensionResult) -> SafeString:
+    """The axis's name (wrapped) and, in bold under it, its score as a number."""
     x, y = _point(index, count, 100)
     dx, dy = x - CENTRE, y - CENTRE
     anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
+    lines = [*_wrap(str(row.dimension.name)), None]  # None: the score's line
+    line_height = FONT_SIZE * 1.15
     lx = x + LABEL_GAP * (dx / RADIUS)
-    ly = y + LABEL_GAP * (dy / RADIUS) + (4 if abs(dy) < RADIUS * 0.3 else (12 if dy > 0 else -14))
+    if dy < -RADIUS * 0.3:  # above the chart: the block ends just over the axis's tip
+        top = y - LABEL_GAP - line_height * (len(lines) - 1)
+    elif dy > RADIUS * 0.3:  # below: it starts just under it
+        top = y + LABEL_GAP + FONT_SIZE * 0.8
+    else:  # beside: centred on the axis
+        top = y - line_height * (len(lines) - 1) / 2 + FONT_SIZE * 0.35
+    spans = _join(
+        format_html('<tspan x="{}" dy="{}">{}</tspan>', _px(lx), "0" if i == 0 else "1.15em", line)
+        if line is not None
+        else format_html(
+            '<tspan x="{}" dy="1.15em" font-weight="bold">{}</tspan>', _px(lx), _score(row.score)
+        )
+        for i, line in enumerate(lines)
+    )
     return format_html(
-        '<text x="{x}" y="{y}" text-anchor="{anchor}">'
-        '<tspan x="{x}">{name}</tspan><tspan x="{x}" dy="1.2em" font-weight="bold">{score}</tspan>'
-        "</text>",
-        x=_px(lx),
-        y=_px(ly),
-        anchor=anchor,
-        name=row.dimension.name,
-        score=_score(row.score),
+        '<text x="{}" y="{}" text-anchor="{}">{}</text>', _px(lx), _px(top), anchor, spans
     )
 
 
@@ -160,17 +184,18 @@ def radar_chart(rows: Sequence[DimensionResult], previous: object = None) -> Saf
             "Punteggio da 0 a 100 per dimensione: %(scores)s. I valori sono anche nella "
             "tabella che segue."
         ) % {"scores": scores}
-    # A margin around the axes for the labels; the viewBox scales to the card's width.
-    margin = 150
+    width = 2 * (RADIUS + MARGIN_X)
+    height = 2 * (RADIUS + MARGIN_Y)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{w}" '
         'height="{h}" role="img" aria-labelledby="radar-title radar-desc" focusable="false" '
-        'font-size="13" fill="{ink}"><title id="radar-title">{title}</title>'
+        'font-size="{size}" fill="{ink}"><title id="radar-title">{title}</title>'
         '<desc id="radar-desc">{desc}</desc>{body}</svg>',
-        x=-margin,
-        y=-20,
-        w=SIZE + 2 * margin,
-        h=SIZE + 40,
+        x=_px(CENTRE - RADIUS - MARGIN_X),
+        y=_px(CENTRE - RADIUS - MARGIN_Y),
+        w=width,
+        h=height,
+        size=FONT_SIZE,
         ink=INK,
         title=gettext("Il profilo di esportazione della tua impresa"),
         desc=desc,
