@@ -297,7 +297,7 @@ def _checkups(firm: Firm, owner: User) -> tuple[int, int]:
             choices = {}
             for question in dim.questions.all():
                 options = list(question.options.order_by("points"))
-                good = best if best is not None else index % 2 == 0
+                good = best if best else index % 2 == 0
                 choices[question.pk] = options[-1 if good and index % 3 else 0].pk
             checkup_services.checkup_answer(
                 checkup_id=checkup.pk, dimension_id=dim.pk, choices=choices
