@@ -87,15 +87,27 @@ def score(
     measured = [(w, s) for w, s in weighted if s is not None]
     total = sum(w for w, _ in measured)
     overall = _clamp(sum(w * s for w, s in measured) / total) if total > 0 else None
+    gaps = find_gaps(scores, {d.code: d.weight for d in dims}, threshold=threshold)
+    return Result(dimensions=scores, overall=overall, gaps=gaps)
+
+
+def find_gaps(
+    scores: Mapping[str, float | None],
+    weights: Mapping[str, float],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Gap]:
+    """The measured dimensions below `threshold`, the most urgent first (weight x shortfall;
+    ties keep the order of `scores`, which is the questionnaire's). Used on stored scores too,
+    so a later page ranks gaps exactly as the check-up's result did."""
     gaps = []
-    for d in dims:
-        value = scores[d.code]
+    for code, value in scores.items():
         if value is not None and value < threshold:
             shortfall = threshold - value
-            gaps.append(Gap(d.code, value, shortfall, max(d.weight, 0.0) * shortfall))
-    order = {d.code: i for i, d in enumerate(dims)}
-    gaps.sort(key=lambda g: (-g.priority, order[g.code]))
-    return Result(dimensions=scores, overall=overall, gaps=gaps)
+            gaps.append(Gap(code, value, shortfall, max(weights.get(code, 0.0), 0.0) * shortfall))
+    position = {code: i for i, code in enumerate(scores)}
+    gaps.sort(key=lambda g: (-g.priority, position[g.code]))
+    return gaps
 
 
 def _clamp(value: float) -> float:

@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from checkup.models import Answer, CheckUp, Dimension, Option, Question
-from checkup.scoring import DEFAULT_THRESHOLD
+from checkup.scoring import DEFAULT_THRESHOLD, Gap, find_gaps
 from members.models import Firm
 from missions.models import Mission
 
@@ -76,7 +76,24 @@ def firm_checkups(*, firm: Firm) -> FirmCheckups:
 
 def firm_checkup(*, firm: Firm, checkup_id: int) -> CheckUp | None:
     """The firm's check-up with this id; None for any other firm's (the view answers 404)."""
-    return CheckUp.objects.filter(firm=firm, pk=checkup_id).first()
+    checkup = CheckUp.objects.filter(firm=firm, pk=checkup_id).first()
+    if checkup is not None:
+        checkup.firm = firm  # the row already loaded: no query to read it again
+    return checkup
+
+
+def checkup_gaps(*, checkup: CheckUp, dims: list[Dimension] | None = None) -> list[Gap]:
+    """A completed check-up's gaps, most urgent first: dimension codes with their stored score
+    (what the personal path builds on)."""
+    dims = dims if dims is not None else dimensions(checkup=checkup)
+    ordered = {d.code: checkup.scores.get(d.code) for d in dims}
+    return find_gaps(ordered, {d.code: float(d.weight) for d in dims})
+
+
+def latest_gaps(*, firm: Firm) -> list[Gap]:
+    """The gaps of the firm's latest completed check-up; [] when it has none."""
+    last = completed_checkups(firm=firm).first()
+    return checkup_gaps(checkup=last) if last else []
 
 
 def dimensions(*, checkup: CheckUp) -> list[Dimension]:
@@ -153,13 +170,7 @@ def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpRes
             )
         )
     by_code = {row.dimension.code: row for row in rows}
-    gaps = sorted(
-        (row for row in rows if row.is_gap),
-        key=lambda r: (
-            -float(r.dimension.weight) * (DEFAULT_THRESHOLD - (r.score or 0)),
-            r.dimension.order,
-        ),
-    )
+    gaps = [by_code[gap.code] for gap in checkup_gaps(checkup=checkup, dims=dims)]
     missions: list[Mission] = []
     if gaps and checkup.firm.sector_id:
         missions = list(
@@ -174,7 +185,7 @@ def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpRes
         checkup=checkup,
         previous=previous,
         rows=rows,
-        gaps=[by_code[g.dimension.code] for g in gaps],
+        gaps=gaps,
         missions=missions,
         # Suggested only on the latest result, not on an old one.
         recheck_months=recheck_due(last) if last and last.pk == checkup.pk else None,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checkup import services
+from checkup import selectors, services
 from checkup.models import Answer, CheckUp, Questionnaire
 from members.models import Membership
 from tests.factories import MembershipFactory, MissionFactory, member, sector
@@ -214,15 +214,43 @@ def test_question_page_query_count(django_assert_num_queries):
 
 
 def test_result_page_query_count(django_assert_num_queries):
-    owner = member()
-    _complete(owner.membership.firm, owner, best=False, days_ago=30)
-    checkup = _complete(owner.membership.firm, owner, best=True)
+    stone = sector("lapideo")
+    owner = member(sector=stone)
+    MissionFactory(title="Pietra a Colonia", sectors=[stone], status="published")
+    _complete(owner.membership.firm, owner, best=True, days_ago=30)
+    checkup = _complete(owner.membership.firm, owner, best=False)
     client = login(owner)
     url = reverse("checkup:result", args=[checkup.pk])
     client.get(url)
     # session, user, membership, the check-up, the previous one, dimensions, missions of the
-    # sector, the latest completed one, bell
+    # sector (there are gaps), the latest completed one (for the re-check-up), bell
     with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
-    assert "Il profilo per area" in response.content.decode()
+    page = response.content.decode()
+    assert "Il profilo per area" in page
+    assert "Pietra a Colonia" in page
+    assert "-100 rispetto al check-up del" in page
+
+
+def test_the_gaps_are_stored_codes_with_scores_the_most_urgent_first():
+    owner = member()
+    firm = owner.membership.firm
+    assert selectors.latest_gaps(firm=firm) == []
+    checkup = services.checkup_start(firm=firm, user=owner)
+    for dim in checkup.questionnaire.dimensions.exclude(code__in=["product", "languages"]):
+        choices = {q.pk: q.options.order_by("-points").first().pk for q in dim.questions.all()}
+        services.checkup_answer(checkup_id=checkup.pk, dimension_id=dim.pk, choices=choices)
+    services.checkup_complete(checkup_id=checkup.pk)
+    gaps = selectors.latest_gaps(firm=firm)
+    # product weighs 1.5, languages 1: both score 0, so product comes first.
+    assert [(g.code, g.score) for g in gaps] == [("product", 0), ("languages", 0)]
+
+
+@pytest.mark.parametrize(
+    ("days", "months"), [(0, None), (181, None), (183, 6), (364, 6), (366, 12), (900, 12)]
+)
+def test_a_re_check_up_is_due_after_6_and_12_months(days, months):
+    owner = member()
+    checkup = _complete(owner.membership.firm, owner, best=True, days_ago=days)
+    assert selectors.recheck_due(checkup) == months
