@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "missions",
     "board",
     "partners",
+    "checkup",
     "privacy",
     "staff",
     "pages",

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("missioni/", include("missions.urls")),
     path("bacheca/", include("board.urls")),
     path("partner/", include("partners.urls")),
+    path("check-up/", include("checkup.urls")),
     path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("health.urls")),

@@ -14,6 +14,7 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
+from checkup import selectors as checkup_selectors
 from core.http import AuthenticatedHttpRequest
 from core.middleware import STAFF_AREAS
 from members.access import get_membership
@@ -46,6 +47,8 @@ def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, object] = {"membership": membership}
     if membership:
         context["completeness"], context["missing"] = membership.firm.completeness()
+        if membership.is_owner:  # the check-up is for the people who may edit the firm
+            context["checkups"] = checkup_selectors.firm_checkups(firm=membership.firm)
         if membership.firm.is_approved:
             context.update(mission_selectors.firm_dashboard(firm=membership.firm))
     else:

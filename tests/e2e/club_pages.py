@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from board import services as board_services
 from board.models import MentorProfile, Post, Tag
+from checkup import services as checkup_services
 from members import services as member_services
 from members.models import Firm, JoinRequest, Membership, User
 from missions import services as b2b
@@ -35,6 +37,7 @@ from tests.factories import (
     city,
     sector,
 )
+from tests.support.checkup import published_questionnaire
 
 OWN_FIRM = "Graniti Val Masino S.r.l."
 MENTOR_FIRM = "Officine Meccaniche Adda S.r.l."
@@ -50,6 +53,8 @@ class Club:
     open_mission_id: int
     question_id: int
     lapideo_id: int
+    checkup_id: int  # completed, with a previous one (the radar's dashed outline)
+    open_checkup_id: int  # in progress
 
 
 def _tags() -> dict[str, Tag]:
@@ -267,6 +272,7 @@ def build_club() -> Club:
     )
 
     staff = StaffFactory(email="ufficio.estero@so.camcom.it", first_name="Anna")
+    checkup_id, open_checkup_id = _checkups(firm, owner)
     return Club(
         owner=owner,
         firm=firm,
@@ -276,7 +282,32 @@ def build_club() -> Club:
         open_mission_id=open_mission.pk,
         question_id=question.pk,
         lapideo_id=lapideo.pk,
+        checkup_id=checkup_id,
+        open_checkup_id=open_checkup_id,
     )
+
+
+def _checkups(firm: Firm, owner: User) -> tuple[int, int]:
+    """Two completed check-ups (a year apart, the second better) and one in progress."""
+    questionnaire = published_questionnaire()
+    ids = []
+    for days_ago, best in [(380, False), (200, True), (0, None)]:
+        checkup = checkup_services.checkup_start(firm=firm, user=owner)
+        for index, dim in enumerate(questionnaire.dimensions.all()):
+            choices = {}
+            for question in dim.questions.all():
+                options = list(question.options.order_by("points"))
+                good = best if best else index % 2 == 0
+                choices[question.pk] = options[-1 if good and index % 3 else 0].pk
+            checkup_services.checkup_answer(
+                checkup_id=checkup.pk, dimension_id=dim.pk, choices=choices
+            )
+        if best is not None:
+            checkup_services.checkup_complete(
+                checkup_id=checkup.pk, at=timezone.now() - dt.timedelta(days=days_ago)
+            )
+        ids.append(checkup.pk)
+    return ids[1], ids[2]
 
 
 # --- Key pages -----------------------------------------------------------------------------------
@@ -372,6 +403,13 @@ KEY_PAGES = [
     KeyPage(
         "firm-detail", "member", lambda c: reverse("members:firm_detail", args=[c.mentor_firm.pk])
     ),
+    KeyPage("checkup-start", "member", lambda c: reverse("checkup:index")),
+    KeyPage(
+        "checkup-question",
+        "member",
+        lambda c: reverse("checkup:step", args=[c.open_checkup_id, 2]),
+    ),
+    KeyPage("checkup-result", "member", lambda c: reverse("checkup:result", args=[c.checkup_id])),
     KeyPage("firm-edit", "member", lambda c: reverse("members:firm_edit")),
     KeyPage("team", "member", lambda c: reverse("members:team")),
     KeyPage("board-list", "member", lambda c: reverse("board:list")),

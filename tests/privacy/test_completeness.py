@@ -44,6 +44,7 @@ def test_every_app_with_personal_data_registers_a_contributor_in_order():
         "missions",
         "board",
         "partners",
+        "checkup",
         "privacy",
     ]
 
@@ -56,6 +57,7 @@ def test_the_kept_records_keep_their_order_on_the_goodbye_page():
         "applications",
         "firm_records",
         "reports",
+        "checkups",
     ]
 
 

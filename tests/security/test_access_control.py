@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from board import services as board_services
 from board.models import Attachment, Comment, MentorshipRequest, Post
+from checkup import services as checkup_services
+from checkup.models import Answer, CheckUp
 from members import services as members_services
 from members.models import Firm
 from missions.models import Meeting, MeetingRequest, MissionPartner, Partner
@@ -94,7 +96,13 @@ def world():
     mentorship = MentorshipRequest.objects.create(
         requester=firm_a, mentor=mentor_a, topic="t", message="m"
     )
+    # Firm A's check-ups: one completed, one in progress.
+    done = checkup_services.checkup_start(firm=firm_a, user=owner_a)
+    checkup_services.checkup_complete(checkup_id=done.pk)
+    open_checkup = checkup_services.checkup_start(firm=firm_a, user=owner_a)
     return {
+        "checkup:result": {"checkup_id": done.pk},
+        "checkup:step": {"checkup_id": open_checkup.pk, "step": 1},
         "members:firm_detail": {"firm_id": pending_firm.pk},
         "members:firm_logo": {"firm_id": pending_firm.pk},
         "missions:detail": {"mission_id": draft.pk},
@@ -236,6 +244,8 @@ def test_objects_are_unchanged_after_the_attempts(world, media_root):
     assert MissionPartner.objects.get().attendance == ""
     assert MeetingRequest.objects.get().status == "requested"
     assert Meeting.objects.count() == 1
+    assert not Answer.objects.exists()
+    assert CheckUp.objects.filter(completed_at__isnull=True).count() == 1
 
 
 def test_the_co_organisers_member_reaches_their_pages(world):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from board import services as board_services
 from board.models import Tag
+from checkup import services as checkup_services
 from missions import services as b2b
 from missions.models import MissionPartner, Partner, ProgrammeItem
 from notifications.models import Notification
@@ -110,7 +111,10 @@ def world():
         object_key="x",
         context={"title": "t", "body": "b"},
     )
+    checkup = checkup_services.checkup_start(firm=firm, user=owner)
     kwargs = {
+        "checkup_id": checkup.pk,
+        "step": 1,
         "firm_id": firm.pk,
         "mission_id": mission.pk,
         "application_id": application.pk,
@@ -260,7 +264,7 @@ def form_field_names() -> list[str]:
     from django import forms
 
     names = {"answer", "comment", "target", "next", "parent", "confirm"}
-    for app in ("members", "missions", "board", "notifications", "privacy", "partners"):
+    for app in ("members", "missions", "board", "notifications", "privacy", "partners", "checkup"):
         module = importlib.import_module(f"{app}.forms")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
@@ -280,7 +284,7 @@ def _row_counts() -> dict[str, int]:
 
     return {
         model._meta.label: model.objects.count()
-        for app in ("members", "missions", "board", "notifications", "partners")
+        for app in ("members", "missions", "board", "notifications", "partners", "checkup")
         for model in apps.get_app_config(app).get_models()
     }
 

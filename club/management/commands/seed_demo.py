@@ -220,6 +220,9 @@ class Command(BaseCommand):
 
             partners_demo.seed()
             partners_demo.seed_co_organiser(password=DEMO_PASSWORD)
+            from checkup import demo as checkup_demo
+
+            checkup_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _partner_link(self) -> None:

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckupConfig(AppConfig):
+    name = "checkup"
+    verbose_name = _("Check-up export")
+
+    def ready(self) -> None:
+        # Plug into the registries of the apps below (docs/architecture.md, "Registries").
+        from checkup.privacy import CONTRIBUTOR
+        from core import privacy
+
+        privacy.register(CONTRIBUTOR)

@@ -1,0 +1,188 @@
+"""The export-readiness check-up: a versioned questionnaire and a firm's answers to one version.
+
+A questionnaire is edited while it is a draft; once published it never changes (admin refuses
+edits, checkup/services.py copies it into a new draft), so a check-up keeps the exact questions,
+options and weights it was answered with and its scores stay comparable over time. Publishing a
+version retires the one before it: new check-ups always take the published version.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Firm
+
+MAX_POINTS = 10
+
+
+class Questionnaire(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("bozza")
+        PUBLISHED = "published", _("pubblicato")
+        RETIRED = "retired", _("ritirato")
+
+    version = models.PositiveIntegerField(_("versione"), unique=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionario del check-up")
+        verbose_name_plural = _("questionari del check-up")
+        ordering = ["-version"]
+        constraints = [
+            # One version is the one new check-ups take.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="published"),
+                name="checkup_one_published_questionnaire",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="checkup_published_questionnaire_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Check-up')} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Dimension(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    # Stable across versions: the personal path and the ledger key their rules on it.
+    code = models.SlugField(_("codice"), max_length=40)
+    name = models.CharField(_("nome"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    weight = models.DecimalField(
+        _("peso"), max_digits=4, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    advice = models.TextField(
+        _("consiglio per chi ha una lacuna"),
+        blank=True,
+        help_text=_("Mostrato quando il punteggio della dimensione è basso: cosa fare."),
+    )
+
+    class Meta:
+        verbose_name = _("dimensione")
+        verbose_name_plural = _("dimensioni")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="checkup_dimension_code_per_version"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="checkup_dimension_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("domanda"), max_length=300)
+    help = models.CharField(_("aiuto"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    weight = models.DecimalField(
+        _("peso"), max_digits=4, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("domanda")
+        verbose_name_plural = _("domande")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0), name="checkup_question_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(_("risposta"), max_length=300)
+    points = models.PositiveSmallIntegerField(
+        _("punti"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_POINTS)]
+    )
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        verbose_name = _("risposta possibile")
+        verbose_name_plural = _("risposte possibili")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__lte=MAX_POINTS), name="checkup_option_points"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CheckUp(models.Model):
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="checkups")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="checkups"
+    )
+    started_at = models.DateTimeField(_("iniziato il"))
+    completed_at = models.DateTimeField(_("completato il"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The scores when completed (code -> 0..100 or null, and "overall"), so lists and the later
+    # path read them without re-scoring; checkup/services.py writes them from checkup/scoring.py.
+    scores = models.JSONField(_("punteggi"), default=dict, blank=True)
+    overall = models.PositiveSmallIntegerField(_("punteggio complessivo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-up")
+        verbose_name_plural = _("check-up")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["firm", "-completed_at"], name="checkup_firm_completed")]
+        constraints = [
+            # One check-up in progress per firm: "continue" always finds the same one.
+            models.UniqueConstraint(
+                fields=["firm"],
+                condition=Q(completed_at__isnull=True),
+                name="checkup_one_open_per_firm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} · {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class Answer(models.Model):
+    checkup = models.ForeignKey(CheckUp, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("risposta")
+        verbose_name_plural = _("risposte")
+        constraints = [
+            models.UniqueConstraint(fields=["checkup", "question"], name="checkup_one_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} → {self.option}"

@@ -1,0 +1,21 @@
+"""The check-up's texts in the reader's language (django-modeltranslation); see
+members/translation.py for how reading and editing them works."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from checkup.models import Dimension, Option, Question
+
+
+@register(Dimension)
+class DimensionTranslationOptions(TranslationOptions):
+    fields = ("name", "advice")
+
+
+@register(Question)
+class QuestionTranslationOptions(TranslationOptions):
+    fields = ("text", "help")
+
+
+@register(Option)
+class OptionTranslationOptions(TranslationOptions):
+    fields = ("text",)
