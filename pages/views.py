@@ -9,7 +9,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
@@ -37,6 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'La mia impresa': create or join a firm, or see its status and completeness."""
+    if request.user.is_partner_contact:
+        # A German partner's contact has no firm and may not create one: their workspace.
+        return redirect("partners:home")
     membership = get_membership(request.user)
     context: dict[str, object] = {"membership": membership}
     if membership:
