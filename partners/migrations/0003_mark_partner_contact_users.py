@@ -12,7 +12,7 @@ def mark(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0001_partner_contacts_invitations_links"),
+        ("partners", "0002_co_organisers"),
         ("members", "0010_user_is_partner_contact"),
     ]
 
