@@ -11,6 +11,10 @@ Targets: every key page >= 1/25 of hello's requests/s; the full dataset <= 1.5x 
 (p50, per page); board page 1,000 <= 2x page 1 (p50); p95 <= 150 ms. The last line is the
 summary; the exit status is 1 when a target is missed.
 
+The German partner's workspace (home, mission page, the firms ranking, the agenda) is measured as
+seed_large's partner contact, signed in with a link issued by `manage.py shell` (partners.services
+.sign_in_link_issue) and confirmed on the sign-in page, as the contact's browser would.
+
     make bench-pages        (BENCH_SCALES=1.0 BENCH_SECONDS=5 make bench-pages for a quick run)
 """
 
@@ -45,6 +49,7 @@ BOARD_PAGE_SIZE = 20  # board/selectors.PAGE_SIZE
 # Kept in step with club/management/commands/seed_large.py (not imported: it needs Django).
 BENCH_EMAIL = "bench@club.example"
 BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password, throw-away data
+BENCH_PARTNER_EMAIL = "bench-partner@club.example"
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
 
 TARGET_RATIO = 25  # every page >= 1/25 of hello's requests/s
@@ -128,8 +133,9 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str]]:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(port, server, log)
-        cookie = login(port)
-        for key, label, path in pages:
+        cookies = {"firm": login(port), "partner": partner_login(port, partner_token(env))}
+        for key, label, path, who in pages:
+            cookie = cookies[who]
             status, body = get(port, path, cookie)
             if status != 200:
                 raise RuntimeError(f"{label} ({path}): HTTP {status}, expected 200")
@@ -138,7 +144,8 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str]]:
             print(f"  ok {label:22} {path}  ({len(body) // 1024} KiB{extra})", flush=True)
         seconds = float(SECONDS) if SECONDS else (10.0 if scale >= 1 else 5.0)
         measured = {}
-        for key, label, path in pages:
+        for key, label, path, who in pages:
+            cookie = cookies[who]
             load(port, path, cookie, WARMUP_SECONDS)
             rps, p50, p95, count, errors = load(port, path, cookie, seconds)
             measured[key] = Result(key, label, rps, p50, p95, count, errors)
@@ -173,8 +180,9 @@ def manage(env: dict, *args: str) -> str:
     return out.stdout
 
 
-def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str]]:
-    """(key, label, path) of every page, with ids and the deep cursor read from the database."""
+def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str, str]]:
+    """(key, label, path, who) of every page, with ids and the deep cursor read from the
+    database; `who` is the signed-in person: the bench firm's user or the partner contact."""
     import psycopg
 
     deep = max(2, round(DEEP_PAGE * scale))
@@ -202,18 +210,47 @@ def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str]]:
             "ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1",
             [user_id, BOARD_PAGE_SIZE * (deep - 1) - 1],
         ).fetchone()
+        # The mission whose agenda seed_large published (the partner's meetings are placed).
+        (partner_mission_id,) = conn.execute(
+            "SELECT m.id FROM missions_mission m "
+            "JOIN partners_partnerinvitation i ON i.mission_id = m.id "
+            "JOIN partners_partnercontact c ON c.id = i.contact_id "
+            "JOIN members_user u ON u.id = c.user_id "
+            "WHERE u.email = %s ORDER BY m.agenda_published_at IS NULL, m.id LIMIT 1",
+            [BENCH_PARTNER_EMAIL],
+        ).fetchone()
     cursor = urllib.parse.quote(f"{created_at.isoformat()}_{last_id}", safe="")
+    partner_mission = f"/partner/missioni/{partner_mission_id}/"
     return [
-        ("missions", "missions sector+open", f"/missioni/?sector={sector_id}&status=open"),
-        ("mission", "mission detail", f"/missioni/{mission_id}/"),
-        ("firms", "firm directory", "/imprese/"),
-        ("board_1", "board page 1", "/bacheca/"),
-        ("board_deep", f"board page {deep}", f"/bacheca/?dopo={cursor}"),
-        ("post", "board post", f"/bacheca/{post_id}/"),
-        ("dashboard", "firm dashboard", "/imprese/la-mia/"),
-        ("inbox", "notifications", "/notifiche/"),
-        ("hello", "hello", "/hello/"),
+        ("missions", "missions sector+open", f"/missioni/?sector={sector_id}&status=open", "firm"),
+        ("mission", "mission detail", f"/missioni/{mission_id}/", "firm"),
+        ("firms", "firm directory", "/imprese/", "firm"),
+        ("board_1", "board page 1", "/bacheca/", "firm"),
+        ("board_deep", f"board page {deep}", f"/bacheca/?dopo={cursor}", "firm"),
+        ("post", "board post", f"/bacheca/{post_id}/", "firm"),
+        ("dashboard", "firm dashboard", "/imprese/la-mia/", "firm"),
+        ("inbox", "notifications", "/notifiche/", "firm"),
+        ("partner_home", "partner home", "/partner/", "partner"),
+        ("partner_mission", "partner mission", partner_mission, "partner"),
+        ("partner_firms", "partner firms ranking", f"{partner_mission}imprese/", "partner"),
+        ("partner_agenda", "partner agenda", f"{partner_mission}agenda/", "partner"),
+        ("hello", "hello", "/hello/", "firm"),
     ]
+
+
+def partner_token(env: dict) -> str:
+    """A fresh sign-in token of the benchmark's partner contact (single use)."""
+    code = (
+        "from partners.models import PartnerContact; "
+        "from partners.services import sign_in_link_issue; "
+        f"c = PartnerContact.objects.get(user__email={BENCH_PARTNER_EMAIL!r}); "
+        "print(sign_in_link_issue(contact_id=c.pk))"
+    )
+    url = manage(env, "shell", "-c", code).strip().splitlines()[-1]
+    match = re.search(r"/partner/accesso/([^/]+)/", url)
+    if not match:
+        raise RuntimeError(f"no sign-in link in {url!r}")
+    return match[1]
 
 
 def wait_for_port(port: int, server: subprocess.Popen, log: Path) -> None:
@@ -280,6 +317,41 @@ def login(port: int) -> str:
     if response.status not in (302, 303) or not jar.get("sessionid"):
         raise RuntimeError(f"login failed: HTTP {response.status}, cookies {sorted(jar)}")
     return f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}"
+
+
+def partner_login(port: int, token: str) -> str:
+    """Sign the partner contact in: the link's confirmation page, then its POST (terms accepted
+    on the first sign-in). Returns the Cookie header to send."""
+    path = f"/partner/accesso/{token}/"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    page = response.read().decode()
+    jar = _cookies(response)
+    conn.close()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if response.status != 200 or not csrf or "csrftoken" not in jar:
+        raise RuntimeError(f"partner sign-in page: HTTP {response.status}, no CSRF token")
+    form = urllib.parse.urlencode({"accept_terms": "on", "csrfmiddlewaretoken": csrf[1]})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        "POST",
+        path,
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken']}",
+            "Referer": f"http://127.0.0.1:{port}{path}",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    jar.update(_cookies(response))
+    conn.close()
+    if response.status not in (302, 303) or not jar.get("sessionid"):
+        raise RuntimeError(f"partner sign-in failed: HTTP {response.status}, {sorted(jar)}")
+    language = f"; django_language={jar['django_language']}" if "django_language" in jar else ""
+    return f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}{language}"
 
 
 # --- Load --------------------------------------------------------------------------------------

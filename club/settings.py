@@ -267,6 +267,9 @@ MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Dates in each language's format (core/formats/<lang>/formats.py over Django's own): German
+# "25. Dezember 2026", Italian "25 dicembre 2026"; templates use named formats, never "j F Y".
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -5,9 +5,14 @@ A filter on the plain field (`title__icontains`) is rewritten to the reader's la
 its German title is still empty. Searches name every language's column instead.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db.models import Model, Q
+from django.utils import translation
 from django.utils.translation import get_language
+
+from core.dates import localized_date
 
 
 def any_language(field: str, lookup: str, value: object) -> Q:
@@ -34,9 +39,23 @@ def translations(instance: Model, field: str) -> dict[str, dict[str, str]]:
     return {TRANSLATIONS_KEY: texts}
 
 
+def in_every_language(render: Callable[[], object]) -> dict[str, dict[str, str]]:
+    """`render()` run once per language, for a context rendered later (a text that mixes a
+    date and translated words: "25.12.2026 10:00, Tisch 3"); `localized` picks the reader's."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(render())
+    return {TRANSLATIONS_KEY: texts}
+
+
 def localized(value: object) -> object:
     """`value` itself, or, for a `translations` dict, the text in the active language, else the
-    Italian one, else any."""
+    Italian one, else any; a date stored by `core.dates` (`stored_date_range`, …) in the active
+    language's format."""
+    date_text = localized_date(value)
+    if date_text is not None:
+        return date_text
     if not (isinstance(value, dict) and isinstance(value.get(TRANSLATIONS_KEY), dict)):
         return value
     texts: dict[str, str] = value[TRANSLATIONS_KEY]

@@ -41,6 +41,12 @@ class User(AbstractUser):
         default="it",
         help_text=_("Lingua delle email e delle notifiche."),
     )
+    # Set when the person becomes a German partner's contact (partners.services): the header
+    # shows their workspace instead of "La mia impresa" without a query for the reverse
+    # one-to-one on every page.
+    is_partner_contact = models.BooleanField(
+        _("referente di un partner"), default=False, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

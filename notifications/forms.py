@@ -13,9 +13,9 @@ class PreferencesForm(forms.Form):
 
     language = forms.ChoiceField(label=_("Lingua delle email"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, current: dict[str, str], kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in registry.kinds():
+        for kind in registry.kinds() if kinds is None else kinds:
             self.fields[f"kind_{kind.slug}"] = forms.ChoiceField(
                 label=kind.label,
                 choices=EmailMode.choices,
@@ -36,12 +36,12 @@ class InboxFilterForm(forms.Form):
 
     group = forms.ChoiceField(label=_("Mostra"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         group = cast(forms.ChoiceField, self.fields["group"])  # `fields` holds plain Fields
         group.choices = [
             ("", _("Tutte le notifiche")),
-            *((g.slug, g.label) for g in registry.groups()),
+            *((g.slug, g.label) for g in (registry.groups() if groups is None else groups)),
         ]
 
     def kinds(self) -> frozenset[str] | None:

@@ -42,6 +42,9 @@ class Group:
     slug: str  # the inbox's ?group= value
     label: StrPromise
     kinds: frozenset[str]
+    # Who the group is for, when it has its own kind of reader (the German partners' contacts):
+    # those readers see only such groups, everyone else never sees them (`groups_for`).
+    only_for: Callable[[Any], bool] | None = None
 
 
 class UnknownKind(KeyError):
@@ -91,11 +94,18 @@ def kinds() -> tuple[Kind, ...]:
     return tuple(_KINDS.values())
 
 
-def register_group(slug: str, label: StrPromise, kinds: Iterable[Kind]) -> Group:
+def register_group(
+    slug: str,
+    label: StrPromise,
+    kinds: Iterable[Kind],
+    *,
+    only_for: Callable[[Any], bool] | None = None,
+) -> Group:
     """Name a group of registered kinds for the inbox filter; returns it.
 
     A kind belongs to one group at most, so that the groups split the inbox; a kind in no group
-    shows only under "all".
+    shows only under "all". `only_for(user)` marks a group for a kind of reader of its own
+    (`groups_for`).
     """
     if slug in _GROUPS:
         raise ImproperlyConfigured(f"Notification group {slug!r} is registered twice")
@@ -104,7 +114,7 @@ def register_group(slug: str, label: StrPromise, kinds: Iterable[Kind]) -> Group
         get_kind(slug_)  # UnknownKind for a kind not registered
         if any(slug_ in group.kinds for group in _GROUPS.values()):
             raise ImproperlyConfigured(f"Notification kind {slug_!r} is in two groups")
-    _GROUPS[slug] = Group(slug, label, slugs)
+    _GROUPS[slug] = Group(slug, label, slugs, only_for)
     return _GROUPS[slug]
 
 
@@ -116,6 +126,28 @@ def get_group(slug: str) -> Group:
 def groups() -> tuple[Group, ...]:
     """Every registered group, in registration order (apps in INSTALLED_APPS order)."""
     return tuple(_GROUPS.values())
+
+
+def groups_for(user: Any) -> tuple[Group, ...]:
+    """The groups that concern `user`. A reader some group is `only_for` (a German partner's
+    contact) gets only those groups: firm, board and Camera notifications never reach them.
+    Everyone else gets every group except those."""
+    own = tuple(g for g in _GROUPS.values() if g.only_for is not None and g.only_for(user))
+    if own:
+        return own
+    return tuple(g for g in _GROUPS.values() if g.only_for is None)
+
+
+def kinds_for(user: Any) -> tuple[Kind, ...]:
+    """The kinds whose email `user` may choose on the preferences page: those of
+    `groups_for(user)`, plus the kinds in no group for readers with no group of their own."""
+    shown = groups_for(user)
+    slugs = frozenset().union(*(g.kinds for g in shown))
+    exclusive = any(g.only_for is not None for g in shown)
+    grouped = frozenset().union(*(g.kinds for g in _GROUPS.values()))
+    return tuple(
+        k for k in _KINDS.values() if k.slug in slugs or (not exclusive and k.slug not in grouped)
+    )
 
 
 def register_audience(name: str, fn: Audience) -> Audience:

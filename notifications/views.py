@@ -24,7 +24,9 @@ INBOX_PAGE_SIZE = 20
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A GET filter: a group that is not one (an old link, a hand-edited URL) shows everything,
     # and the template says so.
-    form = InboxFilterForm(request.GET if "group" in request.GET else None)
+    form = InboxFilterForm(
+        request.GET if "group" in request.GET else None, groups=registry.groups_for(request.user)
+    )
     notifications = selectors.inbox(user=request.user, kinds=form.kinds())
     page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -69,8 +71,13 @@ def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = selectors.email_modes(user=request.user)
+    # Only the kinds that can reach this person: a partner's contact chooses for the meetings
+    # with the firms, a firm user never sees the partners' kinds (registry.groups_for).
     form = PreferencesForm(
-        _posted(request), current=current, initial={"language": request.user.language}
+        _posted(request),
+        current=current,
+        kinds=registry.kinds_for(request.user),
+        initial={"language": request.user.language},
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_set(

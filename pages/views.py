@@ -41,6 +41,9 @@ def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'La mia impresa': create or join a firm, or see its status and completeness.
 
     A co-organiser's member has no firm: they land in their own area (where login takes them)."""
+    if request.user.is_partner_contact:
+        # A German partner's contact has no firm and may not create one: their workspace.
+        return redirect("partners:home")
     membership = get_membership(request.user)
     if membership is None and is_co_organiser_member(request.user):
         return redirect("partners:co_home")

@@ -33,7 +33,11 @@ def seed() -> PartnerContact | None:
     user = User.objects.filter(email=DEMO_CONTACT_EMAIL).first()
     if user is None:
         user = User(
-            email=DEMO_CONTACT_EMAIL, first_name="Anna", last_name="Schneider", language="de"
+            email=DEMO_CONTACT_EMAIL,
+            first_name="Anna",
+            last_name="Schneider",
+            language="de",
+            is_partner_contact=True,
         )
         user.set_unusable_password()
         user.save()

@@ -47,6 +47,13 @@ PARTNER_MEETING_CANCELLED = register_kind(
     )
 )
 
+
+def _is_partner_contact(user: object) -> bool:
+    return bool(getattr(user, "is_partner_contact", False))
+
+
+# Only for the partners' contacts: they see these kinds and no other on their preferences page
+# (firm, board and Camera notifications never reach them); firm users never see these.
 register_group(
     "partner_b2b",
     _("Incontri con le imprese"),
@@ -56,4 +63,5 @@ register_group(
         PARTNER_MEETING_DECLINED,
         PARTNER_MEETING_CANCELLED,
     ],
+    only_for=_is_partner_contact,
 )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.tasks import enqueue
+from core.translated import translations
 from members.consents import consent_set
 from members.models import Consent, Membership, User
 from missions.models import MeetingRequest, MissionPartner
@@ -101,6 +102,10 @@ def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str
         contact = PartnerContact.objects.create(user=user, partner_id=partner_id)
     elif contact.partner_id != partner_id:
         raise NotAPartnerContact
+    if not user.is_partner_contact:
+        # The header reads this flag (templates/base.html): their workspace, no firm pages.
+        user.is_partner_contact = True
+        user.save(update_fields=["is_partner_contact"])
     return contact
 
 
@@ -357,7 +362,8 @@ def contacts_notify_meeting_request(request: MeetingRequest, event: str) -> None
         object_key=f"meetingrequest:{request.pk}",
         version=f"partner-{event}",
         context={
-            "mission": request.mission.title,
+            # Every language's title: each contact reads their own (German by default).
+            "mission": translations(request.mission, "title"),
             "firm": request.firm.name,
             "partner": request.partner.name,
         },

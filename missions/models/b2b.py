@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -136,7 +136,9 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         start = timezone.localtime(self.starts_at, self.session.city.tz)
-        return f"{start:%d/%m %H:%M} · {self.session.city.local_name}"
+        # The reader's format (admin, the partner's slot list): "25.12.2026 10:00" in German.
+        when = formats.date_format(start, "SHORT_DATETIME_FORMAT")
+        return f"{when} · {self.session.city.local_name}"
 
 
 class MatchSuggestion(models.Model):

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from core.dates import stored_datetime
 from core.translated import translations
 from members.models import Firm, User
 from members.recipients import firm_recipients, notify_firm
@@ -84,7 +85,7 @@ def _notify(
     version: str,
     url: str = "",
     recipients: list[int] | None = None,
-    **extra: str,
+    **extra: object,
 ) -> None:
     notify_firm(
         firm=application.firm,
@@ -123,9 +124,7 @@ def _notify_status(application: Application, *, recipients: list[int] | None = N
             recipients=recipients,
         )
     elif status == Status.OFFERED and application.offer_expires_at is not None:
-        expires = formats.date_format(
-            timezone.localtime(application.offer_expires_at), "DATETIME_FORMAT"
-        )
+        expires = stored_datetime(application.offer_expires_at)
         _notify(
             application,
             kind=kinds.APPLICATION_OFFERED.slug,

@@ -44,7 +44,7 @@ def _common_language(firm: Firm, partner: Partner) -> bool:
 
 
 def meeting_request_notify(
-    request: MeetingRequest, *, kind: str, version: str, url: str = "", **extra: str
+    request: MeetingRequest, *, kind: str, version: str, url: str = "", **extra: object
 ) -> None:
     """Tell the requesting firm's people about its request (or the meeting that came of it)."""
     notify_firm(

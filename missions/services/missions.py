@@ -5,20 +5,14 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from core.dates import stored_date, stored_date_range, stored_datetime
 from core.translated import translations
 from missions import notification_kinds as kinds
 from missions.models import Application, Mission
 from missions.services import applications, locking
 from notifications.services import notify, notify_audience
-
-
-def _dates(mission: Mission) -> str:
-    return (
-        f"{formats.date_format(mission.start_date, 'SHORT_DATE_FORMAT')}–"
-        f"{formats.date_format(mission.end_date, 'SHORT_DATE_FORMAT')}"
-    )
 
 
 def mission_publish(*, mission_id: int) -> bool:
@@ -35,7 +29,10 @@ def mission_publish(*, mission_id: int) -> bool:
             params={"sector_ids": list(mission.sectors.values_list("pk", flat=True))},
             kind=kinds.MISSION_PUBLISHED.slug,
             object_key=f"mission:{mission.pk}",
-            context={"mission": translations(mission, "title"), "dates": _dates(mission)},
+            context={
+                "mission": translations(mission, "title"),
+                "dates": stored_date_range(mission.start_date, mission.end_date),
+            },
             url=reverse("missions:detail", args=[mission.pk]),
         )
     return True
@@ -109,9 +106,8 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
             ),
             "deadline_reminded_at",
         ):
-            deadline = formats.date_format(
-                timezone.localtime(mission.registration_deadline), "DATETIME_FORMAT"
-            )
+            # Stored as data: each recipient reads it in their own language (core/dates.py).
+            deadline = stored_datetime(mission.registration_deadline)
             notify_audience(
                 audience="mission_non_applicants",
                 params={"mission_id": mission.pk},
@@ -138,7 +134,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 object_key=f"mission:{mission.pk}",
                 context={
                     "mission": translations(mission, "title"),
-                    "start": formats.date_format(mission.start_date, "DATE_FORMAT"),
+                    "start": stored_date(mission.start_date),
                 },
                 url=reverse("missions:detail", args=[mission.pk]),
             )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.translated import in_every_language
 from missions import notification_kinds as kinds
 from missions import scheduling
 from missions.models import (
@@ -135,11 +136,16 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
     return run
 
 
-def _when(meeting: Meeting, slot: Slot | None) -> str:
+def _when(meeting: Meeting, slot: Slot | None) -> dict[str, dict[str, str]]:
+    """The meeting's new time and table in every language: each firm user reads their own."""
     if slot is None:
-        return str(_("da ricollocare"))
+        return in_every_language(lambda: _("da ricollocare"))
     start = timezone.localtime(slot.starts_at, slot.session.city.tz)
-    return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')}, {_('tavolo')} {meeting.table}"
+    return in_every_language(
+        lambda: (
+            f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')}, {_('tavolo')} {meeting.table}"
+        )
+    )
 
 
 def _notify_changes(mission: Mission, meetings: list[Meeting]) -> None:

@@ -42,10 +42,15 @@ from missions.models import (
     MissionPartner,
     Partner,
     ProgrammeItem,
+    Slot,
 )
+from missions.services.slots import slots_generate
 from notifications.models import Notification
+from partners.models import PartnerContact, PartnerInvitation
 
 BENCH_EMAIL = "bench@club.example"
+# The benchmark's German partner contact (benchmarks/pages.py signs in with a link it issues).
+BENCH_PARTNER_EMAIL = "bench-partner@club.example"
 BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password, throw-away data
 MARKER_FIRM = "Bench Export Valtellina S.r.l."
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
@@ -275,6 +280,7 @@ class Command(BaseCommand):
             self.step("missions, programme, sectors", self.seed_missions)
             self.step("applications", self.seed_applications)
             self.step("partners, meeting requests, meetings", self.seed_meetings)
+            self.step("bench partner contact, agenda", self.seed_partner_contact)
             self.step("posts, tags", self.seed_posts)
             self.step("post search vectors", self.seed_search)
             self.step("comments", self.seed_comments)
@@ -468,7 +474,8 @@ class Command(BaseCommand):
     def seed_applications(self) -> str:
         rng, count = self.rng, self.n["applications"]
         firm_ids = [f.pk for f in self.firms]
-        sector_of = {f.pk: f.sector_id for f in self.firms}
+        # The bench firm too: it is applied to its missions below (it is not in self.firms).
+        sector_of = {f.pk: f.sector_id for f in [*self.firms, self.bench_firm]}
         # Split the total over the missions (some popular, some not), at most 3x the seats.
         weights = [rng.random() + 0.2 for _ in self.missions]
         scale = count / sum(weights)
@@ -610,6 +617,55 @@ class Command(BaseCommand):
             batch_size=BATCH_NARROW,
         )
         return f"{len(partners)} partners, {len(requests)} meetings"
+
+    def seed_partner_contact(self) -> str:
+        """The benchmark's partner contact: the partner of the bench firm's first meeting,
+        invited to every mission that partner attends. On the mission of that meeting the
+        partner's meetings are placed in slots and the agendas published, so the agenda page
+        has rows to show."""
+        first = (
+            Meeting.objects.filter(firm=self.bench_firm)
+            .order_by("pk")
+            .values_list("partner_id", "mission_id")
+            .first()
+        )
+        if first is None:
+            return "no meeting of the bench firm: skipped"
+        partner_id, mission_id = first
+        user = User(
+            email=BENCH_PARTNER_EMAIL,
+            first_name="Bench",
+            last_name="Partner",
+            language="de",
+            is_partner_contact=True,
+        )
+        user.set_unusable_password()
+        user.save()
+        contact = PartnerContact.objects.create(user=user, partner_id=partner_id, role="Einkauf")
+        attended = list(
+            MissionPartner.objects.filter(partner_id=partner_id).values_list(
+                "mission_id", flat=True
+            )
+        )
+        MissionPartner.objects.filter(partner_id=partner_id).update(
+            attendance=MissionPartner.Attendance.CONFIRMED
+        )
+        PartnerInvitation.objects.bulk_create(
+            [PartnerInvitation(contact=contact, mission_id=m, sent_at=self.now) for m in attended]
+        )
+        slots_generate(mission_id=mission_id)
+        slots = list(
+            Slot.objects.filter(session__mission_id=mission_id).order_by("starts_at", "pk")
+        )
+        meetings = list(
+            Meeting.objects.filter(mission_id=mission_id, partner_id=partner_id).order_by("pk")
+        )
+        for meeting, slot in zip(meetings, slots, strict=False):
+            meeting.slot, meeting.table = slot, 1
+        Meeting.objects.bulk_update(meetings, ["slot", "table"])
+        Mission.objects.filter(pk=mission_id).update(agenda_published_at=self.now)
+        placed = min(len(meetings), len(slots))
+        return f"{BENCH_PARTNER_EMAIL}: {len(attended)} missions, {placed} meetings placed"
 
     # --- Board -----------------------------------------------------------------------------------
 
