@@ -29,6 +29,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language. A request that fails inside a view (the 500
+    page's tests) leaves the last request's language active in the thread, and a later test
+    that renders outside a request would otherwise read German."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def eager_celery():
     """Run tasks inline when enqueued (unit tests); delivery tests use a real worker."""
