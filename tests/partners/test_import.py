@@ -4,6 +4,7 @@ sheet written whole or not at all."""
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -332,3 +333,43 @@ def test_staff_with_the_permissions_see_the_import_button(staff_client):
     page = staff_client.get(reverse(IMPORT_URL))
     assert page.status_code == 200
     assert "contact_email" in page.content.decode()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("name", "file_format"),
+    [("partners-import.csv", CSV_FORMAT), ("partners-import.xlsx", XLSX_FORMAT)],
+)
+def test_the_sample_sheets_in_the_docs_import(staff_client, name, file_format):
+    upload = SimpleUploadedFile(name, (SAMPLES / name).read_bytes())
+
+    response = preview(staff_client, upload, file_format)
+    assert "Anteprima: 2 partner nuovi, 0 aggiornati, 0 invariati; 2 referenti nuovi." in (
+        response.content.decode()
+    )
+    assert confirm(staff_client, response).status_code == 302
+
+    rhein = Partner.objects.get(vat_number="DE812345673")
+    assert (rhein.name, rhein.kind, rhein.city.slug) == (
+        "Rheinstein Handels GmbH",
+        "importer",
+        "koeln",
+    )
+    assert rhein.website == "https://www.rheinstein.example"
+    assert [s.slug for s in rhein.sectors.all()] == ["lapideo"]
+    ruhr = Partner.objects.get(vat_number="DE293456780")
+    assert (ruhr.kind, ruhr.size, ruhr.nace_codes) == ("manufacturer", "medium", ["25.62", "28.41"])
+    emails = set(PartnerContact.objects.values_list("user__email", flat=True))
+    assert emails == {"m.becker@rheinstein.example", "t.krause@ruhr-maschinenbau.example"}
+
+
+def test_the_two_samples_hold_the_same_rows():
+    with (SAMPLES / "partners-import.csv").open(encoding="utf-8") as sample:
+        csv_rows = list(csv.reader(sample))
+    sheet = openpyxl.load_workbook(SAMPLES / "partners-import.xlsx").active
+    xlsx_rows = [
+        ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
+    ]
+    assert xlsx_rows == csv_rows
