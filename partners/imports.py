@@ -25,7 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.forms import ImportForm
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage
 
@@ -60,7 +61,9 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("name",)
 CONTACT_COLUMNS = ("contact_first_name", "contact_last_name", "contact_role")
+IMPORT_FORMATS = [CSV, XLSX]
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
 LIST_SEPARATORS = re.compile(r"[;,\n]")
 
 
@@ -113,12 +116,29 @@ class PartnerImportForm(ImportForm):
             dataset = input_format.create_dataset(content)
         except Exception:  # noqa: BLE001 - any parser's failure: the admin's read error says so
             return data
-        if not len(dataset):
+        rows = sum(1 for values in dataset if not _is_blank(values))
+        if not rows:
             self.add_error(
                 "import_file",
                 _("Il foglio non ha righe di dati: sotto l'intestazione serve almeno un partner."),
             )
+        elif rows > MAX_ROWS:
+            self.add_error(
+                "import_file",
+                _("Il foglio ha più di %(rows)d righe: dividilo in più fogli.")
+                % {"rows": MAX_ROWS},
+            )
         return data
+
+
+class PartnerConfirmImportForm(ConfirmImportForm):
+    """The confirmation's hidden fields, as posted back: a format the admin offers."""
+
+    def clean_format(self) -> str:
+        value: str = self.cleaned_data["format"]
+        if not value.isdigit() or int(value) >= len(IMPORT_FORMATS):
+            raise ValidationError(_("Formato del file sconosciuto: carica di nuovo il foglio."))
+        return value
 
     def clean_import_file(self) -> Any:
         upload = self.cleaned_data["import_file"]
@@ -137,6 +157,10 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _is_blank(values: Any) -> bool:
+    return not any(_cell(value) for value in values)
 
 
 def _header(value: object) -> str:
@@ -182,7 +206,6 @@ class ParsedRow:
     """One row of the sheet, checked: what to set on the partner and the contact to add."""
 
     line: int
-    blank: bool = False
     values: dict[str, Any] = field(default_factory=dict)
     sectors: list[Sector] | None = None
     existing: Partner | None = None
@@ -238,7 +261,8 @@ class PartnerResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.sheet_error = False
         self.contacts_created = 0
-        self.current = ParsedRow(line=0, blank=True)
+        self.current = ParsedRow(line=0)
+        self.lines: list[int] = []
         self.changed = False
 
     # --- The sheet -------------------------------------------------------------------------
@@ -248,7 +272,12 @@ class PartnerResource(resources.ModelResource):
         unknown = [h for h in headers if h and h not in COLUMNS]
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         repeated = sorted({h for h in headers if h and headers.count(h) > 1})
-        if unknown or missing or repeated:
+        unnamed = [
+            str(index + 1)
+            for index, header in enumerate(headers)
+            if not header and any(_cell(values[index]) for values in dataset)
+        ]
+        if unknown or missing or repeated or unnamed:
             self.sheet_error = True
             problems = []
             if missing:
@@ -257,6 +286,8 @@ class PartnerResource(resources.ModelResource):
                 problems.append(gettext("colonne sconosciute: %s") % ", ".join(unknown))
             if repeated:
                 problems.append(gettext("colonne ripetute: %s") % ", ".join(repeated))
+            if unnamed:
+                problems.append(gettext("colonne con dati ma senza nome: %s") % ", ".join(unnamed))
             raise SheetError(
                 gettext(
                     "Intestazione del foglio non valida (%(problems)s). La prima riga deve "
@@ -265,6 +296,12 @@ class PartnerResource(resources.ModelResource):
                 % {"problems": "; ".join(problems), "columns": ", ".join(COLUMNS)}
             )
         dataset.headers = headers
+        # Empty rows (an XLSX's formatted but unused rows) are dropped; the errors still name
+        # each row by its line in the sheet (the header is line 1).
+        self.lines = [index + 2 for index, values in enumerate(dataset) if not _is_blank(values)]
+        for index in reversed(range(len(dataset))):
+            if _is_blank(dataset[index]):
+                del dataset[index]
         self.cities: dict[str, City] = {}
         for city in City.objects.all():
             for text in (city.name, city.local_name, city.slug):
@@ -299,13 +336,10 @@ class PartnerResource(resources.ModelResource):
     # --- A row -----------------------------------------------------------------------------
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        # import-export counts data rows from 1; the sheet's line has the header as line 1.
-        line = int(kwargs.get("row_number") or 0) + 1
+        # import-export counts the (non-blank) data rows from 1; the errors give the sheet's line.
+        line = self.lines[int(kwargs["row_number"]) - 1]
         cells = {key: _cell(value) for key, value in row.items() if key}
         self.current = ParsedRow(line=line)
-        if not any(cells.values()):
-            self.current.blank = True
-            return
         errors: list[str] = []
         parsed = self.current
         self._parse_partner(cells, parsed, errors)
@@ -536,7 +570,7 @@ class PartnerResource(resources.ModelResource):
     def skip_row(
         self, instance: Partner, original: Any, row: Any, import_validation_errors: Any = None
     ) -> bool:
-        return self.current.blank or not self.changed
+        return not self.changed
 
     def validate_instance(
         self, instance: Partner, import_validation_errors: Any = None, validate_unique: bool = True

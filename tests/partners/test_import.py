@@ -296,8 +296,21 @@ def test_a_row_failing_at_the_confirmation_rolls_back_the_whole_sheet(staff_clie
             "Il foglio non ha righe di dati",
         ),
         (xlsx_file([], header=["name", "kind"]), XLSX_FORMAT, "Il foglio non ha righe di dati"),
+        (
+            xlsx_file([{"name": "A", None: "?"}], header=["name", None]),
+            XLSX_FORMAT,
+            "colonne con dati ma senza nome: 2",
+        ),
     ],
-    ids=["empty", "not-csv", "not-xlsx", "wrong-header", "header-only", "xlsx-header-only"],
+    ids=[
+        "empty",
+        "not-csv",
+        "not-xlsx",
+        "wrong-header",
+        "header-only",
+        "xlsx-header-only",
+        "unnamed-column",
+    ],
 )
 def test_a_malformed_file_gets_a_clear_message(staff_client, upload, file_format, message):
     response = preview(staff_client, upload, file_format)
@@ -373,3 +386,59 @@ def test_the_two_samples_hold_the_same_rows():
         ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
     ]
     assert xlsx_rows == csv_rows
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        (
+            {"import_file_name": "gone", "original_file_name": "p.csv", "format": "0"},
+            "Il file dell&#x27;anteprima non è più disponibile: caricalo di nuovo.",
+        ),
+        (
+            {"import_file_name": "x", "original_file_name": "p.csv", "format": "9"},
+            "Conferma non valida: carica di nuovo il foglio.",
+        ),
+        ({"format": "0"}, "Conferma non valida: carica di nuovo il foglio."),
+    ],
+    ids=["expired-upload", "unknown-format", "missing-fields"],
+)
+def test_a_confirmation_without_its_upload_sends_back_to_the_upload(staff_client, posted, message):
+    response = staff_client.post(reverse(CONFIRM_URL), {**posted, "resource": "0"}, follow=True)
+
+    assert response.redirect_chain == [(reverse(IMPORT_URL), 302)]
+    assert message in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_header_names_are_not_case_sensitive_and_blank_rows_are_skipped(staff_client):
+    upload = SimpleUploadedFile(
+        "p.csv",
+        "Name,KIND,City,Website\n,,,\nNord Stein,buyer,Leipzig,nordstein.example\n,,,\n"
+        "Süd Stein,buyer,Lipsia,x\n".encode(),
+    )
+
+    response = preview(staff_client, upload)
+    assert "Riga 5: sito web «x» non valido" in response.content.decode()
+
+    upload = SimpleUploadedFile(
+        "p.csv", b"Name,KIND,City,Website\n,,,\nNord Stein,buyer,Leipzig,nordstein.example\n,,,\n"
+    )
+    response = preview(staff_client, upload)
+    assert "1 partner nuovi, 0 aggiornati, 0 invariati" in response.content.decode()
+    confirm(staff_client, response)
+
+    partner = Partner.objects.get()
+    assert (partner.city.slug, partner.website) == ("leipzig", "https://nordstein.example")
+
+
+def test_a_vat_number_and_an_email_of_two_different_partners_are_an_error(staff_client, existing):
+    rows = [row(name="X", vat_number="DE136695976", contact_email="lena.vogel@marmor.de")]
+
+    response = preview(staff_client, csv_file(rows))
+
+    assert (
+        "Riga 2: la partita IVA DE136695976 è di «Steinhandel Köln», ma l&#x27;email "
+        "lena.vogel@marmor.de è del referente di «Marmor Berlin»"
+    ) in response.content.decode()
+    assert response.context.get("confirm_form") is None
