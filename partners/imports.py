@@ -13,6 +13,7 @@ error on the second. On an existing partner an empty cell keeps the stored value
 have completed its profile in the workspace); a filled one replaces it.
 """
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ from missions.services.partners import (
 from partners import services
 from partners.forms import nace_codes_parse, vat_number_validate
 from partners.models import PartnerContact
+
+logger = logging.getLogger(__name__)
 
 # The sheet's columns, in this order in the sample (docs/samples/partners-import.csv).
 COLUMNS = (
@@ -356,7 +359,18 @@ class PartnerResource(resources.ModelResource):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
-        return super().import_row(row, instance_loader, **kwargs)
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.errors:
+            # An unexpected failure (logged): shown like the other row errors, with its line.
+            error = row_result.errors[0].error
+            self.current = ParsedRow(line=self.lines[int(kwargs["row_number"]) - 1])
+            logger.error("Partner import: row %s failed", self.current.line, exc_info=error)
+            row_result.errors = []
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(
+                self._in_line(gettext("errore imprevisto (%(error)s)") % {"error": error})
+            )
+        return row_result
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)

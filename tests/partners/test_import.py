@@ -442,3 +442,20 @@ def test_a_vat_number_and_an_email_of_two_different_partners_are_an_error(staff_
         "lena.vogel@marmor.de è del referente di «Marmor Berlin»"
     ) in response.content.decode()
     assert response.context.get("confirm_form") is None
+
+
+def test_an_unexpected_failure_of_a_row_is_shown_with_its_line_and_nothing_is_written(
+    staff_client, monkeypatch
+):
+    def fail(*, partner, sectors):
+        raise RuntimeError("disco pieno")
+
+    monkeypatch.setattr("partners.imports.partner_import_save", fail)
+
+    response = preview(staff_client, csv_file([row(name="A"), row(name="B")]))
+
+    page = response.content.decode()
+    assert "Riga 2: errore imprevisto (disco pieno)" in page
+    assert "Riga 3: errore imprevisto (disco pieno)" in page
+    assert response.context.get("confirm_form") is None
+    assert not Partner.objects.exists()
