@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import User
@@ -459,3 +461,23 @@ def test_an_unexpected_failure_of_a_row_is_shown_with_its_line_and_nothing_is_wr
     assert "Riga 3: errore imprevisto (disco pieno)" in page
     assert response.context.get("confirm_form") is None
     assert not Partner.objects.exists()
+
+
+def test_each_row_costs_a_fixed_number_of_queries(staff_client):
+    """The preview and the confirmation cost at most 18 queries per row (the row's savepoint, its
+    matching, the partner and its sectors, the contact's account), whatever the sheet's size."""
+    counts = []
+    for size in (2, 4, 8):
+        rows = [
+            row(name=f"P{i}", contact_email=f"c{i}-{size}@stein.de", sectors="Metalmeccanico")
+            for i in range(size)
+        ]
+        with CaptureQueriesContext(connection) as previewed:
+            response = preview(staff_client, csv_file(rows))
+        with CaptureQueriesContext(connection) as confirmed:
+            assert confirm(staff_client, response).status_code == 302
+        counts.append((len(previewed), len(confirmed)))
+
+    (p2, c2), (p4, c4), (p8, c8) = counts
+    per_row = [(p4 - p2) / 2, (p8 - p4) / 4, (c4 - c2) / 2, (c8 - c4) / 4]
+    assert max(per_row) <= 18, counts
