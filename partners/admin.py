@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from members.models import User
 from missions.admin.b2b import PartnerAdmin as MissionsPartnerAdmin
@@ -37,8 +36,9 @@ admin.site.unregister(Partner)
 @admin.register(Partner)
 class PartnerAdmin(ImportMixin, MissionsPartnerAdmin):
     resource_classes = [imports.PartnerResource]
-    import_formats = [CSV, XLSX]
+    import_formats = imports.IMPORT_FORMATS
     import_form_class = imports.PartnerImportForm
+    confirm_form_class = imports.PartnerConfirmImportForm
     import_template_name = "admin/partners/partner_import.html"
     tmp_storage_class = imports.ImportFileStorage
     skip_admin_log = False
@@ -64,6 +64,16 @@ class PartnerAdmin(ImportMixin, MissionsPartnerAdmin):
         )
 
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The confirmation: a tampered form or an upload gone from the cache (it expires after
+        an hour) sends staff back to the upload with a message."""
+        again = HttpResponseRedirect(reverse("admin:missions_partner_import"))
+        if (
+            request.method == "POST"
+            and self.has_import_permission(request)
+            and not self.create_confirm_form(request).is_valid()
+        ):
+            messages.error(request, _("Conferma non valida: carica di nuovo il foglio."))
+            return again
         try:
             response: HttpResponse = super().process_import(request, **kwargs)
         except imports.ImportFileGone:
@@ -71,7 +81,7 @@ class PartnerAdmin(ImportMixin, MissionsPartnerAdmin):
                 request,
                 _("Il file dell'anteprima non è più disponibile: caricalo di nuovo."),
             )
-            return HttpResponseRedirect(reverse("admin:missions_partner_import"))
+            return again
         return response
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
@@ -201,7 +211,7 @@ class PartnerContactAdmin(admin.ModelAdmin):
     fields = ["user", "partner", "role", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # contacts are created by inviting them (PartnerInvitation)
+        return False  # contacts are created by inviting (PartnerInvitation) or importing them
 
 
 @admin.register(SignInLink)

@@ -13,19 +13,25 @@ error on the second. On an existing partner an empty cell keeps the stored value
 have completed its profile in the workspace); a filled one replaces it.
 """
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from diff_match_patch import diff_match_patch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.forms import ImportForm
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.resources import Diff
 from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage
 
@@ -39,6 +45,8 @@ from missions.services.partners import (
 from partners import services
 from partners.forms import nace_codes_parse, vat_number_validate
 from partners.models import PartnerContact
+
+logger = logging.getLogger(__name__)
 
 # The sheet's columns, in this order in the sample (docs/samples/partners-import.csv).
 COLUMNS = (
@@ -60,8 +68,32 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("name",)
 CONTACT_COLUMNS = ("contact_first_name", "contact_last_name", "contact_role")
+IMPORT_FORMATS = [CSV, XLSX]
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
 LIST_SEPARATORS = re.compile(r"[;,\n]")
+
+
+class PreviewDiff(Diff):
+    """The preview's cells with what changes marked by <ins> and <del>, without the inline styles
+    of diff-match-patch's HTML (the site's Content-Security-Policy allows no inline style)."""
+
+    TAGS = {-1: "del", 0: "span", 1: "ins"}
+
+    def as_html(self) -> list[SafeString]:
+        dmp = diff_match_patch()
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            parts = dmp.diff_main(str(before or ""), str(after or ""))
+            dmp.diff_cleanupSemantic(parts)
+            cells.append(
+                format_html_join(
+                    "", "<{}>{}</{}>", ((self.TAGS[op], text, self.TAGS[op]) for op, text in parts)
+                )
+            )
+        return cells
 
 
 class ImportFileStorage(CacheStorage):
@@ -113,12 +145,29 @@ class PartnerImportForm(ImportForm):
             dataset = input_format.create_dataset(content)
         except Exception:  # noqa: BLE001 - any parser's failure: the admin's read error says so
             return data
-        if not len(dataset):
+        rows = sum(1 for values in dataset if not _is_blank(values))
+        if not rows:
             self.add_error(
                 "import_file",
                 _("Il foglio non ha righe di dati: sotto l'intestazione serve almeno un partner."),
             )
+        elif rows > MAX_ROWS:
+            self.add_error(
+                "import_file",
+                _("Il foglio ha più di %(rows)d righe: dividilo in più fogli.")
+                % {"rows": MAX_ROWS},
+            )
         return data
+
+
+class PartnerConfirmImportForm(ConfirmImportForm):
+    """The confirmation's hidden fields, as posted back: a format the admin offers."""
+
+    def clean_format(self) -> str:
+        value: str = self.cleaned_data["format"]
+        if not value.isdigit() or int(value) >= len(IMPORT_FORMATS):
+            raise ValidationError(_("Formato del file sconosciuto: carica di nuovo il foglio."))
+        return value
 
     def clean_import_file(self) -> Any:
         upload = self.cleaned_data["import_file"]
@@ -137,6 +186,10 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _is_blank(values: Any) -> bool:
+    return not any(_cell(value) for value in values)
 
 
 def _header(value: object) -> str:
@@ -182,7 +235,6 @@ class ParsedRow:
     """One row of the sheet, checked: what to set on the partner and the contact to add."""
 
     line: int
-    blank: bool = False
     values: dict[str, Any] = field(default_factory=dict)
     sectors: list[Sector] | None = None
     existing: Partner | None = None
@@ -234,11 +286,15 @@ class PartnerResource(resources.ModelResource):
         # The row's errors are put into words by validate_instance below.
         clean_model_instances = False
 
+    def get_diff_class(self) -> type[Diff]:
+        return PreviewDiff
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sheet_error = False
         self.contacts_created = 0
-        self.current = ParsedRow(line=0, blank=True)
+        self.current = ParsedRow(line=0)
+        self.lines: list[int] = []
         self.changed = False
 
     # --- The sheet -------------------------------------------------------------------------
@@ -248,7 +304,12 @@ class PartnerResource(resources.ModelResource):
         unknown = [h for h in headers if h and h not in COLUMNS]
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         repeated = sorted({h for h in headers if h and headers.count(h) > 1})
-        if unknown or missing or repeated:
+        unnamed = [
+            str(index + 1)
+            for index, header in enumerate(headers)
+            if not header and any(_cell(values[index]) for values in dataset)
+        ]
+        if unknown or missing or repeated or unnamed:
             self.sheet_error = True
             problems = []
             if missing:
@@ -257,6 +318,8 @@ class PartnerResource(resources.ModelResource):
                 problems.append(gettext("colonne sconosciute: %s") % ", ".join(unknown))
             if repeated:
                 problems.append(gettext("colonne ripetute: %s") % ", ".join(repeated))
+            if unnamed:
+                problems.append(gettext("colonne con dati ma senza nome: %s") % ", ".join(unnamed))
             raise SheetError(
                 gettext(
                     "Intestazione del foglio non valida (%(problems)s). La prima riga deve "
@@ -265,6 +328,12 @@ class PartnerResource(resources.ModelResource):
                 % {"problems": "; ".join(problems), "columns": ", ".join(COLUMNS)}
             )
         dataset.headers = headers
+        # Empty rows (an XLSX's formatted but unused rows) are dropped; the errors still name
+        # each row by its line in the sheet (the header is line 1).
+        self.lines = [index + 2 for index, values in enumerate(dataset) if not _is_blank(values)]
+        for index in reversed(range(len(dataset))):
+            if _is_blank(dataset[index]):
+                del dataset[index]
         self.cities: dict[str, City] = {}
         for city in City.objects.all():
             for text in (city.name, city.local_name, city.slug):
@@ -290,7 +359,18 @@ class PartnerResource(resources.ModelResource):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
-        return super().import_row(row, instance_loader, **kwargs)
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.errors:
+            # An unexpected failure (logged): shown like the other row errors, with its line.
+            error = row_result.errors[0].error
+            self.current = ParsedRow(line=self.lines[int(kwargs["row_number"]) - 1])
+            logger.error("Partner import: row %s failed", self.current.line, exc_info=error)
+            row_result.errors = []
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(
+                self._in_line(gettext("errore imprevisto (%(error)s)") % {"error": error})
+            )
+        return row_result
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
@@ -299,13 +379,10 @@ class PartnerResource(resources.ModelResource):
     # --- A row -----------------------------------------------------------------------------
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        # import-export counts data rows from 1; the sheet's line has the header as line 1.
-        line = int(kwargs.get("row_number") or 0) + 1
+        # import-export counts the (non-blank) data rows from 1; the errors give the sheet's line.
+        line = self.lines[int(kwargs["row_number"]) - 1]
         cells = {key: _cell(value) for key, value in row.items() if key}
         self.current = ParsedRow(line=line)
-        if not any(cells.values()):
-            self.current.blank = True
-            return
         errors: list[str] = []
         parsed = self.current
         self._parse_partner(cells, parsed, errors)
@@ -536,7 +613,7 @@ class PartnerResource(resources.ModelResource):
     def skip_row(
         self, instance: Partner, original: Any, row: Any, import_validation_errors: Any = None
     ) -> bool:
-        return self.current.blank or not self.changed
+        return not self.changed
 
     def validate_instance(
         self, instance: Partner, import_validation_errors: Any = None, validate_unique: bool = True

@@ -44,5 +44,14 @@ def partner_import_save(*, partner: Partner, sectors: list[Sector] | None) -> Pa
         partner.full_clean()
         partner.save()
         if sectors is not None:
-            partner.sectors.set(sectors)
+            # The through rows directly: one sheet sets the sectors of many partners, and the
+            # related manager's set() would load each partner's current sectors row by row.
+            through = Partner.sectors.through
+            wanted = {sector.pk for sector in sectors}
+            rows = through.objects.filter(partner_id=partner.pk)
+            rows.exclude(sector_id__in=wanted).delete()
+            present = set(rows.values_list("sector_id", flat=True))
+            through.objects.bulk_create(
+                [through(partner_id=partner.pk, sector_id=pk) for pk in sorted(wanted - present)]
+            )
     return partner

@@ -4,11 +4,14 @@ sheet written whole or not at all."""
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import User
@@ -295,8 +298,21 @@ def test_a_row_failing_at_the_confirmation_rolls_back_the_whole_sheet(staff_clie
             "Il foglio non ha righe di dati",
         ),
         (xlsx_file([], header=["name", "kind"]), XLSX_FORMAT, "Il foglio non ha righe di dati"),
+        (
+            xlsx_file([{"name": "A", None: "?"}], header=["name", None]),
+            XLSX_FORMAT,
+            "colonne con dati ma senza nome: 2",
+        ),
     ],
-    ids=["empty", "not-csv", "not-xlsx", "wrong-header", "header-only", "xlsx-header-only"],
+    ids=[
+        "empty",
+        "not-csv",
+        "not-xlsx",
+        "wrong-header",
+        "header-only",
+        "xlsx-header-only",
+        "unnamed-column",
+    ],
 )
 def test_a_malformed_file_gets_a_clear_message(staff_client, upload, file_format, message):
     response = preview(staff_client, upload, file_format)
@@ -332,3 +348,136 @@ def test_staff_with_the_permissions_see_the_import_button(staff_client):
     page = staff_client.get(reverse(IMPORT_URL))
     assert page.status_code == 200
     assert "contact_email" in page.content.decode()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("name", "file_format"),
+    [("partners-import.csv", CSV_FORMAT), ("partners-import.xlsx", XLSX_FORMAT)],
+)
+def test_the_sample_sheets_in_the_docs_import(staff_client, name, file_format):
+    upload = SimpleUploadedFile(name, (SAMPLES / name).read_bytes())
+
+    response = preview(staff_client, upload, file_format)
+    assert "Anteprima: 2 partner nuovi, 0 aggiornati, 0 invariati; 2 referenti nuovi." in (
+        response.content.decode()
+    )
+    assert confirm(staff_client, response).status_code == 302
+
+    rhein = Partner.objects.get(vat_number="DE812345673")
+    assert (rhein.name, rhein.kind, rhein.city.slug) == (
+        "Rheinstein Handels GmbH",
+        "importer",
+        "koeln",
+    )
+    assert rhein.website == "https://www.rheinstein.example"
+    assert [s.slug for s in rhein.sectors.all()] == ["lapideo"]
+    ruhr = Partner.objects.get(vat_number="DE293456780")
+    assert (ruhr.kind, ruhr.size, ruhr.nace_codes) == ("manufacturer", "medium", ["25.62", "28.41"])
+    emails = set(PartnerContact.objects.values_list("user__email", flat=True))
+    assert emails == {"m.becker@rheinstein.example", "t.krause@ruhr-maschinenbau.example"}
+
+
+def test_the_two_samples_hold_the_same_rows():
+    with (SAMPLES / "partners-import.csv").open(encoding="utf-8") as sample:
+        csv_rows = list(csv.reader(sample))
+    sheet = openpyxl.load_workbook(SAMPLES / "partners-import.xlsx").active
+    xlsx_rows = [
+        ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
+    ]
+    assert xlsx_rows == csv_rows
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        (
+            {"import_file_name": "gone", "original_file_name": "p.csv", "format": "0"},
+            "Il file dell&#x27;anteprima non è più disponibile: caricalo di nuovo.",
+        ),
+        (
+            {"import_file_name": "x", "original_file_name": "p.csv", "format": "9"},
+            "Conferma non valida: carica di nuovo il foglio.",
+        ),
+        ({"format": "0"}, "Conferma non valida: carica di nuovo il foglio."),
+    ],
+    ids=["expired-upload", "unknown-format", "missing-fields"],
+)
+def test_a_confirmation_without_its_upload_sends_back_to_the_upload(staff_client, posted, message):
+    response = staff_client.post(reverse(CONFIRM_URL), {**posted, "resource": "0"}, follow=True)
+
+    assert response.redirect_chain == [(reverse(IMPORT_URL), 302)]
+    assert message in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_header_names_are_not_case_sensitive_and_blank_rows_are_skipped(staff_client):
+    upload = SimpleUploadedFile(
+        "p.csv",
+        "Name,KIND,City,Website\n,,,\nNord Stein,buyer,Leipzig,nordstein.example\n,,,\n"
+        "Süd Stein,buyer,Lipsia,x\n".encode(),
+    )
+
+    response = preview(staff_client, upload)
+    assert "Riga 5: sito web «x» non valido" in response.content.decode()
+
+    upload = SimpleUploadedFile(
+        "p.csv", b"Name,KIND,City,Website\n,,,\nNord Stein,buyer,Leipzig,nordstein.example\n,,,\n"
+    )
+    response = preview(staff_client, upload)
+    assert "1 partner nuovi, 0 aggiornati, 0 invariati" in response.content.decode()
+    confirm(staff_client, response)
+
+    partner = Partner.objects.get()
+    assert (partner.city.slug, partner.website) == ("leipzig", "https://nordstein.example")
+
+
+def test_a_vat_number_and_an_email_of_two_different_partners_are_an_error(staff_client, existing):
+    rows = [row(name="X", vat_number="DE136695976", contact_email="lena.vogel@marmor.de")]
+
+    response = preview(staff_client, csv_file(rows))
+
+    assert (
+        "Riga 2: la partita IVA DE136695976 è di «Steinhandel Köln», ma l&#x27;email "
+        "lena.vogel@marmor.de è del referente di «Marmor Berlin»"
+    ) in response.content.decode()
+    assert response.context.get("confirm_form") is None
+
+
+def test_an_unexpected_failure_of_a_row_is_shown_with_its_line_and_nothing_is_written(
+    staff_client, monkeypatch
+):
+    def fail(*, partner, sectors):
+        raise RuntimeError("disco pieno")
+
+    monkeypatch.setattr("partners.imports.partner_import_save", fail)
+
+    response = preview(staff_client, csv_file([row(name="A"), row(name="B")]))
+
+    page = response.content.decode()
+    assert "Riga 2: errore imprevisto (disco pieno)" in page
+    assert "Riga 3: errore imprevisto (disco pieno)" in page
+    assert response.context.get("confirm_form") is None
+    assert not Partner.objects.exists()
+
+
+def test_each_row_costs_a_fixed_number_of_queries(staff_client):
+    """The preview and the confirmation cost at most 18 queries per row (the row's savepoint, its
+    matching, the partner and its sectors, the contact's account), whatever the sheet's size."""
+    counts = []
+    for size in (2, 4, 8):
+        rows = [
+            row(name=f"P{i}", contact_email=f"c{i}-{size}@stein.de", sectors="Metalmeccanico")
+            for i in range(size)
+        ]
+        with CaptureQueriesContext(connection) as previewed:
+            response = preview(staff_client, csv_file(rows))
+        with CaptureQueriesContext(connection) as confirmed:
+            assert confirm(staff_client, response).status_code == 302
+        counts.append((len(previewed), len(confirmed)))
+
+    (p2, c2), (p4, c4), (p8, c8) = counts
+    per_row = [(p4 - p2) / 2, (p8 - p4) / 4, (c4 - c2) / 2, (c8 - c4) / 4]
+    assert max(per_row) <= 18, counts
