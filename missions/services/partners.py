@@ -44,5 +44,17 @@ def partner_import_save(*, partner: Partner, sectors: list[Sector] | None) -> Pa
         partner.full_clean()
         partner.save()
         if sectors is not None:
-            partner.sectors.set(sectors)
+            # The current sectors are read from the link table, not through the relation: a
+            # sheet saves many partners, and `sectors.set()` would load each one's sectors
+            # row by row (an N+1). add()/remove() still send m2m_changed.
+            wanted = {sector.pk for sector in sectors}
+            current = set(
+                Partner.sectors.through.objects.filter(partner_id=partner.pk).values_list(
+                    "sector_id", flat=True
+                )
+            )
+            if current - wanted:
+                partner.sectors.remove(*(current - wanted))
+            if wanted - current:
+                partner.sectors.add(*(wanted - current))
     return partner

@@ -158,6 +158,33 @@ def test_csv_preview_counts_new_and_updated_rows_writes_nothing_then_confirm_wri
     assert "1 partner nuovi, 1 aggiornati, 0 invariati; 1 referenti nuovi" in messages[0]
 
 
+def test_several_rows_with_sectors_import_without_an_n_plus_one(staff_client):
+    """Each row's sectors are written without loading the partner's current sectors through the
+    relation row by row (the N+1 detector refused the second row of a sheet: "Riga 3: N+1")."""
+    sector("lapideo")
+    sector("edilizia")
+    rows = [
+        row(name="Rhein Naturstein GmbH", sectors="lapideo"),
+        row(name="Westfalen Stein AG", sectors="lapideo; edilizia"),
+        row(name="Marmor Köln KG", sectors="edilizia"),
+    ]
+
+    response = preview(staff_client, csv_file(rows))
+
+    page = response.content.decode()
+    assert "Anteprima: 3 partner nuovi, 0 aggiornati, 0 invariati" in page, page
+    assert confirm(staff_client, response).status_code == 302
+    sectors = {
+        partner.name: sorted(s.slug for s in partner.sectors.all())
+        for partner in Partner.objects.prefetch_related("sectors")
+    }
+    assert sectors == {
+        "Rhein Naturstein GmbH": ["lapideo"],
+        "Westfalen Stein AG": ["edilizia", "lapideo"],
+        "Marmor Köln KG": ["edilizia"],
+    }
+
+
 def test_xlsx_import_through_preview_and_confirm(staff_client):
     response = preview(
         staff_client,
