@@ -185,6 +185,26 @@ def test_several_rows_with_sectors_import_without_an_n_plus_one(staff_client):
     }
 
 
+def test_the_preview_marks_the_changes_without_inline_styles(staff_client, existing):
+    """The Content-Security-Policy refuses style attributes: the preview's changed cells are
+    <ins>/<del> elements without them (import-export's default diff writes style="...")."""
+    rows = [
+        row(name="Steinhandel Köln GmbH", vat_number="DE136695976"),
+        row(name="Neue <Stein> AG", contact_email="jonas.weber@neue-stein.de"),
+    ]
+
+    response = preview(staff_client, csv_file(rows))
+
+    page = response.content.decode()
+    assert "Anteprima: 1 partner nuovi, 1 aggiornati" in page, page
+    preview_table = page[page.index('class="import-preview"') :]
+    assert "style=" not in preview_table
+    assert "<del>Steinhandel Köln</del><ins>Steinhandel Köln GmbH</ins>" in preview_table
+    assert "<del>buyer</del><ins>importer</ins>" in preview_table
+    assert "<span>DE136695976</span>" in preview_table
+    assert "<ins>Neue &lt;Stein&gt; AG</ins>" in preview_table
+
+
 def test_xlsx_import_through_preview_and_confirm(staff_client):
     response = preview(
         staff_client,
