@@ -87,7 +87,13 @@ def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str
     The person's row is locked, so two invitations of one address create one contact."""
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, first_name=first_name, last_name=last_name, language="de")
+        user = User(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            language="de",
+            is_partner_contact=True,
+        )
         user.set_unusable_password()
         user.save()
     elif (

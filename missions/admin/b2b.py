@@ -126,6 +126,11 @@ class PartnerAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     list_select_related = ["city"]
 
+    def get_queryset(self, request):
+        # The city is in the partner's name (Partner.__str__): also for the autocomplete of the
+        # mission's partners inline, which lists partners without list_select_related.
+        return super().get_queryset(request).select_related("city")
+
     @admin.display(description=_("NACE"))
     def nace_list(self, obj):
         return ", ".join(obj.nace_codes)

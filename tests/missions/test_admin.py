@@ -110,3 +110,29 @@ def test_marking_attendance_keeps_an_audit_trail(staff_client, staff):
     assert confirmed.attended is True
     assert waiting.attended is None  # only confirmed firms took part
     assert confirmed.history.latest().history_user == staff
+
+
+def test_the_partner_autocomplete_of_the_missions_partners_lists_several_partners(staff_client):
+    """The mission's partners inline picks a partner by autocomplete: each result is named with
+    its city (Partner.__str__), loaded with the partners, not one query per partner."""
+    from missions.models import Partner
+    from tests.factories import city
+
+    mission = MissionFactory()
+    for name, slug in (("Rhein Naturstein GmbH", "koeln"), ("Marmor Berlin GmbH", "berlin")):
+        Partner.objects.create(name=name, kind=Partner.Kind.IMPORTER, city=city(slug))
+
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "missions",
+            "model_name": "missionpartner",
+            "field_name": "partner",
+            "term": "",
+        },
+        headers={"referer": reverse("admin:missions_mission_change", args=[mission.pk])},
+    )
+
+    assert response.status_code == 200, response.content.decode()[:300]
+    texts = [result["text"] for result in response.json()["results"]]
+    assert texts == ["Marmor Berlin GmbH (Berlin)", "Rhein Naturstein GmbH (Köln)"]

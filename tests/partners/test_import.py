@@ -161,6 +161,53 @@ def test_csv_preview_counts_new_and_updated_rows_writes_nothing_then_confirm_wri
     assert "1 partner nuovi, 1 aggiornati, 0 invariati; 1 referenti nuovi" in messages[0]
 
 
+def test_several_rows_with_sectors_import_without_an_n_plus_one(staff_client):
+    """Each row's sectors are written without loading the partner's current sectors through the
+    relation row by row (the N+1 detector refused the second row of a sheet: "Riga 3: N+1")."""
+    sector("lapideo")
+    sector("edilizia")
+    rows = [
+        row(name="Rhein Naturstein GmbH", sectors="lapideo"),
+        row(name="Westfalen Stein AG", sectors="lapideo; edilizia"),
+        row(name="Marmor Köln KG", sectors="edilizia"),
+    ]
+
+    response = preview(staff_client, csv_file(rows))
+
+    page = response.content.decode()
+    assert "Anteprima: 3 partner nuovi, 0 aggiornati, 0 invariati" in page, page
+    assert confirm(staff_client, response).status_code == 302
+    sectors = {
+        partner.name: sorted(s.slug for s in partner.sectors.all())
+        for partner in Partner.objects.prefetch_related("sectors")
+    }
+    assert sectors == {
+        "Rhein Naturstein GmbH": ["lapideo"],
+        "Westfalen Stein AG": ["edilizia", "lapideo"],
+        "Marmor Köln KG": ["edilizia"],
+    }
+
+
+def test_the_preview_marks_the_changes_without_inline_styles(staff_client, existing):
+    """The Content-Security-Policy refuses style attributes: the preview's changed cells are
+    <ins>/<del> elements without them (import-export's default diff writes style="...")."""
+    rows = [
+        row(name="Steinhandel Köln GmbH", vat_number="DE136695976"),
+        row(name="Neue <Stein> AG", contact_email="jonas.weber@neue-stein.de"),
+    ]
+
+    response = preview(staff_client, csv_file(rows))
+
+    page = response.content.decode()
+    assert "Anteprima: 1 partner nuovi, 1 aggiornati" in page, page
+    preview_table = page[page.index('class="import-preview"') :]
+    assert "style=" not in preview_table
+    assert "<del>Steinhandel Köln</del><ins>Steinhandel Köln GmbH</ins>" in preview_table
+    assert "<del>buyer</del><ins>importer</ins>" in preview_table
+    assert "<span>DE136695976</span>" in preview_table
+    assert "<ins>Neue &lt;Stein&gt; AG</ins>" in preview_table
+
+
 def test_xlsx_import_through_preview_and_confirm(staff_client):
     response = preview(
         staff_client,
