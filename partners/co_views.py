@@ -167,7 +167,9 @@ def partner_add(request: HttpRequest, mission_id: int) -> HttpResponse:
 @login_required
 def partner(request: HttpRequest, mission_id: int, partner_id: int) -> HttpResponse:
     """One partner on the mission: attendance, meeting requests both ways with each meeting's
-    attendance and outcome, and the agenda once staff publish it."""
+    attendance, the firm's outcome and the partner's feedback beside it (its note included: the
+    co-organiser brought the partner and follows up its meetings; the partner's form says so),
+    and the agenda once staff publish it."""
     member = co_member_of(request)
     mission_partner = co_mission_partner(member, mission_id, partner_id)
     mission_obj, partner_obj = mission_partner.mission, mission_partner.partner

@@ -210,6 +210,48 @@ def test_the_partner_page_shows_requests_both_ways_and_meeting_outcomes(co):
     assert "Ordine" in page or "Auftrag" in page
 
 
+def test_the_partner_page_shows_the_partners_feedback_beside_the_firms_outcome(co):
+    mission, partner = co["mission"], co["partner"]
+    firms = [member(name=f"Impresa {n} S.r.l.").membership.firm for n in range(3)]
+
+    def meeting(firm, **fields):
+        request = MeetingRequest.objects.create(
+            mission=mission, firm=firm, partner=partner, status="accepted"
+        )
+        return Meeting.objects.create(
+            request=request, mission=mission, firm=firm, partner=partner, **fields
+        )
+
+    held = meeting(
+        firms[0],
+        outcome="order",
+        partner_held=True,
+        partner_interest=4,
+        partner_next_step="samples",
+        partner_note="Preise noch zu hoch",
+        partner_feedback_at=timezone.now(),
+    )
+    not_held = meeting(firms[1], partner_held=False, partner_feedback_at=timezone.now())
+    none_yet = meeting(firms[2], outcome="contact")
+
+    client = login(co["user"], language="it")
+    response = client.get(reverse("partners:co_partner", args=[mission.pk, partner.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    rows = {
+        m.pk: page.split(f'id="request-{m.request_id}"')[1].split("</tr>")[0]
+        for m in (held, not_held, none_yet)
+    }
+    # Beside the firm's outcome ("Ordine"), the partner's answer and their note.
+    assert "Ordine" in rows[held.pk]
+    assert "Interesse buono" in rows[held.pk]
+    assert "Campioni richiesti" in rows[held.pk]
+    assert "Preise noch zu hoch" in rows[held.pk]
+    assert "Non si è svolto" in rows[not_held.pk]
+    assert "Interesse" not in rows[none_yet.pk]
+    assert "Nessun feedback" in rows[none_yet.pk]
+
+
 def test_the_partner_page_shows_the_published_agenda(co):
     mission, partner = co["mission"], co["partner"]
     from missions import services as b2b
