@@ -329,6 +329,32 @@ def test_a_member_cannot_use_the_partner_workspace(co):
     assert client.get(reverse("partners:mission", args=[co["mission"].pk])).status_code == 403
 
 
+def test_a_member_refused_a_page_is_told_where_their_own_area_is(co):
+    client = login(co["user"], language="it")
+    for url in (
+        reverse("partners:home"),
+        reverse("partners:agenda", args=[co["mission"].pk]),
+        reverse("members:team"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        page = response.content.decode()
+        assert "non fa parte dell'area del vostro co-organizzatore" in page, url
+        assert f'href="{reverse("partners:co_home")}"' in page, url
+    # Others keep the usual answer.
+    other = login(member(), language="it").get(reverse("partners:home")).content.decode()
+    assert "co-organizzatore" not in other
+
+
+def test_a_member_opening_a_firm_page_lands_in_their_area_with_a_clear_message(co):
+    client = login(co["user"], language="it")
+    response = client.get(reverse("missions:b2b", args=[co["mission"].pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partners:co_home")
+    page = response.content.decode()
+    assert "Questa sezione è riservata ai soci" in page
+    assert "la tua impresa deve essere approvata" not in page  # they have no firm to approve
+
+
 # --- Members: added by staff, never staff, firm users or contacts ------------------------------
 
 
