@@ -38,13 +38,24 @@ def approved_member_required(
             return view(request, *args, **kwargs)
         from django.contrib import messages
 
-        messages.info(
-            request,
-            _(
-                "Questa sezione è riservata ai soci: "
-                "la tua impresa deve essere approvata dalla Camera."
-            ),
-        )
+        if membership is None:
+            # No firm at all (a new account, a co-organiser's member, a partner's contact):
+            # nothing of theirs awaits approval.
+            messages.info(
+                request,
+                _(
+                    "Questa sezione è riservata ai soci: "
+                    "le imprese iscritte e approvate dalla Camera."
+                ),
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Questa sezione è riservata ai soci: "
+                    "la tua impresa deve essere approvata dalla Camera."
+                ),
+            )
         return redirect("my_firm")
 
     return wrapper

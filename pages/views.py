@@ -110,7 +110,14 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    context = {"back_url": _back_url(request), "staff_area": _staff_area(request)}
+    staff_area = _staff_area(request)
+    context = {
+        "back_url": _back_url(request),
+        "staff_area": staff_area,
+        # A co-organiser's member reaches only their own area: the page says where it is (the
+        # firms' pages and the partners' workspace are not theirs).
+        "co_organiser_area": not staff_area and is_co_organiser_member(request.user),
+    }
     return render(request, "403.html", context, status=403)
 
 

@@ -10,14 +10,13 @@ from typing import Any
 
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, User
-from missions.models import MissionPartner, Partner
-from missions.services import locking
+from missions.models import Partner
+from missions.services import partners as mission_partners
 from partners import services
 from partners.access import co_mission_partners
 from partners.models import (
@@ -49,12 +48,6 @@ class MissionNotAssigned(CoOrganiserError):
 class PartnerNotYours(CoOrganiserError):
     status = 404
     message = _("Questo partner non è tra i vostri partner della missione.")
-
-
-class PartnerInvalid(CoOrganiserError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__()
-        self.errors = errors
 
 
 def member_add(
@@ -125,24 +118,17 @@ def partner_create(
     fields: dict[str, Any],
 ) -> Partner:
     """A new partner organisation brought by the co-organiser: theirs (CoOrganiserPartner) and
-    on the mission (MissionPartner). The mission must be assigned to the co-organiser
-    (MissionNotAssigned); wrong values raise PartnerInvalid with the field errors, and nothing
-    is written. The mission lock is taken as for every change of a mission's partners, so a
-    scheduler run never sees half of it."""
+    on the mission. The mission must be assigned to the co-organiser (MissionNotAssigned); the
+    partner and its place on the mission are missions.services.partners.partner_create's (the
+    mission lock; wrong values raise missions' PartnerInvalid with the field errors), in the
+    same transaction as the link, so nothing is written when any of it is refused."""
     with transaction.atomic():
         if not CoOrganiserMission.objects.filter(
             co_organiser_id=co_organiser_id, mission_id=mission_id
         ).exists():
             raise MissionNotAssigned
-        locking.lock_mission(mission_id)
-        partner = Partner(**fields)
-        try:
-            partner.full_clean()
-        except ValidationError as error:
-            raise PartnerInvalid(error.message_dict) from None
-        partner.save()
+        partner = mission_partners.partner_create(mission_id=mission_id, fields=fields)
         CoOrganiserPartner.objects.create(co_organiser_id=co_organiser_id, partner=partner)
-        MissionPartner.objects.create(mission_id=mission_id, partner=partner)
     return partner
 
 

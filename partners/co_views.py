@@ -21,6 +21,7 @@ from members.adapter import supported_language
 from missions.models import Mission, Partner
 from missions.selectors import b2b as b2b_selectors
 from missions.services import partner_attendance
+from missions.services.errors import PartnerInvalid
 from partners import co_organisers, selectors
 from partners.access import (
     co_member_of,
@@ -149,7 +150,7 @@ def partner_add(request: HttpRequest, mission_id: int) -> HttpResponse:
                     mission_id=mission_obj.pk,
                     fields=form.cleaned_data,
                 )
-            except co_organisers.PartnerInvalid as error:
+            except PartnerInvalid as error:
                 for field, errors in error.errors.items():
                     for message in errors:
                         form.add_error(field if field in form.fields else None, message)
@@ -167,7 +168,9 @@ def partner_add(request: HttpRequest, mission_id: int) -> HttpResponse:
 @login_required
 def partner(request: HttpRequest, mission_id: int, partner_id: int) -> HttpResponse:
     """One partner on the mission: attendance, meeting requests both ways with each meeting's
-    attendance and outcome, and the agenda once staff publish it."""
+    attendance, the firm's outcome and the partner's feedback beside it (its note included: the
+    co-organiser brought the partner and follows up its meetings; the partner's form says so),
+    and the agenda once staff publish it."""
     member = co_member_of(request)
     mission_partner = co_mission_partner(member, mission_id, partner_id)
     mission_obj, partner_obj = mission_partner.mission, mission_partner.partner

@@ -158,7 +158,8 @@ class MeetingCancelForm(forms.Form):
 
 class MeetingFeedbackForm(forms.Form):
     """The partner's feedback on a meeting, after it: held or not; if held, the interest and the
-    next step (the firm sees those two); a note for the Camera's staff only."""
+    next step (the firm sees those two); a note for the Camera's staff, which the co-organiser
+    who brought the partner (if any) also reads, never the firm."""
 
     held = forms.TypedChoiceField(
         label=_("L'incontro si è svolto?"),
@@ -180,7 +181,10 @@ class MeetingFeedbackForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Nota per lo staff della Camera (facoltativa)"),
-        help_text=_("Non è mostrata all'impresa."),
+        help_text=_(
+            "Non è mostrata all'impresa; la legge anche l'eventuale co-organizzatore che vi ha "
+            "portato alla missione."
+        ),
         max_length=300,
         required=False,
         strip=True,

@@ -64,7 +64,8 @@ def co_mission_partner_rows(*, co_organiser_id: int, mission_id: int) -> list[Mi
 
 def partner_requests(*, mission: Mission, partner: Partner) -> list[MeetingRequest]:
     """The partner's meeting requests on the mission, both ways, newest first, with the firm and
-    the meeting (its slot, attendance and outcome) if there is one. One query."""
+    the meeting if there is one: its slot, attendance, the firm's outcome and the partner's
+    feedback (its columns are on the meeting's row, so no query more). One query."""
     return list(
         MeetingRequest.objects.filter(mission=mission, partner=partner)
         .select_related("firm__sector", "meeting__slot__session__city")

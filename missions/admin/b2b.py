@@ -3,8 +3,11 @@ and the B2B parts of a mission's page (its partners inline and the B2B actions).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -401,9 +404,41 @@ PARTNER_FEEDBACK = [
 ]
 
 
+class PartnerFeedbackForm(forms.Form):
+    """The partner's feedback on a meeting as staff type it for a partner who never signs in.
+    Only types the values: their rules (not held means no interest nor next step; only after
+    the meeting) are outcomes.meeting_partner_feedback's, whose refusals staff see as messages."""
+
+    held = forms.TypedChoiceField(
+        label=_("L'incontro si è svolto?"),
+        choices=[("yes", _("Sì")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    interest = forms.TypedChoiceField(
+        label=_("Interesse del partner"),
+        choices=[("", "—"), *Meeting.PartnerInterest.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    next_step = forms.ChoiceField(
+        label=_("Prossimo passo"),
+        choices=[("", "—"), *Meeting.PartnerNextStep.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Nota del partner (facoltativa)"),
+        max_length=outcomes.PARTNER_NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
-    """Meetings: staff move or lock single ones, see who needs an interpreter, mark attendance."""
+    """Meetings: staff move or lock single ones, see who needs an interpreter, mark attendance,
+    enter the feedback of a partner who never signs in."""
 
     list_display = [
         "firm",
@@ -453,7 +488,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         "outcome_note",
         *PARTNER_FEEDBACK,
     ]
-    actions = ["mark_held", "mark_no_show", "unlock"]
+    actions = ["mark_held", "mark_no_show", "unlock", "enter_partner_feedback"]
 
     def has_add_permission(self, request):
         return False
@@ -495,3 +530,51 @@ class MeetingAdmin(SimpleHistoryAdmin):
     )
     def unlock(self, request, queryset):
         scheduling_runs.meetings_unlock(meeting_ids=list(queryset.values_list("pk", flat=True)))
+
+    @admin.action(
+        description=_("Inserisci il feedback del partner"),
+        permissions=["change"],
+        location=ActionLocation.CHANGE_FORM,
+    )
+    def enter_partner_feedback(self, request, queryset):
+        """On a meeting's page: its own page asks for the answer, then the service stores it
+        as the partner's (user=None: entered by staff); a refusal is a message on that page,
+        with what staff typed, and nothing changes."""
+        meeting = queryset.select_related("firm", "partner", "slot").get()
+        initial = {}
+        if meeting.partner_feedback_at is not None:
+            initial = {
+                "held": "yes" if meeting.partner_held else "no",
+                "interest": meeting.partner_interest,
+                "next_step": meeting.partner_next_step,
+                "note": meeting.partner_note,
+            }
+        # Only the action's own page posts `_feedback`; the change page's post asks for it.
+        form = PartnerFeedbackForm(
+            request.POST if "_feedback" in request.POST else None, initial=initial
+        )
+        if form.is_valid():
+            try:
+                outcomes.meeting_partner_feedback(
+                    meeting_id=meeting.pk,
+                    partner_id=meeting.partner_id,
+                    user=None,
+                    **form.cleaned_data,
+                )
+            except MissionsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("Feedback del partner registrato."), messages.SUCCESS)
+                return None  # back to the meeting's page
+        return render(
+            request,
+            "admin/missions/partner_feedback.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Feedback del partner"),
+                "meeting": meeting,
+                "form": form,
+                "opts": self.opts,
+                "checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -335,7 +335,8 @@ class Meeting(models.Model):
         default="",
         blank=True,
     )
-    # Written for the Camera's staff only: the firm sees the interest and the next step.
+    # Written for the Camera's staff (and the co-organiser who brought the partner, if any): the
+    # firm sees only the interest and the next step.
     partner_note = models.CharField(_("nota del partner"), max_length=300, blank=True)
     partner_feedback_at = models.DateTimeField(_("feedback del partner il"), null=True, blank=True)
     partner_feedback_by = models.ForeignKey(

@@ -106,6 +106,20 @@ class SlotUnavailable(MeetingError):
     )
 
 
+# --- Partner organisations ---------------------------------------------------------------
+
+
+class PartnerInvalid(MeetingError):
+    """A new partner's values break a rule of the model; `errors` maps each field to its
+    messages (as ValidationError.message_dict), so a form can show them beside its fields."""
+
+    message = _("Controllate i dati del partner.")
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
 # --- After the meetings --------------------------------------------------------------------
 
 

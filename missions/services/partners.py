@@ -1,14 +1,19 @@
-"""Staff's writes of German partner organisations outside the admin form (the import from a
-sheet, partners/imports.py): one place that validates and saves a partner and its sectors."""
+"""The writes of German partner organisations outside the admin form: the one place that
+validates and saves a partner and its sectors (staff's import from a sheet, partners/imports.py)
+and that creates a new partner on a mission (a co-organiser's, partners/co_organisers.py)."""
 
 import re
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from members.models import Sector
-from missions.models import Partner
+from missions.models import MissionPartner, Partner
+from missions.services import locking
+from missions.services.errors import PartnerInvalid
 
 
 def vat_number_key(value: str) -> str:
@@ -37,9 +42,10 @@ def partners_by_vat_number() -> dict[str, list[int]]:
 
 
 def partner_import_save(*, partner: Partner, sectors: list[Sector] | None) -> Partner:
-    """Create or update `partner` as staff's import set it, and replace its sectors unless
-    `sectors` is None. The caller validated the values (full_clean raises ValidationError if
-    not); the caller's transaction decides whether the whole sheet is written."""
+    """Create or update `partner` as staff's import (or partner_create) set it, and replace its
+    sectors unless `sectors` is None. The caller validated the values (full_clean raises
+    ValidationError if not); the caller's transaction decides whether the whole sheet is
+    written."""
     with transaction.atomic():
         partner.full_clean()
         partner.save()
@@ -54,4 +60,25 @@ def partner_import_save(*, partner: Partner, sectors: list[Sector] | None) -> Pa
             through.objects.bulk_create(
                 [through(partner_id=partner.pk, sector_id=pk) for pk in sorted(wanted - present)]
             )
+    return partner
+
+
+def partner_create(
+    *, mission_id: int, fields: dict[str, Any], sectors: list[Sector] | None = None
+) -> Partner:
+    """A new partner organisation (its model fields in `fields`), with its place on the mission
+    (MissionPartner). Wrong values raise PartnerInvalid with the field errors, and nothing is
+    written.
+
+    Takes the mission lock, as every change of a mission's partners does, so a scheduler run
+    never sees half of it; a caller that writes more in the same change (the co-organisers'
+    link) opens the transaction around this call."""
+    with transaction.atomic():
+        locking.lock_mission(mission_id)
+        partner = Partner(**fields)
+        try:
+            partner_import_save(partner=partner, sectors=sectors)
+        except ValidationError as error:
+            raise PartnerInvalid(error.message_dict) from None
+        MissionPartner.objects.create(mission_id=mission_id, partner=partner)
     return partner

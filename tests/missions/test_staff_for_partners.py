@@ -3,6 +3,7 @@ attend (through missions.services.partner_attendance, as the partner's own works
 its wishes to meet firms (through missions.services.meeting_requests.partner_wish_create)."""
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from missions import services as b2b
@@ -11,7 +12,10 @@ from notifications.models import Notification
 from tests.factories import ApplicationFactory, FirmFactory, MembershipFactory, ProgrammeItemFactory
 from tests.missions.test_b2b import request_and_accept
 from tests.missions.test_b2b import setup as setup  # noqa: F401, PLC0414 (the fixture)
+from tests.missions.test_partner_feedback_display import over
 from tests.support.admin_forms import submit_change_form
+from tests.support.clients import login
+from tests.test_admin_actions import _view_only_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +155,107 @@ def test_a_wish_staff_cannot_enter_is_refused_with_a_message(setup, staff_client
     assert twice.status_code == 200
     assert "Esiste già una richiesta di incontro con questa impresa." in twice.content.decode()
     assert MeetingRequest.objects.filter(firm=outsider).count() == 1
+
+
+# --- The partner's feedback after a meeting, entered by staff ---------------------------------
+
+
+def meeting_change_url(meeting) -> str:
+    return reverse("admin:missions_meeting_change", args=[meeting.pk])
+
+
+def placed_meeting(setup, *, over_already=True):
+    """A meeting placed by the scheduler; its slot moved into the past unless told not to."""
+    mission, _session, firms, partners = setup
+    meeting = request_and_accept(mission, firms[0], partners[0])
+    b2b.scheduler_run(mission_id=mission.pk)
+    if over_already:
+        over(mission)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def feedback_action(client, meeting, **values):
+    """The "partner's feedback" action of the meeting's change page; with values, the answer
+    posted from the action's own page (whose form carries `_feedback`)."""
+    data = {
+        "CHANGE_FORM-action": "enter_partner_feedback",
+        ACTION_CHECKBOX_NAME: str(meeting.pk),
+        "index": "0",
+    }
+    if values:
+        data |= {"_feedback": "1", **values}
+    return client.post(meeting_change_url(meeting), data, follow=bool(values))
+
+
+FEEDBACK = (
+    "partner_held",
+    "partner_interest",
+    "partner_next_step",
+    "partner_note",
+    "partner_feedback_at",
+    "partner_feedback_by_id",
+)
+
+
+def feedback_of(meeting):
+    meeting.refresh_from_db()
+    return tuple(getattr(meeting, name) for name in FEEDBACK)
+
+
+def test_staff_enter_the_feedback_of_a_partner_who_never_signs_in(setup, staff_client):
+    meeting = placed_meeting(setup)
+    page = staff_client.get(meeting_change_url(meeting)).content.decode()
+    assert 'value="enter_partner_feedback"' in page  # offered on the meeting's page
+
+    form = feedback_action(staff_client, meeting)
+    assert form.status_code == 200
+    assert "L&#x27;incontro si è svolto?" in form.content.decode()
+    assert feedback_of(meeting)[4] is None  # asking for the answer writes nothing
+
+    done = feedback_action(
+        staff_client, meeting, held="yes", interest="4", next_step="call", note="Per telefono"
+    )
+    assert done.redirect_chain[-1][0] == meeting_change_url(meeting)
+    assert "Feedback del partner registrato." in done.content.decode()
+    held, interest, next_step, note, at, by = feedback_of(meeting)
+    assert (held, interest, next_step, note) == (True, 4, "call", "Per telefono")
+    assert at is not None
+    assert by is None  # entered by staff for the partner, not by one of its contacts
+
+    # Entered again, it replaces the answer (as when the partner gives it again).
+    feedback_action(staff_client, meeting, held="no")
+    assert feedback_of(meeting)[:4] == (False, None, "", "")
+
+
+def test_a_refused_feedback_is_an_admin_message_and_changes_nothing(setup, staff_client):
+    meeting = placed_meeting(setup, over_already=False)
+    before = feedback_of(meeting)
+    early = feedback_action(staff_client, meeting, held="yes", interest="4", next_step="call")
+    assert early.status_code == 200
+    assert "quando l&#x27;incontro sarà finito" in early.content.decode()
+    assert feedback_of(meeting) == before
+
+    over(meeting.mission)
+    for values, message in (
+        ({"held": "no", "interest": "4"}, "Feedback non valido"),  # not held, yet rated
+        ({"held": "yes", "interest": "", "next_step": "call"}, "Feedback non valido"),
+        ({"held": "yes", "interest": "9", "next_step": "call"}, "errorlist"),  # not a choice
+        ({"held": "maybe"}, "errorlist"),
+        ({"held": "yes", "interest": "3", "next_step": "call", "note": "x" * 301}, "errorlist"),
+    ):
+        response = feedback_action(staff_client, meeting, **values)
+        assert response.status_code == 200, values
+        assert message in response.content.decode(), values
+        assert feedback_of(meeting) == before, values
+
+
+def test_view_only_staff_cannot_enter_a_partners_feedback(setup):
+    meeting = placed_meeting(setup)
+    client = login(_view_only_staff())
+    page = client.get(meeting_change_url(meeting))
+    assert page.status_code == 200
+    assert "enter_partner_feedback" not in page.content.decode()
+    response = feedback_action(client, meeting, held="yes", interest="4", next_step="call")
+    assert response.status_code == 403
+    assert feedback_of(meeting)[4] is None

@@ -210,6 +210,48 @@ def test_the_partner_page_shows_requests_both_ways_and_meeting_outcomes(co):
     assert "Ordine" in page or "Auftrag" in page
 
 
+def test_the_partner_page_shows_the_partners_feedback_beside_the_firms_outcome(co):
+    mission, partner = co["mission"], co["partner"]
+    firms = [member(name=f"Impresa {n} S.r.l.").membership.firm for n in range(3)]
+
+    def meeting(firm, **fields):
+        request = MeetingRequest.objects.create(
+            mission=mission, firm=firm, partner=partner, status="accepted"
+        )
+        return Meeting.objects.create(
+            request=request, mission=mission, firm=firm, partner=partner, **fields
+        )
+
+    held = meeting(
+        firms[0],
+        outcome="order",
+        partner_held=True,
+        partner_interest=4,
+        partner_next_step="samples",
+        partner_note="Preise noch zu hoch",
+        partner_feedback_at=timezone.now(),
+    )
+    not_held = meeting(firms[1], partner_held=False, partner_feedback_at=timezone.now())
+    none_yet = meeting(firms[2], outcome="contact")
+
+    client = login(co["user"], language="it")
+    response = client.get(reverse("partners:co_partner", args=[mission.pk, partner.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    rows = {
+        m.pk: page.split(f'id="request-{m.request_id}"')[1].split("</tr>")[0]
+        for m in (held, not_held, none_yet)
+    }
+    # Beside the firm's outcome ("Ordine"), the partner's answer and their note.
+    assert "Ordine" in rows[held.pk]
+    assert "Interesse buono" in rows[held.pk]
+    assert "Campioni richiesti" in rows[held.pk]
+    assert "Preise noch zu hoch" in rows[held.pk]
+    assert "Non si è svolto" in rows[not_held.pk]
+    assert "Interesse" not in rows[none_yet.pk]
+    assert "Nessun feedback" in rows[none_yet.pk]
+
+
 def test_the_partner_page_shows_the_published_agenda(co):
     mission, partner = co["mission"], co["partner"]
     from missions import services as b2b
@@ -285,6 +327,32 @@ def test_a_member_cannot_use_the_partner_workspace(co):
     client = co["client"]
     assert client.get(reverse("partners:home")).status_code == 403
     assert client.get(reverse("partners:mission", args=[co["mission"].pk])).status_code == 403
+
+
+def test_a_member_refused_a_page_is_told_where_their_own_area_is(co):
+    client = login(co["user"], language="it")
+    for url in (
+        reverse("partners:home"),
+        reverse("partners:agenda", args=[co["mission"].pk]),
+        reverse("members:team"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        page = response.content.decode()
+        assert "non fa parte dell'area del vostro co-organizzatore" in page, url
+        assert f'href="{reverse("partners:co_home")}"' in page, url
+    # Others keep the usual answer.
+    other = login(member(), language="it").get(reverse("partners:home")).content.decode()
+    assert "co-organizzatore" not in other
+
+
+def test_a_member_opening_a_firm_page_lands_in_their_area_with_a_clear_message(co):
+    client = login(co["user"], language="it")
+    response = client.get(reverse("missions:b2b", args=[co["mission"].pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partners:co_home")
+    page = response.content.decode()
+    assert "Questa sezione è riservata ai soci" in page
+    assert "la tua impresa deve essere approvata" not in page  # they have no firm to approve
 
 
 # --- Members: added by staff, never staff, firm users or contacts ------------------------------

@@ -101,12 +101,23 @@ def test_the_co_organiser_partner_page_does_not_grow_with_requests_and_meetings(
             mission=mission, firm=firm, partner=partner, status="accepted"
         )
         Meeting.objects.create(
-            request=request, mission=mission, firm=firm, partner=partner, slot=slots[n], table=1
+            request=request,
+            mission=mission,
+            firm=firm,
+            partner=partner,
+            slot=slots[n],
+            table=1,
+            partner_held=True,
+            partner_interest=4,
+            partner_next_step="offer",
+            partner_note=f"Notiz {n}",
+            partner_feedback_at=timezone.now(),
         )
 
     add_meeting(0)
     # Session and user, the member, the partner on the mission, the agenda's meetings, the
-    # requests with their meetings; the menu's unread count and firm.
+    # requests with their meetings (and the partner's feedback on them); the menu's unread count
+    # and firm.
     with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     for n in range(1, 4):
@@ -114,3 +125,4 @@ def test_the_co_organiser_partner_page_does_not_grow_with_requests_and_meetings(
     with django_assert_num_queries(8):
         response = client.get(url)
     assert "Impresa 3" in response.content.decode()
+    assert "Notiz 3" in response.content.decode()

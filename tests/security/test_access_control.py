@@ -143,6 +143,7 @@ def world():
         "partners:agenda_pdf": {"mission_id": mission.pk},
         "partners:agenda_ics": {"mission_id": mission.pk},
         "partners:meeting_cancel": {"mission_id": mission.pk, "request_id": request.pk},
+        "partners:meeting_feedback": {"mission_id": mission.pk, "meeting_id": meeting.pk},
         "partners:co_mission": {"mission_id": mission.pk},
         "partners:co_invite": {"mission_id": mission.pk},
         "partners:co_partner_add": {"mission_id": mission.pk},
