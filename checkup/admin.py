@@ -170,9 +170,9 @@ from checkup import catalogue  # noqa: E402
 from checkup.models import CameraService, FundingInstrument  # noqa: E402
 
 
-class CatalogueAdminMixin:
+class CatalogueAdmin(TranslationAdmin):
     label: str
-    readonly_fields = ["published_at"]
+    readonly_fields = ["published_at"]  # set by the "publish" action (checkup/catalogue.py)
     actions = ["publish"]
 
     def save_model(self, request, obj, form, change):
@@ -191,7 +191,7 @@ class CatalogueAdminMixin:
 
 
 @admin.register(CameraService)
-class CameraServiceAdmin(CatalogueAdminMixin, TranslationAdmin):
+class CameraServiceAdmin(CatalogueAdmin):
     label = "service"
     list_display = ["title", "kind", "starts_on", "registration_deadline", "published_at"]
     list_filter = ["kind"]
@@ -199,7 +199,7 @@ class CameraServiceAdmin(CatalogueAdminMixin, TranslationAdmin):
 
 
 @admin.register(FundingInstrument)
-class FundingInstrumentAdmin(CatalogueAdminMixin, TranslationAdmin):
+class FundingInstrumentAdmin(CatalogueAdmin):
     label = "funding"
     list_display = ["name", "provider", "deadline", "published_at"]
     search_fields = ["name_it", "name_en", "name_de", "provider"]

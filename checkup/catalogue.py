@@ -119,9 +119,7 @@ def matching_firms(*, codes: Iterable[str]) -> list[Firm]:
         .order_by("firm_id", "-completed_at", "-pk")
         .distinct("firm_id")
         .select_related("firm")
-        .prefetch_related(
-            Prefetch("firm__memberships", queryset=Membership.objects.order_by("pk"))
-        )
+        .prefetch_related(Prefetch("firm__memberships", queryset=Membership.objects.order_by("pk")))
     )
     dims: dict[int, list[Dimension]] = {}
     for dim in Dimension.objects.filter(

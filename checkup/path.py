@@ -168,13 +168,9 @@ def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[S
 def _funding(
     firm: Firm, codes: list[str], names: dict[str, str], today: dt.date
 ) -> list[Suggestion]:
-    sectors = FundingInstrument.sectors.through.objects.filter(
-        fundinginstrument_id=OuterRef("pk")
-    )
+    sectors = FundingInstrument.sectors.through.objects.filter(fundinginstrument_id=OuterRef("pk"))
     rows = (
-        FundingInstrument.objects.filter(
-            published_at__isnull=False, dimension_codes__overlap=codes
-        )
+        FundingInstrument.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
         .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
         # For every sector (none named) or for the firm's.
         .filter(~Exists(sectors) | Exists(sectors.filter(sector_id=firm.sector_id)))
@@ -237,7 +233,7 @@ def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Sugges
             EXPORTS_TO_GERMANY: _exports_to_germany(mentor),
             SPEAKS_GERMAN: Firm.Language.DE in (mentor.languages or []),
         }
-        topics = [t for t in mentor.topics if t]  # type: ignore[attr-defined]
+        topics = [t for t in mentor.topics if t]
         because: list[str] = []
         covered: list[str] = []
         for code in codes:
@@ -317,4 +313,3 @@ def _missions(
         )
         for mission in rows
     ]
-

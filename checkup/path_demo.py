@@ -44,7 +44,11 @@ SERVICES = [
         ),
     ),
     (
-        ("Marcatura CE: percorsi e documenti", "CE marking: routes and documents", "CE-Kennzeichnung"),
+        (
+            "Marcatura CE: percorsi e documenti",
+            "CE marking: routes and documents",
+            "CE-Kennzeichnung",
+        ),
         "training",
         49,
         1,
