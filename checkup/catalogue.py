@@ -19,8 +19,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from checkup import notification_kinds as kinds
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
-from checkup.notification_kinds import PATH_NEW_ITEM
 from checkup.path_tasks import notify_catalogue_item as notify_catalogue_item_task
 from checkup.scoring import find_gaps
 from core.tasks import enqueue
@@ -88,7 +88,7 @@ def catalogue_item_notify(*, label: str, item_id: int) -> int:
         for firm in firms:
             notify_firm(
                 firm=firm,
-                kind=PATH_NEW_ITEM.slug,
+                kind=kinds.PATH_NEW_ITEM.slug,
                 object_key=f"checkup.{label}:{item.pk}",
                 context={"title": title, "what": what},
                 url=reverse("my_firm"),

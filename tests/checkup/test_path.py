@@ -5,6 +5,8 @@ and on the result page; a notification when staff publish an item that matches a
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -255,3 +257,14 @@ def test_a_funding_instrument_for_another_sector_notifies_nobody(
     assert item.published_at is not None
     assert not Notification.objects.filter(kind="checkup_path_item").exists()
     assert mailoutbox == []
+
+
+def test_seed_demo_gives_the_demo_firm_with_gaps_a_path_from_real_instruments():
+    with override_settings(DEBUG=True):  # seed_demo runs only in development
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)  # idempotent
+    assert CameraService.objects.filter(title_it="Incoterms 2020 in pratica").count() == 1
+    path = firm_path(firm=Firm.objects.get(name="Pietre di Chiavenna S.n.c."))
+    assert "Incoterms 2020 in pratica" in [s.title for s in path.services]
+    assert {"SIMEST", "SACE"} <= {s.detail for s in path.funding}
+    assert "Officine Meccaniche Adda S.r.l." in [s.title for s in path.mentors]
