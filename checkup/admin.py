@@ -166,12 +166,29 @@ class CheckUpAdmin(admin.ModelAdmin):
 # Saved and published through checkup/catalogue.py, which tells the matching firms after commit.
 # (Imported here rather than at the top: this section was added alongside other work on the file.)
 
+from django import forms  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+
 from checkup import catalogue  # noqa: E402
 from checkup.models import CameraService, FundingInstrument  # noqa: E402
 
 
+class CatalogueForm(forms.ModelForm):
+    def clean_dimension_codes(self) -> list[str]:
+        codes = [code.strip() for code in self.cleaned_data["dimension_codes"]]
+        known = set(Dimension.objects.values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise ValidationError(
+                _("Codici sconosciuti: %(unknown)s. I codici delle dimensioni sono: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
+            )
+        return codes
+
+
 class CatalogueAdmin(TranslationAdmin):
     label: str
+    form = CatalogueForm
     readonly_fields = ["published_at"]  # set by the "publish" action (checkup/catalogue.py)
     actions = ["publish"]
 

@@ -232,6 +232,7 @@ class CameraService(models.Model):
                 | Q(ends_on__isnull=True)
                 | Q(starts_on__lte=models.F("ends_on")),
                 name="checkup_service_dates_in_order",
+                violation_error_message=_("La data di fine non può precedere quella di inizio."),
             ),
         ]
 

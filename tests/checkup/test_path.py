@@ -268,3 +268,31 @@ def test_seed_demo_gives_the_demo_firm_with_gaps_a_path_from_real_instruments():
     assert "Incoterms 2020 in pratica" in [s.title for s in path.services]
     assert {"SIMEST", "SACE"} <= {s.detail for s in path.funding}
     assert "Officine Meccaniche Adda S.r.l." in [s.title for s in path.mentors]
+
+
+def test_an_unknown_dimension_code_is_refused_in_admin_and_nothing_is_saved(staff_client):
+    response = staff_client.post(
+        reverse("admin:checkup_cameraservice_add"),
+        {
+            "title_it": "Corso di tedesco commerciale",
+            "kind": "training",
+            "dimension_codes": "languages,tedesco",
+            "link": "https://www.so.camcom.it/",
+        },
+    )
+    assert response.status_code == 200
+    assert "Codici sconosciuti: tedesco." in response.content.decode()
+    assert not CameraService.objects.exists()
+    response = staff_client.post(
+        reverse("admin:checkup_cameraservice_add"),
+        {
+            "title_it": "Corso di tedesco commerciale",
+            "kind": "training",
+            "dimension_codes": "languages",
+            "starts_on": "2027-03-10",
+            "ends_on": "2027-03-01",
+        },
+    )
+    assert response.status_code == 200
+    assert not CameraService.objects.exists()
+    assert "La data di fine non può precedere quella di inizio." in response.content.decode()
