@@ -160,3 +160,64 @@ class CheckUpAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- The personal path's catalogues ---------------------------------------------------------------
+# Saved and published through checkup/catalogue.py, which tells the matching firms after commit.
+# (Imported here rather than at the top: this section was added alongside other work on the file.)
+
+from django import forms  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from checkup import catalogue  # noqa: E402
+from checkup.models import CameraService, FundingInstrument  # noqa: E402
+
+
+class CatalogueForm(forms.ModelForm):
+    def clean_dimension_codes(self) -> list[str]:
+        codes = [code.strip() for code in self.cleaned_data["dimension_codes"]]
+        known = set(Dimension.objects.values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise ValidationError(
+                _("Codici sconosciuti: %(unknown)s. I codici delle dimensioni sono: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
+            )
+        return codes
+
+
+class CatalogueAdmin(TranslationAdmin):
+    label: str
+    form = CatalogueForm
+    readonly_fields = ["published_at"]  # set by the "publish" action (checkup/catalogue.py)
+    actions = ["publish"]
+
+    def save_model(self, request, obj, form, change):
+        catalogue.catalogue_item_save(item=obj)
+
+    @admin.action(description=_("Pubblica e avvisa le imprese interessate"), permissions=["change"])
+    def publish(self, request, queryset):
+        for item in queryset.order_by("pk"):
+            catalogue.catalogue_item_publish(label=self.label, item_id=item.pk)
+        self.message_user(
+            request,
+            _("Pubblicati: %(n)s. Le imprese con una lacuna corrispondente riceveranno un avviso.")
+            % {"n": queryset.count()},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CameraService)
+class CameraServiceAdmin(CatalogueAdmin):
+    label = "service"
+    list_display = ["title", "kind", "starts_on", "registration_deadline", "published_at"]
+    list_filter = ["kind"]
+    search_fields = ["title_it", "title_en", "title_de"]
+
+
+@admin.register(FundingInstrument)
+class FundingInstrumentAdmin(CatalogueAdmin):
+    label = "funding"
+    list_display = ["name", "provider", "deadline", "published_at"]
+    search_fields = ["name_it", "name_en", "name_de", "provider"]
+    filter_horizontal = ["sectors"]

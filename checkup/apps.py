@@ -8,6 +8,10 @@ class CheckupConfig(AppConfig):
 
     def ready(self) -> None:
         # Plug into the registries of the apps below (docs/architecture.md, "Registries").
+        from checkup import (
+            notification_kinds,  # noqa: F401 (importing it registers the kinds)
+            path_tasks,  # noqa: F401 (not named tasks.py: workers learn it here)
+        )
         from checkup.privacy import CONTRIBUTOR
         from core import privacy
 

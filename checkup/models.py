@@ -7,12 +7,13 @@ version retires the one before it: new check-ups always take the published versi
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Firm
+from members.models import Firm, Sector
 
 MAX_POINTS = 10
 
@@ -186,3 +187,88 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} → {self.option}"
+
+
+# --- The personal path's catalogues (staff keep them in admin; checkup/path.py reads them) -----
+
+
+DIMENSION_CODES_HELP = _(
+    "Codici delle dimensioni del check-up su cui lavora (organisation, product, pricing, "
+    "languages, digital, finance, market, experience)."
+)
+
+
+class CameraService(models.Model):
+    """A service or a training course of the Camera, suggested to firms with a matching gap."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("servizio")
+        TRAINING = "training", _("formazione")
+
+    title = models.CharField(_("titolo"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.SERVICE)
+    starts_on = models.DateField(_("inizio"), null=True, blank=True)
+    ends_on = models.DateField(_("fine"), null=True, blank=True)
+    registration_deadline = models.DateField(_("scadenza iscrizioni"), null=True, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    dimension_codes = ArrayField(
+        models.SlugField(max_length=40),
+        verbose_name=_("dimensioni su cui lavora"),
+        default=list,
+        help_text=DIMENSION_CODES_HELP,
+    )
+    # Set only by checkup/catalogue.py (the admin action "Pubblica"): publishing tells the firms.
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("servizio o corso della Camera")
+        verbose_name_plural = _("servizi e corsi della Camera")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(starts_on__lte=models.F("ends_on")),
+                name="checkup_service_dates_in_order",
+                violation_error_message=_("La data di fine non può precedere quella di inizio."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FundingInstrument(models.Model):
+    """A funding instrument (SIMEST, SACE, regional vouchers) suggested for matching gaps."""
+
+    name = models.CharField(_("nome"), max_length=200)
+    provider = models.CharField(_("ente"), max_length=120)
+    description = models.TextField(_("descrizione"), blank=True)
+    link = models.URLField(_("link"))
+    deadline = models.DateField(_("scadenza"), null=True, blank=True)
+    dimension_codes = ArrayField(
+        models.SlugField(max_length=40),
+        verbose_name=_("dimensioni su cui lavora"),
+        default=list,
+        help_text=DIMENSION_CODES_HELP,
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settori"),
+        help_text=_("Vuoto: per tutti i settori."),
+    )
+    # Set only by checkup/catalogue.py (the admin action "Pubblica"): publishing tells the firms.
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("strumento di finanziamento")
+        verbose_name_plural = _("strumenti di finanziamento")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"

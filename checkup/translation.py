@@ -3,7 +3,7 @@ members/translation.py for how reading and editing them works."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from checkup.models import Dimension, Option, Question
+from checkup.models import CameraService, Dimension, FundingInstrument, Option, Question
 
 
 @register(Dimension)
@@ -19,3 +19,13 @@ class QuestionTranslationOptions(TranslationOptions):
 @register(Option)
 class OptionTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+@register(CameraService)
+class CameraServiceTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(FundingInstrument)
+class FundingInstrumentTranslationOptions(TranslationOptions):
+    fields = ("name", "description")

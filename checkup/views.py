@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from checkup import selectors, services
 from checkup.forms import PageForm
 from checkup.models import CheckUp
+from checkup.path import firm_path
 from core.http import AuthenticatedHttpRequest, posted
 from members.access import get_membership
 from members.models import Membership
@@ -108,6 +109,7 @@ def result(request: AuthenticatedHttpRequest, checkup_id: int) -> HttpResponse:
     checkup = _get_checkup_for_user(request, checkup_id)
     if not checkup.is_completed:
         return redirect("checkup:step", checkup_id=checkup.pk, step=1)
-    return render(
-        request, "checkup/result.html", {"result": selectors.checkup_result(checkup=checkup)}
-    )
+    result = selectors.checkup_result(checkup=checkup)
+    dims = [row.dimension for row in result.rows]
+    context = {"result": result, "path": firm_path(firm=checkup.firm, checkup=checkup, dims=dims)}
+    return render(request, "checkup/result.html", context)

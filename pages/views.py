@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
 from checkup import selectors as checkup_selectors
+from checkup.path import firm_path
 from core.http import AuthenticatedHttpRequest
 from core.middleware import STAFF_AREAS
 from members.access import get_membership
@@ -51,7 +52,9 @@ def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
     if membership:
         context["completeness"], context["missing"] = membership.firm.completeness()
         if membership.is_owner:  # the check-up is for the people who may edit the firm
-            context["checkups"] = checkup_selectors.firm_checkups(firm=membership.firm)
+            context["checkups"] = summary = checkup_selectors.firm_checkups(firm=membership.firm)
+            if summary.last:  # the personal path, from the latest check-up's gaps
+                context["path"] = firm_path(firm=membership.firm, checkup=summary.last)
         if membership.firm.is_approved:
             context.update(mission_selectors.firm_dashboard(firm=membership.firm))
     else:

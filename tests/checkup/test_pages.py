@@ -223,8 +223,10 @@ def test_result_page_query_count(django_assert_num_queries):
     url = reverse("checkup:result", args=[checkup.pk])
     client.get(url)
     # session, user, membership, the check-up, the previous one, dimensions, missions of the
-    # sector (there are gaps), the latest completed one (for the re-check-up), bell
-    with django_assert_num_queries(9):
+    # sector (there are gaps), the latest completed one (for the re-check-up), bell; then the
+    # personal path (checkup/path.py, reusing the dimensions): services, funding, mentors,
+    # missions open for applications
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()

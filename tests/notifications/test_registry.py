@@ -64,6 +64,7 @@ SLUGS_BY_APP = {
         "partner_meeting_declined",
         "partner_meeting_cancelled",
     },
+    "checkup": {"checkup_path_item"},
 }
 AUDIENCES = {"approved_firm_users", "mission_non_applicants", "mission_participants"}
 

@@ -223,6 +223,9 @@ class Command(BaseCommand):
             from checkup import demo as checkup_demo
 
             checkup_demo.seed()
+            from checkup import path_demo
+
+            path_demo.seed(today=options.get("today"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _partner_link(self) -> None:

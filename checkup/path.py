@@ -1,0 +1,315 @@
+"""The personal path: what a firm can do next, built from the gaps of its latest check-up.
+
+A selector (reads only). From the gaps (dimension codes below the threshold, most urgent first)
+it suggests, each with its reason in words ("Perché: …"):
+
+- Camera services and training that address a gap and are still ahead or open (not ended, the
+  registration deadline not passed);
+- funding instruments that address a gap, whose deadline has not passed, for the firm's sector
+  (or for every sector);
+- mentor firms whose experience covers a gap (MENTOR_RULES below);
+- missions of the firm's sector open for applications now, that the firm has not applied to.
+
+Queries: one for the dimensions of the check-up's version, then one per list (four), whatever
+the number of items: pages pin it (tests/checkup/test_path.py).
+
+How a mentor covers a gap (MENTOR_RULES, keyed by the check-up's stable dimension codes): a mentor
+is an approved firm with `is_mentor`. For each gap it may match on
+- "market" (knowledge of the German market): it exports to Germany (Germany among its target
+  markets, or "German…"/"Deutsch…" in its mentor profile's markets);
+- "languages": its people speak German;
+- "experience" (past exports), "product" (adaptation, certifications), "organisation",
+  "finance": it is of the firm's sector (the same products, rules and buyers);
+- "pricing" (Incoterms), "digital": it exports to Germany;
+- any gap: the topics of its board experiences name the gap's theme (TOPIC_WORDS).
+Mentors of the firm's sector come first, then those covering more gaps.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from board.models import Post, Tag
+from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
+from checkup.scoring import Gap
+from checkup.selectors import checkup_gaps, completed_checkups, dimensions
+from members.models import Firm
+from missions.models import Application, Mission
+
+LIMIT = 3  # suggestions per list
+
+# What a mentor must have to cover a gap; see the module docstring.
+SAME_SECTOR = "same_sector"
+EXPORTS_TO_GERMANY = "exports_to_germany"
+SPEAKS_GERMAN = "speaks_german"
+MENTOR_RULES: dict[str, tuple[str, ...]] = {
+    "market": (EXPORTS_TO_GERMANY,),
+    "languages": (SPEAKS_GERMAN,),
+    "experience": (SAME_SECTOR,),
+    "product": (SAME_SECTOR,),
+    "organisation": (SAME_SECTOR,),
+    "finance": (SAME_SECTOR,),
+    "pricing": (EXPORTS_TO_GERMANY,),
+    "digital": (EXPORTS_TO_GERMANY,),
+}
+# Words in a board topic's name that mean it covers a gap's theme.
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "market": ("germania", "mercato", "fiere", "distribu"),
+    "pricing": ("incoterm", "prezz", "logistic", "dogan"),
+    "product": ("certific", "marcatura", "etichett", "normativ"),
+    "languages": ("lingu", "tedesco"),
+    "digital": ("digital", "web", "e-commerce", "marketing"),
+    "finance": ("finanz", "credito", "assicura", "pagament"),
+    "organisation": ("organizz", "export manager", "personale"),
+    "experience": ("esperienz", "primo ordine"),
+}
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "service", "training", "funding", "mentor", "mission"
+    title: str
+    url: str
+    reason: str
+    when: dt.date | None = None  # a start date or a deadline, as the kind says
+    detail: str = ""
+
+
+@dataclass
+class FirmPath:
+    checkup: CheckUp | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    services: list[Suggestion] = field(default_factory=list)
+    funding: list[Suggestion] = field(default_factory=list)
+    mentors: list[Suggestion] = field(default_factory=list)
+    missions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.services or self.funding or self.mentors or self.missions)
+
+
+def _names_list(names: list[str]) -> str:
+    quoted = [f"«{name}»" for name in names]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return _("%(first)s e %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def firm_path(
+    *,
+    firm: Firm,
+    checkup: CheckUp | None = None,
+    dims: list[Dimension] | None = None,
+    now: dt.datetime | None = None,
+) -> FirmPath:
+    """The firm's path from `checkup` (default: its latest completed one; `dims`, its version's
+    dimensions, when the caller has them). Empty without gaps."""
+    if checkup is None:
+        checkup = completed_checkups(firm=firm).first()
+    if checkup is None or checkup.completed_at is None:
+        return FirmPath()
+    dims = dims if dims is not None else dimensions(checkup=checkup)
+    gaps = checkup_gaps(checkup=checkup, dims=dims)
+    path = FirmPath(checkup=checkup, gaps=gaps)
+    if not gaps:
+        return path
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    names = {d.code: d.name for d in dims}
+    codes = [gap.code for gap in gaps]  # most urgent first
+    path.services = _services(codes, names, today)
+    path.funding = _funding(firm, codes, names, today)
+    path.mentors = _mentors(firm, codes, names)
+    path.missions = _missions(firm, codes, names, now)
+    return path
+
+
+def _covered(item_codes: list[str], codes: list[str], names: dict[str, str]) -> list[str]:
+    """The gap names an item addresses, most urgent gap first."""
+    return [names.get(code, code) for code in codes if code in item_codes]
+
+
+def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[Suggestion]:
+    rows = (
+        CameraService.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
+        .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today))
+        .filter(Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today))
+        .order_by("starts_on", "pk")[:LIMIT]
+    )
+    suggestions = []
+    for item in rows:
+        covered = _covered(item.dimension_codes, codes, names)
+        reason = _("Perché: lavora su %(gaps)s, dove il check-up mostra una lacuna.") % {
+            "gaps": _names_list(covered)
+        }
+        if item.registration_deadline:
+            reason += " " + _("Iscrizioni entro il %(date)s.") % {
+                "date": item.registration_deadline.strftime("%d/%m/%Y")
+            }
+        suggestions.append(
+            Suggestion(
+                kind=item.kind,
+                title=item.title,
+                url=item.link,
+                reason=reason,
+                when=item.starts_on,
+                detail=item.get_kind_display(),
+            )
+        )
+    return suggestions
+
+
+def _funding(
+    firm: Firm, codes: list[str], names: dict[str, str], today: dt.date
+) -> list[Suggestion]:
+    sectors = FundingInstrument.sectors.through.objects.filter(fundinginstrument_id=OuterRef("pk"))
+    rows = (
+        FundingInstrument.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        # For every sector (none named) or for the firm's.
+        .filter(~Exists(sectors) | Exists(sectors.filter(sector_id=firm.sector_id)))
+        .order_by(F("deadline").asc(nulls_last=True), "pk")[:LIMIT]
+    )
+    suggestions = []
+    for item in rows:
+        covered = _covered(item.dimension_codes, codes, names)
+        reason = _("Perché: sostiene il lavoro su %(gaps)s.") % {"gaps": _names_list(covered)}
+        if item.deadline:
+            reason += " " + _("Domande entro il %(date)s.") % {
+                "date": item.deadline.strftime("%d/%m/%Y")
+            }
+        suggestions.append(
+            Suggestion(
+                kind="funding",
+                title=item.name,
+                url=item.link,
+                reason=reason,
+                when=item.deadline,
+                detail=item.provider,
+            )
+        )
+    return suggestions
+
+
+def _exports_to_germany(mentor: Firm) -> bool:
+    if Firm.Market.DE in (mentor.target_markets or []):
+        return True
+    profile = getattr(mentor, "mentor_profile", None)
+    markets = (profile.markets if profile else "").lower()
+    return any(word in markets for word in ("german", "deutsch", "germania"))
+
+
+def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Suggestion]:
+    candidates = (
+        Firm.objects.filter(status=Firm.Status.APPROVED, is_mentor=True)
+        .exclude(pk=firm.pk)
+        .select_related("sector", "mentor_profile")
+        .annotate(
+            topics=ArrayAgg(
+                "posts__tags__name",
+                filter=Q(
+                    posts__kind=Post.Kind.EXPERIENCE,
+                    posts__is_hidden=False,
+                    posts__deleted_at__isnull=True,
+                    posts__tags__kind=Tag.Kind.TOPIC,
+                ),
+                distinct=True,
+                default=[],
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    ranked = []
+    for mentor in candidates:
+        same_sector = mentor.sector_id == firm.sector_id
+        facts = {
+            SAME_SECTOR: same_sector,
+            EXPORTS_TO_GERMANY: _exports_to_germany(mentor),
+            SPEAKS_GERMAN: Firm.Language.DE in (mentor.languages or []),
+        }
+        topics = [t for t in mentor.topics if t]
+        because: list[str] = []
+        covered: list[str] = []
+        for code in codes:
+            rule_hit = any(facts[need] for need in MENTOR_RULES.get(code, ()))
+            words = TOPIC_WORDS.get(code, ())
+            topic_hit = [t for t in topics if any(w in t.lower() for w in words)]
+            if rule_hit or topic_hit:
+                covered.append(names.get(code, code))
+            for topic in topic_hit:
+                if topic not in because:
+                    because.append(topic)
+        if not covered:
+            continue
+        facts_words = []
+        if facts[EXPORTS_TO_GERMANY]:
+            facts_words.append(_("esporta in Germania"))
+        if same_sector:
+            facts_words.append(_("è del tuo settore (%(sector)s)") % {"sector": mentor.sector})
+        if facts[SPEAKS_GERMAN]:
+            facts_words.append(_("parla tedesco"))
+        if because:
+            facts_words.append(
+                _("ha scritto in bacheca di %(topics)s") % {"topics": ", ".join(because)}
+            )
+        reason = _("Perché: %(facts)s; può aiutarti su %(gaps)s.") % {
+            "facts": ", ".join(facts_words),
+            "gaps": _names_list(covered),
+        }
+        ranked.append(
+            (
+                (not same_sector, -len(covered), mentor.name),
+                Suggestion(
+                    kind="mentor",
+                    title=mentor.name,
+                    url=reverse("members:firm_detail", args=[mentor.pk]),
+                    reason=reason,
+                    detail=str(mentor.sector),
+                ),
+            )
+        )
+    ranked.sort(key=lambda pair: pair[0])
+    return [suggestion for _key, suggestion in ranked[:LIMIT]]
+
+
+def _missions(
+    firm: Firm, codes: list[str], names: dict[str, str], now: dt.datetime
+) -> list[Suggestion]:
+    applied = Application.objects.filter(mission=OuterRef("pk"), firm=firm).exclude(
+        status=Application.Status.WITHDRAWN
+    )
+    rows = (
+        Mission.objects.filter(
+            status=Mission.Status.PUBLISHED,
+            sectors=firm.sector_id,
+            registration_deadline__gte=now,
+            start_date__gte=timezone.localdate(now),
+        )
+        .filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        .exclude(Exists(applied))
+        .order_by("start_date", "pk")[:LIMIT]
+    )
+    first_gap = names.get(codes[0], codes[0])
+    return [
+        Suggestion(
+            kind="mission",
+            title=mission.title,
+            url=mission.get_absolute_url(),
+            reason=_(
+                "Perché: è per il tuo settore, le iscrizioni sono aperte fino al %(date)s, e "
+                "incontrare buyer tedeschi è il modo più diretto di colmare «%(gap)s»."
+            )
+            % {
+                "date": timezone.localtime(mission.registration_deadline).strftime("%d/%m/%Y"),
+                "gap": first_gap,
+            },
+            when=mission.start_date,
+        )
+        for mission in rows
+    ]
