@@ -32,6 +32,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from board.models import Post, Tag
@@ -150,7 +151,7 @@ def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[S
         }
         if item.registration_deadline:
             reason += " " + _("Iscrizioni entro il %(date)s.") % {
-                "date": item.registration_deadline.strftime("%d/%m/%Y")
+                "date": date_format(item.registration_deadline, "SHORT_DATE_FORMAT")
             }
         suggestions.append(
             Suggestion(
@@ -182,7 +183,7 @@ def _funding(
         reason = _("Perché: sostiene il lavoro su %(gaps)s.") % {"gaps": _names_list(covered)}
         if item.deadline:
             reason += " " + _("Domande entro il %(date)s.") % {
-                "date": item.deadline.strftime("%d/%m/%Y")
+                "date": date_format(item.deadline, "SHORT_DATE_FORMAT")
             }
         suggestions.append(
             Suggestion(
@@ -306,7 +307,9 @@ def _missions(
                 "incontrare buyer tedeschi è il modo più diretto di colmare «%(gap)s»."
             )
             % {
-                "date": timezone.localtime(mission.registration_deadline).strftime("%d/%m/%Y"),
+                "date": date_format(
+                    timezone.localtime(mission.registration_deadline), "SHORT_DATE_FORMAT"
+                ),
                 "gap": first_gap,
             },
             when=mission.start_date,
