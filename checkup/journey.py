@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +79,7 @@ class Journey:
     reached: dict[str, date | None]  # stage value -> date reached (None: not reached)
     override: Override | None = None
     derived_stage: str = JourneyStage.NON_EXPORTER
+    sector: str = ""
     stages: list[tuple[str, str, date | None]] = field(default_factory=list)
 
     @property
@@ -89,14 +91,21 @@ class Journey:
     def stage_label(self) -> str:
         return str(JourneyStage(self.stage).label)
 
+    @property
+    def stage_index(self) -> int:
+        return STAGES.index(JourneyStage(self.stage))
+
 
 def _first(days: Iterable[date | None]) -> date | None:
     present = [d for d in days if d is not None]
     return min(present) if present else None
 
 
-def derive(facts: FirmFacts, override: Override | None = None) -> Journey:
-    """The journey of one firm from its facts."""
+def derive(
+    facts: FirmFacts, override: Override | None = None, *, as_of: date | None = None
+) -> Journey:
+    """The journey of one firm from its facts (with `as_of`: as it stood at the end of that day;
+    the caller leaves out overrides made later)."""
     held = [m for m in facts.meetings if m.held]
     orders = [m for m in facts.meetings if m.outcome == Meeting.Outcome.ORDER and m.outcome_on]
     first_order_per_mission: dict[int, date] = {}
@@ -126,6 +135,8 @@ def derive(facts: FirmFacts, override: Override | None = None) -> Journey:
             else None
         ),
     }
+    if as_of is not None:
+        reached = {k: (v if v is not None and v <= as_of else None) for k, v in reached.items()}
     derived = JourneyStage.NON_EXPORTER
     for stage in STAGES:
         if reached[stage] is not None:
@@ -142,13 +153,25 @@ def _local(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
-def journeys(firm_ids: Iterable[int] | None = None) -> dict[int, Journey]:
-    """The journeys of the given firms (default: every approved firm), in six queries."""
-    firms = Firm.objects.filter(status=Firm.Status.APPROVED)
-    if firm_ids is not None:
-        firms = firms.filter(pk__in=list(firm_ids))
-    joined = dict(firms.values_list("pk", "created_at"))
-    ids = list(joined)
+def journeys(
+    firms: "QuerySet[Firm] | Iterable[int] | None" = None, *, as_of: date | None = None
+) -> dict[int, Journey]:
+    """The journeys of the given approved firms (default: all), in five queries.
+
+    A firm joined on its approval date (else its creation date), as on the staff dashboard.
+    With `as_of`, the journey as it stood at the end of that day: later events and overrides
+    are left out.
+    """
+    queryset = Firm.objects.filter(status=Firm.Status.APPROVED)
+    if isinstance(firms, QuerySet):
+        queryset = queryset.filter(pk__in=firms.values("pk"))
+    elif firms is not None:
+        queryset = queryset.filter(pk__in=list(firms))
+    queryset = queryset.annotate(joined_at=Coalesce("approved_at", "created_at"))
+    if as_of is not None:
+        queryset = queryset.filter(joined_at__date__lte=as_of)
+    firm_rows = list(queryset.values_list("pk", "joined_at", "sector__name"))
+    ids = [row[0] for row in firm_rows]
     checkups = dict(
         CheckUp.objects.filter(firm_id__in=ids, completed_at__isnull=False)
         .values("firm_id")
@@ -195,29 +218,31 @@ def journeys(firm_ids: Iterable[int] | None = None) -> dict[int, Journey]:
             )
         )
     overrides: dict[int, Override] = {}
+    override_rows = FirmStageOverride.objects.filter(firm_id__in=ids)
+    if as_of is not None:
+        override_rows = override_rows.filter(at__date__lte=as_of)
     for o in (
-        FirmStageOverride.objects.filter(firm_id__in=ids)
-        .select_related("by")
-        .order_by("firm_id", "-at", "-pk")
-        .distinct("firm_id")
+        override_rows.select_related("by").order_by("firm_id", "-at", "-pk").distinct("firm_id")
     ):
-        by = o.by.get_full_name() or o.by.email if o.by else ""
+        by = (o.by.get_full_name() or o.by.email) if o.by else ""
         overrides[o.firm_id] = Override(stage=o.stage, reason=o.reason, at=o.at, by=by)
     result = {}
-    for firm_id, created_at in joined.items():
+    for firm_id, joined_at, sector_name in firm_rows:
         facts = FirmFacts(
-            joined_on=timezone.localdate(created_at),
+            joined_on=timezone.localdate(joined_at),
             first_checkup_on=_local(checkups.get(firm_id)),
             attended_missions_on=tuple(missions[firm_id]),
             meetings=tuple(meetings[firm_id]),
         )
-        result[firm_id] = derive(facts, overrides.get(firm_id))
+        found = derive(facts, overrides.get(firm_id), as_of=as_of)
+        found.sector = sector_name
+        result[firm_id] = found
     return result
 
 
 def journey(firm: Firm) -> Journey:
     """The journey of one firm (it may still be pending: then it has just joined)."""
-    found = journeys([firm.pk]) if firm.status == Firm.Status.APPROVED else {}
+    found = journeys([firm.pk])
     return found.get(firm.pk) or derive(FirmFacts(joined_on=timezone.localdate(firm.created_at)))
 
 

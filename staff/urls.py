@@ -6,5 +6,6 @@ app_name = "staff_dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("percorsi/", views.journeys, name="journeys"),
     path("<slug:figure>.csv", views.figure_csv, name="csv"),
 ]

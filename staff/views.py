@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from core.spreadsheets import as_csv
 from staff import figures as selectors
+from staff import journey_figures
 
 
 # staff_member_required sends anonymous users and members of firms alike to the admin login.
@@ -31,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
     # Invalid filters fall back to the defaults, as on the page; the file name says the period.
     _form, filters = selectors.filters_from_params(request.GET)
-    result = selectors.figure(figure, filters)
+    result = selectors.figure(figure, filters) or journey_figures.figure(figure, filters)
     if result is None:
         raise Http404
     response = HttpResponse(as_csv(result.csv_rows()), content_type="text/csv; charset=utf-8")
@@ -40,3 +41,18 @@ def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
         name += f"-{filters.sector.slug}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+@staff_member_required
+@require_GET
+def journeys(request: HttpRequest) -> HttpResponse:
+    """The firms' export journey: the funnel, by sector and by quarter joined, the times."""
+    form, filters = selectors.filters_from_params(request.GET)
+    figures = journey_figures.journey_figures(filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "figures": {slug.replace("-", "_"): fig for slug, fig in figures.items()},
+        "query": filters.query(),
+    }
+    return render(request, "staff/journeys.html", context)

@@ -47,6 +47,7 @@ LIST_PARAMS = {
     "notifications:inbox": ["page"],
     "staff_dashboard:index": ["dal", "al", "settore"],
     "staff_dashboard:csv": ["dal", "al", "settore"],
+    "staff_dashboard:journeys": ["dal", "al", "settore"],
 }
 PARAMS = sorted({name for names in LIST_PARAMS.values() for name in names} | {"next"})
 
