@@ -164,7 +164,7 @@ def journeys(
     """
     queryset = Firm.objects.filter(status=Firm.Status.APPROVED)
     if isinstance(firms, QuerySet):
-        queryset = queryset.filter(pk__in=firms.values("pk"))
+        queryset = queryset.filter(pk__in=firms.values_list("pk", flat=True))
     elif firms is not None:
         queryset = queryset.filter(pk__in=list(firms))
     queryset = queryset.annotate(joined_at=Coalesce("approved_at", "created_at"))

@@ -121,6 +121,7 @@ def test_the_funnel_by_sector_by_quarter_and_the_median_times(journeys_2025):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Il percorso delle imprese verso l&#x27;export" in page
+    assert reverse("staff_dashboard:report_pdf") in page  # the funders' report is one click away
     figures = response.context["figures"]
 
     funnel = {row.label: row.values for row in figures["percorso_imprese"].rows}
