@@ -147,10 +147,12 @@ class MatchSuggestion(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="suggestions")
     score = models.PositiveSmallIntegerField()
     reasons = models.JSONField(default=list)
+    # An offer from an earlier mission is still open (missions.matchmaking.pair_history): first.
+    follow_up = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-score", "partner__name"]
+        ordering = ["-follow_up", "-score", "partner__name"]
         constraints = [
             models.UniqueConstraint("mission", "firm", "partner", name="missions_suggestion_unique")
         ]
