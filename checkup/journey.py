@@ -80,6 +80,7 @@ class Journey:
     override: Override | None = None
     derived_stage: str = JourneyStage.NON_EXPORTER
     sector: str = ""
+    firm_name: str = ""
     stages: list[tuple[str, str, date | None]] = field(default_factory=list)
 
     @property
@@ -90,6 +91,10 @@ class Journey:
     @property
     def stage_label(self) -> str:
         return str(JourneyStage(self.stage).label)
+
+    @property
+    def derived_stage_label(self) -> str:
+        return str(JourneyStage(self.derived_stage).label)
 
     @property
     def stage_index(self) -> int:
@@ -170,7 +175,7 @@ def journeys(
     queryset = queryset.annotate(joined_at=Coalesce("approved_at", "created_at"))
     if as_of is not None:
         queryset = queryset.filter(joined_at__date__lte=as_of)
-    firm_rows = list(queryset.values_list("pk", "joined_at", "sector__name"))
+    firm_rows = list(queryset.values_list("pk", "joined_at", "sector__name", "name"))
     ids = [row[0] for row in firm_rows]
     checkups = dict(
         CheckUp.objects.filter(firm_id__in=ids, completed_at__isnull=False)
@@ -227,7 +232,7 @@ def journeys(
         by = (o.by.get_full_name() or o.by.email) if o.by else ""
         overrides[o.firm_id] = Override(stage=o.stage, reason=o.reason, at=o.at, by=by)
     result = {}
-    for firm_id, joined_at, sector_name in firm_rows:
+    for firm_id, joined_at, sector_name, firm_name in firm_rows:
         facts = FirmFacts(
             joined_on=timezone.localdate(joined_at),
             first_checkup_on=_local(checkups.get(firm_id)),
@@ -235,7 +240,7 @@ def journeys(
             meetings=tuple(meetings[firm_id]),
         )
         found = derive(facts, overrides.get(firm_id), as_of=as_of)
-        found.sector = sector_name
+        found.sector, found.firm_name = sector_name, firm_name
         result[firm_id] = found
     return result
 

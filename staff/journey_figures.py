@@ -114,8 +114,9 @@ def times_figure(items: list[Journey]) -> Figure:
     )
 
 
-def journey_figures(f: Filters) -> dict[str, Figure]:
-    """All the journey figures from one read of the journeys."""
+def journey_figures(f: Filters) -> tuple[dict[str, Figure], list[Journey]]:
+    """All the journey figures from one read of the journeys, and the firms whose stage staff
+    set by hand (with the derived one and the reason), by name."""
     items = _journeys(f)
     figures = [
         funnel_figure(items),
@@ -123,7 +124,8 @@ def journey_figures(f: Filters) -> dict[str, Figure]:
         by_quarter_figure(items),
         times_figure(items),
     ]
-    return {fig.slug: fig for fig in figures}
+    overridden = sorted((j for j in items if j.override), key=lambda j: j.firm_name.casefold())
+    return {fig.slug: fig for fig in figures}, overridden
 
 
 BUILDERS: dict[str, Callable[[list[Journey]], Figure]] = {

@@ -50,11 +50,12 @@ def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
 def journeys(request: HttpRequest) -> HttpResponse:
     """The firms' export journey: the funnel, by sector and by quarter joined, the times."""
     form, filters = selectors.filters_from_params(request.GET)
-    figures = journey_figures.journey_figures(filters)
+    figures, overridden = journey_figures.journey_figures(filters)
     context = {
         "form": form,
         "filters": filters,
         "figures": {slug.replace("-", "_"): fig for slug, fig in figures.items()},
+        "overridden": overridden,
         "query": filters.query(),
     }
     return render(request, "staff/journeys.html", context)

@@ -122,6 +122,11 @@ def test_the_funnel_by_sector_by_quarter_and_the_median_times(journeys_2025):
     page = response.content.decode()
     assert "Il percorso delle imprese verso l&#x27;export" in page
     assert reverse("staff_dashboard:report_pdf") in page  # the funders' report is one click away
+    # The firm whose stage staff set: the effective stage, the derived one and the reason.
+    assert (
+        "<tr><td>Dazio</td><td>Primo ordine</td><td>Non esportatore</td>"
+        "<td>Ordine fuori missione</td></tr>"
+    ) in page
     figures = response.context["figures"]
 
     funnel = {row.label: row.values for row in figures["percorso_imprese"].rows}
