@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkup', '0002_questionnaire_version_1'),
+        ('checkup', '0003_path_catalogues'),
         ('members', '0009_translated_sector_and_firm_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
