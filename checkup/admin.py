@@ -11,8 +11,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from checkup import services
-from checkup.models import Answer, CheckUp, Dimension, Option, Question, Questionnaire
+from checkup import journey, services
+from checkup.models import (
+    Answer,
+    CheckUp,
+    Dimension,
+    FirmStageOverride,
+    Option,
+    Question,
+    Questionnaire,
+)
 
 
 def _questionnaire_of(obj) -> Questionnaire | None:
@@ -221,3 +229,28 @@ class FundingInstrumentAdmin(CatalogueAdmin):
     list_display = ["name", "provider", "deadline", "published_at"]
     search_fields = ["name_it", "name_en", "name_de", "provider"]
     filter_horizontal = ["sectors"]
+
+
+@admin.register(FirmStageOverride)
+class FirmStageOverrideAdmin(admin.ModelAdmin):
+    """Staff set a firm's journey stage by hand, with the reason; the latest one counts.
+
+    Added through checkup.journey.stage_override_set and never changed afterwards (a new one
+    replaces it; deleting it goes back to the derived stage).
+    """
+
+    list_display = ["firm", "stage", "reason", "by", "at"]
+    list_filter = ["stage"]
+    list_select_related = ["firm", "by"]
+    search_fields = ["firm__name", "reason"]
+    autocomplete_fields = ["firm"]
+    fields = ["firm", "stage", "reason"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        created = journey.stage_override_set(
+            firm=obj.firm, stage=obj.stage, reason=obj.reason, by=request.user
+        )
+        obj.pk, obj.by, obj.at = created.pk, created.by, created.at

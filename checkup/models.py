@@ -272,3 +272,48 @@ class FundingInstrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+
+class JourneyStage(models.TextChoices):
+    """A firm's export journey, in order (checkup/journey.py derives it from the data)."""
+
+    NON_EXPORTER = "non_exporter", _("Non esportatore")
+    CHECKUP = "checkup", _("Check-up fatto")
+    FIRST_MISSION = "first_mission", _("Prima missione")
+    FIRST_CONTACTS = "first_contacts", _("Primi contatti B2B")
+    FIRST_OFFER = "first_offer", _("Prima offerta")
+    FIRST_ORDER = "first_order", _("Primo ordine")
+    REGULAR_EXPORTER = "regular_exporter", _("Esportatore abituale")
+
+
+class FirmStageOverride(models.Model):
+    """Staff set a firm's journey stage by hand, with the reason (the latest one counts).
+
+    Written only through checkup.journey.stage_override_set (admin calls it).
+    """
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="stage_overrides", verbose_name=_("impresa")
+    )
+    stage = models.CharField(_("fase"), max_length=20, choices=JourneyStage.choices)
+    reason = models.CharField(_("motivo"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("impostata da"),
+    )
+    at = models.DateTimeField(_("impostata il"))
+
+    class Meta:
+        verbose_name = _("fase del percorso impostata dallo staff")
+        verbose_name_plural = _("fasi del percorso impostate dallo staff")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="checkup_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} → {self.get_stage_display()}"

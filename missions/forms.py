@@ -72,4 +72,5 @@ class OutcomeForm(forms.Form):
     """What came of a meeting, recorded by the firm."""
 
     outcome = forms.ChoiceField(choices=Meeting.Outcome.choices[1:])
+    value_band = forms.ChoiceField(choices=Meeting.ValueBand.choices, required=False)
     note = forms.CharField(max_length=300, required=False)

@@ -70,7 +70,12 @@ __all__ = [
     "Reason",
     "Suggestion",
     "GLOSSARY",
+    "NO_INTEREST",
+    "OPEN_OFFER",
+    "PairHistory",
+    "PastMeeting",
     "concepts",
+    "pair_history",
     "normalize",
     "score_pair",
     "suggest",
@@ -120,6 +125,72 @@ class Suggestion:
     partner_id: int
     score: int  # 0..100
     reasons: tuple[Reason, ...]  # most important first; never empty for a score > 0
+    follow_up: bool = False  # an offer from an earlier mission is open: suggested first
+
+
+# --------------------------------------------------------------------------------------------
+# What earlier meetings of the same firm and partner teach (the outcome ledger)
+
+NO_INTEREST = "no_interest"
+OPEN_OFFER = "open_offer"
+DEAL_OUTCOMES = frozenset({"order", "agreement"})
+OFFER_OUTCOMES = frozenset({"offer", "samples"})
+OFFER_STEPS = frozenset({"offer", "samples"})
+COMMITTED_STEPS = frozenset({"offer", "samples", "order"})
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    """A meeting of the pair at an earlier mission: the firm's outcome, the partner's feedback."""
+
+    firm_id: int
+    partner_id: int
+    mission: str  # its title, for the reason in words
+    mission_start: str  # ISO date: the latest meeting of a pair decides
+    outcome: str  # "" | "contact" | "offer" | "samples" | "order" | "agreement"
+    partner_interest: int | None  # 1 (none) .. 5
+    partner_next_step: str  # "" | "none" | "call" | "offer" | "samples" | "visit" | "order"
+
+
+@dataclass(frozen=True)
+class PairHistory:
+    kind: str  # NO_INTEREST | OPEN_OFFER
+    mission: str
+
+
+def _lesson(meeting: PastMeeting) -> str | None:
+    """No interest on both sides: the partner said "no interest" (1) and the firm recorded
+    neither an offer nor a deal. An open offer: the firm sent an offer or samples, or the
+    partner asked for them, and no order or agreement followed."""
+    if meeting.outcome in DEAL_OUTCOMES:
+        return None
+    if meeting.outcome in OFFER_OUTCOMES or meeting.partner_next_step in OFFER_STEPS:
+        return OPEN_OFFER
+    if meeting.partner_interest == 1 and meeting.partner_next_step not in COMMITTED_STEPS:
+        return NO_INTEREST
+    return None
+
+
+def pair_history(meetings: Iterable[PastMeeting]) -> dict[tuple[int, int], PairHistory]:
+    """(firm id, partner id) -> what their latest earlier meeting teaches, if anything.
+
+    A pair that already made a deal (order or agreement) at any meeting is matched as usual.
+    """
+    latest: dict[tuple[int, int], PastMeeting] = {}
+    dealt: set[tuple[int, int]] = set()
+    for m in meetings:
+        pair = (m.firm_id, m.partner_id)
+        if m.outcome in DEAL_OUTCOMES:
+            dealt.add(pair)
+        known = latest.get(pair)
+        if known is None or (m.mission_start, m.mission) > (known.mission_start, known.mission):
+            latest[pair] = m
+    result = {}
+    for pair, m in latest.items():
+        kind = _lesson(m)
+        if kind is not None and pair not in dealt:
+            result[pair] = PairHistory(kind, m.mission)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,8 +583,13 @@ def suggest(
     *,
     limit: int | None = None,
     minimum: int = 1,
+    history: dict[tuple[int, int], PairHistory] | None = None,
 ) -> dict[int, list[Suggestion]]:
     """Firm id -> its suggestions, best first (ties by partner name, then id).
+
+    With ``history`` (``pair_history``): a pair with no interest on both sides at an earlier
+    mission is not suggested; a pair with an open offer comes first, whatever its score, with
+    an ``open_offer`` reason (0 points: the score stays the sum of its reasons).
 
     Every firm gets a key (an empty list when nothing reaches ``minimum``). Suggestions scoring
     below ``minimum`` are dropped; ``limit`` caps each list. The result does not depend on the
@@ -530,9 +606,21 @@ def suggest(
 
     result: dict[int, list[Suggestion]] = {}
     for firm in firm_list:
-        scored = [(score_pair(firm, partner), partner) for partner in partner_list]
-        scored = [(s, p) for s, p in scored if s.score >= minimum]
-        scored.sort(key=lambda sp: (-sp[0].score, sp[1].name, sp[1].id))
+        scored = []
+        for partner in partner_list:
+            lesson = (history or {}).get((firm.id, partner.id))
+            if lesson is not None and lesson.kind == NO_INTEREST:
+                continue
+            suggestion = score_pair(firm, partner)
+            if lesson is not None and lesson.kind == OPEN_OFFER:
+                reason = Reason(OPEN_OFFER, (("mission", lesson.mission),))
+                suggestion = Suggestion(
+                    firm.id, partner.id, suggestion.score, (reason, *suggestion.reasons), True
+                )
+            elif suggestion.score < minimum:
+                continue
+            scored.append((suggestion, partner))
+        scored.sort(key=lambda sp: (not sp[0].follow_up, -sp[0].score, sp[1].name, sp[1].id))
         suggestions = [s for s, _ in scored]
         result[firm.id] = suggestions if limit is None else suggestions[:limit]
     return result

@@ -6,5 +6,8 @@ app_name = "staff_dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("percorsi/", views.journeys, name="journeys"),
+    path("rapporto.xlsx", views.report, {"fmt": "xlsx"}, name="report_xlsx"),
+    path("rapporto.pdf", views.report, {"fmt": "pdf"}, name="report_pdf"),
     path("<slug:figure>.csv", views.figure_csv, name="csv"),
 ]

@@ -1,12 +1,15 @@
 """The staff dashboard (Cruscotto del Club) and its CSV exports. Staff only."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from checkup import ledger
 from core.spreadsheets import as_csv
 from staff import figures as selectors
+from staff import journey_figures, ledger_report
 
 
 # staff_member_required sends anonymous users and members of firms alike to the admin login.
@@ -31,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
     # Invalid filters fall back to the defaults, as on the page; the file name says the period.
     _form, filters = selectors.filters_from_params(request.GET)
-    result = selectors.figure(figure, filters)
+    result = selectors.figure(figure, filters) or journey_figures.figure(figure, filters)
     if result is None:
         raise Http404
     response = HttpResponse(as_csv(result.csv_rows()), content_type="text/csv; charset=utf-8")
@@ -39,4 +42,43 @@ def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
     if filters.sector is not None:
         name += f"-{filters.sector.slug}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@staff_member_required
+@require_GET
+def journeys(request: HttpRequest) -> HttpResponse:
+    """The firms' export journey: the funnel, by sector and by quarter joined, the times."""
+    form, filters = selectors.filters_from_params(request.GET)
+    figures, overridden = journey_figures.journey_figures(filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "figures": {slug.replace("-", "_"): fig for slug, fig in figures.items()},
+        "overridden": overridden,
+        "query": filters.query(),
+    }
+    return render(request, "staff/journeys.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@staff_member_required
+@require_GET
+def report(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The funders' report for a year (`anno`) or a quarter of it (`trimestre`): XLSX or PDF."""
+    try:
+        period = ledger.parse_period(
+            request.GET.get("anno"), request.GET.get("trimestre"), today=timezone.localdate()
+        )
+    except ledger.PeriodInvalid as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    result = ledger.report(period)
+    if fmt == "xlsx":
+        response = HttpResponse(ledger_report.as_xlsx(result), content_type=XLSX)
+    else:
+        pdf = ledger_report.as_pdf(result, base_url=request.build_absolute_uri("/"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapporto-club-{period.slug}.{fmt}"'
     return response

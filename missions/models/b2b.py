@@ -149,10 +149,12 @@ class MatchSuggestion(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="suggestions")
     score = models.PositiveSmallIntegerField()
     reasons = models.JSONField(default=list)
+    # An offer from an earlier mission is still open (missions.matchmaking.pair_history): first.
+    follow_up = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-score", "partner__name"]
+        ordering = ["-follow_up", "-score", "partner__name"]
         constraints = [
             models.UniqueConstraint("mission", "firm", "partner", name="missions_suggestion_unique")
         ]
@@ -283,6 +285,16 @@ class Meeting(models.Model):
         OFFER = "offer", _("Offerta inviata")
         SAMPLES = "samples", _("Campioni inviati")
         ORDER = "order", _("Ordine")
+        AGREEMENT = "agreement", _("Accordo di partnership")
+
+    class ValueBand(models.TextChoices):
+        """The order of magnitude of what came of a meeting (the ledger's value), in euro."""
+
+        NONE = "", _("Valore non indicato")
+        UNDER_10K = "lt10k", _("Meno di 10.000 €")
+        FROM_10K = "10k-50k", _("10–50.000 €")
+        FROM_50K = "50k-250k", _("50–250.000 €")
+        OVER_250K = "gt250k", _("Oltre 250.000 €")
 
     class PartnerInterest(models.IntegerChoices):
         NONE = 1, _("Nessun interesse")
@@ -321,6 +333,9 @@ class Meeting(models.Model):
         _("esito"), max_length=10, choices=Outcome.choices, default="", blank=True
     )
     outcome_note = models.CharField(_("nota sull'esito"), max_length=300, blank=True)
+    value_band = models.CharField(
+        _("fascia di valore"), max_length=10, choices=ValueBand.choices, default="", blank=True
+    )
     outcome_at = models.DateTimeField(null=True, blank=True)
     # The partner's feedback after the meeting (missions.services.outcomes.
     # meeting_partner_feedback): held or not; if held, their interest and the next step.

@@ -49,7 +49,7 @@ def firm_b2b(*, mission: Mission, firm: Firm) -> FirmB2B:
     suggestions = list(
         MatchSuggestion.objects.filter(mission=mission, firm=firm)
         .select_related("partner__city")
-        .order_by("-score", "partner__name")
+        .order_by("-follow_up", "-score", "partner__name")
     )
     requests = list(
         MeetingRequest.objects.filter(mission=mission, firm=firm)

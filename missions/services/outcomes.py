@@ -26,12 +26,22 @@ def meetings_mark_attendance(*, meeting_ids: list[int], attendance: str) -> int:
     return len(meetings)
 
 
-def meeting_record_outcome(*, meeting_id: int, firm: Firm, outcome: str, note: str = "") -> Meeting:
-    """The firm records what came of a meeting. Raises Meeting.DoesNotExist for others'."""
+def meeting_record_outcome(
+    *, meeting_id: int, firm: Firm, outcome: str, note: str = "", value_band: str = ""
+) -> Meeting:
+    """The firm records what came of a meeting and, optionally, its value band (the ledger).
+
+    Raises Meeting.DoesNotExist for others' meetings and ValueError for an outcome or a band
+    outside the choices; nothing changes then.
+    """
     Meeting.Outcome(outcome)
+    Meeting.ValueBand(value_band)
     meeting = Meeting.objects.get(pk=meeting_id, firm=firm)
     meeting.outcome, meeting.outcome_note, meeting.outcome_at = outcome, note, timezone.now()
-    meeting.save(update_fields=["outcome", "outcome_note", "outcome_at", "updated_at"])
+    meeting.value_band = value_band
+    meeting.save(
+        update_fields=["outcome", "outcome_note", "value_band", "outcome_at", "updated_at"]
+    )
     return meeting
 
 

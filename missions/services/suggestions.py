@@ -24,6 +24,7 @@ from missions.models import (
     Application,
     MatchmakingRun,
     MatchSuggestion,
+    Meeting,
     Mission,
     MissionPartner,
     Partner,
@@ -185,19 +186,49 @@ def matchmaking_run(*, run_id: int) -> int:
         return 0
 
 
+def _pair_history(
+    mission: Mission, firm_ids: list[int], partner_ids: list[int]
+) -> dict[tuple[int, int], matchmaking.PairHistory]:
+    """What the pairs' meetings at earlier missions teach (one query)."""
+    rows = (
+        Meeting.objects.filter(
+            firm_id__in=firm_ids,
+            partner_id__in=partner_ids,
+            mission__start_date__lt=mission.start_date,
+        )
+        .exclude(mission=mission)
+        .values_list(
+            "firm_id",
+            "partner_id",
+            "mission__title",
+            "mission__start_date",
+            "outcome",
+            "partner_interest",
+            "partner_next_step",
+        )
+    )
+    return matchmaking.pair_history(
+        matchmaking.PastMeeting(firm, partner, title, start.isoformat(), outcome, interest, step)
+        for firm, partner, title, start, outcome, interest, step in rows
+    )
+
+
 def _compute(run: MatchmakingRun) -> int:
     """Score every (participant, partner) pair and replace the mission's suggestions.
 
-    Loads everything in four queries, scores in pure Python (missions.matchmaking), writes in
-    bulk, reports progress (and a heartbeat) on the run row, and tells each firm its suggestions
-    are ready. Raises _ClaimLost if the sweeper handed the run to another execution meanwhile.
+    Loads everything in five queries (with the pairs' meetings at earlier missions), scores in
+    pure Python (missions.matchmaking), writes in bulk, reports progress (and a heartbeat) on
+    the run row, and tells each firm its suggestions are ready. Raises _ClaimLost if the
+    sweeper handed the run to another execution meanwhile.
     """
     mission = run.mission
     firms = [firm_profile(f) for f in participants(mission)]
     partners = [partner_profile(p) for p in mission_partners(mission).prefetch_related("sectors")]
+    history = _pair_history(mission, [f.id for f in firms], [p.id for p in partners])
     suggestions: list[MatchSuggestion] = []
     for done, profile in enumerate(firms, start=1):
-        for suggestion in matchmaking.suggest([profile], partners).get(profile.id, []):
+        found = matchmaking.suggest([profile], partners, history=history).get(profile.id, [])
+        for suggestion in found:
             suggestions.append(
                 MatchSuggestion(
                     mission=mission,
@@ -205,6 +236,7 @@ def _compute(run: MatchmakingRun) -> int:
                     partner_id=suggestion.partner_id,
                     score=suggestion.score,
                     reasons=[[r.code, dict(r.params), r.points] for r in suggestion.reasons],
+                    follow_up=suggestion.follow_up,
                 )
             )
         if done % 10 == 0 or done == len(firms):

@@ -39,6 +39,14 @@ def _sentence(code: str, params: Mapping[str, str]) -> str:
         return str(SPEAKS.get(language, language))
     if code == "needs_interpreter":
         return _("nessuna lingua in comune: serve un interprete")
+    if code == "open_offer":
+        return (
+            _(
+                "avete un'offerta aperta con questo partner dalla missione «%(mission)s»: "
+                "riprendete da lì"
+            )
+            % params
+        )
     if code == "targets_market":
         return _("il suo paese è tra i vostri mercati obiettivo")
     if code == "partner_kind":

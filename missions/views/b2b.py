@@ -44,6 +44,7 @@ def b2b_page(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse
         "mission": mission,
         "is_owner": membership.is_owner,
         "outcome_choices": Meeting.Outcome.choices,
+        "value_band_choices": Meeting.ValueBand.choices,
     }
     return render(request, "missions/b2b.html", context)
 
@@ -170,8 +171,11 @@ def meeting_outcome(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpR
             firm=membership.firm,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
+            value_band=form.cleaned_data["value_band"],
         )
         messages.success(request, _("Esito salvato."))
+    elif "value_band" in form.errors:
+        messages.error(request, _("Fascia di valore non valida: scegli una delle fasce."))
     else:
         messages.error(request, _("Scegli un esito."))
     return redirect("missions:b2b", mission_id=meeting.mission_id)

@@ -47,6 +47,8 @@ LIST_PARAMS = {
     "notifications:inbox": ["page"],
     "staff_dashboard:index": ["dal", "al", "settore"],
     "staff_dashboard:csv": ["dal", "al", "settore"],
+    "staff_dashboard:journeys": ["dal", "al", "settore"],
+    "staff_dashboard:report_xlsx": ["anno", "trimestre"],
 }
 PARAMS = sorted({name for names in LIST_PARAMS.values() for name in names} | {"next"})
 
