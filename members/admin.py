@@ -1,5 +1,6 @@
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
@@ -188,10 +189,32 @@ class FirmAdmin(SimpleHistoryAdmin, TranslationAdmin):
         )
 
 
+class MembershipForm(forms.ModelForm):
+    """The add form refuses a partner contact or a co-organiser's member in words
+    (members.services.check_may_belong_to_firm); the save checks it again under the lock."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "firm", "role"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        user = cleaned.get("user")
+        if user is not None and self.instance.pk is None:
+            try:
+                services.check_may_belong_to_firm(user)
+            except services.NotForFirms as exc:
+                self.add_error("user", exc.message)
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    """Staff add a person to a firm here. Afterwards the role changes and the removal go through
-    members.services (the firm's membership rows locked, at least one owner kept)."""
+    """Staff add a person to a firm here (members.services.membership_add). Afterwards the role
+    changes and the removal go through members.services (the firm's membership rows locked, at
+    least one owner kept)."""
+
+    form = MembershipForm
 
     list_display = ["user", "firm", "role", "created_at"]
     list_filter = ["role"]
@@ -202,6 +225,13 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["user", "firm", "role", "created_at"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        membership = services.membership_add(user=obj.user, firm=obj.firm, role=obj.role)
+        obj.pk, obj.created_at = membership.pk, membership.created_at
 
     def has_delete_permission(self, request, obj=None):
         # The delete view of a sole owner is refused; bulk deletion is the "remove" path below.

@@ -47,6 +47,12 @@ class User(AbstractUser):
     is_partner_contact = models.BooleanField(
         _("referente di un partner"), default=False, editable=False
     )
+    # Set when the person becomes a co-organiser's member (partners.co_organisers.member_add),
+    # for the same reasons; neither kind of person ever belongs to a firm
+    # (members.services.check_may_belong_to_firm).
+    is_co_organiser_member = models.BooleanField(
+        _("membro di un co-organizzatore"), default=False, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

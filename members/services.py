@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import uploads
 from core.errors import DomainError
@@ -50,11 +51,51 @@ class TooManyInvitations(MembershipError):
     """The firm sent INVITATIONS_PER_FIRM_PER_DAY invitations in the last 24 hours."""
 
 
+class NotForFirms(MembershipError):
+    """The person is a German partner's contact or a co-organiser's member: never in a firm.
+
+    `kind` says which ("partner_contact" or "co_organiser_member"), so a view sends them to
+    their own area; `message` says it in words (the admin shows it)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.message = (
+            _("Il referente di un partner non può far parte di un'impresa.")
+            if kind == "partner_contact"
+            else _("Il membro di un co-organizzatore non può far parte di un'impresa.")
+        )
+
+
+def _not_for_firms(is_partner_contact: bool, is_co_organiser_member: bool) -> None:
+    if is_partner_contact:
+        raise NotForFirms("partner_contact")
+    if is_co_organiser_member:
+        raise NotForFirms("co_organiser_member")
+
+
+def check_may_belong_to_firm(user: User) -> None:
+    """The rule, from the flags on the user row (no query): a partner contact or a
+    co-organiser's member never creates a firm, asks to join one or accepts a team invitation
+    (NotForFirms). The writes below check it again under the person's lock."""
+    _not_for_firms(user.is_partner_contact, user.is_co_organiser_member)
+
+
 def _lock_person(user_id: int) -> None:
     """Lock the person's row: every path that gives a person a firm after checking they have
     none (an invitation accepted, a join request accepted) takes it first, so two of them at
-    once cannot both pass the check; the second waits, then sees the membership."""
-    User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk").first()
+    once cannot both pass the check; the second waits, then sees the membership.
+
+    The flags are read from the locked row (partners set them under the same lock), so a
+    partner contact or a co-organiser's member never gets a firm (NotForFirms)."""
+    flags = (
+        User.objects.select_for_update(no_key=True)
+        .filter(pk=user_id)
+        .values_list("is_partner_contact", "is_co_organiser_member")
+        .first()
+    )
+    if flags is not None:
+        _not_for_firms(*flags)
 
 
 class NotOwner(MembershipError):
@@ -69,6 +110,7 @@ def firm_create(*, user: User, data: dict[str, Any]) -> Firm:
     """
     try:
         with transaction.atomic():
+            _lock_person(user.pk)
             if Membership.objects.filter(user=user).exists():
                 raise AlreadyInFirm
             firm = Firm(**data, status=Firm.Status.PENDING)
@@ -313,8 +355,10 @@ def firms_reject(*, firms: QuerySet[Firm]) -> int:
 
 
 def join_request_create(*, user: User, firm: Firm, message: str = "") -> JoinRequest:
-    """Ask to join `firm`. One pending request per user; users already in a firm cannot ask."""
+    """Ask to join `firm`. One pending request per user; users already in a firm cannot ask,
+    nor can partner contacts and co-organisers' members (NotForFirms)."""
     with transaction.atomic():
+        _lock_person(user.pk)
         if Membership.objects.filter(user=user).exists():
             raise AlreadyInFirm
         if firm.status == Firm.Status.REJECTED:
@@ -496,6 +540,17 @@ def membership_set_role(
             raise LastOwner
         membership.role = role
         membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_add(*, user: User, firm: Firm, role: str) -> Membership:
+    """Staff put a person in a firm (admin). One firm per person (AlreadyInFirm), never a
+    partner contact or a co-organiser's member (NotForFirms), checked under the person's lock."""
+    with transaction.atomic():
+        _lock_person(user.pk)
+        if Membership.objects.filter(user=user).exists():
+            raise AlreadyInFirm
+        membership = Membership.objects.create(user=user, firm=firm, role=role)
     return membership
 
 

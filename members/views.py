@@ -48,9 +48,36 @@ def _get_firm_logo_for_user(request: AuthenticatedHttpRequest, firm_id: int) -> 
         raise Http404 from None
 
 
+# A partner contact or a co-organiser's member never belongs to a firm
+# (services.check_may_belong_to_firm): they are sent to their own area (partners' URLs, by name).
+_OWN_AREAS = {
+    "partner_contact": "partners:home",
+    "co_organiser_member": "partners:co_home",
+}
+
+
+def _to_own_area(request: HttpRequest, exc: "services.NotForFirms") -> HttpResponse:
+    if exc.kind == "partner_contact":
+        text = _(
+            "Come referente di un partner non puoi registrare un'impresa, chiedere di entrarvi "
+            "o accettare un invito nel suo team: trovi qui la tua area."
+        )
+    else:
+        text = _(
+            "Come membro di un co-organizzatore non puoi registrare un'impresa, chiedere di "
+            "entrarvi o accettare un invito nel suo team: trovi qui la tua area."
+        )
+    messages.error(request, text)
+    return redirect(_OWN_AREAS[exc.kind])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def firm_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        services.check_may_belong_to_firm(request.user)
+    except services.NotForFirms as exc:
+        return _to_own_area(request, exc)
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
         return redirect("my_firm")
@@ -58,6 +85,8 @@ def firm_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.firm_create(user=request.user, data=form.cleaned_data)
+        except services.NotForFirms as exc:
+            return _to_own_area(request, exc)
         except services.DuplicateVatNumber:
             form.add_error("vat_number", _("Un'impresa con questa partita IVA è già iscritta."))
         except services.AlreadyInFirm:
@@ -136,6 +165,10 @@ def firm_logo_remove(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def firm_join(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        services.check_may_belong_to_firm(request.user)
+    except services.NotForFirms as exc:
+        return _to_own_area(request, exc)
     if get_membership(request.user):
         messages.info(request, _("Fai già parte di un'impresa."))
         return redirect("my_firm")
@@ -149,6 +182,8 @@ def firm_join(request: AuthenticatedHttpRequest) -> HttpResponse:
                 firm=form.cleaned_data["firm"],
                 message=form.cleaned_data["message"],
             )
+        except services.NotForFirms as exc:
+            return _to_own_area(request, exc)
         except services.MembershipError:
             messages.error(
                 request, _("Hai già una richiesta in attesa o fai già parte di un'impresa.")
@@ -161,9 +196,15 @@ def firm_join(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    try:
+        services.check_may_belong_to_firm(request.user)
+    except services.NotForFirms as exc:
+        return _to_own_area(request, exc)
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)
+        except services.NotForFirms as exc:
+            return _to_own_area(request, exc)
         except services.AlreadyInFirm:
             messages.error(request, _("Fai già parte di un'impresa."))
         except services.InvitationInvalid:
@@ -327,6 +368,8 @@ def team_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     except services.AlreadyInFirm:
         messages.error(request, _("La persona fa già parte di un'altra impresa."))
+    except services.NotForFirms as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Richiesta gestita."))
     return redirect("members:team")

@@ -67,7 +67,14 @@ def member_add(
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is None:
-            user = User(email=email, first_name=first_name, last_name=last_name, language=language)
+            # The flag in the same save: the person never has a moment as a firm-capable user.
+            user = User(
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                language=language,
+                is_co_organiser_member=True,
+            )
             user.set_unusable_password()
             user.save()
         elif (
@@ -91,6 +98,11 @@ def member_add(
         member, _created = CoOrganiserMember.objects.get_or_create(
             user=user, defaults={"co_organiser_id": co_organiser_id}
         )
+        if not user.is_co_organiser_member:
+            # An existing account: members.services keeps them out of firms by this flag, and
+            # the header links their area (templates/base.html).
+            user.is_co_organiser_member = True
+            user.save(update_fields=["is_co_organiser_member"])
     return member
 
 

@@ -80,9 +80,13 @@ def seed_co_organiser(*, password: str) -> CoOrganiserMember | None:
             last_name="Weber",
             language="de",
             terms_accepted_at=timezone.now(),
+            is_co_organiser_member=True,  # as member_add: their area, never a firm
         )
         user.set_password(password)
         user.save()
+    elif not user.is_co_organiser_member:
+        user.is_co_organiser_member = True
+        user.save(update_fields=["is_co_organiser_member"])
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )

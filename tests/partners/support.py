@@ -37,12 +37,13 @@ def token_in(mail) -> str:
 
 
 def co_organiser_with_member(name="AHK Köln", email="berater@ahk-koeln.example", missions=()):
-    """A co-organiser with one member (an ordinary user, German), assigned to `missions`."""
+    """A co-organiser with one member (an ordinary user, German, flagged as member_add does),
+    assigned to `missions`."""
     from partners.models import CoOrganiser, CoOrganiserMember, CoOrganiserMission
     from tests.factories import UserFactory
 
     co_organiser = CoOrganiser.objects.create(name=name, kind=CoOrganiser.Kind.CHAMBER)
-    user = UserFactory(email=email, language="de")
+    user = UserFactory(email=email, language="de", is_co_organiser_member=True)
     CoOrganiserMember.objects.create(user=user, co_organiser=co_organiser)
     for mission in missions:
         CoOrganiserMission.objects.create(co_organiser=co_organiser, mission=mission)

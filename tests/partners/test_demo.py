@@ -41,6 +41,7 @@ def test_seed_demo_has_a_co_organiser_whose_member_logs_in_and_sees_the_demo_par
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
     member = CoOrganiserMember.objects.select_related("user").get()
+    assert member.user.is_co_organiser_member  # the header and the firm rule read it
     out = io.StringIO()
     call_command("seed_demo", "--accounts", stdout=out)
     assert f"{member.user.email} (AHK Köln (demo)), password {DEMO_PASSWORD}" in out.getvalue()

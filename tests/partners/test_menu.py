@@ -51,3 +51,29 @@ def test_a_firm_users_header_is_unchanged(django_assert_num_queries):
     assert "La mia impresa" in header
     assert f'href="{reverse("missions:list")}"' in header
     assert f'href="{reverse("partners:home")}"' not in header
+
+
+def test_a_co_organiser_members_header_links_their_area_without_a_query():
+    """The co-organiser's member (flagged by member_add) gets "Area co-organizzatore" instead of
+    "La mia impresa", read from the user row: no query for a membership or a member row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners import co_organisers
+    from partners.models import CoOrganiser
+
+    co_organiser = CoOrganiser.objects.create(name="AHK Köln", kind=CoOrganiser.Kind.CHAMBER)
+    user = co_organisers.member_add(
+        co_organiser_id=co_organiser.pk, email="berater@ahk-koeln.example"
+    ).user
+    client = login(user, language="it")
+    with CaptureQueriesContext(connection) as queries:
+        header = _header(client.get(reverse("notifications:inbox")))
+    area = reverse("partners:co_home")
+    assert f'href="{area}"' in header
+    assert "Area co-organizzatore" in header
+    assert f'href="{reverse("my_firm")}"' not in header
+    assert "La mia impresa" not in header
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "members_membership" not in tables
+    assert "partners_coorganisermember" not in tables
