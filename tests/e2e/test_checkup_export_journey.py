@@ -178,15 +178,18 @@ def test_from_first_check_up_to_a_first_offer_in_the_funnel_and_the_report(
     # 7. Staff download the funders' report of the mission's year as XLSX.
     report = staff.get_by_role("region", name="Rapporto per i finanziatori")
     report.get_by_label("Anno").fill(str(mission.start_date.year))
-    with staff.expect_download() as download_info:
+    report_path = reverse("staff_dashboard:report_xlsx")
+    with (
+        staff.expect_response(lambda r: report_path in r.url) as response_info,
+        staff.expect_download() as download_info,
+    ):
         report.get_by_role("button", name="Scarica XLSX").click()
+    response = response_info.value
+    assert response.status == 200
+    assert f"anno={mission.start_date.year}" in response.url
     download = download_info.value
     assert download.failure() is None
     assert download.suggested_filename == f"rapporto-club-{mission.start_date.year}.xlsx"
-    response = staff.request.get(
-        reverse("staff_dashboard:report_xlsx") + f"?anno={mission.start_date.year}"
-    )
-    assert response.status == 200
     workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
     indicators = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)}
     assert indicators["Incontri B2B svolti"] >= 1
