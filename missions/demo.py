@@ -11,6 +11,7 @@ from members.models import Firm, Sector, User
 from missions.models import (
     Application,
     City,
+    Meeting,
     MeetingRequest,
     Mission,
     MissionPartner,
@@ -19,7 +20,15 @@ from missions.models import (
     Question,
     Slot,
 )
-from missions.services import agenda, meeting_requests, scheduling_runs, slots, suggestions
+from missions.services import (
+    agenda,
+    applications,
+    meeting_requests,
+    outcomes,
+    scheduling_runs,
+    slots,
+    suggestions,
+)
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
@@ -453,3 +462,81 @@ def seed_b2b() -> None:
             meeting_requests.meeting_requests_decide(request_ids=[request.pk], accept=True)
     scheduling_runs.scheduler_run(mission_id=mission.pk)
     agenda.agenda_publish(mission_id=mission.pk)
+
+
+PAST_MISSION = "Subfornitura meccanica a Dortmund"
+
+
+def seed_past(today: dt.date | None = None) -> None:
+    """A mission two months ago, so the demo firms' journeys differ (issue 19): the mentor firm
+    took part, met a buyer (held) and recorded an offer. Written through the services staff and
+    firms use (confirm, request, accept, schedule, attendance, outcome); the mission itself and
+    its programme are created as the other demo missions are. Idempotent: found by title."""
+    today = today or timezone.localdate()
+    firm = Firm.objects.filter(name="Officine Meccaniche Adda S.r.l.").first()
+    partner = Partner.objects.filter(name="Westfalen Maschinenbau Einkauf AG").first()
+    owner = User.objects.filter(membership__firm=firm, membership__role="owner").first()
+    if firm is None or partner is None or owner is None:
+        return
+    if Mission.objects.filter(title_it=PAST_MISSION).exists():
+        return
+    cities = {c.slug: c for c in City.objects.all()}
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    day = first_working_start(today - dt.timedelta(days=60), offsets=[0], lands=[LAND["dortmund"]])
+    mission = _mission(
+        PAST_MISSION,
+        summary="Incontri B2B con i buyer della meccanica della Ruhr.",
+        translated={
+            "title_de": "Mechanische Zulieferung in Dortmund",
+            "summary_de": "B2B-Gespräche mit Einkäufern des Maschinenbaus im Ruhrgebiet.",
+            "title_en": "Mechanical subcontracting in Dortmund",
+            "summary_en": "B2B meetings with mechanical engineering buyers of the Ruhr.",
+        },
+        description=(
+            "Una giornata di incontri B2B con uffici acquisti della meccanica della Ruhr, "
+            "alla ricerca di subfornitori di lavorazioni CNC e carpenteria."
+        ),
+        sectors=[sectors["metalmeccanico"]],
+        start=day,
+        end=day,
+        seats=8,
+        deadline=_at(day - dt.timedelta(days=21), 18, tz=ROME),
+        costs="Quota di partecipazione 200 € per impresa (IVA esclusa).",
+        programme=[
+            (
+                cities["dortmund"],
+                "b2b",
+                "Sessione B2B con gli uffici acquisti",
+                day,
+                (10, 0),
+                (13, 0),
+                "Westfalenhallen, Dortmund",
+                BERLIN,
+            ),
+        ],
+        questions=[],
+    )
+    _confirm(mission, firm)
+    application = Application.objects.get(mission=mission, firm=firm)
+    applications.applications_mark_attended(application_ids=[application.pk], attended=True)
+    MissionPartner.objects.get_or_create(mission=mission, partner=partner)
+    slots.slots_generate(mission_id=mission.pk)
+    request = meeting_requests.meeting_request_create(
+        mission_id=mission.pk,
+        firm=firm,
+        user=owner,
+        partner_id=partner.pk,
+        priority=5,
+        reason="Cerchiamo clienti per lavorazioni CNC",
+    )
+    meeting_requests.meeting_requests_decide(request_ids=[request.pk], accept=True)
+    scheduling_runs.scheduler_run(mission_id=mission.pk)
+    meeting = Meeting.objects.get(request=request)
+    outcomes.meetings_mark_attendance(meeting_ids=[meeting.pk], attendance="held")
+    outcomes.meeting_record_outcome(
+        meeting_id=meeting.pk,
+        firm=firm,
+        outcome="offer",
+        note="Offerta per 2.000 flange lavorate CNC, consegna franco destino (DAP).",
+        value_band="10k-50k",
+    )

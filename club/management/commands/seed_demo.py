@@ -213,6 +213,7 @@ class Command(BaseCommand):
 
             missions_demo.seed(today=options.get("today"))
             missions_demo.seed_b2b()
+            missions_demo.seed_past(today=options.get("today"))
             from board import demo as board_demo
 
             board_demo.seed()
