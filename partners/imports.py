@@ -121,6 +121,13 @@ class SheetError(Exception):
         return self.message
 
 
+def _too_big() -> ValidationError:
+    return ValidationError(
+        _("Il file supera %(mb)d MB: dividilo in più fogli."),
+        params={"mb": MAX_FILE_BYTES // (1024 * 1024)},
+    )
+
+
 class PartnerImportForm(ImportForm):
     """The upload: a readable file within the size limit, with rows under its header (the rows
     themselves are checked by the resource)."""
@@ -133,6 +140,9 @@ class PartnerImportForm(ImportForm):
         data: dict[str, Any] = super().clean() or {}
         upload, chosen = data.get("import_file"), data.get("format")
         if upload is None or chosen in (None, ""):
+            return data
+        if upload.size > MAX_FILE_BYTES:  # before anything reads or parses it
+            self.add_error("import_file", _too_big())
             return data
         input_format = self.import_formats[int(chosen)](encoding="utf-8-sig")
         content = upload.read()
@@ -164,15 +174,6 @@ class PartnerConfirmImportForm(ConfirmImportForm):
         if not value.isdigit() or int(value) >= len(IMPORT_FORMATS):
             raise ValidationError(_("Formato del file sconosciuto: carica di nuovo il foglio."))
         return value
-
-    def clean_import_file(self) -> Any:
-        upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise ValidationError(
-                _("Il file supera %(mb)d MB: dividilo in più fogli."),
-                params={"mb": MAX_FILE_BYTES // (1024 * 1024)},
-            )
-        return upload
 
 
 def _cell(value: object) -> str:

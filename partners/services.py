@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.tasks import enqueue
 from core.translated import translations
 from members.consents import consent_set
-from members.models import Consent, Membership, User
+from members.models import Consent, Invitation, JoinRequest, Membership, User
 from missions.models import MeetingRequest, MissionPartner
 from notifications.emails import one_line
 from notifications.services import notify
@@ -58,6 +58,21 @@ class NotAPartnerContact(PartnersError):
     )
 
 
+class AccountExists(PartnersError):
+    message = _(
+        "Questo indirizzo ha già un account sul portale: puoi invitare solo un indirizzo nuovo o "
+        "un referente già registrato di questo partner. Per collegare questo account, scrivi allo "
+        "staff della Camera."
+    )
+
+
+class PendingFirmApplication(PartnersError):
+    message = _(
+        "Questa persona ha una richiesta di adesione o un invito in attesa presso un'impresa: non "
+        "può essere invitata come referente finché la richiesta o l'invito restano aperti."
+    )
+
+
 class LinkInvalid(PartnersError):
     status = 404
     message = _("Questo link di accesso non è valido. Richiedi un nuovo link.")
@@ -81,11 +96,53 @@ class TermsRequired(PartnersError):
 # --- Invitations --------------------------------------------------------------------------------
 
 
-def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str) -> PartnerContact:
+def _pending_firm_application(*, user: User | None, email: str) -> bool:
+    """A pending join request of the account, or an open, unexpired firm invitation of the email:
+    the person is on their way into a firm, which a partner contact never joins."""
+    if user is not None and (
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).exists()
+    ):
+        return True
+    return Invitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gt=Invitation.valid_since(),
+    ).exists()
+
+
+def _contact_for(
+    *,
+    partner_id: int,
+    email: str,
+    first_name: str,
+    last_name: str,
+    new_or_own_only: bool = False,
+) -> PartnerContact:
     """The partner's contact with this email, created with a password-less account if new.
+
+    `new_or_own_only` (a co-organiser's invitation): an existing account is accepted only if it
+    is already this partner's contact (AccountExists otherwise); linking anyone else's account is
+    staff's. On every path an account on its way into a firm (a pending join request or firm
+    invitation) is refused (PendingFirmApplication).
 
     The person's row is locked, so two invitations of one address create one contact."""
     user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user=user).exists()
+        or CoOrganiserMember.objects.filter(user=user).exists()
+    ):
+        raise NotAPartnerContact
+    if (
+        new_or_own_only
+        and user is not None
+        and not PartnerContact.objects.filter(user=user, partner_id=partner_id).exists()
+    ):
+        raise AccountExists
+    if _pending_firm_application(user=user, email=email):
+        raise PendingFirmApplication
     if user is None:
         user = User(
             email=email,
@@ -96,13 +153,6 @@ def _contact_for(*, partner_id: int, email: str, first_name: str, last_name: str
         )
         user.set_unusable_password()
         user.save()
-    elif (
-        user.is_staff
-        or user.is_superuser
-        or Membership.objects.filter(user=user).exists()
-        or CoOrganiserMember.objects.filter(user=user).exists()
-    ):
-        raise NotAPartnerContact
     contact = PartnerContact.objects.filter(user=user).first()
     if contact is None:
         contact = PartnerContact.objects.create(user=user, partner_id=partner_id)
@@ -148,13 +198,20 @@ def contact_invite(
     """Invite a person of a partner attending the mission (PartnerNotOnMission otherwise).
 
     Creates the contact if new; inviting the same contact again sends a new email with a new
-    link. The email goes out after commit (a task; the sweeper if the broker is down)."""
+    link. The email goes out after commit (a task; the sweeper if the broker is down).
+
+    An inviter who is not staff (a co-organiser's member) may invite only a new address or an
+    existing contact of this partner (AccountExists otherwise)."""
     email = User.objects.normalize_email(email).strip()
     with transaction.atomic():
         if not MissionPartner.objects.filter(mission_id=mission_id, partner_id=partner_id).exists():
             raise PartnerNotOnMission
         contact = _contact_for(
-            partner_id=partner_id, email=email, first_name=first_name, last_name=last_name
+            partner_id=partner_id,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            new_or_own_only=invited_by is not None and not invited_by.is_staff,
         )
         if role and contact.role != role:
             contact.role = role
@@ -375,3 +432,22 @@ def contacts_notify_meeting_request(request: MeetingRequest, event: str) -> None
         },
         url=reverse("partners:firms", args=[request.mission_id]),
     )
+
+
+# --- The user's flags follow the rows ------------------------------------------------------------
+
+
+def contact_row_deleted(*, sender: object, instance: PartnerContact, **kwargs: object) -> None:
+    """post_delete of a PartnerContact (connected in apps.ready): the user is no longer a partner
+    contact, so the header and "La mia impresa" are theirs again.
+
+    A signal rather than calls in each deleting service: the row also goes by admin delete (one or
+    a queryset), the privacy erasure and cascades (a partner's deletion); Django sends post_delete
+    for every one of them, so no path can leave the flag behind."""
+    User.objects.filter(pk=instance.user_id).update(is_partner_contact=False)
+
+
+def co_member_row_deleted(*, sender: object, instance: CoOrganiserMember, **kwargs: object) -> None:
+    """post_delete of a CoOrganiserMember (connected in apps.ready): as contact_row_deleted, for
+    is_co_organiser_member (a co-organiser's deletion cascades to its members)."""
+    User.objects.filter(pk=instance.user_id).update(is_co_organiser_member=False)

@@ -7,6 +7,7 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -201,16 +202,23 @@ class MissionPartnerAdmin(admin.ModelAdmin):
     def blocked_count(self, obj):
         return obj.blocked
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """All or nothing: a refusal of the service in save_related propagates out of the
+        admin's atomic block (the row, the sessions and the log entry roll back) and comes back
+        here as the form again, with the reason and no success message."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except MissionsError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         chosen = {slot.pk for slot in form.cleaned_data["unavailable_slots"]}
-        try:
-            partner_attendance.mission_partner_block_slots(
-                mission_partner_id=form.instance.pk, slot_ids=chosen
-            )
-        except MissionsError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
+        # A refusal (MissionsError) is re-raised: changeform_view rolls everything back.
+        partner_attendance.mission_partner_block_slots(
+            mission_partner_id=form.instance.pk, slot_ids=chosen
+        )
         # As on the partner's own path: the next scheduler run moves its meetings out of newly
         # blocked slots (staff-locked meetings stay until staff move them).
         stuck = Meeting.objects.filter(

@@ -259,3 +259,32 @@ def test_view_only_staff_cannot_enter_a_partners_feedback(setup):
     response = feedback_action(client, meeting, held="yes", interest="4", next_step="call")
     assert response.status_code == 403
     assert feedback_of(meeting)[4] is None
+
+
+def test_a_refusal_of_the_slots_saves_nothing_and_says_why(setup, staff_client, monkeypatch):
+    """All or nothing: when the service refuses the slots (a slot deleted or moved to another
+    mission between the form's check and the write; simulated here, as a race cannot be timed in
+    one request), the sessions are not saved either and there is no success message."""
+    from missions.services import partner_attendance
+    from missions.services.errors import SlotUnavailable
+
+    mission, session, _firms, _partners = setup
+    mission_partner = MissionPartner.objects.filter(mission=mission).first()
+    mission_partner.sessions.set([session])
+    slot = Slot.objects.filter(session__mission=mission).first()
+
+    def refuse(**kwargs):
+        raise SlotUnavailable
+
+    monkeypatch.setattr(partner_attendance, "mission_partner_block_slots", refuse)
+    response = submit_change_form(
+        staff_client, change_url(mission_partner), sessions=[], unavailable_slots=[str(slot.pk)]
+    )
+    assert response.status_code == 302
+    assert response["Location"] == change_url(mission_partner)
+    page = staff_client.get(response["Location"]).content.decode()
+    assert str(SlotUnavailable.message) in page
+    assert "modificato correttamente" not in page
+    assert "successfully" not in page
+    assert list(mission_partner.sessions.all()) == [session]
+    assert not mission_partner.blocked_slots.exists()

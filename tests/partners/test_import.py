@@ -511,8 +511,9 @@ def test_an_unexpected_failure_of_a_row_is_shown_with_its_line_and_nothing_is_wr
 
 
 def test_each_row_costs_a_fixed_number_of_queries(staff_client):
-    """The preview and the confirmation cost at most 18 queries per row (the row's savepoint, its
-    matching, the partner and its sectors, the contact's account), whatever the sheet's size."""
+    """The preview and the confirmation cost at most 19 queries per row (the row's savepoint, its
+    matching, the partner and its sectors, the contact's account and whether a firm invitation
+    awaits that address), whatever the sheet's size."""
     counts = []
     for size in (2, 4, 8):
         rows = [
@@ -527,4 +528,21 @@ def test_each_row_costs_a_fixed_number_of_queries(staff_client):
 
     (p2, c2), (p4, c4), (p8, c8) = counts
     per_row = [(p4 - p2) / 2, (p8 - p4) / 4, (c4 - c2) / 2, (c8 - c4) / 4]
-    assert max(per_row) <= 18, counts
+    assert max(per_row) <= 19, counts
+
+
+def test_a_file_just_over_the_size_limit_is_refused_before_it_is_read(staff_client):
+    """A sheet one byte over MAX_FILE_BYTES (one valid row, then blank lines) gets the size
+    message, no preview and no parse of its rows."""
+    from partners.imports import MAX_FILE_BYTES
+
+    content = csv_file([row(name="Zu Gross GmbH")]).read()
+    content += b"\n" * (MAX_FILE_BYTES + 1 - len(content))
+    upload = SimpleUploadedFile("partner.csv", content, content_type="text/csv")
+    assert upload.size == MAX_FILE_BYTES + 1
+    response = preview(staff_client, upload)
+    assert response.status_code == 200
+    assert "Il file supera 2 MB: dividilo in più fogli." in errors_of(response)
+    assert response.context.get("confirm_form") is None
+    assert "Zu Gross GmbH" not in errors_of(response)
+    assert not Partner.objects.exists()
