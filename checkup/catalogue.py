@@ -92,6 +92,7 @@ def catalogue_item_notify(*, label: str, item_id: int) -> int:
                 object_key=f"checkup.{label}:{item.pk}",
                 context={"title": title, "what": what},
                 url=reverse("my_firm"),
+                owners_only=True,  # the check-up and its path are the owners' (checkup/views.py)
             )
     return len(firms)
 
@@ -115,7 +116,7 @@ def matching_firms(*, codes: Iterable[str]) -> list[Firm]:
     if not wanted:
         return []
     latest = list(
-        CheckUp.objects.filter(completed_at__isnull=False)
+        CheckUp.objects.filter(completed_at__isnull=False, firm__status=Firm.Status.APPROVED)
         .order_by("firm_id", "-completed_at", "-pk")
         .distinct("firm_id")
         .select_related("firm")

@@ -15,9 +15,17 @@ from board.models import MentorProfile, Post, Tag
 from checkup import services
 from checkup.models import CameraService, CheckUp, FundingInstrument
 from checkup.path import firm_path
-from members.models import Firm
+from members.models import Firm, Membership
 from notifications.models import Notification
-from tests.factories import ApplicationFactory, FirmFactory, MissionFactory, member, sector
+from tests.factories import (
+    ApplicationFactory,
+    FirmFactory,
+    MembershipFactory,
+    MissionFactory,
+    UserFactory,
+    member,
+    sector,
+)
 from tests.support.admin_forms import submit_change_form
 from tests.support.clients import login
 
@@ -296,3 +304,23 @@ def test_an_unknown_dimension_code_is_refused_in_admin_and_nothing_is_saved(staf
     assert response.status_code == 200
     assert not CameraService.objects.exists()
     assert "La data di fine non può precedere quella di inizio." in response.content.decode()
+
+
+def test_only_the_owners_of_approved_firms_hear_of_a_new_item(
+    staff_client, newcomer, django_capture_on_commit_callbacks, eager_celery
+):
+    """The check-up and its path are the owners' pages: a colleague with the member role is not
+    told of a gap they cannot see, nor is a firm still awaiting (or refused) approval."""
+    colleague = UserFactory(email="collega@valmasino.example")
+    MembershipFactory(user=colleague, firm=newcomer.membership.firm, role=Membership.Role.MEMBER)
+    waiting = member(name="In Attesa S.r.l.", status=Firm.Status.PENDING)
+    _complete(waiting.membership.firm, waiting, best=False)  # gaps everywhere too
+    item = _service("Incoterms 2020 in pratica", ["pricing"], published=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(staff_client, item, "cameraservice")
+
+    recipients = set(
+        Notification.objects.filter(kind="checkup_path_item").values_list("recipient", flat=True)
+    )
+    assert recipients == {newcomer.pk}
