@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from missions.models import Partner
 from partners.models import PartnerContact
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, city, sector
 from tests.support.browser import log_in_staff, path_of
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "partners-import.xlsx"
@@ -17,6 +17,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "partners-im
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_import_the_sample_sheet_with_a_preview(live_server, page: Page, shot):
+    # The sample's cities and sectors (data migrations; a transactional test before this one
+    # may have flushed them).
+    city("koeln"), city("dortmund"), sector("lapideo"), sector("metalmeccanico")
     staff = StaffFactory()
     log_in_staff(page, staff.email)
 
