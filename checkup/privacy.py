@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from checkup.models import Answer, CheckUp
+from checkup.models import Answer, CheckUp, FirmStageOverride
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
 from members.models import Firm, User
 
@@ -56,11 +56,24 @@ def export_firm(firm: Firm) -> dict[str, Any]:
         .prefetch_related(Prefetch("answers", queryset=answers))
         .order_by("pk")
     )
-    return {"checkups": [_checkup(c, answers=True) for c in checkups]}
+    overrides = FirmStageOverride.objects.filter(firm=firm).order_by("at", "pk")
+    return {
+        "checkups": [_checkup(c, answers=True) for c in checkups],
+        # The journey stage staff set by hand, with their reason (checkup/journey.py).
+        "journey_stage_overrides": [
+            {"stage": o.stage, "reason": o.reason, "at": iso(o.at)} for o in overrides
+        ],
+    }
 
 
 def _unlink(erasure: Erasure) -> dict[str, int]:
-    return {"checkups": CheckUp.objects.filter(created_by=erasure.user).update(created_by=None)}
+    return {
+        "checkups": CheckUp.objects.filter(created_by=erasure.user).update(created_by=None),
+        # A staff member who set a firm's stage: the override stays, without their name.
+        "journey_stage_overrides": FirmStageOverride.objects.filter(by=erasure.user).update(
+            by=None
+        ),
+    }
 
 
 CONTRIBUTOR = Contributor(
@@ -76,6 +89,6 @@ CONTRIBUTOR = Contributor(
             _("Sono una valutazione dell'impresa, non tua: restano all'impresa."),
         ),
     ),
-    exported={"checkup.CheckUp"},
-    erased={"checkup.CheckUp"},
+    exported={"checkup.CheckUp", "checkup.FirmStageOverride"},
+    erased={"checkup.CheckUp", "checkup.FirmStageOverride"},
 )

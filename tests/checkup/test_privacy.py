@@ -42,3 +42,22 @@ def test_erasing_the_person_keeps_the_firms_check_up_without_their_name():
     checkup, _question, _option = _completed(owner)
     erase_user(user=owner)
     assert CheckUp.objects.get(pk=checkup.pk).created_by is None
+
+
+def test_the_stage_staff_set_by_hand_is_in_the_firms_export_and_loses_the_staff_name_on_erasure():
+    from checkup.journey import stage_override_set
+    from checkup.models import FirmStageOverride
+    from tests.factories import StaffFactory
+
+    owner, staff = member(), StaffFactory()
+    stage_override_set(
+        firm=owner.membership.firm, stage="first_order", reason="Ordine confermato", by=staff
+    )
+
+    [exported] = export_user_data(user=owner)["firm"]["journey_stage_overrides"]
+    assert (exported["stage"], exported["reason"]) == ("first_order", "Ordine confermato")
+
+    erase_user(user=staff)
+    override = FirmStageOverride.objects.get()
+    assert override.by is None
+    assert override.reason == "Ordine confermato"
