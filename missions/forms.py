@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Meeting, Mission, Question
+from missions.services import outcomes
 
 
 class ApplicationForm(forms.Form):
@@ -74,3 +75,35 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=Meeting.Outcome.choices[1:])
     value_band = forms.ChoiceField(choices=Meeting.ValueBand.choices, required=False)
     note = forms.CharField(max_length=300, required=False)
+
+
+class PartnerFeedbackForm(forms.Form):
+    """The partner's feedback on a meeting (held, interest, next step, a note): the fields only.
+    Their rules (not held means no interest nor next step; only after the meeting) are
+    outcomes.meeting_partner_feedback's. Staff type it in admin for a partner who never signs in;
+    the partner's own form (partners.forms.MeetingFeedbackForm) adds its wording and checks."""
+
+    held = forms.TypedChoiceField(
+        label=_("L'incontro si è svolto?"),
+        choices=[("yes", _("Sì")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    interest = forms.TypedChoiceField(
+        label=_("Interesse del partner"),
+        choices=[("", "—"), *Meeting.PartnerInterest.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    next_step = forms.ChoiceField(
+        label=_("Prossimo passo"),
+        choices=[("", "—"), *Meeting.PartnerNextStep.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Nota del partner (facoltativa)"),
+        max_length=outcomes.PARTNER_NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

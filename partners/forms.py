@@ -10,6 +10,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from members.models import Firm
+from missions.forms import PartnerFeedbackForm
 from missions.models import Meeting, Partner, Slot
 
 NACE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
@@ -156,40 +157,19 @@ class MeetingCancelForm(forms.Form):
         return reason
 
 
-class MeetingFeedbackForm(forms.Form):
+class MeetingFeedbackForm(PartnerFeedbackForm):
     """The partner's feedback on a meeting, after it: held or not; if held, the interest and the
     next step (the firm sees those two); a note for the Camera's staff, which the co-organiser
     who brought the partner (if any) also reads, never the firm."""
 
-    held = forms.TypedChoiceField(
-        label=_("L'incontro si è svolto?"),
-        choices=[("yes", _("Sì")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
-    interest = forms.TypedChoiceField(
-        label=_("Il vostro interesse"),
-        choices=[("", "—"), *Meeting.PartnerInterest.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    next_step = forms.ChoiceField(
-        label=_("Prossimo passo"),
-        choices=[("", "—"), *Meeting.PartnerNextStep.choices],
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("Nota per lo staff della Camera (facoltativa)"),
-        help_text=_(
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interest"].label = _("Il vostro interesse")
+        self.fields["note"].label = _("Nota per lo staff della Camera (facoltativa)")
+        self.fields["note"].help_text = _(
             "Non è mostrata all'impresa; la legge anche l'eventuale co-organizzatore che vi ha "
             "portato alla missione."
-        ),
-        max_length=300,
-        required=False,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+        )
 
     @classmethod
     def for_meeting(cls, meeting: Meeting, data: Any = None) -> "MeetingFeedbackForm":

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from missions.forms import PartnerFeedbackForm
 from missions.models import (
     MatchmakingRun,
     Meeting,
@@ -410,37 +411,6 @@ PARTNER_FEEDBACK = [
     "partner_feedback_at",
     "partner_feedback_by",
 ]
-
-
-class PartnerFeedbackForm(forms.Form):
-    """The partner's feedback on a meeting as staff type it for a partner who never signs in.
-    Only types the values: their rules (not held means no interest nor next step; only after
-    the meeting) are outcomes.meeting_partner_feedback's, whose refusals staff see as messages."""
-
-    held = forms.TypedChoiceField(
-        label=_("L'incontro si è svolto?"),
-        choices=[("yes", _("Sì")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
-    interest = forms.TypedChoiceField(
-        label=_("Interesse del partner"),
-        choices=[("", "—"), *Meeting.PartnerInterest.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    next_step = forms.ChoiceField(
-        label=_("Prossimo passo"),
-        choices=[("", "—"), *Meeting.PartnerNextStep.choices],
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("Nota del partner (facoltativa)"),
-        max_length=outcomes.PARTNER_NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 @admin.register(Meeting)
