@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "board",
     "partners",
     "checkup",
+    "missionday",
     "privacy",
     "staff",
     "pages",

@@ -45,6 +45,7 @@ def test_every_app_with_personal_data_registers_a_contributor_in_order():
         "board",
         "partners",
         "checkup",
+        "missionday",
         "privacy",
     ]
 

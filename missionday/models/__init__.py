@@ -1,0 +1,5 @@
+"""The mission day: badges and check-in (passes.py); each part of the day adds its module here."""
+
+from missionday.models.passes import CheckIn, DayPass
+
+__all__ = ["CheckIn", "DayPass"]

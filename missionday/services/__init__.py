@@ -1,0 +1,1 @@
+"""The mission day's writes, one module per part of the day."""
