@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bacheca/", include("board.urls")),
     path("partner/", include("partners.urls")),
     path("check-up/", include("checkup.urls")),
+    path("giornata/", include("missionday.urls")),
     path("staff/cruscotto/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("health.urls")),
