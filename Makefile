@@ -98,7 +98,7 @@ lint: install
 	step "djlint" $(VENV)/bin/djlint templates --lint; \
 	step "mypy" env $(NO_DB_ENV) $(VENV)/bin/mypy; \
 	step "lint-imports" $(VENV)/bin/lint-imports; \
-	step "bandit" $(VENV)/bin/bandit -q -r club core pages staff privacy partners members missions \
+	step "bandit" $(VENV)/bin/bandit -q -r club core pages staff privacy partners members missions checkup missionday \
 		notifications board -x '*/migrations/*' --severity-level medium; \
 	if [ -n "$$failed" ]; then echo "lint FAILED: $${failed#, }" >&2; exit 1; fi; \
 	echo "lint: all checks passed"
