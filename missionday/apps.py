@@ -9,6 +9,7 @@ class MissionDayConfig(AppConfig):
     def ready(self) -> None:
         # Plug into the registries of the apps below (docs/architecture.md, "Registries").
         from core import privacy
+        from missionday import notification_kinds  # noqa: F401 (importing it registers the kinds)
         from missionday.privacy import CONTRIBUTOR
 
         privacy.register(CONTRIBUTOR)

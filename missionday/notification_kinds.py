@@ -1,0 +1,34 @@
+"""The mission day's notifications.
+
+Imported from MissionDayConfig.ready, which registers them with notifications.registry. Italian
+msgids; the title placeholder holds every language's text (core.translated.translations).
+Each part of the day adds its kinds in its own section and to `FIRM_KINDS` (delegates, firms) or
+`PARTNER_KINDS` (partner contacts, who see only groups marked for them); the groups are
+registered at the end.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from notifications.registry import Kind, register_group, register_kind  # noqa: F401
+
+FIRM_KINDS: list[Kind] = []
+PARTNER_KINDS: list[Kind] = []
+
+
+# --- The live board: a freed slot placed a waiting meeting (missionday/services/board.py) ---
+
+
+# --- After the mission: the satisfaction survey (missionday/services/surveys.py) ---
+
+
+# --- The groups (keep last) ---
+
+if FIRM_KINDS:
+    register_group("missionday", _("Giornata di missione"), FIRM_KINDS)
+if PARTNER_KINDS:
+    register_group(
+        "missionday_partner",
+        _("Giornata di missione"),
+        PARTNER_KINDS,
+        only_for=lambda user: user.is_partner_contact,
+    )
