@@ -17,6 +17,31 @@ PARTNER_KINDS: list[Kind] = []
 
 # --- The live board: a freed slot placed a waiting meeting (missionday/services/board.py) ---
 
+BOARD_MEETING_PLACED = register_kind(
+    Kind(
+        "board_meeting_placed",
+        _("Incontri B2B aggiunti durante la giornata"),
+        _("Nuovo incontro oggi con %(partner)s"),
+        _(
+            "Si è liberato un tavolo: oggi incontrate %(partner)s alle %(when)s "
+            "(missione %(mission)s). Siete attesi al tavolo all'ora indicata."
+        ),
+    )
+)
+FIRM_KINDS.append(BOARD_MEETING_PLACED)
+BOARD_MEETING_PLACED_PARTNER = register_kind(
+    Kind(
+        "board_meeting_placed_partner",
+        _("Incontri aggiunti durante la giornata"),
+        _("Nuovo incontro oggi con %(firm)s"),
+        _(
+            "Si è liberato un tavolo: oggi incontrate %(firm)s alle %(when)s "
+            "(missione %(mission)s). Siete attesi al tavolo all'ora indicata."
+        ),
+    )
+)
+PARTNER_KINDS.append(BOARD_MEETING_PLACED_PARTNER)
+
 
 # --- After the mission: the satisfaction survey (missionday/services/surveys.py) ---
 

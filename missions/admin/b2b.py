@@ -489,19 +489,23 @@ class MeetingAdmin(SimpleHistoryAdmin):
             )
         except MeetingError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-        outcomes.meetings_mark_attendance(meeting_ids=[obj.pk], attendance=obj.attendance)
+        self._mark(request, [obj.pk], obj.attendance)
+
+    def _mark(self, request, meeting_ids, attendance):
+        """Attendance through the service; taking back a no-show whose table was given to
+        another meeting meanwhile is refused with a message (nothing changes)."""
+        try:
+            outcomes.meetings_mark_attendance(meeting_ids=meeting_ids, attendance=attendance)
+        except MeetingError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
 
     @admin.action(description=_("Segna come svolti"), permissions=["change"])
     def mark_held(self, request, queryset):
-        outcomes.meetings_mark_attendance(
-            meeting_ids=list(queryset.values_list("pk", flat=True)), attendance="held"
-        )
+        self._mark(request, list(queryset.values_list("pk", flat=True)), "held")
 
     @admin.action(description=_("Segna come assenti"), permissions=["change"])
     def mark_no_show(self, request, queryset):
-        outcomes.meetings_mark_attendance(
-            meeting_ids=list(queryset.values_list("pk", flat=True)), attendance="no_show"
-        )
+        self._mark(request, list(queryset.values_list("pk", flat=True)), "no_show")
 
     @admin.action(
         description=_("Sblocca (il pianificatore potrà spostarli)"), permissions=["change"]

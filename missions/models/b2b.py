@@ -266,18 +266,35 @@ class MeetingRequest(models.Model):
         return f"{self.firm} ↔ {self.partner}"
 
 
+# The meetings that occupy their slot and table: placed and not marked no-show. The constraints,
+# the scheduler and the board all count occupied tables and busy people with this one rule.
+HOLDS_SLOT = Q(slot__isnull=False) & ~Q(attendance="no_show")
+
+
 class Meeting(models.Model):
     """An accepted B2B meeting; placed in a slot at a table by the scheduler or by staff.
 
     PostgreSQL guarantees, whatever writes them (scheduler, admin, a concurrent run): a firm and a
     partner are in at most one meeting per slot, and a table hosts one meeting per slot. A trigger
     (migration 0005) refuses table numbers above the slot's tables.
+
+    A meeting marked no-show keeps its slot and table for the record but no longer holds them
+    (the constraints skip it): the mission day's board can give the table, and the present
+    side's time, to a meeting that is waiting (missions.services.scheduling_runs).
     """
 
     class Attendance(models.TextChoices):
         UNKNOWN = "", _("—")
         HELD = "held", _("Svolto")
         NO_SHOW = "no_show", _("Assente")
+
+    class Absent(models.TextChoices):
+        """Who did not come to a no-show meeting (empty: not said, or not a no-show)."""
+
+        UNKNOWN = "", _("Non indicato")
+        FIRM = "firm", _("L'impresa")
+        PARTNER = "partner", _("Il partner")
+        BOTH = "both", _("Entrambi")
 
     class Outcome(models.TextChoices):
         NONE = "", _("Non ancora indicato")
@@ -329,6 +346,9 @@ class Meeting(models.Model):
     attendance = models.CharField(
         _("presenza"), max_length=10, choices=Attendance.choices, default="", blank=True
     )
+    absent = models.CharField(
+        _("assente"), max_length=10, choices=Absent.choices, default="", blank=True
+    )
     outcome = models.CharField(
         _("esito"), max_length=10, choices=Outcome.choices, default="", blank=True
     )
@@ -372,17 +392,15 @@ class Meeting(models.Model):
         verbose_name = _("incontro B2B")
         verbose_name_plural = _("incontri B2B")
         constraints = [
+            # Only live meetings hold a slot: a no-show keeps its place for the record.
             models.UniqueConstraint(
-                "slot", "firm", condition=Q(slot__isnull=False), name="missions_meeting_firm_slot"
+                "slot", "firm", condition=HOLDS_SLOT, name="missions_meeting_firm_slot"
             ),
             models.UniqueConstraint(
-                "slot",
-                "partner",
-                condition=Q(slot__isnull=False),
-                name="missions_meeting_partner_slot",
+                "slot", "partner", condition=HOLDS_SLOT, name="missions_meeting_partner_slot"
             ),
             models.UniqueConstraint(
-                "slot", "table", condition=Q(slot__isnull=False), name="missions_meeting_table_slot"
+                "slot", "table", condition=HOLDS_SLOT, name="missions_meeting_table_slot"
             ),
             models.CheckConstraint(
                 condition=Q(slot__isnull=True, table__isnull=True)

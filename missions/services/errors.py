@@ -99,6 +99,21 @@ class SlotTaken(MeetingError):
     message = _("La fascia o il tavolo sono già occupati, o un partecipante è già impegnato.")
 
 
+class MeetingSlotReused(MeetingError):
+    message = _(
+        "Il tavolo o la fascia di questo incontro sono stati assegnati a un altro incontro: "
+        "l'assenza non si può annullare."
+    )
+
+
+class SlotEnded(MeetingError):
+    message = _("Questa fascia è già finita.")
+
+
+class MeetingAlreadyPlaced(MeetingError):
+    message = _("Questo incontro è già in agenda.")
+
+
 class SlotUnavailable(MeetingError):
     message = _(
         "La fascia non appartiene a questa missione, il tavolo non esiste "

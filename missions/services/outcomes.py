@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,18 +11,52 @@ from members.models import Firm, User
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
 from missions.models import Application, Meeting, MeetingRequest, Mission
-from missions.services.errors import FeedbackInvalid, FeedbackNotPlaced, FeedbackTooEarly
+from missions.services import locking
+from missions.services.errors import (
+    FeedbackInvalid,
+    FeedbackNotPlaced,
+    FeedbackTooEarly,
+    MeetingSlotReused,
+)
 
 FOLLOWUP_DAYS = (30, 90, 180)
 
 
-def meetings_mark_attendance(*, meeting_ids: list[int], attendance: str) -> int:
-    """Staff record held / no-show. Saved row by row so the audit trail records who did it."""
+def meetings_mark_attendance(
+    *, meeting_ids: list[int], attendance: str, absent: str = ""
+) -> int:
+    """Staff record held / no-show (admin, the mission day's board); returns how many changed.
+
+    `absent` says who did not come to a no-show (firm, partner, both; empty: not said); any
+    other attendance clears it. A no-show frees its table and its people's slot (the meeting
+    keeps them for the record, Meeting's constraints skip it), so taking it back can clash with
+    a meeting placed there meanwhile: then MeetingSlotReused is raised and nothing changes.
+    Saved row by row, under the missions' locks (the placements' lock), so the audit trail
+    records who did it.
+    """
     Meeting.Attendance(attendance)
-    meetings = list(Meeting.objects.filter(pk__in=meeting_ids).exclude(attendance=attendance))
-    for meeting in meetings:
-        meeting.attendance = attendance
-        meeting.save(update_fields=["attendance", "updated_at"])
+    Meeting.Absent(absent)
+    if attendance != Meeting.Attendance.NO_SHOW:
+        absent = ""
+    with transaction.atomic():
+        mission_ids = sorted(
+            set(Meeting.objects.filter(pk__in=meeting_ids).values_list("mission_id", flat=True))
+        )
+        for mission_id in mission_ids:  # in id order: two staff marking never deadlock
+            locking.lock_mission(mission_id)
+        meetings = list(
+            Meeting.objects.filter(pk__in=meeting_ids)
+            .exclude(attendance=attendance, absent=absent)
+            .order_by("pk")
+        )
+        for meeting in meetings:
+            meeting.attendance, meeting.absent = attendance, absent
+            try:
+                with transaction.atomic():
+                    meeting.save(update_fields=["attendance", "absent", "updated_at"])
+            except IntegrityError:
+                # Back from no-show into a table or a slot someone else now holds.
+                raise MeetingSlotReused from None
     return len(meetings)
 
 

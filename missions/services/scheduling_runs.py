@@ -6,6 +6,7 @@ are told.
 """
 
 import time
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -26,7 +27,13 @@ from missions.models import (
     Slot,
 )
 from missions.services import locking, partner_attendance
-from missions.services.errors import SlotTaken, SlotUnavailable
+from missions.services.errors import (
+    MeetingAlreadyPlaced,
+    NotAParticipant,
+    SlotEnded,
+    SlotTaken,
+    SlotUnavailable,
+)
 from missions.services.meeting_requests import meeting_request_notify
 
 
@@ -72,17 +79,19 @@ def scheduler_run(*, mission_id: int) -> SchedulerRun:
         mission = locking.lock_mission(mission_id)
         slots = list(Slot.objects.filter(session__mission=mission).select_related("session"))
         # Only meetings of accepted requests of firms still confirmed on the mission; any other
-        # (a firm that left before its B2B was cancelled with it) gives its slot back.
+        # (a firm that left before its B2B was cancelled with it) gives its slot back. A no-show
+        # is neither placed nor moved: it keeps its slot for the record and holds nothing
+        # (Meeting's constraints skip it), so its table and people count as free.
         scheduled = Meeting.objects.filter(
             mission=mission,
             request__status=MeetingRequest.Status.ACCEPTED,
             firm__in=Application.objects.filter(
                 mission=mission, status=Application.Status.CONFIRMED
             ).values("firm_id"),
-        )
+        ).exclude(attendance=Meeting.Attendance.NO_SHOW)
         Meeting.objects.filter(mission=mission, slot__isnull=False).exclude(
-            pk__in=scheduled.values("pk")
-        ).update(slot=None, table=None, locked=False)
+            attendance=Meeting.Attendance.NO_SHOW
+        ).exclude(pk__in=scheduled.values("pk")).update(slot=None, table=None, locked=False)
         meetings = list(scheduled.order_by("pk"))
         priorities = dict(
             MeetingRequest.objects.filter(mission=mission).values_list("pk", "priority")
@@ -196,6 +205,60 @@ def meeting_move(
             raise SlotTaken from None
         if mission.agenda_published_at:
             _notify_changes(mission, [meeting])
+    return meeting
+
+
+def meeting_place_in_freed_slot(
+    *, meeting_id: int, slot_id: int, table: int, now: datetime | None = None
+) -> Meeting:
+    """On the mission day, staff give a free table of a slot that has not ended (a no-show's,
+    or one never used) to a meeting that could not be placed; the placement is locked so the
+    scheduler keeps it.
+
+    Under the mission lock, re-checks that the meeting is an accepted request of a firm still
+    confirmed, not placed yet; that the slot is the mission's, not ended, has that table, and
+    that both sides are available then (the partner attends that session and did not block the
+    slot; the firm has no other programme item). Whether both sides are present is the mission
+    day's to check before calling. The constraints on Meeting decide the rest: a table, a firm
+    or a partner taken meanwhile (another staff member, a live meeting) raises SlotTaken.
+    Any refusal raises a MeetingError and changes nothing. Notifying is the caller's.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        mission_id = Meeting.objects.filter(pk=meeting_id).values_list("mission_id", flat=True)
+        if not mission_id:
+            raise Meeting.DoesNotExist
+        mission = locking.lock_mission(mission_id[0])
+        meeting = Meeting.objects.select_related("request").get(pk=meeting_id)
+        if meeting.slot_id is not None:
+            raise MeetingAlreadyPlaced
+        confirmed = Application.objects.filter(
+            mission=mission, firm_id=meeting.firm_id, status=Application.Status.CONFIRMED
+        ).exists()
+        if meeting.request.status != MeetingRequest.Status.ACCEPTED or not confirmed:
+            raise NotAParticipant
+        slot = (
+            Slot.objects.filter(pk=slot_id, session__mission=mission)
+            .select_related("session__city")
+            .first()
+        )
+        if slot is None or not 1 <= table <= slot.tables:
+            raise SlotUnavailable
+        if slot.ends_at <= now:
+            raise SlotEnded
+        firm_available, partner_available = _availability(
+            mission, [slot], {meeting.firm_id}, {meeting.partner_id}
+        )
+        if slot.pk not in firm_available[meeting.firm_id] or slot.pk not in (
+            partner_available.get(meeting.partner_id, frozenset())
+        ):
+            raise SlotUnavailable
+        meeting.slot, meeting.table, meeting.locked = slot, table, True
+        try:
+            with transaction.atomic():
+                meeting.save(update_fields=["slot", "table", "locked", "updated_at"])
+        except IntegrityError:
+            raise SlotTaken from None
     return meeting
 
 
