@@ -25,13 +25,14 @@ from missions.models import (
 )
 
 # A cell's state: its words and a symbol (never colour only), in the order of the day.
-WAITING, BOTH, RUNNING, HELD, NO_SHOW, FREE = (
+WAITING, BOTH, RUNNING, HELD, NO_SHOW, FREE, NONE = (
     "waiting",
     "both",
     "running",
     "held",
     "no_show",
     "free",
+    "none",
 )
 STATE_LABELS = {
     WAITING: _("in attesa"),
@@ -40,8 +41,17 @@ STATE_LABELS = {
     HELD: _("svolto"),
     NO_SHOW: _("assente"),
     FREE: _("libero"),
+    NONE: _("nessun tavolo"),
 }
-STATE_SYMBOLS = {WAITING: "…", BOTH: "✓✓", RUNNING: "▶", HELD: "✔", NO_SHOW: "✕", FREE: "○"}
+STATE_SYMBOLS = {
+    WAITING: "…",
+    BOTH: "✓✓",
+    RUNNING: "▶",
+    HELD: "✔",
+    NO_SHOW: "✕",
+    FREE: "○",
+    NONE: "–",
+}
 
 
 @dataclass
@@ -68,8 +78,16 @@ class Cell:
         return STATE_SYMBOLS[self.state]
 
     @property
-    def is_free(self) -> bool:
-        return self.meeting is None
+    def sig(self) -> str:
+        """What the cell shows, in short: the page's script swaps the cell when it changes."""
+        parts = [
+            self.state,
+            str(self.meeting.pk if self.meeting else ""),
+            f"{int(self.firm_here)}{int(self.partner_here)}",
+            ".".join(f"{m.pk}{m.absent}" for m in self.absent),
+            ".".join(str(m.pk) for m in self.offers),
+        ]
+        return "|".join(parts)
 
 
 @dataclass
@@ -154,9 +172,11 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
             ]
         cells = []
         for table in tables:
-            if table > slot.tables:
-                continue
             cell = Cell(slot=slot, table=table, absent=absent.get((slot.pk, table), []))
+            if table > slot.tables:  # a slot with fewer tables than the others
+                cell.state = NONE
+                cells.append(cell)
+                continue
             cell.meeting = live.get((slot.pk, table))
             if cell.meeting is not None:
                 m = cell.meeting

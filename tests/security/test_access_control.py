@@ -24,6 +24,7 @@ from tests.factories import (
     ApplicationFactory,
     FirmFactory,
     MissionFactory,
+    ProgrammeItemFactory,
     StaffFactory,
     UserFactory,
     city,
@@ -100,6 +101,7 @@ def world():
     done = checkup_services.checkup_start(firm=firm_a, user=owner_a)
     checkup_services.checkup_complete(checkup_id=done.pk)
     open_checkup = checkup_services.checkup_start(firm=firm_a, user=owner_a)
+    b2b_session = ProgrammeItemFactory(mission=mission)  # the live board's (staff only)
     return {
         "checkup:result": {"checkup_id": done.pk},
         "checkup:step": {"checkup_id": open_checkup.pk, "step": 1},
@@ -149,6 +151,11 @@ def world():
         "partners:co_partner_add": {"mission_id": mission.pk},
         "partners:co_partner": {"mission_id": mission.pk, "partner_id": partner.pk},
         "partners:co_partner_profile": {"partner_id": partner.pk},
+        "missionday:board": {"mission_id": mission.pk},
+        "missionday:board_session": {"mission_id": mission.pk, "session_id": b2b_session.pk},
+        "missionday:board_state": {"mission_id": mission.pk, "session_id": b2b_session.pk},
+        "missionday:board_no_show": {"mission_id": mission.pk, "session_id": b2b_session.pk},
+        "missionday:board_assign": {"mission_id": mission.pk, "session_id": b2b_session.pk},
     }
 
 

@@ -1,0 +1,198 @@
+"""The live board's pages: staff only, each cell's state in words, marking a no-show, giving the
+freed table to a waiting meeting; bad ids 404, bad posts 400 with a message; constant queries."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from missions.models import Meeting, ProgrammeItem
+from missions.services import outcomes
+from notifications.models import Notification
+from tests.factories import ProgrammeItemFactory, StaffFactory
+from tests.missionday.board_setup import accepted, check_in, mission_today, place
+from tests.support.clients import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day():
+    return mission_today()
+
+
+@pytest.fixture
+def staff():
+    return login(StaffFactory())
+
+
+def _urls(day):
+    m, s = day.mission.pk, day.session.pk
+    return {
+        "board": reverse("missionday:board", args=[m]),
+        "session": reverse("missionday:board_session", args=[m, s]),
+        "state": reverse("missionday:board_state", args=[m, s]),
+        "no_show": reverse("missionday:board_no_show", args=[m, s]),
+        "assign": reverse("missionday:board_assign", args=[m, s]),
+    }
+
+
+def _cell(html: str, slot, table: int) -> str:
+    """The HTML of one cell of the grid."""
+    start = html.index(f'id="cell-s{slot.pk}-t{table}"')
+    return html[start : html.index("</td>", start)]
+
+
+def test_a_delegate_gets_403_everywhere_and_staff_see_the_sessions(day, staff):
+    delegate = login(day.delegates[0])
+    for name, url in _urls(day).items():
+        method = delegate.post if name in {"no_show", "assign"} else delegate.get
+        assert method(url, {"meeting": 1, "side": "firm"}).status_code == 403, name
+    page = staff.get(_urls(day)["board"])
+    assert page.status_code == 200
+    assert "Incontri B2B" in page.content.decode()
+    assert _urls(day)["session"] in page.content.decode()
+
+
+def test_bad_ids_are_404(day, staff):
+    other_session = ProgrammeItemFactory(mission=day.mission, kind=ProgrammeItem.Kind.RESEARCH_VISIT)
+    m = day.mission.pk
+    assert staff.get(reverse("missionday:board", args=[999999])).status_code == 404
+    assert staff.get(reverse("missionday:board_session", args=[m, 999999])).status_code == 404
+    # Not a B2B session, or another mission's session.
+    assert staff.get(reverse("missionday:board_session", args=[m, other_session.pk])).status_code == 404
+    elsewhere = mission_today()
+    assert (
+        staff.get(reverse("missionday:board_state", args=[m, elsewhere.session.pk])).status_code
+        == 404
+    )
+    # A meeting of another session, a slot of another session.
+    theirs = place(accepted(elsewhere, elsewhere.firms[0], elsewhere.partners[0]), elsewhere.slots[3], 1)
+    assert staff.post(_urls(day)["no_show"], {"meeting": theirs.pk, "side": "firm"}).status_code == 404
+    mine = accepted(day, day.firms[0], day.partners[0])
+    response = staff.post(
+        _urls(day)["assign"], {"meeting": mine.pk, "slot": elsewhere.slots[3].pk, "table": 1}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.attendance == ""
+
+
+def test_bad_posts_are_400_with_a_message_and_change_nothing(day, staff):
+    meeting = place(accepted(day, day.firms[0], day.partners[0]), day.slots[3], 1)
+    bad = staff.post(_urls(day)["no_show"], {"meeting": meeting.pk, "side": "everyone"})
+    assert bad.status_code == 400
+    assert "Richiesta non valida" in bad.content.decode()
+    bad = staff.post(_urls(day)["assign"], {"meeting": "x", "slot": day.slots[3].pk, "table": 1})
+    assert bad.status_code == 400
+    assert "Richiesta non valida" in bad.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.attendance == ""
+    # Well-formed but refused: a message, nothing changed.
+    waiting = accepted(day, day.firms[1], day.partners[1])
+    response = staff.post(
+        _urls(day)["assign"], {"meeting": waiting.pk, "slot": day.slots[4].pk, "table": 1},
+        follow=True,
+    )
+    assert "check-in oggi" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.slot_id is None
+
+
+def test_each_cell_shows_its_state_in_words(day, staff):
+    now = timezone.now()
+    running = next(s for s in day.slots if s.starts_at <= now < s.ends_at)
+    ended = day.slots[0]
+    later = day.slots[5]
+    m_wait = place(accepted(day, day.firms[0], day.partners[0]), later, 1)
+    m_both = place(accepted(day, day.firms[1], day.partners[1]), later, 2)
+    m_run = place(accepted(day, day.firms[1], day.partners[0]), running, 1)
+    m_held = place(accepted(day, day.firms[2], day.partners[1]), ended, 1)
+    m_gone = place(accepted(day, day.firms[2], day.partners[0]), day.slots[1], 1)
+    outcomes.meetings_mark_attendance(meeting_ids=[m_gone.pk], attendance="no_show", absent="partner")
+    check_in(day, firm=day.firms[1])
+    check_in(day, firm=day.firms[2])
+    check_in(day, partner=day.partners[1])
+    check_in(day, partner=day.partners[0])
+    assert m_wait and m_both and m_run and m_held
+    html = staff.get(_urls(day)["session"]).content.decode()
+    assert "in attesa" in _cell(html, later, 1)
+    assert "impresa non arrivata" in _cell(html, later, 1)
+    assert "entrambi presenti" in _cell(html, later, 2)
+    assert "in corso" in _cell(html, running, 1)
+    assert "svolto" in _cell(html, ended, 1)
+    assert "assente: Il partner" in _cell(html, day.slots[1], 1)
+    assert "libero" in _cell(html, ended, 2)
+    assert "libero" in _cell(html, running, 2)
+    assert "Graniti Valmasino ↔ Naturstein Import GmbH" in _cell(html, later, 1)
+    # The symbol says it without colour, the time is Köln's.
+    assert "✓✓" in _cell(html, later, 2)
+    start = timezone.localtime(later.starts_at, day.session.city.tz)
+    assert f"{start:%H:%M}–" in html
+    assert 'src="/static/js/missionday-board.js"' in html
+    assert "onclick" not in html and "style=" not in html
+
+
+def test_mark_a_no_show_then_assign_the_waiting_meeting(day, staff):
+    slot = day.slots[4]
+    gone = place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
+    waiting = accepted(day, day.firms[1], day.partners[0])
+    check_in(day, firm=day.firms[1])
+    check_in(day, partner=day.partners[0])
+    response = staff.post(_urls(day)["no_show"], {"meeting": gone.pk, "side": "firm"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#cell-s{slot.pk}-t1")
+    gone.refresh_from_db()
+    assert (gone.attendance, gone.absent) == ("no_show", "firm")
+
+    html = staff.get(_urls(day)["state"]).content.decode()
+    cell = _cell(html, slot, 1)
+    assert "assente: L&#x27;impresa" in cell or "assente: L'impresa" in cell
+    assert "Serizzo Spa ↔ Naturstein Import GmbH" in cell  # offered
+    page = staff.post(
+        _urls(day)["assign"], {"meeting": waiting.pk, "slot": slot.pk, "table": 1}, follow=True
+    )
+    assert "li abbiamo avvisati" in page.content.decode()
+    waiting.refresh_from_db()
+    assert (waiting.slot_id, waiting.table) == (slot.pk, 1)
+    assert Notification.objects.filter(object_key=f"meeting:{waiting.pk}").count() == 2
+    cell = _cell(staff.get(_urls(day)["state"]).content.decode(), slot, 1)
+    assert "entrambi presenti" in cell and "Serizzo Spa ↔ Naturstein Import GmbH" in cell
+    # Taking the no-show back now clashes with the meeting placed there: refused, with words.
+    page = staff.post(_urls(day)["no_show"], {"meeting": gone.pk, "side": "present"}, follow=True)
+    assert "non si può annullare" in page.content.decode()
+    gone.refresh_from_db()
+    assert gone.attendance == "no_show"
+
+
+def _fill(day, n_meetings: int) -> None:
+    """n meetings placed, one more waiting, everybody checked in."""
+    pairs = [(f, p) for f in day.firms for p in day.partners][: n_meetings + 1]
+    for i, (firm, partner) in enumerate(pairs[:-1]):
+        place(accepted(day, firm, partner), day.slots[2 + i], 1 + i % 2)
+    accepted(day, *pairs[-1])
+    for firm in day.firms:
+        check_in(day, firm=firm)
+    for partner in day.partners:
+        check_in(day, partner=partner)
+
+
+@pytest.mark.parametrize("name", ["session", "state"])
+def test_page_and_state_queries_do_not_grow_with_the_meetings(
+    day, staff, name, django_assert_num_queries
+):
+    _fill(day, 2)
+    url = _urls(day)[name]
+    staff.get(url)  # warm the session and the user
+    with django_assert_num_queries(QUERIES[name]):
+        assert staff.get(url).status_code == 200
+    more = mission_today()
+    _fill(more, 5)
+    url = _urls(more)[name]
+    staff.get(url)
+    with django_assert_num_queries(QUERIES[name]):
+        assert staff.get(url).status_code == 200
+
+
+# session, user, MFA (staff powers), mission, session row, slots, meetings, check-ins,
+# waiting meetings, the partners' attendance (+ sessions, blocked slots), other programme items
+QUERIES = {"session": 14, "state": 14}
