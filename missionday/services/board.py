@@ -59,13 +59,17 @@ def board_meeting_place(
         meeting = scheduling_runs.meeting_place_in_freed_slot(
             meeting_id=meeting_id, slot_id=slot_id, table=table, now=now
         )
-        _notify_placed(mission, Meeting.objects.select_related("firm", "partner").get(pk=meeting.pk))
+        _notify_placed(
+            mission, Meeting.objects.select_related("firm", "partner").get(pk=meeting.pk)
+        )
     return meeting
 
 
 def _notify_placed(mission: Mission, meeting: Meeting) -> None:
     """Both sides hear of the new meeting, inside the placing transaction (the outbox sends
     after commit). One notification per person and placement, however often it is called."""
+    if meeting.slot_id is None:  # placed just before, under the same transaction
+        return
     slot = Slot.objects.select_related("session__city").get(pk=meeting.slot_id)
     start = timezone.localtime(slot.starts_at, slot.session.city.tz)
     when = in_every_language(

@@ -37,9 +37,7 @@ def _session_for_staff(request: HttpRequest, mission_id: int, session_id: int) -
 def board_sessions(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = staff_mission(request, mission_id)
     sessions = list(board.b2b_sessions(mission))
-    return render(
-        request, "missionday/board.html", {"mission": mission, "sessions": sessions}
-    )
+    return render(request, "missionday/board.html", {"mission": mission, "sessions": sessions})
 
 
 def _render_board(request: HttpRequest, session: ProgrammeItem, status: int = 200) -> HttpResponse:
@@ -72,9 +70,7 @@ def board_state(request: HttpRequest, mission_id: int, session_id: int) -> HttpR
 class NoShowForm(forms.Form):
     meeting = forms.IntegerField(min_value=1)
     # firm / partner / both absent; "present" takes the no-show back
-    side = forms.ChoiceField(
-        choices=[(v, v) for v in (*Meeting.Absent.values[1:], "present")]
-    )
+    side = forms.ChoiceField(choices=[(v, v) for v in (*Meeting.Absent.values[1:], "present")])
 
 
 @require_POST

@@ -22,9 +22,7 @@ from missions.services.errors import (
 FOLLOWUP_DAYS = (30, 90, 180)
 
 
-def meetings_mark_attendance(
-    *, meeting_ids: list[int], attendance: str, absent: str = ""
-) -> int:
+def meetings_mark_attendance(*, meeting_ids: list[int], attendance: str, absent: str = "") -> int:
     """Staff record held / no-show (admin, the mission day's board); returns how many changed.
 
     `absent` says who did not come to a no-show (firm, partner, both; empty: not said); any

@@ -206,7 +206,9 @@ def test_two_staff_placing_on_the_same_table_at_once_one_wins():
     def attempt(meeting):
         try:
             barrier.wait()
-            board_meeting_place(mission=day.mission, meeting_id=meeting.pk, slot_id=slot.pk, table=2)
+            board_meeting_place(
+                mission=day.mission, meeting_id=meeting.pk, slot_id=slot.pk, table=2
+            )
             results[meeting.pk] = "placed"
         except SlotTaken:
             results[meeting.pk] = "taken"

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.models import Meeting, ProgrammeItem
+from missions.models import ProgrammeItem
 from missions.services import outcomes
 from notifications.models import Notification
 from tests.factories import ProgrammeItemFactory, StaffFactory
@@ -54,20 +54,29 @@ def test_a_delegate_gets_403_everywhere_and_staff_see_the_sessions(day, staff):
 
 
 def test_bad_ids_are_404(day, staff):
-    other_session = ProgrammeItemFactory(mission=day.mission, kind=ProgrammeItem.Kind.RESEARCH_VISIT)
+    other_session = ProgrammeItemFactory(
+        mission=day.mission, kind=ProgrammeItem.Kind.RESEARCH_VISIT
+    )
     m = day.mission.pk
     assert staff.get(reverse("missionday:board", args=[999999])).status_code == 404
     assert staff.get(reverse("missionday:board_session", args=[m, 999999])).status_code == 404
     # Not a B2B session, or another mission's session.
-    assert staff.get(reverse("missionday:board_session", args=[m, other_session.pk])).status_code == 404
+    assert (
+        staff.get(reverse("missionday:board_session", args=[m, other_session.pk])).status_code
+        == 404
+    )
     elsewhere = mission_today()
     assert (
         staff.get(reverse("missionday:board_state", args=[m, elsewhere.session.pk])).status_code
         == 404
     )
     # A meeting of another session, a slot of another session.
-    theirs = place(accepted(elsewhere, elsewhere.firms[0], elsewhere.partners[0]), elsewhere.slots[3], 1)
-    assert staff.post(_urls(day)["no_show"], {"meeting": theirs.pk, "side": "firm"}).status_code == 404
+    theirs = place(
+        accepted(elsewhere, elsewhere.firms[0], elsewhere.partners[0]), elsewhere.slots[3], 1
+    )
+    assert (
+        staff.post(_urls(day)["no_show"], {"meeting": theirs.pk, "side": "firm"}).status_code == 404
+    )
     mine = accepted(day, day.firms[0], day.partners[0])
     response = staff.post(
         _urls(day)["assign"], {"meeting": mine.pk, "slot": elsewhere.slots[3].pk, "table": 1}
@@ -90,7 +99,8 @@ def test_bad_posts_are_400_with_a_message_and_change_nothing(day, staff):
     # Well-formed but refused: a message, nothing changed.
     waiting = accepted(day, day.firms[1], day.partners[1])
     response = staff.post(
-        _urls(day)["assign"], {"meeting": waiting.pk, "slot": day.slots[4].pk, "table": 1},
+        _urls(day)["assign"],
+        {"meeting": waiting.pk, "slot": day.slots[4].pk, "table": 1},
         follow=True,
     )
     assert "check-in oggi" in response.content.decode()
@@ -108,12 +118,17 @@ def test_each_cell_shows_its_state_in_words(day, staff):
     m_run = place(accepted(day, day.firms[1], day.partners[0]), running, 1)
     m_held = place(accepted(day, day.firms[2], day.partners[1]), ended, 1)
     m_gone = place(accepted(day, day.firms[2], day.partners[0]), day.slots[1], 1)
-    outcomes.meetings_mark_attendance(meeting_ids=[m_gone.pk], attendance="no_show", absent="partner")
+    outcomes.meetings_mark_attendance(
+        meeting_ids=[m_gone.pk], attendance="no_show", absent="partner"
+    )
     check_in(day, firm=day.firms[1])
     check_in(day, firm=day.firms[2])
     check_in(day, partner=day.partners[1])
     check_in(day, partner=day.partners[0])
-    assert m_wait and m_both and m_run and m_held
+    assert m_wait
+    assert m_both
+    assert m_run
+    assert m_held
     html = staff.get(_urls(day)["session"]).content.decode()
     assert "in attesa" in _cell(html, later, 1)
     assert "impresa non arrivata" in _cell(html, later, 1)
@@ -129,7 +144,8 @@ def test_each_cell_shows_its_state_in_words(day, staff):
     start = timezone.localtime(later.starts_at, day.session.city.tz)
     assert f"{start:%H:%M}–" in html
     assert 'src="/static/js/missionday-board.js"' in html
-    assert "onclick" not in html and "style=" not in html
+    assert "onclick" not in html
+    assert "style=" not in html
 
 
 def test_mark_a_no_show_then_assign_the_waiting_meeting(day, staff):
@@ -156,7 +172,8 @@ def test_mark_a_no_show_then_assign_the_waiting_meeting(day, staff):
     assert (waiting.slot_id, waiting.table) == (slot.pk, 1)
     assert Notification.objects.filter(object_key=f"meeting:{waiting.pk}").count() == 2
     cell = _cell(staff.get(_urls(day)["state"]).content.decode(), slot, 1)
-    assert "entrambi presenti" in cell and "Serizzo Spa ↔ Naturstein Import GmbH" in cell
+    assert "entrambi presenti" in cell
+    assert "Serizzo Spa ↔ Naturstein Import GmbH" in cell
     # Taking the no-show back now clashes with the meeting placed there: refused, with words.
     page = staff.post(_urls(day)["no_show"], {"meeting": gone.pk, "side": "present"}, follow=True)
     assert "non si può annullare" in page.content.decode()
