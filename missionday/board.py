@@ -197,7 +197,8 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
                     cell.state = WAITING
             else:
                 cell.state = NO_SHOW if cell.absent else FREE
-                cell.offers = offers
+                # Offered where a no-show freed the table (the day's empty tables).
+                cell.offers = offers if cell.absent else []
                 if slot is current:
                     board.free_now += 1
             board.no_shows += len(cell.absent)

@@ -99,3 +99,14 @@ def check_in(day: Day, *, firm=None, partner=None) -> None:
     """Check in the badge of the firm's delegate or of the partner's contact, today."""
     badge = DayPass.objects.get(mission=day.mission, firm=firm, partner=partner)
     check_in_record(mission=day.mission, token=badge.token, client_id=uuid.uuid4())
+
+
+def freed(day: Day, slot: Slot, table: int = 1) -> Meeting:
+    """A no-show at `table` of `slot` (a firm that never came, with the second partner)."""
+    firm = FirmFactory(name=f"Assente {slot.index}-{table}", sector=sector("lapideo"))
+    MembershipFactory(firm=firm)
+    ApplicationFactory(mission=day.mission, firm=firm)
+    meeting = accepted(day, firm, day.partners[1])
+    Meeting.objects.filter(pk=meeting.pk).update(slot=slot, table=table, attendance="no_show")
+    meeting.refresh_from_db()
+    return meeting

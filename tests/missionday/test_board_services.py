@@ -16,7 +16,7 @@ from missions.models import Meeting
 from missions.services import outcomes, scheduling_runs
 from missions.services.errors import MeetingSlotReused, SlotEnded, SlotTaken, SlotUnavailable
 from notifications.models import Notification
-from tests.missionday.board_setup import accepted, check_in, mission_today, place
+from tests.missionday.board_setup import accepted, check_in, freed, mission_today, place
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,16 @@ def test_the_scheduler_leaves_no_shows_where_they_are_and_uses_their_tables(day)
 # --- Placing a waiting meeting in a freed slot ----------------------------------------------
 
 
+def test_only_a_table_freed_by_a_no_show_offers_the_waiting_meetings(day):
+    waiting = accepted(day, day.firms[1], day.partners[0])
+    _all_here(day, day.firms[1], day.partners[0])
+    freed(day, day.slots[4], 2)
+    board = board_for(day.session)
+    assert board.waiting == 1
+    assert board.rows[4].cells[0].offers == []  # never used: left to the scheduler and admin
+    assert [m.pk for m in board.rows[4].cells[1].offers] == [waiting.pk]
+
+
 def test_a_waiting_meeting_takes_the_freed_table_and_both_sides_hear_once(day):
     slot = day.slots[3]
     gone = place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
@@ -141,6 +151,7 @@ def test_a_waiting_meeting_takes_the_freed_table_and_both_sides_hear_once(day):
 def test_placing_is_refused_when_one_side_has_not_checked_in(day):
     waiting = accepted(day, day.firms[1], day.partners[0])
     check_in(day, firm=day.firms[1])
+    freed(day, day.slots[3])
     assert board_for(day.session).rows[3].cells[0].offers == []
     with pytest.raises(NotBothPresent):
         board_meeting_place(
@@ -156,6 +167,8 @@ def test_placing_is_refused_in_a_slot_the_partner_blocked(day):
     _all_here(day, day.firms[1], day.partners[0])
     mp = day.mission.mission_partners.get(partner=day.partners[0])
     mp.blocked_slots.add(day.slots[4])
+    freed(day, day.slots[3])
+    freed(day, day.slots[4])
     board = board_for(day.session)
     assert [m.pk for m in board.rows[3].cells[0].offers] == [waiting.pk]
     assert board.rows[4].cells[0].offers == []
@@ -170,7 +183,11 @@ def test_placing_is_refused_in_a_slot_the_partner_blocked(day):
 def test_placing_is_refused_in_a_slot_that_has_ended(day):
     waiting = accepted(day, day.firms[1], day.partners[0])
     _all_here(day, day.firms[1], day.partners[0])
-    assert board_for(day.session).rows[1].cells[0].offers == []
+    freed(day, day.slots[1])
+    freed(day, day.slots[3])
+    board = board_for(day.session)
+    assert board.rows[1].cells[0].offers == []
+    assert [m.pk for m in board.rows[3].cells[0].offers] == [waiting.pk]
     with pytest.raises(SlotEnded):
         board_meeting_place(
             mission=day.mission, meeting_id=waiting.pk, slot_id=day.slots[1].pk, table=1
@@ -232,6 +249,8 @@ def test_the_partners_other_meeting_in_that_slot_keeps_the_offer_away(day):
     waiting = accepted(day, day.firms[1], day.partners[0])
     _all_here(day, day.firms[1], day.partners[0])
     place(accepted(day, day.firms[2], day.partners[0]), day.slots[3], 2)
+    freed(day, day.slots[3])
+    freed(day, day.slots[4])
     board = board_for(day.session)
     assert board.rows[3].cells[0].offers == []
     assert [m.pk for m in board.rows[4].cells[0].offers] == [waiting.pk]
@@ -248,6 +267,7 @@ def test_best_first_priority_then_longest_waiting(day):
     for firm in day.firms:
         check_in(day, firm=firm)
     check_in(day, partner=day.partners[0])
+    freed(day, day.slots[4])
     offers = board_for(day.session).rows[4].cells[0].offers
     assert [m.pk for m in offers] == [old.pk, new.pk, low.pk]
     assert dt.timedelta(0) <= new.request.decided_at - old.request.decided_at

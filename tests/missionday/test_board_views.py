@@ -213,3 +213,9 @@ def test_page_and_state_queries_do_not_grow_with_the_meetings(
 # session, user, MFA (staff powers), mission, session row, slots, meetings, check-ins,
 # waiting meetings, the partners' attendance (+ sessions, blocked slots), other programme items
 QUERIES = {"session": 14, "state": 14}
+
+
+def test_the_missions_admin_page_links_to_the_board(day, staff):
+    page = staff.get(reverse("admin:missions_mission_change", args=[day.mission.pk]))
+    assert page.status_code == 200
+    assert f'href="{_urls(day)["board"]}"' in page.content.decode()
