@@ -221,12 +221,16 @@ class MissionPartnerAdmin(admin.ModelAdmin):
             mission_partner_id=form.instance.pk, slot_ids=chosen
         )
         # As on the partner's own path: the next scheduler run moves its meetings out of newly
-        # blocked slots (staff-locked meetings stay until staff move them).
-        stuck = Meeting.objects.filter(
-            mission_id=form.instance.mission_id,
-            partner_id=form.instance.partner_id,
-            slot_id__in=chosen,
-        ).count()
+        # blocked slots (staff-locked meetings stay until staff move them); a no-show holds none.
+        stuck = (
+            Meeting.objects.filter(
+                mission_id=form.instance.mission_id,
+                partner_id=form.instance.partner_id,
+                slot_id__in=chosen,
+            )
+            .exclude(attendance=Meeting.Attendance.NO_SHOW)
+            .count()
+        )
         if stuck:
             self.message_user(
                 request,
