@@ -149,6 +149,10 @@ def world():
         "partners:co_partner_add": {"mission_id": mission.pk},
         "partners:co_partner": {"mission_id": mission.pk, "partner_id": partner.pk},
         "partners:co_partner_profile": {"partner_id": partner.pk},
+        # Staff check people in: firms, partners and co-organisers get 403.
+        "missionday:checkin": {"mission_id": mission.pk},
+        "missionday:checkin_sync": {"mission_id": mission.pk},
+        "missionday:checkin_people": {"mission_id": mission.pk},
     }
 
 
