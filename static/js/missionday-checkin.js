@@ -234,6 +234,10 @@
 
   function render() {
     const query = fold(el.search.value.trim());
+    // Redrawing the list must not lose a keyboard user's place: focus the same person's button.
+    const focused = el.results.contains(document.activeElement)
+      ? document.activeElement.closest("button[data-token]")
+      : null;
     el.results.replaceChildren();
     if (!query) {
       el.count.textContent = "";
@@ -253,6 +257,12 @@
     found.slice(0, MAX_RESULTS).forEach(function (person) {
       el.results.append(row(person));
     });
+    if (focused) {
+      const again = el.results.querySelector(
+        'button[data-token="' + CSS.escape(focused.dataset.token) + '"]'
+      );
+      if (again) again.focus();
+    }
     el.count.textContent = found.length ? fill(strings.results, { n: found.length }) : strings.noResults;
     if (!found.length) {
       const none = document.createElement("li");
@@ -298,10 +308,7 @@
   el.results.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-token]");
     if (!button) return;
-    checkIn(button.dataset.token, "search").then(function () {
-      const again = el.results.querySelector('button[data-token="' + CSS.escape(button.dataset.token) + '"]');
-      if (again) again.focus();
-    });
+    checkIn(button.dataset.token, "search");
   });
 
   // --- Check in: queue first, then send ---------------------------------------------------------
