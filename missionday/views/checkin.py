@@ -23,7 +23,9 @@ from missionday.selectors import check_in_times, passes_for
 from missionday.services.checkin import MAX_BATCH, CheckInOutcome, QueuedCheckIn, check_ins_sync
 from missions.models import Mission
 
-MAX_TOKEN_LENGTH = 100
+# A badge token is 32 URL-safe characters; anything else a camera may read (another event's QR
+# code, a URL) is refused per item as an unknown badge, only NUL and absurd lengths per batch.
+MAX_TOKEN_LENGTH = 200
 SOON = dt.timedelta(days=14)  # the chooser lists missions under way and those starting within
 
 
@@ -121,7 +123,7 @@ def _parse_item(number: int, entry: Any) -> QueuedCheckIn:
     except (TypeError, ValueError, AttributeError):
         raise bad(_("client_id non valido.")) from None
     token = entry.get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or "\x00" in token:
         raise bad(_("token non valido."))
     seen_at = _parse_time(entry.get("checked_in_at"))
     if seen_at is None:
@@ -142,7 +144,11 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
     if parsed is None:
         return None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    try:
+        aware = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        return aware.astimezone(dt.UTC)  # year 1 at +05:00 is before year 1 in UTC
+    except (OverflowError, ValueError):
+        return None
 
 
 def _result(outcome: CheckInOutcome) -> dict[str, Any]:

@@ -16,6 +16,7 @@
   const BATCH = 500; // the server's limit per request
   const SAME_CODE_PAUSE_MS = 4000; // a code held in front of the camera is one scan, not ten a second
   const MAX_RESULTS = 30;
+  const BADGE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/; // what a badge's QR code carries (opaque token)
 
   const root = document.getElementById("checkin");
   if (!root) return;
@@ -513,7 +514,8 @@
       if (code && code.data && (code.data !== lastCode || now - lastCodeAt > SAME_CODE_PAUSE_MS)) {
         lastCode = code.data;
         lastCodeAt = now;
-        checkIn(code.data.trim(), "scan");
+        if (BADGE_TOKEN.test(code.data.trim())) checkIn(code.data.trim(), "scan");
+        else say("error", null, strings.unknown); // another QR code (a URL, a ticket): not queued
       } else if (code && code.data === lastCode) {
         lastCodeAt = now; // still in front of the camera: keep pausing
       }

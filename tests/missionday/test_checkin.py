@@ -129,6 +129,7 @@ def test_a_mixed_batch_refuses_the_foreign_and_forged_tokens_and_stores_the_rest
             _item(ours),
             _item(foreign),
             _item("forged-token-that-is-no-badge"),
+            _item("https://example.com/another-event?ticket=1&ü=ß"),
             _item(partner_badge, method="scan"),
         ]
     }
@@ -137,13 +138,14 @@ def test_a_mixed_batch_refuses_the_foreign_and_forged_tokens_and_stores_the_rest
 
     assert answer.status_code == 200
     results = answer.json()["results"]
-    assert [r["status"] for r in results] == ["created", "refused", "refused", "created"]
+    assert [r["status"] for r in results] == ["created", "refused", "refused", "refused", "created"]
     assert results[1]["message"] == "Badge non riconosciuto per questa missione."
     # A refused badge says nothing about whose it is (another mission's person stays unnamed).
     assert results[1]["name"] == ""
     assert results[1]["organisation"] == ""
-    assert results[3]["name"] == "Jonas Müller"
-    assert results[3]["organisation"] == "Müller Maschinenbau GmbH"
+    assert results[3]["message"] == "Badge non riconosciuto per questa missione."
+    assert results[4]["name"] == "Jonas Müller"
+    assert results[4]["organisation"] == "Müller Maschinenbau GmbH"
     assert set(CheckIn.objects.values_list("day_pass", flat=True)) == {ours.pk, partner_badge.pk}
 
 
@@ -181,6 +183,12 @@ MISSING = object()  # in an item's overrides: the field is left out
             "Check-in 2: data e ora non valide.",
         ),
         ({"check_ins": [GOOD, {"checked_in_at": MISSING}]}, "Check-in 2: data e ora non valide."),
+        (
+            {"check_ins": [GOOD, {"checked_in_at": "0001-01-01T00:30:00+05:00"}]},
+            "Check-in 2: data e ora non valide.",
+        ),
+        ({"check_ins": [GOOD, {"token": "x\x00y"}]}, "Check-in 2: token non valido."),
+        ({"check_ins": [GOOD, {"token": "x" * 201}]}, "Check-in 2: token non valido."),
         ({"check_ins": [GOOD, {"method": "telepathy"}]}, "Check-in 2: modo non valido."),
         ({"check_ins": [GOOD, {"method": MISSING}]}, "Check-in 2: modo non valido."),
         ({"check_ins": [GOOD] * 501}, "Al massimo 500 check-in per invio."),
