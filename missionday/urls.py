@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("<int:mission_id>/check-in/", checkin.checkin, name="checkin"),
     path("<int:mission_id>/check-in/sync/", checkin.checkin_sync, name="checkin_sync"),
     path("<int:mission_id>/check-in/persone.json", checkin.checkin_people, name="checkin_people"),
+    path("<int:mission_id>/check-in/sw.js", checkin.checkin_service_worker, name="checkin_sw"),
 ]

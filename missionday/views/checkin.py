@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -93,6 +95,34 @@ def checkin_sync(request: HttpRequest, mission_id: int) -> JsonResponse:
         mission=mission, items=items, by=request.user if request.user.is_authenticated else None
     )
     return JsonResponse({"results": [_result(outcome) for outcome in outcomes]})
+
+
+# What the check-in page loads; its service worker keeps them for a reload without network.
+PAGE_ASSETS = [
+    "css/club.css",
+    "css/print.css",
+    "css/missionday-checkin.css",
+    "favicon.svg",
+    "js/club.js",
+    "js/missionday-checkin.js",
+    "vendor/jsqr/jsQR.js",
+]
+
+
+@require_GET
+def checkin_service_worker(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """The check-in page's service worker, scoped to that page (its own folder, so no
+    Service-Worker-Allowed header): it keeps the page and its files so that a reload in a hall
+    without network still opens it; the queue and the people list live in IndexedDB."""
+    mission = staff_mission(request, mission_id)
+    context = {
+        "mission": mission,
+        "page_url": json.dumps(reverse("missionday:checkin", args=[mission.pk])),
+        "assets": json.dumps([static(asset) for asset in PAGE_ASSETS]),
+    }
+    response = render(request, "missionday/checkin_sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"  # the browser checks for a new version each time
+    return response
 
 
 class BadBatch(ValueError):

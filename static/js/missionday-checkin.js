@@ -7,6 +7,8 @@
 //   retry timer). Only the client ids the server answered are removed from the queue; the server
 //   stores each check-in once however often it is sent (a badge scanned twice is queued twice,
 //   stored once).
+// - A service worker scoped to this page (data-sw-url) keeps the page and its files, so a reload
+//   without network still opens it.
 // - Feedback in words (name, organisation, "registrato" / "già registrato alle 09:12" / "badge
 //   non riconosciuto") in an aria-live region, plus the queue counter and the network state.
 (function () {
@@ -530,6 +532,12 @@
 
   // --- Start ------------------------------------------------------------------------------------
 
+  // The page's own service worker keeps a copy of the page, so a reload without network opens it.
+  if ("serviceWorker" in navigator && root.dataset.swUrl) {
+    navigator.serviceWorker
+      .register(root.dataset.swUrl, { scope: root.dataset.swScope })
+      .catch(function () {}); // without it the page still works while it stays open
+  }
   showNetwork();
   openDb()
     .catch(function () {

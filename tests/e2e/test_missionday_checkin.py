@@ -1,6 +1,7 @@
 """Check-in on a staff phone (390 x 844): two people checked in by name while offline, synced
-once the network is back and stored exactly once; a badge scanned with the camera (Chromium's
-fake capture device playing a generated QR code); axe and the keyboard at 390 and 320 px."""
+once the network is back and stored exactly once; the page reopened offline (its service
+worker); a badge scanned with the camera (Chromium's fake capture device playing a generated QR
+code); axe and the keyboard at 390 and 320 px."""
 
 import datetime as dt
 import io
@@ -159,6 +160,43 @@ def test_two_check_ins_offline_are_stored_once_when_the_network_returns(
     page.get_by_label("Cerca per nome").fill("bianchi")
     expect(page.locator("#checkin-results")).to_contain_text("Registrato alle ")
     shot(page, "after-reload-checked-in")
+
+
+def test_the_page_opens_again_without_network_after_one_visit(live_server, new_page, shot):
+    mission = _mission_today()
+    page = new_page(width=PHONE)
+    _open_checkin(page, mission)
+    # The page's service worker has stored it (it takes control of the open page at once).
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    _check_in_by_name(page, "rossi", "Marco Rossi")
+    expect(page.locator("#checkin-queue")).to_have_text("1 in attesa di invio")
+    # The network is really gone for the page and its service worker.
+    failed = page.evaluate(
+        "(url) => fetch(url).then(() => false, () => true)",
+        reverse("missionday:checkin_people", args=[mission.pk]),
+    )
+    assert failed
+
+    response = page.reload()
+    assert response is not None
+    assert response.from_service_worker
+    expect(page.locator("#checkin")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#checkin-network")).to_contain_text("Non in linea")
+    expect(page.locator("#checkin-queue")).to_have_text("1 in attesa di invio")
+    expect(page.locator("#checkin-list-state")).to_have_text(
+        "Elenco dal telefono (4 persone): nessuna rete"
+    )
+    _check_in_by_name(page, "neri", "Luca Neri")
+    expect(page.locator("#checkin-queue")).to_have_text("2 in attesa di invio")
+    shot(page, "reloaded-offline")
+    assert CheckIn.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#checkin-queue")).to_have_text("Nessun check-in in attesa di invio")
+    stored = CheckIn.objects.select_related("day_pass")
+    assert sorted(c.day_pass.full_name for c in stored) == ["Luca Neri", "Marco Rossi"]
 
 
 def _y4m(path: Path, token: str, frames: int = 10) -> Path:

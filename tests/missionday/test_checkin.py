@@ -321,6 +321,21 @@ def test_the_mission_chooser_lists_the_missions_under_way_and_the_next_ones():
     assert login(member()).get(reverse("missionday:checkin_missions")).status_code == 403
 
 
+def test_the_service_worker_keeps_this_page_and_its_files_only():
+    mission = _mission_today()
+    response = login(StaffFactory()).get(reverse("missionday:checkin_sw", args=[mission.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    script = response.content.decode()
+    assert f'const PAGE = "{reverse("missionday:checkin", args=[mission.pk])}";' in script
+    assert "/static/vendor/jsqr/jsQR.js" in script
+    assert "/static/js/missionday-checkin.js" in script
+    # The service worker lives in the page's folder: its default scope is the page.
+    page_url = reverse("missionday:checkin", args=[mission.pk])
+    assert reverse("missionday:checkin_sw", args=[mission.pk]).startswith(page_url)
+
+
 # --- Access --------------------------------------------------------------------------------------
 
 
@@ -344,6 +359,7 @@ def test_only_staff_with_two_factor_check_anyone_in(who):
     people = client.get(reverse("missionday:checkin_people", args=[mission.pk]))
     assert people.status_code == 403
     assert _sync(client, mission, {"check_ins": [_item(badge)]}).status_code == 403
+    assert client.get(reverse("missionday:checkin_sw", args=[mission.pk])).status_code == 403
     assert not CheckIn.objects.exists()
 
 

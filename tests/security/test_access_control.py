@@ -153,6 +153,7 @@ def world():
         "missionday:checkin": {"mission_id": mission.pk},
         "missionday:checkin_sync": {"mission_id": mission.pk},
         "missionday:checkin_people": {"mission_id": mission.pk},
+        "missionday:checkin_sw": {"mission_id": mission.pk},
     }
 
 
