@@ -288,7 +288,8 @@
     if (person.checked_in) {
       const state = document.createElement("span");
       state.className = "checkin-done";
-      state.textContent = fill(strings.checkedInBadge, { time: timeOf(person.checked_in_at) });
+      state.textContent = fill(strings.checkedInBadge, { time: timeOf(person.checked_in_at) })
+        + (person.pending ? " · " + strings.queued : "");
       item.append(state);
     }
     const button = document.createElement("button");
