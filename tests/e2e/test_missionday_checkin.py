@@ -6,6 +6,8 @@ code); axe and the keyboard at 390 and 320 px."""
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -214,13 +216,10 @@ def _y4m(path: Path, token: str, frames: int = 10) -> Path:
     return path
 
 
-def test_a_badge_scanned_with_the_camera_checks_the_person_in(
-    live_server, browser, artifacts_dir, shot
-):
-    mission = _mission_today()
-    badge = DayPass.objects.get(user__last_name="Rossi")
-    video = _y4m(artifacts_dir / "badge.y4m", badge.token)
-    # A Chromium of its own: the fake camera is chosen when the browser starts.
+@contextmanager
+def _camera_page(browser, live_server, video: Path) -> Iterator[Page]:
+    """A phone page in a Chromium of its own whose camera plays `video` (the fake capture
+    device is chosen when the browser starts, so the session's browser cannot have it)."""
     camera_browser = browser.browser_type.launch(
         executable_path=chromium_path(),
         args=[
@@ -239,7 +238,19 @@ def test_a_badge_scanned_with_the_camera_checks_the_person_in(
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.grant_permissions(["camera"], origin=live_server.url)
-        page = context.new_page()
+        yield context.new_page()
+        context.close()
+    finally:
+        camera_browser.close()
+
+
+def test_a_badge_scanned_with_the_camera_checks_the_person_in(
+    live_server, browser, artifacts_dir, shot
+):
+    mission = _mission_today()
+    badge = DayPass.objects.get(user__last_name="Rossi")
+    video = _y4m(artifacts_dir / "badge.y4m", badge.token)
+    with _camera_page(browser, live_server, video) as page:
         _open_checkin(page, mission)
         shot(page, "before-scan")
 
@@ -256,9 +267,24 @@ def test_a_badge_scanned_with_the_camera_checks_the_person_in(
         expect(page.get_by_role("button", name="Scansiona", exact=True)).to_have_attribute(
             "aria-pressed", "false"
         )
-        context.close()
-    finally:
-        camera_browser.close()
+
+
+def test_a_badge_of_another_mission_scanned_is_not_recognised(
+    live_server, browser, artifacts_dir, shot
+):
+    mission = _mission_today()
+    other = MissionFactory(title="Missione Lipsia")
+    stranger = MembershipFactory(user=UserFactory(first_name="Anna", last_name="Verdi"))
+    ApplicationFactory(mission=other, firm=stranger.firm, applied_by=stranger.user)
+    day_passes_issue(mission=other)
+    video = _y4m(artifacts_dir / "foreign-badge.y4m", DayPass.objects.get(mission=other).token)
+    with _camera_page(browser, live_server, video) as page:
+        _open_checkin(page, mission)
+        page.get_by_role("button", name="Scansiona", exact=True).click()
+        expect(page.locator("#checkin-feedback")).to_have_text("badge non riconosciuto")
+        expect(page.locator("#checkin-queue")).to_have_text("Nessun check-in in attesa di invio")
+        shot(page, "foreign-badge-refused")
+    assert not CheckIn.objects.exists()
 
 
 @pytest.mark.parametrize("width", [PHONE, 320])
