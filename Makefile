@@ -113,6 +113,16 @@ format: install
 clean: stop
 	rm -rf $(VAR)
 
+.PHONY: vendor
+# Browser libraries from the npm registry, pinned in package.json / package-lock.json and copied
+# into static/vendor/ (committed: CI and `make run` need no npm). See docs/contributing.md.
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	@mkdir -p static/vendor/jsqr
+	cp node_modules/jsqr/dist/jsQR.js node_modules/jsqr/LICENSE static/vendor/jsqr/
+	@node -p '"jsqr " + require("./node_modules/jsqr/package.json").version' > static/vendor/jsqr/VERSION
+	@echo "vendored: $$(cat static/vendor/jsqr/VERSION)"
+
 .PHONY: test-deploy
 # The production configuration on loopback (tools/deploy_check.py): DEBUG off, two gunicorn nodes
 # behind nginx with TLS, Celery worker and beat, media in a local S3 server; Playwright and HTTP

@@ -1,6 +1,6 @@
 """Reads of the mission day reused by several views."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -28,5 +28,14 @@ def checked_in_pass_ids(mission: Mission, day: date) -> set[int]:
     return set(
         CheckIn.objects.filter(day_pass__mission=mission, day=day).values_list(
             "day_pass_id", flat=True
+        )
+    )
+
+
+def check_in_times(mission: Mission, day: date) -> dict[int, datetime]:
+    """When each of the mission's badges checked in on `day` was seen: {badge id: time}."""
+    return dict(
+        CheckIn.objects.filter(day_pass__mission=mission, day=day).values_list(
+            "day_pass_id", "checked_in_at"
         )
     )

@@ -1,8 +1,9 @@
-"""The mission day's URLs, under /giornata/ (each part of the day adds its block)."""
+"""The mission day's URLs, under /giornata/ (each part of the day has its block)."""
 
 from django.urls import path
 
 from missionday.views import board as board_views
+from missionday.views import checkin
 
 app_name = "missionday"
 
@@ -31,4 +32,13 @@ urlpatterns += [
         board_views.board_assign,
         name="board_assign",
     ),
+]
+
+# --- Check-in on a staff phone: camera scan, search by name, offline queue (views/checkin.py) ---
+urlpatterns += [
+    path("check-in/", checkin.checkin_missions, name="checkin_missions"),
+    path("<int:mission_id>/check-in/", checkin.checkin, name="checkin"),
+    path("<int:mission_id>/check-in/sync/", checkin.checkin_sync, name="checkin_sync"),
+    path("<int:mission_id>/check-in/persone.json", checkin.checkin_people, name="checkin_people"),
+    path("<int:mission_id>/check-in/sw.js", checkin.checkin_service_worker, name="checkin_sw"),
 ]

@@ -156,6 +156,11 @@ def world():
         "missionday:board_state": {"mission_id": mission.pk, "session_id": b2b_session.pk},
         "missionday:board_no_show": {"mission_id": mission.pk, "session_id": b2b_session.pk},
         "missionday:board_assign": {"mission_id": mission.pk, "session_id": b2b_session.pk},
+        # Staff check people in: firms, partners and co-organisers get 403.
+        "missionday:checkin": {"mission_id": mission.pk},
+        "missionday:checkin_sync": {"mission_id": mission.pk},
+        "missionday:checkin_people": {"mission_id": mission.pk},
+        "missionday:checkin_sw": {"mission_id": mission.pk},
     }
 
 
