@@ -149,6 +149,11 @@ def world():
         "partners:co_partner_add": {"mission_id": mission.pk},
         "partners:co_partner": {"mission_id": mission.pk, "partner_id": partner.pk},
         "partners:co_partner_profile": {"partner_id": partner.pk},
+        # Mission day, badges: staff print the sheet, a holder sees their own badge, a firm's
+        # owners name its delegates (only firm A's, on its confirmed application).
+        "missionday:badges": {"mission_id": mission.pk},
+        "missionday:my_badge": {"mission_id": mission.pk},
+        "missionday:delegates": {"mission_id": mission.pk},
     }
 
 
