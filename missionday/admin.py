@@ -52,7 +52,7 @@ class DayPassForm(forms.ModelForm):
         fields = ["mission", "kind", "full_name", "firm", "partner", "user"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         kind, firm, partner = cleaned.get("kind"), cleaned.get("firm"), cleaned.get("partner")
         # The model's check constraint, said in words (a delegate's firm, a partner's partner).
         if kind == DayPass.Kind.DELEGATE and (firm is None or partner is not None):
