@@ -46,6 +46,30 @@ class CheckedInFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrganisationFilter(admin.SimpleListFilter):
+    """The firms and partners that have badges, by name (one query)."""
+
+    title = _("organizzazione")
+    parameter_name = "organisation"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            DayPass.objects.values_list("firm_id", "firm__name", "partner_id", "partner__name")
+            .distinct()
+            .order_by("firm__name", "partner__name")
+        )
+        return [
+            (f"firm-{firm_id}", firm) if firm_id else (f"partner-{partner_id}", partner)
+            for firm_id, firm, partner_id, partner in rows
+        ]
+
+    def queryset(self, request, queryset):
+        kind, _sep, pk = (self.value() or "").partition("-")
+        if kind in ("firm", "partner") and pk.isdigit():
+            return queryset.filter(**{f"{kind}_id": int(pk)})
+        return queryset
+
+
 class DayPassForm(forms.ModelForm):
     class Meta:
         model = DayPass
@@ -70,8 +94,7 @@ class DayPassAdmin(admin.ModelAdmin):
         "mission",
         "kind",
         CheckedInFilter,
-        ("firm", admin.RelatedOnlyFieldListFilter),
-        ("partner", admin.RelatedOnlyFieldListFilter),
+        OrganisationFilter,
     ]
     list_select_related = ["mission", "firm", "partner"]
     search_fields = ["full_name", "firm__name", "partner__name"]

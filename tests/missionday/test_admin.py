@@ -119,3 +119,15 @@ def test_check_ins_are_read_only_and_only_superusers_delete_them(staff_client, f
 
     staff_client.post(delete, {"post": "yes"})
     assert not CheckIn.objects.exists()
+
+
+def test_badges_list_by_organisation(staff_client, firm_on_mission):  # noqa: F811
+    mission, firm, owner, _colleague = firm_on_mission
+    day_passes_issue(mission=mission)
+    other = member(name="Altra Impresa S.r.l.")
+    ApplicationFactory(mission=mission, firm=other.membership.firm, applied_by=other)
+    day_passes_issue(mission=mission)
+    url = reverse("admin:missionday_daypass_changelist")
+    page = staff_client.get(url, {"organisation": f"firm-{firm.pk}"}).content.decode()
+    assert owner.get_full_name() in page
+    assert other.get_full_name() not in page
