@@ -3,7 +3,7 @@
 from django.urls import path
 
 from missionday.views import board as board_views
-from missionday.views import checkin
+from missionday.views import badges, checkin, delegates
 
 app_name = "missionday"
 
@@ -41,4 +41,11 @@ urlpatterns += [
     path("<int:mission_id>/check-in/sync/", checkin.checkin_sync, name="checkin_sync"),
     path("<int:mission_id>/check-in/persone.json", checkin.checkin_people, name="checkin_people"),
     path("<int:mission_id>/check-in/sw.js", checkin.checkin_service_worker, name="checkin_sw"),
+]
+
+# --- Badges: the staff's label sheet, the holder's badge, a firm's delegates (views/badges.py) ---
+urlpatterns += [
+    path("<int:mission_id>/badge.pdf", badges.badge_sheet, name="badges"),
+    path("<int:mission_id>/mio-badge/", badges.my_badge, name="my_badge"),
+    path("<int:mission_id>/delegati/", delegates.delegates, name="delegates"),
 ]

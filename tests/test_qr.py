@@ -12,3 +12,10 @@ def test_the_svg_escapes_its_title_and_has_no_script():
 
 def test_the_png_is_a_png():
     assert qr_png("token").startswith(b"\x89PNG")
+
+
+def test_the_svg_scales_whole_with_css():
+    # A viewBox: a badge page sizes the code to the phone's width without cropping it.
+    svg = qr_svg("token", scale=10)
+    assert 'viewBox="0 0 ' in svg
+    assert 'width="' in svg

@@ -27,3 +27,29 @@ class CheckInInvalid(MissionDayError):
 
 class NotAMissionDay(CheckInInvalid):
     message = _("Oggi non è un giorno della missione.")
+
+
+class DelegateRefused(MissionDayError):
+    """A firm's delegates cannot be changed: not an owner, or no confirmed application."""
+
+    message = _("Solo i referenti di un'impresa confermata possono indicare i delegati.")
+
+
+class DelegatesFull(MissionDayError):
+    message = _("Avete già indicato tutti i delegati previsti dalla candidatura.")
+
+
+class DelegateInvalid(MissionDayError):
+    """Neither a member of the firm nor a name, or a person who already has a badge."""
+
+    message = _("Scegli un collaboratore dell'impresa o scrivi nome e cognome.")
+
+
+class AlreadyDelegate(MissionDayError):
+    message = _("Questa persona ha già un badge per la missione.")
+
+
+class DelegateCheckedIn(MissionDayError):
+    """A badge that was checked in is the record of someone's presence: it stays."""
+
+    message = _("Questo delegato ha già fatto il check-in: il suo badge non si può togliere.")

@@ -4,11 +4,21 @@ import uuid
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from members.models import Membership, User
+from members.models import Firm, Membership, User
 from missionday.models import CheckIn, DayPass
-from missionday.services.errors import CheckInInvalid, NotAMissionDay, PassNotFound
+from missionday.services.errors import (
+    AlreadyDelegate,
+    CheckInInvalid,
+    DelegateCheckedIn,
+    DelegateInvalid,
+    DelegateRefused,
+    DelegatesFull,
+    NotAMissionDay,
+    PassNotFound,
+)
 from missions.models import Application, Mission, MissionPartner
 from partners.models import PartnerContact
 
@@ -18,18 +28,32 @@ def day_passes_issue(*, mission: Mission) -> int:
     were created.
 
     Expected: for each confirmed application, the person who applied if still in the firm (else
-    the firm's first owner); for each partner that confirmed attendance, each of its contacts.
-    Badges already issued (also those staff added by hand) are kept; running it again adds only
-    the missing ones.
+    the firm's first owner), unless the firm's owners already named its delegates
+    (`delegate_add`: then they are the firm's badges, within `application.delegates`); for each
+    partner that confirmed attendance, each of its contacts. Badges already issued (also those
+    staff added by hand) are kept; running it again adds only the missing ones.
     """
     created = 0
-    applications = Application.objects.filter(
-        mission=mission, status=Application.Status.CONFIRMED
-    ).select_related("firm", "applied_by")
-    for application in applications:
-        person = _delegate_of(application)
-        if person is not None:
-            created += _issue(mission, DayPass.Kind.DELEGATE, person, firm=application.firm)
+    with transaction.atomic():
+        # The applications' locks, as `delegate_add` takes them (in pk order), so the default
+        # badge never goes past the delegates a firm names meanwhile.
+        applications = list(
+            Application.objects.select_for_update(no_key=True, of=("self",))
+            .filter(mission=mission, status=Application.Status.CONFIRMED)
+            .select_related("firm", "applied_by")
+            .order_by("pk")
+        )
+        named = set(
+            DayPass.objects.filter(
+                mission=mission,
+                kind=DayPass.Kind.DELEGATE,
+                firm_id__in=[a.firm_id for a in applications],
+            ).values_list("firm_id", flat=True)
+        )
+        for application in applications:
+            person = None if application.firm_id in named else _delegate_of(application)
+            if person is not None:
+                created += _issue(mission, DayPass.Kind.DELEGATE, person, firm=application.firm)
     attending = MissionPartner.objects.filter(
         mission=mission, attendance=MissionPartner.Attendance.CONFIRMED
     ).values_list("partner_id", flat=True)
@@ -132,3 +156,103 @@ def check_in_record(
 def mission_day(mission: Mission, day: date) -> bool:
     """Whether `day` is one of the mission's days."""
     return mission.start_date <= day <= mission.end_date
+
+
+NAME_MAX_LENGTH = 150  # DayPass.full_name
+
+
+# --- A firm's delegates -------------------------------------------------------------------------
+#
+# Locking: the firm's confirmed Application row is the lock of its badges. Naming, removing and
+# the default badge of `day_passes_issue` lock it first, then count, so two owners naming the
+# last delegate at once cannot go past `application.delegates`.
+
+
+def _lock_application(application_id: int) -> Application:
+    return (
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("mission")
+        .get(pk=application_id)
+    )
+
+
+def _firm_badges(mission_id: int, firm_id: int) -> QuerySet[DayPass]:
+    return DayPass.objects.filter(
+        mission_id=mission_id, firm_id=firm_id, kind=DayPass.Kind.DELEGATE
+    )
+
+
+def delegates_application(*, mission_id: int, firm: Firm, by: User) -> Application:
+    """The firm's confirmed application on the mission, if `by` is one of the firm's owners;
+    raises DelegateRefused otherwise (a collaborator, another firm, no confirmed seat)."""
+    is_owner = Membership.objects.filter(user=by, firm=firm, role=Membership.Role.OWNER).exists()
+    application = (
+        Application.objects.filter(
+            mission_id=mission_id, firm=firm, status=Application.Status.CONFIRMED
+        )
+        .select_related("mission")
+        .first()
+    )
+    if not is_owner or application is None:
+        raise DelegateRefused
+    return application
+
+
+def delegate_add(
+    *, mission_id: int, firm: Firm, by: User, user: User | None = None, full_name: str = ""
+) -> DayPass:
+    """Give one of the firm's delegates a badge: a member of the firm (`user`, the badge is
+    theirs: they see it and the companion) or a person without an account (`full_name`).
+
+    Only the firm's owners, only with a confirmed application, at most `application.delegates`
+    badges for the firm (those issued by `day_passes_issue` count). Raises DelegateRefused,
+    DelegateInvalid (not a member of the firm, no name), AlreadyDelegate, DelegatesFull;
+    nothing is written then.
+    """
+    application = delegates_application(mission_id=mission_id, firm=firm, by=by)
+    name = " ".join(full_name.split())
+    if user is not None:
+        if not Membership.objects.filter(user=user, firm=firm).exists():
+            raise DelegateInvalid
+        name = user.get_full_name() or user.email
+    if not name or len(name) > NAME_MAX_LENGTH:
+        raise DelegateInvalid
+    with transaction.atomic():
+        application = _lock_application(application.pk)
+        if application.status != Application.Status.CONFIRMED:
+            raise DelegateRefused
+        if user is not None and DayPass.objects.filter(mission_id=mission_id, user=user).exists():
+            raise AlreadyDelegate
+        if _firm_badges(mission_id, firm.pk).count() >= application.delegates:
+            raise DelegatesFull
+        try:
+            with transaction.atomic():
+                return DayPass.objects.create(
+                    mission_id=mission_id,
+                    kind=DayPass.Kind.DELEGATE,
+                    firm=firm,
+                    user=user,
+                    full_name=name,
+                )
+        except IntegrityError:  # the person got a badge meanwhile (staff, another path)
+            raise AlreadyDelegate from None
+
+
+def delegate_remove(*, mission_id: int, day_pass_id: int, firm: Firm, by: User) -> None:
+    """Take a delegate's badge back (it is deleted). Refused with DelegateCheckedIn once the
+    badge was checked in: it is the record that the person was there. Raises PassNotFound for a
+    badge that is not one of the firm's delegates on the mission.
+    """
+    application = delegates_application(mission_id=mission_id, firm=firm, by=by)
+    with transaction.atomic():
+        _lock_application(application.pk)
+        # FOR UPDATE (not NO KEY): a check-in being stored takes a key-share lock on the badge,
+        # so it waits for this delete, or this waits for it and sees its row below.
+        day_pass = (
+            _firm_badges(mission_id, firm.pk).select_for_update().filter(pk=day_pass_id).first()
+        )
+        if day_pass is None:
+            raise PassNotFound
+        if CheckIn.objects.filter(day_pass=day_pass).exists():
+            raise DelegateCheckedIn
+        day_pass.delete()

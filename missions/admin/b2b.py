@@ -48,6 +48,20 @@ class MissionPartnerInline(admin.TabularInline):
     readonly_fields = ["attendance", "responded_at"]
     show_change_link = True  # staff answer for a partner who never signs in on its own page
 
+    def get_queryset(self, request):
+        # Each row shows its partner (with the city) and its sessions: read once, not per row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partner__city")
+            .prefetch_related("sessions")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partner":  # the autocomplete shows each row's partner with its city
+            kwargs["queryset"] = Partner.objects.select_related("city")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "sessions":
             mission_id = request.resolver_match.kwargs.get("object_id")

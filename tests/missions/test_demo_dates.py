@@ -7,6 +7,7 @@ import holidays
 import pytest
 from django.core.management import call_command
 
+from missionday.demo import DEMO_MISSION as MISSION_TODAY
 from missions.models import Mission, ProgrammeItem
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,11 @@ def test_every_demo_mission_day_is_a_working_day(settings, today):
     settings.DEBUG = True  # seed_demo runs only in development
     call_command("seed_demo", today=dt.date.fromisoformat(today))
 
+    # The mission-day demo happens today, whatever day it is (issue 18: a new user opens the
+    # companion and the board at once); the planned missions keep to working days.
+    planned = Mission.objects.exclude(title_it=MISSION_TODAY)
     problems = []
-    for mission in Mission.objects.all():
+    for mission in planned:
         lands = {LAND.get(c) for c in mission.programme.values_list("city__slug", flat=True)} - {
             None
         }
@@ -46,7 +50,7 @@ def test_every_demo_mission_day_is_a_working_day(settings, today):
                 if reason := closed_because(day, land):
                     problems.append((mission.title, day, reason))
             day += dt.timedelta(days=1)
-    for item in ProgrammeItem.objects.select_related("city", "mission"):
+    for item in ProgrammeItem.objects.filter(mission__in=planned).select_related("city", "mission"):
         reason = closed_because(item.local_start().date(), LAND.get(item.city.slug))
         if reason:
             problems.append((item.mission.title, item.title, item.local_start().date(), reason))

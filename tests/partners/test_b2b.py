@@ -379,8 +379,9 @@ def test_others_cannot_see_the_agenda_or_cancel(space, django_capture_on_commit_
 
 
 # Session and user, the contact, the invitation and mission partner, the meetings, and the base
-# template's own (no firm membership for a partner contact's header).
-AGENDA_PAGE_QUERIES = 7
+# template's own (no firm membership for a partner contact's header), and whether the contact has
+# a badge for the mission (the "Il tuo badge" link, missionday's badge_link tag: issue 18).
+AGENDA_PAGE_QUERIES = 8
 
 
 def test_agenda_page_query_count_does_not_grow_with_meetings(space, django_assert_num_queries):

@@ -161,6 +161,11 @@ def world():
         "missionday:checkin_sync": {"mission_id": mission.pk},
         "missionday:checkin_people": {"mission_id": mission.pk},
         "missionday:checkin_sw": {"mission_id": mission.pk},
+        # Mission day, badges: staff print the sheet, a holder sees their own badge, a firm's
+        # owners name its delegates (only firm A's, on its confirmed application).
+        "missionday:badges": {"mission_id": mission.pk},
+        "missionday:my_badge": {"mission_id": mission.pk},
+        "missionday:delegates": {"mission_id": mission.pk},
     }
 
 

@@ -204,6 +204,7 @@ class Command(BaseCommand):
                 "authenticator app)."
             )
             self._partner_link()
+            self._mission_day()
             return
         with transaction.atomic():
             users = seed_users()
@@ -227,7 +228,21 @@ class Command(BaseCommand):
             from checkup import path_demo
 
             path_demo.seed(today=options.get("today"))
+            from missionday import demo as missionday_demo
+
+            missionday_demo.seed(today=options.get("today"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self._mission_day()
+
+    def _mission_day(self) -> None:
+        """The pages of the mission happening today (missionday/demo.py)."""
+        from missionday import demo as missionday_demo
+
+        pages = missionday_demo.urls()
+        if pages:
+            self.stdout.write(f"  Mission day today ({missionday_demo.DEMO_MISSION}):")
+        for what, path in pages:
+            self.stdout.write(f"    {what:40} {settings.SITE_URL}{path}")
 
     def _partner_link(self) -> None:
         """A fresh sign-in link for the demo German partner (links are single-use and stored
