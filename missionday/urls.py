@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from missionday.views import board as board_views
 from missionday.views import badges, checkin, delegates
+from missionday.views import board as board_views
 
 app_name = "missionday"
 
