@@ -27,3 +27,23 @@ class CheckInInvalid(MissionDayError):
 
 class NotAMissionDay(CheckInInvalid):
     message = _("Oggi non è un giorno della missione.")
+
+
+class SurveyLinkInvalid(MissionDayError):
+    """A survey link whose signature does not hold (altered, forged) or names nobody."""
+
+    message = _("Questo link al questionario non è valido.")
+
+
+class SurveyLinkExpired(MissionDayError):
+    message = _("Questo link al questionario è scaduto.")
+
+
+class SurveyInvalid(MissionDayError):
+    """Answers out of range or missing."""
+
+    message = _("Risposte non valide: controlla i valori.")
+
+
+class SurveyAlreadyAnswered(MissionDayError):
+    message = _("Hai già risposto a questo questionario: le risposte contano una volta sola.")
