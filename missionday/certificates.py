@@ -3,7 +3,7 @@
 A certificate is for a delegate (a firm's badge) checked in on at least one day of the mission;
 so it exists from the first check-in, never before the mission starts. Partner contacts get
 none. The verification code is the badge's id signed with CERTIFICATE_SALT
-(django.core.signing): it cannot be forged or altered, carries no personal data, and stops
+(django.core.signing, no timestamp): it cannot be forged or altered, carries no personal data, and stops
 verifying once the badge is deleted (the person erased, the mission removed).
 """
 
@@ -17,8 +17,14 @@ from missionday.models import CheckIn, DayPass
 CERTIFICATE_SALT = "missionday.certificate"
 
 
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=CERTIFICATE_SALT)
+
+
 def certificate_code(day_pass: DayPass) -> str:
-    return signing.dumps(day_pass.pk, salt=CERTIFICATE_SALT)
+    """The badge's id, signed without a timestamp: the same code every time the certificate is
+    printed, valid as long as the badge exists."""
+    return _signer().sign_object(day_pass.pk)
 
 
 def has_certificate(day_pass: DayPass) -> bool:
@@ -47,8 +53,8 @@ def certificate_verified(code: str) -> Certificate | None:
     """The certificate a code stands for, or None for a forged, altered or other-salt code and
     for a badge deleted since or without a certificate."""
     try:
-        pk = signing.loads(code, salt=CERTIFICATE_SALT)
-    except signing.BadSignature:
+        pk = _signer().unsign_object(code)
+    except (signing.BadSignature, ValueError):  # ValueError: a signed payload that is not ours
         return None
     if not isinstance(pk, int) or isinstance(pk, bool):
         return None
