@@ -79,8 +79,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # The Camera's legal name, as printed on documents it issues (the attendance certificates).
 CAMERA_NAME = (
-    env_str("CAMERA_NAME")
-    or "Camera di Commercio, Industria, Artigianato e Agricoltura di Sondrio"
+    env_str("CAMERA_NAME") or "Camera di Commercio, Industria, Artigianato e Agricoltura di Sondrio"
 )
 
 INSTALLED_APPS = [

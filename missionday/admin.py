@@ -14,7 +14,14 @@ from missions.models import Mission
 class SurveyResponseAdmin(admin.ModelAdmin):
     """Answers are the respondents': staff read them, nobody edits them."""
 
-    list_display = ["mission", "kind", "overall", "meetings_usefulness", "organisation", "submitted_at"]
+    list_display = [
+        "mission",
+        "kind",
+        "overall",
+        "meetings_usefulness",
+        "organisation",
+        "submitted_at",
+    ]
     list_filter = ["kind", "mission"]
     list_select_related = ["mission"]
 

@@ -3,8 +3,8 @@
 A certificate is for a delegate (a firm's badge) checked in on at least one day of the mission;
 so it exists from the first check-in, never before the mission starts. Partner contacts get
 none. The verification code is the badge's id signed with CERTIFICATE_SALT
-(django.core.signing, no timestamp): it cannot be forged or altered, carries no personal data, and stops
-verifying once the badge is deleted (the person erased, the mission removed).
+(django.core.signing, no timestamp): it cannot be forged or altered, carries no personal data,
+and stops verifying once the badge is deleted (the person erased, the mission removed).
 """
 
 import datetime as dt

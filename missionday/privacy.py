@@ -94,7 +94,10 @@ CONTRIBUTOR = Contributor(
     kept_records=(
         KeptRecord(
             "mission_surveys",
-            _("I punteggi che hai dato nei questionari di gradimento, senza il tuo nome né il tuo commento"),
+            _(
+                "I punteggi che hai dato nei questionari di gradimento, senza il tuo nome "
+                "né il tuo commento"
+            ),
             _("Fanno parte dei risultati anonimi delle missioni, che non cambiano."),
         ),
     ),

@@ -1,9 +1,10 @@
 """Reads of the mission day reused by several views."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet
 
@@ -63,9 +64,7 @@ class SurveyResult:
 
     @property
     def nps(self) -> int | None:
-        return nps(
-            promoters=self.promoters, detractors=self.detractors, responses=self.responses
-        )
+        return nps(promoters=self.promoters, detractors=self.detractors, responses=self.responses)
 
 
 PROMOTER_MIN = 9
@@ -85,11 +84,12 @@ def _survey_counts() -> dict[str, Any]:
 def survey_results(missions: QuerySet[Mission]) -> list[SurveyResult]:
     """The survey's results of each of `missions` with at least one answer, by start date; one
     query."""
-    rows = (
+    rows = cast(
+        Iterable[dict[str, Any]],
         SurveyResponse.objects.filter(mission__in=missions.values("pk"))
         .values("mission_id", "mission__title", "mission__start_date", "mission__end_date")
         .annotate(**_survey_counts())
-        .order_by("mission__start_date", "mission_id")
+        .order_by("mission__start_date", "mission_id"),
     )
     return [
         SurveyResult(

@@ -45,9 +45,7 @@ def survey_token(*, mission_id: int, user_id: int) -> str:
 
 
 def survey_url(*, mission_id: int, user_id: int) -> str:
-    return reverse(
-        "missionday:survey", args=[survey_token(mission_id=mission_id, user_id=user_id)]
-    )
+    return reverse("missionday:survey", args=[survey_token(mission_id=mission_id, user_id=user_id)])
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,13 @@ def survey_invitation(*, token: str) -> SurveyInvitation:
         raise SurveyLinkExpired from None
     except signing.BadSignature:
         raise SurveyLinkInvalid from None
-    if not isinstance(data, dict):
+    mission_id = data.get("m") if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    if not (isinstance(mission_id, int) and isinstance(user_id, int)):
         raise SurveyLinkInvalid
     day_pass = (
         DayPass.objects.select_related("mission", "user")
-        .filter(mission_id=data.get("m"), user_id=data.get("u"), check_ins__isnull=False)
+        .filter(mission_id=mission_id, user_id=user_id, check_ins__isnull=False)
         .first()
     )
     if day_pass is None or day_pass.user is None:
@@ -101,9 +101,7 @@ def survey_send(*, mission: Mission) -> int:
         context = {"mission": translations(mission, "title")}
         for day_pass in recipients:
             assert day_pass.user_id is not None  # noqa: S101 (filtered above)
-            kind = (
-                kinds.SURVEY_PARTNER if day_pass.kind == DayPass.Kind.PARTNER else kinds.SURVEY
-            )
+            kind = kinds.SURVEY_PARTNER if day_pass.kind == DayPass.Kind.PARTNER else kinds.SURVEY
             # One call per person: the link is personal. The key (person, kind, mission) is
             # the same every time, so a second sending leaves the first row alone.
             notify(
@@ -178,6 +176,4 @@ def survey_answer(
 
 
 def survey_answered(invitation: SurveyInvitation) -> bool:
-    return SurveyResponse.objects.filter(
-        mission=invitation.mission, user=invitation.user
-    ).exists()
+    return SurveyResponse.objects.filter(mission=invitation.mission, user=invitation.user).exists()

@@ -73,7 +73,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "missionday/verify.html", context)
 
 
-def _link_problem(request: HttpRequest, error: SurveyLinkInvalid | SurveyLinkExpired) -> HttpResponse:
+def _link_problem(
+    request: HttpRequest, error: SurveyLinkInvalid | SurveyLinkExpired
+) -> HttpResponse:
     status = 410 if isinstance(error, SurveyLinkExpired) else 404
     context = {"message": error.message, "expired": status == 410}
     return render(request, "missionday/survey_link_invalid.html", context, status=status)

@@ -101,7 +101,7 @@ def _csv(response):
 
 def test_the_csv_has_the_nps_averages_and_the_comments(staff_client):
     mission = past_mission()
-    _answers(mission, [10, 9, 8, 7, 6], comments=["=HYPERLINK(\"x\")", "Tavoli ben organizzati"])
+    _answers(mission, [10, 9, 8, 7, 6], comments=['=HYPERLINK("x")', "Tavoli ben organizzati"])
 
     rows = _csv(
         staff_client.get(reverse("staff_dashboard:csv", args=["soddisfazione"]), _period(mission))

@@ -93,7 +93,9 @@ def test_staff_send_the_survey_from_the_missions_admin(staff_client):
         )
         assert "questionario per 2 persone con check-in" in response.content.decode()
     assert _survey_rows().count() == 2
-    assert people["absent"].user_id not in set(_survey_rows().values_list("recipient_id", flat=True))
+    assert people["absent"].user_id not in set(
+        _survey_rows().values_list("recipient_id", flat=True)
+    )
 
 
 def _link(day_pass):
@@ -110,7 +112,9 @@ def test_a_delegate_answers_through_the_link_without_signing_in_and_only_once():
     assert page.status_code == 200
     html = page.content.decode()
     assert "Missione pietra a Colonia" in html
-    assert "<legend" in html and 'type="radio"' in html and 'value="10"' in html
+    assert "<legend" in html
+    assert 'type="radio"' in html
+    assert 'value="10"' in html
 
     done = client.post(url, ANSWERS, follow=True)
     assert done.status_code == 200
@@ -213,7 +217,7 @@ def test_the_email_link_opens_the_survey_in_german_for_a_partner(
     django_capture_on_commit_callbacks, eager_celery, mailoutbox
 ):
     mission = past_mission()
-    badge = partner_contact(
+    partner_contact(
         mission, "Naturstein Import GmbH", "Anna", "Schmidt", email="anna@naturstein.de"
     )
 
