@@ -1,6 +1,8 @@
 """The staff dashboard (Cruscotto del Club) and its CSV exports. Staff only."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from checkup import ledger
 from core.spreadsheets import as_csv
+from core.staff import has_staff_powers
 from missionday.selectors import survey_comments, survey_results
 from missions.models import Mission
 from staff import figures as selectors
@@ -33,10 +36,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/dashboard.html", context)
 
 
-@staff_member_required
+@login_required
 @require_GET
 def survey(request: HttpRequest, mission_id: int) -> HttpResponse:
-    """One mission's satisfaction survey: the figures and every comment, without names."""
+    """One mission's satisfaction survey: the figures and every comment, without names. Staff
+    with two-factor authentication only (403 for anyone else, as every page with an id)."""
+    if not has_staff_powers(request.user):
+        raise PermissionDenied
     mission = get_object_or_404(Mission, pk=mission_id)
     missions = Mission.objects.filter(pk=mission.pk)
     results = survey_results(missions)

@@ -91,8 +91,10 @@ def test_the_missions_page_lists_the_comments_escaped(staff_client):
 def test_only_staff_reach_the_missions_survey_page():
     mission = past_mission()
     url = reverse("staff_dashboard:survey", args=[mission.pk])
-    assert login(member()).get(url).status_code == 302  # to the admin's sign-in
-    assert Client().get(url).status_code == 302
+    assert login(member()).get(url).status_code == 403
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
 
 
 def _csv(response):
