@@ -155,3 +155,17 @@ def _one_decimal(value: float | Decimal | None) -> float | None:
     if value is None:
         return None
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def certificate_passes(user: User) -> list[DayPass]:
+    """The person's badges that earn an attendance certificate (a delegate's, checked in at
+    least once), latest mission first; one query."""
+    return list(
+        DayPass.objects.filter(
+            user=user,
+            kind=DayPass.Kind.DELEGATE,
+            pk__in=CheckIn.objects.filter(day_pass__user=user).values("day_pass_id"),
+        )
+        .select_related("mission")
+        .order_by("-mission__start_date", "pk")
+    )

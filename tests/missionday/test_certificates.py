@@ -174,3 +174,18 @@ def test_the_certificate_link_shows_for_checked_in_delegates_only():
     assert url in render_to_string("missionday/_certificate_link.html", {"day_pass": present})
     assert url not in render_to_string("missionday/_certificate_link.html", {"day_pass": absent})
     assert url not in render_to_string("missionday/_certificate_link.html", {"day_pass": partner})
+
+
+def test_la_mia_impresa_links_the_persons_certificates_only():
+    mission = past_mission()
+    present = delegate(mission, "Officine Valtellina S.r.l.", "Giulia", "Rossi")
+    other = past_mission(title="Missione senza check-in")
+    absent = delegate(other, "Assente S.r.l.", "Marco", "Bianchi", checked_in=False)
+
+    mine = login(present.user).get(reverse("my_firm")).content.decode()
+    theirs = login(absent.user).get(reverse("my_firm")).content.decode()
+
+    assert _url(mission) in mine
+    assert "Attestati di partecipazione" in mine
+    assert _url(other) not in theirs
+    assert "Attestati di partecipazione" not in theirs
