@@ -2,6 +2,7 @@
 partner contacts), once however often it is triggered; answered once per person through a
 personal signed link; a forged or expired link gets a clear 4xx page (issue 18)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -248,3 +249,17 @@ def test_erasing_the_person_keeps_their_scores_anonymised():
 
     answer = SurveyResponse.objects.get()
     assert (answer.user, answer.comment, answer.overall) == (None, "", 9)
+
+
+def test_beat_runs_the_survey_task_daily_and_leaves_old_missions_to_staff(settings):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert send_due_surveys.name in scheduled
+    assert send_due_surveys.name == "missionday.tasks.send_due_surveys"
+    long_ago = past_mission(
+        start_date=timezone.localdate() - dt.timedelta(days=40),
+        end_date=timezone.localdate() - dt.timedelta(days=39),
+    )
+    delegate(long_ago, "Vecchia S.r.l.", "Anna", "Neri")
+
+    assert send_due_surveys() == 0
+    assert surveys.survey_send(mission=long_ago) == 1  # staff still can

@@ -65,6 +65,7 @@ SLUGS_BY_APP = {
         "partner_meeting_cancelled",
     },
     "checkup": {"checkup_path_item"},
+    "missionday": {"missionday_survey", "missionday_survey_partner"},
 }
 AUDIENCES = {"approved_firm_users", "mission_non_applicants", "mission_participants"}
 

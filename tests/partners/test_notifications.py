@@ -81,6 +81,8 @@ def test_a_partner_contact_chooses_only_their_own_kinds_of_email(
             "kind_partner_meeting_accepted": "off",
             "kind_partner_meeting_declined": "immediate",
             "kind_partner_meeting_cancelled": "immediate",
+            # The mission day's survey (issue 18) is one of the partner contacts' kinds too.
+            "kind_missionday_survey_partner": "immediate",
         },
     )
     assert response.status_code == 302
@@ -89,6 +91,7 @@ def test_a_partner_contact_chooses_only_their_own_kinds_of_email(
         "partner_meeting_accepted": "off",
         "partner_meeting_declined": "immediate",
         "partner_meeting_cancelled": "immediate",
+        "missionday_survey_partner": "immediate",
     }
 
     firm_page = login(member()).get(preferences_url).content.decode()
