@@ -260,7 +260,7 @@ ROLLUP_TITLES = {
     "firm": gettext_lazy("Per impresa"),
 }
 SATISFACTION_NOTE = gettext_lazy(
-    "Soddisfazione: per ora è l'interesse medio che i partner indicano nel loro feedback dopo "
-    "ogni incontro (da 1, nessun interesse, a 5, molto alto). Il questionario di gradimento "
-    "delle imprese nel giorno della missione arriverà più avanti e si aggiungerà qui."
+    "Soddisfazione: l'interesse medio che i partner indicano nel loro feedback dopo ogni "
+    "incontro (da 1, nessun interesse, a 5, molto alto); il questionario di gradimento dopo la "
+    "missione è nelle righe che seguono."
 )

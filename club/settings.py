@@ -77,6 +77,10 @@ if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The Camera's legal name, as printed on documents it issues (the attendance certificates).
+CAMERA_NAME = (
+    env_str("CAMERA_NAME") or "Camera di Commercio, Industria, Artigianato e Agricoltura di Sondrio"
+)
 
 INSTALLED_APPS = [
     # Before the admin, so its admin classes and the translated fields load first.
@@ -464,6 +468,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "privacy.tasks.purge_orphan_files",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The satisfaction survey goes out the morning after a mission ends (once per mission).
+    "missionday-send-surveys": {
+        "task": "missionday.tasks.send_due_surveys",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 # Retention: read notifications are kept this many days; accounts whose address nobody confirmed
 # are deleted this many days after signing up; a stored file no row points to is deleted once it
@@ -495,6 +504,8 @@ INVITATIONS_PER_FIRM_PER_DAY = env_int("INVITATIONS_PER_FIRM_PER_DAY", 20)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # The German partners' sign-in links (partners/): used once, valid this many hours.
 PARTNER_LINK_VALID_HOURS = env_int("PARTNER_LINK_VALID_HOURS", 72)
+# The mission day's satisfaction survey: its personal (signed) link stays valid this many days.
+SURVEY_LINK_VALID_DAYS = env_int("SURVEY_LINK_VALID_DAYS", 60)
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

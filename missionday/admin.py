@@ -1,6 +1,7 @@
 """The mission day's admin: badges (staff add one by hand for someone without an account; the
-token is never editable) and check-ins (read-only: only the check-in service makes them), and on
-the mission's page a link to the badge sheet and the action that issues the missing badges."""
+token is never editable), check-ins (read-only: only the check-in service makes them), the
+survey's answers (read-only), and on the mission's page the links to the day's pages and the
+actions that issue the missing badges and send the satisfaction survey."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from missionday.models import CheckIn, DayPass
+from missionday.models import CheckIn, DayPass, SurveyResponse
+from missionday.services import surveys
 from missionday.services.passes import day_passes_issue
 from missions.admin.missions import MissionAdmin as MissionsMissionAdmin
 from missions.models import Mission
@@ -176,6 +178,28 @@ class CheckInAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """Answers are the respondents': staff read them, nobody edits them."""
+
+    list_display = [
+        "mission",
+        "kind",
+        "overall",
+        "meetings_usefulness",
+        "organisation",
+        "submitted_at",
+    ]
+    list_filter = ["kind", "mission"]
+    list_select_related = ["mission"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 # --- On the mission's page ------------------------------------------------------------------
 # The missions admin, with the badges added here (missions does not know the mission day).
 
@@ -185,7 +209,7 @@ admin.site.unregister(Mission)
 @admin.register(Mission)
 class MissionAdmin(MissionsMissionAdmin):
     change_form_template = "admin/missionday/mission_change_form.html"
-    actions = [*MissionsMissionAdmin.actions, "issue_badges"]
+    actions = [*MissionsMissionAdmin.actions, "issue_badges", "send_survey"]
 
     def has_issue_badges_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("missionday.add_daypass")
@@ -193,3 +217,20 @@ class MissionAdmin(MissionsMissionAdmin):
     @admin.action(description=_("Giornata: emetti i badge mancanti"), permissions=["issue_badges"])
     def issue_badges(self, request, queryset):
         _issue(self, request, queryset)
+
+    @admin.action(description=_("Invia questionario di gradimento"), permissions=["change"])
+    def send_survey(self, request, queryset):
+        """Queue the survey to the checked-in people of each chosen mission; those told before
+        get nothing new (the service is idempotent)."""
+        for mission in queryset:
+            count = surveys.survey_send(mission=mission)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(mission)s: questionario per %(n)d persona con check-in.",
+                    "%(mission)s: questionario per %(n)d persone con check-in.",
+                    count,
+                )
+                % {"mission": mission, "n": count},
+                messages.SUCCESS if count else messages.WARNING,
+            )

@@ -45,6 +45,33 @@ PARTNER_KINDS.append(BOARD_MEETING_PLACED_PARTNER)
 
 # --- After the mission: the satisfaction survey (missionday/services/surveys.py) ---
 
+SURVEY = register_kind(
+    Kind(
+        "missionday_survey",
+        _("Questionario di gradimento dopo la missione"),
+        _("Com'è andata la missione %(mission)s?"),
+        _(
+            "Grazie per aver partecipato alla missione %(mission)s. Ci dici in un minuto com'è "
+            "andata? Il link è personale: non serve accedere al portale."
+        ),
+    )
+)
+FIRM_KINDS.append(SURVEY)
+# Partner contacts are addressed with "voi" (as in partners/notification_kinds.py); they read
+# it in their language (German unless they chose another).
+SURVEY_PARTNER = register_kind(
+    Kind(
+        "missionday_survey_partner",
+        _("Questionario di gradimento dopo la missione (partner)"),
+        _("Com'è andata la missione %(mission)s? Diteci la vostra"),
+        _(
+            "Grazie per aver partecipato alla missione %(mission)s. Ci dite in un minuto com'è "
+            "andata? Il link è personale: non serve accedere."
+        ),
+    )
+)
+PARTNER_KINDS.append(SURVEY_PARTNER)
+
 
 # --- The groups (keep last) ---
 

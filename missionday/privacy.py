@@ -6,9 +6,11 @@ Registered with core.privacy from MissionDayConfig.ready.
 from datetime import date
 from typing import Any
 
-from core.privacy import Contributor, Erasure, ErasureStep, iso
+from django.utils.translation import gettext_lazy as _
+
+from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
 from members.models import Firm, User
-from missionday.models import CheckIn, DayPass
+from missionday.models import CheckIn, DayPass, SurveyResponse
 
 
 def _day(check_in: CheckIn) -> date:
@@ -22,6 +24,7 @@ def export_person(user: User) -> dict[str, Any]:
         .prefetch_related("check_ins")
         .order_by("pk")
     )
+    answers = SurveyResponse.objects.filter(user=user).select_related("mission").order_by("pk")
     return {
         "mission_day_badges": [
             {
@@ -30,7 +33,18 @@ def export_person(user: User) -> dict[str, Any]:
                 "check_ins": [iso(c.checked_in_at) for c in sorted(p.check_ins.all(), key=_day)],
             }
             for p in passes
-        ]
+        ],
+        "mission_surveys": [
+            {
+                "mission": a.mission.title,
+                "overall": a.overall,
+                "meetings_usefulness": a.meetings_usefulness,
+                "organisation": a.organisation,
+                "comment": a.comment,
+                "submitted_at": iso(a.submitted_at),
+            }
+            for a in answers
+        ],
     }
 
 
@@ -60,8 +74,15 @@ def _delete(erasure: Erasure) -> dict[str, int]:
 
 
 def _unlink(erasure: Erasure) -> dict[str, int]:
-    # Check-ins the person recorded as staff stay, without their name.
-    return {"check_ins_recorded": CheckIn.objects.filter(by=erasure.user).update(by=None)}
+    # Check-ins the person recorded as staff stay, without their name. Survey answers stay in
+    # the mission's figures, anonymised: no link to the person, and the free-text comment
+    # (which might name them) is cleared.
+    return {
+        "check_ins_recorded": CheckIn.objects.filter(by=erasure.user).update(by=None),
+        "survey_answers_anonymised": SurveyResponse.objects.filter(user=erasure.user).update(
+            user=None, comment=""
+        ),
+    }
 
 
 CONTRIBUTOR = Contributor(
@@ -70,6 +91,16 @@ CONTRIBUTOR = Contributor(
     export_person=export_person,
     export_firm=export_firm,
     erasure={ErasureStep.DELETE: _delete, ErasureStep.UNLINK: _unlink},
-    exported={"missionday.DayPass", "missionday.CheckIn"},
-    erased={"missionday.DayPass", "missionday.CheckIn"},
+    kept_records=(
+        KeptRecord(
+            "mission_surveys",
+            _(
+                "I punteggi che hai dato nei questionari di gradimento, senza il tuo nome "
+                "né il tuo commento"
+            ),
+            _("Fanno parte dei risultati anonimi delle missioni, che non cambiano."),
+        ),
+    ),
+    exported={"missionday.DayPass", "missionday.CheckIn", "missionday.SurveyResponse"},
+    erased={"missionday.DayPass", "missionday.CheckIn", "missionday.SurveyResponse"},
 )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from missionday.views import badges, checkin, delegates
+from missionday.views import after, badges, checkin, delegates
 from missionday.views import board as board_views
 
 app_name = "missionday"
@@ -48,4 +48,11 @@ urlpatterns += [
     path("<int:mission_id>/badge.pdf", badges.badge_sheet, name="badges"),
     path("<int:mission_id>/mio-badge/", badges.my_badge, name="my_badge"),
     path("<int:mission_id>/delegati/", delegates.delegates, name="delegates"),
+]
+
+# --- After the mission: certificate, its verification, the survey (views/after.py) ---
+urlpatterns += [
+    path("<int:mission_id>/attestato.pdf", after.certificate, name="certificate"),
+    path("attestato/<str:code>/", after.verify, name="verify"),
+    path("questionario/<str:token>/", after.survey, name="survey"),
 ]

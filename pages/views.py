@@ -20,6 +20,7 @@ from core.http import AuthenticatedHttpRequest
 from core.middleware import STAFF_AREAS
 from members.access import get_membership
 from members.models import Firm, Invitation, JoinRequest, Sector
+from missionday import selectors as missionday_selectors
 from missions import selectors as mission_selectors
 from partners.access import is_co_organiser_member
 
@@ -57,6 +58,8 @@ def my_firm(request: AuthenticatedHttpRequest) -> HttpResponse:
                 context["path"] = firm_path(firm=membership.firm, checkup=summary.last)
         if membership.firm.is_approved:
             context.update(mission_selectors.firm_dashboard(firm=membership.firm))
+            # The person's attendance certificates (missions they checked in at).
+            context["certificates"] = missionday_selectors.certificate_passes(request.user)
     else:
         context["pending_request"] = (
             JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)

@@ -13,6 +13,8 @@ Filters: a period (dates, inclusive, in the Camera's time zone) and an optional 
   B2B meetings of that sector's firms only. Seats and capacity stay mission-wide: capacity is
   not split by sector.
 - Board and notifications: items created in the period; with a sector, those of its firms.
+- Satisfaction survey (missionday): the answers about the period's missions (with a sector, the
+  missions open to it), delegates' and partner contacts' alike: a partner has no sector.
 """
 
 import datetime as dt
@@ -30,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from board.models import Comment, MentorshipRequest, Post
 from members.models import Firm, Sector
+from missionday.models import DayPass
+from missionday.selectors import SurveyResult, survey_comments, survey_overall, survey_results
 from missions.models import Application, Meeting, MeetingRequest, Mission
 from notifications.models import Notification
 
@@ -209,6 +213,9 @@ class Dashboard:
     filters: Filters
     figures: dict[str, Figure]
     numbers: dict[str, int] = field(default_factory=dict)
+    # The satisfaction survey per mission (the table links each to its comments page).
+    satisfaction: list[SurveyResult] = field(default_factory=list)
+    satisfaction_overall: SurveyResult | None = None
 
 
 # --- Queries ---------------------------------------------------------------------------------
@@ -545,6 +552,66 @@ def _feedback_figure(missions: list[MissionRow], b2b: dict[int, dict[str, int]])
     )
 
 
+def _average(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _satisfaction_figure(results: list[SurveyResult]) -> Figure:
+    """The satisfaction survey per mission (delegates and partner contacts together): answers
+    and NPS; the averages of the 1-5 scales in the CSV's extra columns. A mission without
+    answers has no row; its NPS would be meaningless."""
+    return Figure(
+        slug="soddisfazione",
+        title=gettext("Soddisfazione: questionario di gradimento"),
+        label_header=gettext("Missione"),
+        extra_headers=(
+            gettext("Inizio"),
+            gettext("Fine"),
+            gettext("Utilità degli incontri (media 1-5)"),
+            gettext("Organizzazione (media 1-5)"),
+        ),
+        series=(gettext("Risposte"), gettext("NPS")),
+        rows=[
+            Row(
+                r.title,
+                (r.responses, r.nps or 0),
+                (
+                    r.start_date.isoformat() if r.start_date else "",
+                    r.end_date.isoformat() if r.end_date else "",
+                    _average(r.usefulness),
+                    _average(r.organisation),
+                ),
+            )
+            for r in results
+        ],
+    )
+
+
+def _survey_comments(f: Filters) -> Figure:
+    """The survey's comments (CSV only), without the person: mission, who (delegate or
+    partner), date, score and the text."""
+    kinds = dict(DayPass.Kind.choices)
+    return Figure(
+        slug="commenti-questionario",
+        title=gettext("Commenti al questionario di gradimento"),
+        label_header=gettext("Missione"),
+        extra_headers=(gettext("Tipo"), gettext("Data"), gettext("Commento")),
+        series=(gettext("Voto (0-10)"),),
+        rows=[
+            Row(
+                answer.mission.title,
+                (answer.overall,),
+                (
+                    str(kinds.get(answer.kind, answer.kind)),
+                    timezone.localdate(answer.submitted_at).isoformat(),
+                    answer.comment,
+                ),
+            )
+            for answer in survey_comments(_missions(f))
+        ],
+    )
+
+
 def _board_figure(f: Filters, posts: dict[dt.date, int], comments: dict[dt.date, int]) -> Figure:
     return Figure(
         slug="attivita-bacheca",
@@ -608,23 +675,29 @@ FIGURES: dict[str, Callable[[Filters], Figure]] = {
     "attivita-bacheca": _board,
     "affiancamenti": lambda f: _mentorship_figure(_mentorship(f)),
     "notifiche": lambda f: _notifications_figure(_notifications(f)),
+    "soddisfazione": lambda f: _satisfaction_figure(survey_results(_missions(f))),
+}
+# CSVs with no chart on the page (linked from a figure's card).
+CSV_ONLY: dict[str, Callable[[Filters], Figure]] = {
+    "commenti-questionario": _survey_comments,
 }
 
 
 def figure(slug: str, f: Filters) -> Figure | None:
     """One figure for its CSV, or None for an unknown slug."""
-    builder = FIGURES.get(slug)
+    builder = FIGURES.get(slug) or CSV_ONLY.get(slug)
     return builder(f) if builder is not None else None
 
 
 def dashboard(f: Filters) -> Dashboard:
-    """All the figures and the headline numbers, in twelve queries whatever the data size."""
+    """All the figures and the headline numbers, in thirteen queries whatever the data size."""
     mix = _member_mix(f)
     missions = _mission_rows(f)
     funnel = _funnel(f)
     mentorship = _mentorship(f)
     notifications = _notifications(f)
     b2b_counts = _b2b_by_mission(f)
+    satisfaction = survey_results(_missions(f))
     figures = [
         _growth(f),
         _sector_figure(_members_by(f, "sector__name")),
@@ -638,6 +711,7 @@ def dashboard(f: Filters) -> Dashboard:
         _board(f),
         _mentorship_figure(mentorship),
         _notifications_figure(notifications),
+        _satisfaction_figure(satisfaction),
     ]
     by_slug = {fig.slug: fig for fig in figures}
     growth = by_slug["imprese-nel-tempo"]
@@ -679,4 +753,10 @@ def dashboard(f: Filters) -> Dashboard:
         "digest": notifications.get(Notification.EmailStatus.DIGEST, 0),
         "skipped": notifications.get(Notification.EmailStatus.SKIPPED, 0),
     }
-    return Dashboard(filters=f, figures=by_slug, numbers=numbers)
+    return Dashboard(
+        filters=f,
+        figures=by_slug,
+        numbers=numbers,
+        satisfaction=satisfaction,
+        satisfaction_overall=survey_overall(satisfaction),
+    )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("percorsi/", views.journeys, name="journeys"),
     path("rapporto.xlsx", views.report, {"fmt": "xlsx"}, name="report_xlsx"),
     path("rapporto.pdf", views.report, {"fmt": "pdf"}, name="report_pdf"),
+    path("missione/<int:mission_id>/questionario/", views.survey, name="survey"),
     path("<slug:figure>.csv", views.figure_csv, name="csv"),
 ]

@@ -1,13 +1,18 @@
 """The staff dashboard (Cruscotto del Club) and its CSV exports. Staff only."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from checkup import ledger
 from core.spreadsheets import as_csv
+from core.staff import has_staff_powers
+from missionday.selectors import survey_comments, survey_results
+from missions.models import Mission
 from staff import figures as selectors
 from staff import journey_figures, ledger_report
 
@@ -24,9 +29,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Template variables cannot hold hyphens: imprese-per-settore → imprese_per_settore.
         "figures": {slug.replace("-", "_"): fig for slug, fig in data.figures.items()},
         "numbers": data.numbers,
+        "satisfaction": data.satisfaction,
+        "satisfaction_overall": data.satisfaction_overall,
         "query": filters.query(),
     }
     return render(request, "staff/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def survey(request: HttpRequest, mission_id: int) -> HttpResponse:
+    """One mission's satisfaction survey: the figures and every comment, without names. Staff
+    with two-factor authentication only (403 for anyone else, as every page with an id)."""
+    if not has_staff_powers(request.user):
+        raise PermissionDenied
+    mission = get_object_or_404(Mission, pk=mission_id)
+    missions = Mission.objects.filter(pk=mission.pk)
+    results = survey_results(missions)
+    context = {
+        "mission": mission,
+        "result": results[0] if results else None,
+        "comments": list(survey_comments(missions)),
+    }
+    return render(request, "staff/survey.html", context)
 
 
 @staff_member_required

@@ -53,3 +53,23 @@ class DelegateCheckedIn(MissionDayError):
     """A badge that was checked in is the record of someone's presence: it stays."""
 
     message = _("Questo delegato ha già fatto il check-in: il suo badge non si può togliere.")
+
+
+class SurveyLinkInvalid(MissionDayError):
+    """A survey link whose signature does not hold (altered, forged) or names nobody."""
+
+    message = _("Questo link al questionario non è valido.")
+
+
+class SurveyLinkExpired(MissionDayError):
+    message = _("Questo link al questionario è scaduto.")
+
+
+class SurveyInvalid(MissionDayError):
+    """Answers out of range or missing."""
+
+    message = _("Risposte non valide: controlla i valori.")
+
+
+class SurveyAlreadyAnswered(MissionDayError):
+    message = _("Hai già risposto a questo questionario: le risposte contano una volta sola.")

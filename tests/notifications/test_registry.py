@@ -65,7 +65,12 @@ SLUGS_BY_APP = {
         "partner_meeting_cancelled",
     },
     "checkup": {"checkup_path_item"},
-    "missionday": {"board_meeting_placed", "board_meeting_placed_partner"},
+    "missionday": {
+        "board_meeting_placed",
+        "board_meeting_placed_partner",
+        "missionday_survey",
+        "missionday_survey_partner",
+    },
 }
 AUDIENCES = {"approved_firm_users", "mission_non_applicants", "mission_participants"}
 

@@ -81,6 +81,9 @@ def test_a_partner_contact_chooses_only_their_own_kinds_of_email(
             "kind_partner_meeting_accepted": "off",
             "kind_partner_meeting_declined": "immediate",
             "kind_partner_meeting_cancelled": "immediate",
+            # The mission day's kinds (issue 18) are partner contacts' kinds too.
+            "kind_board_meeting_placed_partner": "immediate",
+            "kind_missionday_survey_partner": "immediate",
         },
     )
     assert response.status_code == 302
@@ -89,6 +92,8 @@ def test_a_partner_contact_chooses_only_their_own_kinds_of_email(
         "partner_meeting_accepted": "off",
         "partner_meeting_declined": "immediate",
         "partner_meeting_cancelled": "immediate",
+        "board_meeting_placed_partner": "immediate",
+        "missionday_survey_partner": "immediate",
     }
 
     firm_page = login(member()).get(preferences_url).content.decode()

@@ -59,6 +59,7 @@ def test_the_kept_records_keep_their_order_on_the_goodbye_page():
         "firm_records",
         "reports",
         "checkups",
+        "mission_surveys",
     ]
 
 

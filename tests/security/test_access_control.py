@@ -166,7 +166,29 @@ def world():
         "missionday:badges": {"mission_id": mission.pk},
         "missionday:my_badge": {"mission_id": mission.pk},
         "missionday:delegates": {"mission_id": mission.pk},
+        # Firm A's delegate checked in: their certificate is theirs alone (the URL is the
+        # holder's own; anyone else gets 404, anonymous the sign-in page).
+        "missionday:certificate": {"mission_id": _checked_in_delegate(mission, owner_a)},
+        # Staff only: the mission's survey comments.
+        "staff_dashboard:survey": {"mission_id": mission.pk},
     }
+
+
+def _checked_in_delegate(mission, user) -> int:
+    import uuid
+
+    from missionday.models import CheckIn, DayPass
+
+    day_pass = DayPass.objects.create(
+        mission=mission, kind="delegate", user=user, firm=user.membership.firm, full_name="A"
+    )
+    CheckIn.objects.create(
+        day_pass=day_pass,
+        day=mission.start_date,
+        client_id=uuid.uuid4(),
+        checked_in_at=timezone.now(),
+    )
+    return mission.pk
 
 
 def test_every_url_with_an_id_has_an_entry(world):
