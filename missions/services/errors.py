@@ -132,7 +132,7 @@ class FeedbackNotPlaced(FeedbackError):
 
 
 class FeedbackTooEarly(FeedbackError):
-    message = _("Potrete dare il vostro feedback quando l'incontro sarà finito.")
+    message = _("Potrete dare il vostro feedback quando l'incontro sarà iniziato.")
 
 
 class FeedbackInvalid(FeedbackError):
