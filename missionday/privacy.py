@@ -1,4 +1,4 @@
-"""The mission day's part of the data: a person's badges and their check-ins.
+"""The mission day's part of the data: a person's badges, their check-ins and debriefs.
 
 Registered with core.privacy from MissionDayConfig.ready.
 """
@@ -8,11 +8,30 @@ from typing import Any
 
 from core.privacy import Contributor, Erasure, ErasureStep, iso
 from members.models import Firm, User
-from missionday.models import CheckIn, DayPass
+from missionday.models import CheckIn, DayPass, Debrief
 
 
 def _day(check_in: CheckIn) -> date:
     return check_in.day
+
+
+def _debrief(debrief: Debrief) -> dict[str, Any]:
+    return {
+        "mission": debrief.meeting.mission.title,
+        "meeting": str(debrief.meeting),
+        "held": debrief.held,
+        "interest": debrief.interest,
+        "next_step": debrief.next_step,
+        "note": debrief.note,
+        "written_at": iso(debrief.written_at),
+    }
+
+
+def _debriefs(**where: Any) -> list[dict[str, Any]]:
+    rows = Debrief.objects.filter(**where).select_related(
+        "meeting__mission", "meeting__firm", "meeting__partner"
+    )
+    return [_debrief(d) for d in rows.order_by("written_at", "pk")]
 
 
 def export_person(user: User) -> dict[str, Any]:
@@ -30,7 +49,8 @@ def export_person(user: User) -> dict[str, Any]:
                 "check_ins": [iso(c.checked_in_at) for c in sorted(p.check_ins.all(), key=_day)],
             }
             for p in passes
-        ]
+        ],
+        "mission_day_debriefs": _debriefs(author=user),
     }
 
 
@@ -49,7 +69,8 @@ def export_firm(firm: Firm) -> dict[str, Any]:
                 "checked_in_days": [c.day.isoformat() for c in sorted(p.check_ins.all(), key=_day)],
             }
             for p in passes
-        ]
+        ],
+        "mission_day_debriefs": _debriefs(meeting__firm=firm, side=Debrief.Side.FIRM),
     }
 
 
@@ -60,8 +81,12 @@ def _delete(erasure: Erasure) -> dict[str, int]:
 
 
 def _unlink(erasure: Erasure) -> dict[str, int]:
-    # Check-ins the person recorded as staff stay, without their name.
-    return {"check_ins_recorded": CheckIn.objects.filter(by=erasure.user).update(by=None)}
+    # Check-ins the person recorded as staff stay, without their name; so do the debriefs they
+    # wrote (the meeting's record, the firm's or the partner's).
+    return {
+        "check_ins_recorded": CheckIn.objects.filter(by=erasure.user).update(by=None),
+        "debriefs_written": Debrief.objects.filter(author=erasure.user).update(author=None),
+    }
 
 
 CONTRIBUTOR = Contributor(
@@ -70,6 +95,6 @@ CONTRIBUTOR = Contributor(
     export_person=export_person,
     export_firm=export_firm,
     erasure={ErasureStep.DELETE: _delete, ErasureStep.UNLINK: _unlink},
-    exported={"missionday.DayPass", "missionday.CheckIn"},
-    erased={"missionday.DayPass", "missionday.CheckIn"},
+    exported={"missionday.DayPass", "missionday.CheckIn", "missionday.Debrief"},
+    erased={"missionday.DayPass", "missionday.CheckIn", "missionday.Debrief"},
 )

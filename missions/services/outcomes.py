@@ -142,6 +142,7 @@ def meeting_firm_debrief(
     held: bool,
     interest: int | None = None,
     next_step: str = "",
+    note: str = "",
     now: datetime | None = None,
 ) -> Meeting:
     """The firm's debrief of one of its meetings (the delegate's phone, on the mission day):
@@ -150,12 +151,14 @@ def meeting_firm_debrief(
     It records the attendance (held / no-show) and the firm's interest and next step, and, unless
     the firm has recorded the outcome itself (meeting_record_outcome), the outcome its next step
     implies (offer, samples, order; otherwise a held meeting is a contact, a no-show none), so
-    the follow-up reminders and the ledger see it. Given again, it replaces the previous debrief.
+    the follow-up reminders and the ledger see it, with `note` as the outcome's note. Given
+    again, it replaces the previous debrief.
     Raises Meeting.DoesNotExist for another firm's meeting, FeedbackNotPlaced for a meeting
     without a slot, FeedbackTooEarly before the slot's start and FeedbackInvalid for values
     outside the choices; nothing changes then.
     """
-    _check_feedback(held=held, interest=interest, next_step=next_step, note="")
+    note = note.strip()
+    _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
@@ -174,8 +177,9 @@ def meeting_firm_debrief(
             outcome = DEBRIEF_OUTCOMES.get(next_step, Meeting.Outcome.CONTACT) if held else ""
             meeting.outcome = outcome
             meeting.outcome_at = timezone.now() if outcome else None
+            meeting.outcome_note = note if outcome else ""
             meeting.outcome_by_debrief = bool(outcome)
-            fields += ["outcome", "outcome_at", "outcome_by_debrief"]
+            fields += ["outcome", "outcome_note", "outcome_at", "outcome_by_debrief"]
         meeting.save(update_fields=fields)
     return meeting
 
