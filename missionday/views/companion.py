@@ -73,8 +73,8 @@ def _companion_context(day_pass: DayPass, now: datetime) -> dict[str, Any]:
             days.append((day, [_entry(kind, obj, now) for kind, obj in firm_entries]))
     elif day_pass.partner is not None and published:
         partner_agenda = b2b_selectors.partner_agenda(mission=mission, partner=day_pass.partner)
-        for day, meetings in partner_agenda["days"]:
-            days.append((day, [_entry("meeting", m, now) for m in meetings]))
+        for day, partner_meetings in partner_agenda["days"]:
+            days.append((day, [_entry("meeting", m, now) for m in partner_meetings]))
     tz = _time_zone(days)
     day, when = _day_shown(mission, timezone.localdate(now, tz))
     entries = dict(days).get(day, [])

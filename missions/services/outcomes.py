@@ -128,7 +128,7 @@ PARTNER_FEEDBACK_FIELDS = (
 
 # The outcome a firm's debrief implies when the firm has not answered itself: what it expects
 # next; any other meeting that took place is at least a contact.
-DEBRIEF_OUTCOMES = {
+DEBRIEF_OUTCOMES: dict[str, str] = {
     Meeting.PartnerNextStep.OFFER: Meeting.Outcome.OFFER,
     Meeting.PartnerNextStep.SAMPLES: Meeting.Outcome.SAMPLES,
     Meeting.PartnerNextStep.ORDER: Meeting.Outcome.ORDER,
