@@ -24,7 +24,7 @@ function fromCaches(request) {
     return ours.reduce(function (found, name) {
       return found.then(function (response) {
         return response || caches.open(name).then(function (cache) {
-          return cache.match(request, { ignoreSearch: true });
+          return cache.match(request, { ignoreSearch: true, ignoreVary: true });
         });
       });
     }, Promise.resolve(undefined));
