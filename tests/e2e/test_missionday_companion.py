@@ -159,3 +159,13 @@ def test_the_companion_opens_offline_and_a_debrief_written_offline_is_synced_onc
     assert meeting.partner_feedback_by_id == day.contact.pk
     partner_page.set_viewport_size({"width": 320, "height": 844})
     check_a11y(partner_page, artifacts_dir, csp, "companion-de-320")
+
+    # --- Signing out forgets the offline copies of the person's pages on this phone.
+    companion_caches = """async () => (await caches.keys())
+        .filter(name => name.startsWith('missionday-companion-')).length"""
+    assert page.evaluate(companion_caches) == 1
+    page.evaluate("() => document.querySelector('form[data-signs-out]').requestSubmit()")
+    page.wait_for_url(
+        lambda address: reverse("missionday:companion", args=[day.mission.pk]) not in address
+    )
+    assert page.evaluate(companion_caches) == 0

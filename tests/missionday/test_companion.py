@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from missionday.models import Debrief
 from missions.models import Meeting
-from tests.factories import StaffFactory, UserFactory, member
+from tests.factories import MembershipFactory, StaffFactory, UserFactory, member
 from tests.missionday.support import mission_today
 from tests.support.clients import login
 
@@ -260,3 +260,26 @@ def test_bad_fields_are_refused_with_400_and_nothing_is_stored(day, bad):
     assert response.status_code == 400
     assert not Debrief.objects.exists()
     assert Meeting.objects.get(pk=day.now_meeting.pk).attendance == ""
+
+
+# --- Privacy ---------------------------------------------------------------------------------
+
+
+def test_debriefs_are_in_the_exports_and_lose_their_author_on_erasure(day):
+    from missionday.privacy import export_firm, export_person
+    from privacy.erasure import erase_user
+
+    post(login(day.delegate), sync_url(day), [item(day.now_meeting)])
+
+    person = export_person(day.delegate)["mission_day_debriefs"]
+    firm = export_firm(day.delegate.membership.firm)["mission_day_debriefs"]
+    assert (
+        [d["note"] for d in person]
+        == [d["note"] for d in firm]
+        == ["Interessati alle valvole da 1/2 pollice"]
+    )
+
+    MembershipFactory(firm=day.delegate.membership.firm)  # the firm stays, with a colleague
+    erase_user(user=day.delegate)
+    debrief = Debrief.objects.get()
+    assert debrief.author is None  # the meeting's record stays, without the person
