@@ -149,6 +149,9 @@ def world():
         "partners:co_partner_add": {"mission_id": mission.pk},
         "partners:co_partner": {"mission_id": mission.pk, "partner_id": partner.pk},
         "partners:co_partner_profile": {"partner_id": partner.pk},
+        # The mission day's companion: only a badge holder of the mission (404 for others).
+        "missionday:companion": {"mission_id": mission.pk},
+        "missionday:debrief_sync": {"mission_id": mission.pk},
     }
 
 
