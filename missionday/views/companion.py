@@ -5,7 +5,7 @@ one-minute debrief per meeting that the phone queues offline and syncs here."""
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,7 +114,7 @@ def _entry(kind: str, obj: Meeting | ProgrammeItem, now: datetime) -> Entry:
     return Entry(kind, obj, obj.city.time_zone, over=obj.ends_at <= now)
 
 
-def _time_zone(days: list[tuple[date, list[Entry]]]) -> ZoneInfo | Any:
+def _time_zone(days: list[tuple[date, list[Entry]]]) -> tzinfo:
     # The mission's day is the day where its meetings take place (the city's time zone).
     for _day, entries in days:
         for entry in entries:
