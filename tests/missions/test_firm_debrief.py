@@ -106,3 +106,14 @@ def test_refused_debriefs_change_nothing(space):
         )
 
     assert state(meeting) == before
+
+
+def test_the_firms_debrief_is_in_the_firms_export(space):
+    from missions.privacy import export_firm
+
+    _owner, meeting, _blocked = scheduled(space)
+    debrief(meeting, interest=5, next_step="samples", note="Campioni entro venerdì")
+
+    exported = export_firm(meeting.firm)["meetings"][0]
+    assert (exported["firm_interest"], exported["firm_next_step"]) == (5, "samples")
+    assert exported["outcome_note"] == "Campioni entro venerdì"

@@ -105,6 +105,7 @@ def test_the_sections_come_in_the_contributors_order(zebedeo):
         "checkups_started",
         # missionday
         "mission_day_badges",
+        "mission_day_debriefs",
         # the firm's document, for its owners
         "firm",
     ]
@@ -120,6 +121,7 @@ def test_the_sections_come_in_the_contributors_order(zebedeo):
         "checkups",
         "journey_stage_overrides",
         "mission_day_badges",
+        "mission_day_debriefs",
     ]
 
 
