@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import day_heading
 from missionday.models import Debrief
 from missions.models import Meeting
 from tests.factories import MembershipFactory, StaffFactory, UserFactory, member
@@ -100,6 +101,26 @@ def test_a_partner_contact_reads_their_day_in_german_with_the_firms_card(day):
     assert "Officine Valtellina S.r.l." in page
     assert "Valvole in ottone" in page  # the firm's products
     assert "Westfalen Handel AG" not in page  # another partner's meeting
+
+
+@pytest.mark.parametrize(
+    ("shift", "note"),
+    [
+        (2, "La missione inizia"),  # before: the first day, with a note
+        (-3, "La missione è conclusa"),  # after: the last day, with a note
+    ],
+)
+def test_before_and_after_the_mission_the_first_or_last_day_is_shown_with_a_note(day, shift, note):
+    mission = day.mission
+    mission.start_date += timezone.timedelta(days=shift)
+    mission.end_date += timezone.timedelta(days=shift)
+    mission.save()
+
+    page = login(day.delegate).get(companion_url(day)).content.decode()
+
+    assert note in page
+    shown = mission.start_date if shift > 0 else mission.end_date
+    assert day_heading(shown) in page
 
 
 def test_the_companion_is_for_the_badge_holder_only(day):
