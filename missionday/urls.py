@@ -6,8 +6,11 @@ from missionday.views import companion
 
 app_name = "missionday"
 
-urlpatterns: list = [
-    # The companion (delegates and partner contacts): today's agenda, offline, and the debriefs.
+urlpatterns: list = []
+
+# --- The companion of delegates and partner contacts: today's agenda offline, the debriefs
+# (missionday/views/companion.py) ---
+urlpatterns += [
     path("sw.js", companion.service_worker, name="service_worker"),
     path("manifest.webmanifest", companion.manifest, name="manifest"),
     path("<int:mission_id>/", companion.companion, name="companion"),
