@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +11,12 @@ from members.models import Firm, User
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
 from missions.models import Application, Meeting, MeetingRequest, Mission, Slot
-from missions.services.errors import FeedbackInvalid, FeedbackNotPlaced, FeedbackTooEarly
+from missions.services.errors import (
+    FeedbackInvalid,
+    FeedbackNotPlaced,
+    FeedbackSlotReused,
+    FeedbackTooEarly,
+)
 
 FOLLOWUP_DAYS = (30, 90, 180)
 
@@ -154,8 +159,13 @@ def meeting_firm_debrief(
     the follow-up reminders and the ledger see it, with `note` as the outcome's note. Given
     again, it replaces the previous debrief.
     Raises Meeting.DoesNotExist for another firm's meeting, FeedbackNotPlaced for a meeting
-    without a slot, FeedbackTooEarly before the slot's start and FeedbackInvalid for values
-    outside the choices; nothing changes then.
+    without a slot, FeedbackTooEarly before the slot's start, FeedbackSlotReused when the
+    meeting's table or slot has gone to another meeting, and FeedbackInvalid for values outside
+    the choices; nothing changes then.
+
+    It locks only the meeting's row (no lock-order question with the mission lock of the
+    placements); should a no-show have freed the table for another meeting meanwhile, the
+    database constraints refuse putting it back as held (FeedbackSlotReused).
     """
     note = note.strip()
     _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
@@ -180,7 +190,12 @@ def meeting_firm_debrief(
             meeting.outcome_note = note if outcome else ""
             meeting.outcome_by_debrief = bool(outcome)
             fields += ["outcome", "outcome_note", "outcome_at", "outcome_by_debrief"]
-        meeting.save(update_fields=fields)
+        try:
+            with transaction.atomic():
+                meeting.save(update_fields=fields)
+        except IntegrityError:
+            # Back from a no-show into a table or a slot another meeting now holds.
+            raise FeedbackSlotReused from None
     return meeting
 
 
