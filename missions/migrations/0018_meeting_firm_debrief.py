@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0011_user_is_co_organiser_member'),
-        ('missions', '0016_matchsuggestion_follow_up'),
+        ('missions', '0017_meeting_no_show_frees_slot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

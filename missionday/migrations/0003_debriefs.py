@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missionday', '0001_passes_and_check_ins'),
-        ('missions', '0017_meeting_firm_debrief'),
+        ('missionday', '0002_surveys'),
+        ('missions', '0018_meeting_firm_debrief'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
