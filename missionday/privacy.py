@@ -1,4 +1,4 @@
-"""The mission day's part of the data: a person's badges and their check-ins.
+"""The mission day's part of the data: a person's badges, their check-ins and debriefs.
 
 Registered with core.privacy from MissionDayConfig.ready.
 """
@@ -10,11 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from core.privacy import Contributor, Erasure, ErasureStep, KeptRecord, iso
 from members.models import Firm, User
-from missionday.models import CheckIn, DayPass, SurveyResponse
+from missionday.models import CheckIn, DayPass, Debrief, SurveyResponse
 
 
 def _day(check_in: CheckIn) -> date:
     return check_in.day
+
+
+def _debrief(debrief: Debrief) -> dict[str, Any]:
+    return {
+        "mission": debrief.meeting.mission.title,
+        "meeting": str(debrief.meeting),
+        "held": debrief.held,
+        "interest": debrief.interest,
+        "next_step": debrief.next_step,
+        "note": debrief.note,
+        "written_at": iso(debrief.written_at),
+    }
+
+
+def _debriefs(**where: Any) -> list[dict[str, Any]]:
+    rows = Debrief.objects.filter(**where).select_related(
+        "meeting__mission", "meeting__firm", "meeting__partner"
+    )
+    return [_debrief(d) for d in rows.order_by("written_at", "pk")]
 
 
 def export_person(user: User) -> dict[str, Any]:
@@ -45,6 +64,7 @@ def export_person(user: User) -> dict[str, Any]:
             }
             for a in answers
         ],
+        "mission_day_debriefs": _debriefs(author=user),
     }
 
 
@@ -63,7 +83,8 @@ def export_firm(firm: Firm) -> dict[str, Any]:
                 "checked_in_days": [c.day.isoformat() for c in sorted(p.check_ins.all(), key=_day)],
             }
             for p in passes
-        ]
+        ],
+        "mission_day_debriefs": _debriefs(meeting__firm=firm, side=Debrief.Side.FIRM),
     }
 
 
@@ -74,11 +95,13 @@ def _delete(erasure: Erasure) -> dict[str, int]:
 
 
 def _unlink(erasure: Erasure) -> dict[str, int]:
-    # Check-ins the person recorded as staff stay, without their name. Survey answers stay in
-    # the mission's figures, anonymised: no link to the person, and the free-text comment
-    # (which might name them) is cleared.
+    # Check-ins the person recorded as staff stay, without their name; so do the debriefs they
+    # wrote (the meeting's record, the firm's or the partner's). Survey answers stay in the
+    # mission's figures, anonymised: no link to the person, and the free-text comment (which
+    # might name them) is cleared.
     return {
         "check_ins_recorded": CheckIn.objects.filter(by=erasure.user).update(by=None),
+        "debriefs_written": Debrief.objects.filter(author=erasure.user).update(author=None),
         "survey_answers_anonymised": SurveyResponse.objects.filter(user=erasure.user).update(
             user=None, comment=""
         ),
@@ -101,6 +124,16 @@ CONTRIBUTOR = Contributor(
             _("Fanno parte dei risultati anonimi delle missioni, che non cambiano."),
         ),
     ),
-    exported={"missionday.DayPass", "missionday.CheckIn", "missionday.SurveyResponse"},
-    erased={"missionday.DayPass", "missionday.CheckIn", "missionday.SurveyResponse"},
+    exported={
+        "missionday.DayPass",
+        "missionday.CheckIn",
+        "missionday.SurveyResponse",
+        "missionday.Debrief",
+    },
+    erased={
+        "missionday.DayPass",
+        "missionday.CheckIn",
+        "missionday.SurveyResponse",
+        "missionday.Debrief",
+    },
 )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from missionday.views import after, badges, checkin, delegates
+from missionday.views import after, badges, checkin, companion, delegates
 from missionday.views import board as board_views
 
 app_name = "missionday"
@@ -55,4 +55,13 @@ urlpatterns += [
     path("<int:mission_id>/attestato.pdf", after.certificate, name="certificate"),
     path("attestato/<str:code>/", after.verify, name="verify"),
     path("questionario/<str:token>/", after.survey, name="survey"),
+]
+
+# --- The companion of delegates and partner contacts: today's agenda offline, the debriefs
+# (missionday/views/companion.py) ---
+urlpatterns += [
+    path("sw.js", companion.service_worker, name="service_worker"),
+    path("manifest.webmanifest", companion.manifest, name="manifest"),
+    path("<int:mission_id>/", companion.companion, name="companion"),
+    path("<int:mission_id>/debrief/sync/", companion.debrief_sync, name="debrief_sync"),
 ]

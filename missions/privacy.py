@@ -106,6 +106,8 @@ def export_firm(firm: Firm) -> dict[str, Any]:
                 "outcome": m.get_outcome_display() if m.outcome else None,
                 "outcome_note": m.outcome_note,
                 "outcome_at": iso(m.outcome_at),
+                "firm_interest": m.firm_interest,
+                "firm_next_step": m.firm_next_step or None,
             }
             for m in meetings
         ],

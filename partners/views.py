@@ -333,12 +333,12 @@ def _agenda_page(
     feedback_form: tuple[int, MeetingFeedbackForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The agenda page; each meeting whose slot has ended carries its feedback form (the bound
+    """The agenda page; each meeting whose slot has started carries its feedback form (the bound
     `feedback_form` of one meeting, with its errors, after a refused submit)."""
     context = _agenda_context(mission_partner)
     now = timezone.now()
     for meeting in context["meetings"]:
-        if meeting.slot is not None and meeting.slot.ends_at <= now:
+        if meeting.slot is not None and outcomes.feedback_opens_at(meeting.slot) <= now:
             form = MeetingFeedbackForm.for_meeting(meeting)
             if feedback_form is not None and feedback_form[0] == meeting.pk:
                 form = feedback_form[1]

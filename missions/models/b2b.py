@@ -382,6 +382,21 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("feedback dato da"),
     )
+    # The firm's own debrief on the mission day (missions.services.outcomes.meeting_firm_debrief,
+    # from the delegate's phone): its interest (1-5) and the next step it expects.
+    firm_interest = models.PositiveSmallIntegerField(
+        _("interesse dell'impresa"), choices=PartnerInterest.choices, null=True, blank=True
+    )
+    firm_next_step = models.CharField(
+        _("prossimo passo dell'impresa"),
+        max_length=10,
+        choices=PartnerNextStep.choices,
+        default="",
+        blank=True,
+    )
+    # The outcome above came from the firm's debrief (derived from its next step), not from the
+    # firm's own answer: a later debrief may still change it, the firm's answer never.
+    outcome_by_debrief = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # Who gave the feedback is not copied into the audit trail (the history's own user column
     # records who made each change, and the privacy erasure clears it).
@@ -411,6 +426,11 @@ class Meeting(models.Model):
                 condition=Q(partner_interest__isnull=True)
                 | Q(partner_interest__gte=1, partner_interest__lte=5),
                 name="missions_meeting_partner_interest",
+            ),
+            models.CheckConstraint(
+                condition=Q(firm_interest__isnull=True)
+                | Q(firm_interest__gte=1, firm_interest__lte=5),
+                name="missions_meeting_firm_interest",
             ),
         ]
 

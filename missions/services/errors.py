@@ -147,7 +147,16 @@ class FeedbackNotPlaced(FeedbackError):
 
 
 class FeedbackTooEarly(FeedbackError):
-    message = _("Potrete dare il vostro feedback quando l'incontro sarà finito.")
+    message = _("Potrete dare il vostro feedback quando l'incontro sarà iniziato.")
+
+
+class FeedbackSlotReused(FeedbackError):
+    """A debrief that would put back a meeting whose table or slot went to another meeting."""
+
+    message = _(
+        "Il tavolo o la fascia di questo incontro sono stati assegnati a un altro incontro: "
+        "il debriefing non può segnarlo come svolto."
+    )
 
 
 class FeedbackInvalid(FeedbackError):

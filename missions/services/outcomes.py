@@ -10,11 +10,12 @@ from core.translated import translations
 from members.models import Firm, User
 from members.recipients import notify_firm
 from missions import notification_kinds as kinds
-from missions.models import Application, Meeting, MeetingRequest, Mission
+from missions.models import Application, Meeting, MeetingRequest, Mission, Slot
 from missions.services import locking
 from missions.services.errors import (
     FeedbackInvalid,
     FeedbackNotPlaced,
+    FeedbackSlotReused,
     FeedbackTooEarly,
     MeetingSlotReused,
 )
@@ -71,10 +72,37 @@ def meeting_record_outcome(
     meeting = Meeting.objects.get(pk=meeting_id, firm=firm)
     meeting.outcome, meeting.outcome_note, meeting.outcome_at = outcome, note, timezone.now()
     meeting.value_band = value_band
+    meeting.outcome_by_debrief = False  # the firm's own answer: a debrief no longer changes it
     meeting.save(
-        update_fields=["outcome", "outcome_note", "value_band", "outcome_at", "updated_at"]
+        update_fields=[
+            "outcome",
+            "outcome_note",
+            "value_band",
+            "outcome_at",
+            "outcome_by_debrief",
+            "updated_at",
+        ]
     )
     return meeting
+
+
+def feedback_opens_at(slot: Slot) -> datetime:
+    """From when a meeting's feedback and debriefs are taken (the partner's feedback, the
+    delegate's and the contact's debrief on the mission day): the start of its slot, so that the
+    one-minute debrief can be written as the meeting closes."""
+    return slot.starts_at
+
+
+def _check_feedback(*, held: bool, interest: int | None, next_step: str, note: str) -> None:
+    if held:
+        if interest not in Meeting.PartnerInterest.values or next_step not in (
+            Meeting.PartnerNextStep.values
+        ):
+            raise FeedbackInvalid
+    elif interest is not None or next_step:
+        raise FeedbackInvalid  # a meeting that did not take place has no interest nor next step
+    if len(note) > PARTNER_NOTE_MAX or "\x00" in note:
+        raise FeedbackInvalid
 
 
 PARTNER_NOTE_MAX = 300
@@ -91,25 +119,17 @@ def meeting_partner_feedback(
     user: User | None = None,
     now: datetime | None = None,
 ) -> Meeting:
-    """The partner's feedback on one of its meetings, once the meeting's slot has ended: held or
+    """The partner's feedback on one of its meetings, once the meeting's slot has started: held or
     not and, if held, its interest (1-5) and the next step; an optional note for the staff.
 
     Given again, it replaces the previous answer (one feedback per meeting; the history keeps
     the earlier ones). Raises Meeting.DoesNotExist for another partner's meeting,
-    FeedbackNotPlaced for a meeting without a slot, FeedbackTooEarly before the slot's end and
+    FeedbackNotPlaced for a meeting without a slot, FeedbackTooEarly before the slot's start and
     FeedbackInvalid for values outside the choices; nothing changes then. `user` is the contact
     who answered (None: staff entered it for the partner).
     """
     note = note.strip()
-    if held:
-        if interest not in Meeting.PartnerInterest.values or next_step not in (
-            Meeting.PartnerNextStep.values
-        ):
-            raise FeedbackInvalid
-    elif interest is not None or next_step:
-        raise FeedbackInvalid  # a meeting that did not take place has no interest nor next step
-    if len(note) > PARTNER_NOTE_MAX or "\x00" in note:
-        raise FeedbackInvalid
+    _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
@@ -118,7 +138,7 @@ def meeting_partner_feedback(
         )
         if meeting.slot is None:
             raise FeedbackNotPlaced
-        if (now or timezone.now()) < meeting.slot.ends_at:
+        if (now or timezone.now()) < feedback_opens_at(meeting.slot):
             raise FeedbackTooEarly
         meeting.partner_held = held
         meeting.partner_interest = interest if held else None
@@ -138,6 +158,73 @@ PARTNER_FEEDBACK_FIELDS = (
     "partner_feedback_at",
     "partner_feedback_by",
 )
+
+# The outcome a firm's debrief implies when the firm has not answered itself: what it expects
+# next; any other meeting that took place is at least a contact.
+DEBRIEF_OUTCOMES: dict[str, str] = {
+    Meeting.PartnerNextStep.OFFER: Meeting.Outcome.OFFER,
+    Meeting.PartnerNextStep.SAMPLES: Meeting.Outcome.SAMPLES,
+    Meeting.PartnerNextStep.ORDER: Meeting.Outcome.ORDER,
+}
+
+
+def meeting_firm_debrief(
+    *,
+    meeting_id: int,
+    firm_id: int,
+    held: bool,
+    interest: int | None = None,
+    next_step: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Meeting:
+    """The firm's debrief of one of its meetings (the delegate's phone, on the mission day):
+    held or no-show and, if held, its interest (1-5) and the next step.
+
+    It records the attendance (held / no-show) and the firm's interest and next step, and, unless
+    the firm has recorded the outcome itself (meeting_record_outcome), the outcome its next step
+    implies (offer, samples, order; otherwise a held meeting is a contact, a no-show none), so
+    the follow-up reminders and the ledger see it, with `note` as the outcome's note. Given
+    again, it replaces the previous debrief.
+    Raises Meeting.DoesNotExist for another firm's meeting, FeedbackNotPlaced for a meeting
+    without a slot, FeedbackTooEarly before the slot's start, FeedbackSlotReused when the
+    meeting's table or slot has gone to another meeting, and FeedbackInvalid for values outside
+    the choices; nothing changes then.
+
+    It locks only the meeting's row (no lock-order question with the mission lock of the
+    placements); should a no-show have freed the table for another meeting meanwhile, the
+    database constraints refuse putting it back as held (FeedbackSlotReused).
+    """
+    note = note.strip()
+    _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .get(pk=meeting_id, firm_id=firm_id)
+        )
+        if meeting.slot is None:
+            raise FeedbackNotPlaced
+        if (now or timezone.now()) < feedback_opens_at(meeting.slot):
+            raise FeedbackTooEarly
+        meeting.attendance = Meeting.Attendance.HELD if held else Meeting.Attendance.NO_SHOW
+        meeting.firm_interest = interest if held else None
+        meeting.firm_next_step = next_step if held else ""
+        fields = ["attendance", "firm_interest", "firm_next_step", "updated_at"]
+        if meeting.outcome == Meeting.Outcome.NONE or meeting.outcome_by_debrief:
+            outcome = DEBRIEF_OUTCOMES.get(next_step, Meeting.Outcome.CONTACT) if held else ""
+            meeting.outcome = outcome
+            meeting.outcome_at = timezone.now() if outcome else None
+            meeting.outcome_note = note if outcome else ""
+            meeting.outcome_by_debrief = bool(outcome)
+            fields += ["outcome", "outcome_note", "outcome_at", "outcome_by_debrief"]
+        try:
+            with transaction.atomic():
+                meeting.save(update_fields=fields)
+        except IntegrityError:
+            # Back from a no-show into a table or a slot another meeting now holds.
+            raise FeedbackSlotReused from None
+    return meeting
 
 
 def followup_reminders_send(*, today: date | None = None) -> int:

@@ -6,10 +6,26 @@
 //   aria-expanded right, and Escape inside #ID closes it and gives the focus back.
 // - Error summary: after a failed submit the focus goes to the form's summary of errors
 //   (.error-summary, tabindex="-1"), and its links focus the field they name.
+// - Signing out (form[data-signs-out]) deletes the mission-day companion's offline copies of
+//   the person's pages (caches "missionday-companion-*", see missionday-companion.js) first.
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
+  document.querySelectorAll("form[data-signs-out]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.caches || form.dataset.cachesCleared) return;
+      event.preventDefault();
+      form.dataset.cachesCleared = "1";
+      const done = function () { form.submit(); };
+      caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf("missionday-companion-") === 0;
+        }).map(function (name) { return caches.delete(name); }));
+      }).then(done, done);
+    });
+  });
+
   document.querySelectorAll("button[data-disclosure]").forEach(function (button) {
     const target = document.getElementById(button.getAttribute("aria-controls"));
     if (!target) return;

@@ -233,7 +233,7 @@ def test_a_refused_feedback_is_an_admin_message_and_changes_nothing(setup, staff
     before = feedback_of(meeting)
     early = feedback_action(staff_client, meeting, held="yes", interest="4", next_step="call")
     assert early.status_code == 200
-    assert "quando l&#x27;incontro sarà finito" in early.content.decode()
+    assert "quando l&#x27;incontro sarà iniziato" in early.content.decode()
     assert feedback_of(meeting) == before
 
     over(meeting.mission)

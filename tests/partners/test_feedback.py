@@ -92,7 +92,7 @@ def test_feedback_is_refused_before_the_end_for_unplaced_and_others_meetings(spa
 
     with pytest.raises(FeedbackTooEarly):
         give(meeting)  # the meeting is 40 days ahead
-    just_before_end = meeting.slot.ends_at - dt.timedelta(minutes=1)
+    just_before_start = meeting.slot.starts_at - dt.timedelta(minutes=1)
     with pytest.raises(FeedbackTooEarly):
         outcomes.meeting_partner_feedback(
             meeting_id=meeting.pk,
@@ -100,7 +100,7 @@ def test_feedback_is_refused_before_the_end_for_unplaced_and_others_meetings(spa
             held=True,
             interest=3,
             next_step="call",
-            now=just_before_end,
+            now=just_before_start,
         )
 
     end_meetings(mission)
@@ -118,6 +118,25 @@ def test_feedback_is_refused_before_the_end_for_unplaced_and_others_meetings(spa
     with pytest.raises(FeedbackNotPlaced):
         give(meeting)
     assert feedback_of(meeting) == before
+
+
+def test_feedback_opens_at_the_start_of_the_slot_for_the_debrief_at_the_meetings_close(space):
+    """The mission day's one-minute debrief is written as the meeting closes: the feedback is
+    taken from the slot's start (missions.services.outcomes.feedback_opens_at), not its end."""
+    _owner, meeting, _blocked = scheduled(space)
+    just_before_end = meeting.slot.ends_at - dt.timedelta(minutes=1)
+
+    outcomes.meeting_partner_feedback(
+        meeting_id=meeting.pk,
+        partner_id=meeting.partner_id,
+        held=True,
+        interest=3,
+        next_step="call",
+        now=just_before_end,
+    )
+
+    meeting.refresh_from_db()
+    assert (meeting.partner_held, meeting.partner_interest) == (True, 3)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +178,7 @@ def test_the_partner_gives_feedback_on_the_agenda_page_once_the_meeting_is_over(
     # Posted before the end (an old page, a forged form): refused with a message.
     early = client.post(url, {"held": "yes", "interest": "4", "next_step": "offer"})
     assert early.status_code == 400
-    assert "quando l&#x27;incontro sarà finito" in early.content.decode()
+    assert "quando l&#x27;incontro sarà iniziato" in early.content.decode()
     assert feedback_of(meeting)[4] is None
 
     end_meetings(mission)

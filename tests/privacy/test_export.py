@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 # The export runs in a fixed number of queries, whatever the firm's volume. (34: the check-ups
 # added three, the person's, the firm's and their answers, and one for the journey stages staff
 # set by hand; issue 19. 38: the mission day's badges of the person and of the firm, each with
-# their check-ins; issue 18.)
-EXPORT_MAX_QUERIES = 38
+# their check-ins; issue 18. 39: the debriefs the person wrote in the companion; issue 18.)
+EXPORT_MAX_QUERIES = 39
 
 
 def test_export_contains_every_kind_of_data_about_the_person_and_their_firm(zebedeo):
@@ -106,6 +106,7 @@ def test_the_sections_come_in_the_contributors_order(zebedeo):
         # missionday
         "mission_day_badges",
         "mission_surveys",
+        "mission_day_debriefs",
         # the firm's document, for its owners
         "firm",
     ]
@@ -121,6 +122,7 @@ def test_the_sections_come_in_the_contributors_order(zebedeo):
         "checkups",
         "journey_stage_overrides",
         "mission_day_badges",
+        "mission_day_debriefs",
     ]
 
 

@@ -171,6 +171,9 @@ def world():
         "missionday:certificate": {"mission_id": _checked_in_delegate(mission, owner_a)},
         # Staff only: the mission's survey comments.
         "staff_dashboard:survey": {"mission_id": mission.pk},
+        # The mission day's companion: only a badge holder of the mission (404 for others).
+        "missionday:companion": {"mission_id": mission.pk},
+        "missionday:debrief_sync": {"mission_id": mission.pk},
     }
 
 

@@ -95,7 +95,7 @@ def world():
     partner = Partner.objects.create(name="P", kind="buyer", city=city("koeln"))
     # A German partner's contact invited to the mission, with B2B slots to block.
     MissionPartner.objects.create(mission=mission, partner=partner, attendance="confirmed")
-    ProgrammeItemFactory(mission=mission, kind=ProgrammeItem.Kind.B2B)
+    b2b_session = ProgrammeItemFactory(mission=mission, kind=ProgrammeItem.Kind.B2B)
     b2b.slots_generate(mission_id=mission.pk)
     contact = PartnerContact.objects.create(user=UserFactory(), partner=partner)
     PartnerInvitation.objects.create(contact=contact, mission=mission)
@@ -127,6 +127,8 @@ def world():
         "meeting_id": 0,
         "notification_id": Notification.objects.get().pk,
         "token": "x",
+        "code": "x",  # a certificate's verification code
+        "session_id": b2b_session.pk,  # the mission day's live board
         "figure": "imprese-per-settore",
         "partner_contact": contact.user,
         "partner_id": partner.pk,
