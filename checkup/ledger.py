@@ -67,7 +67,10 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_period(year: str | None, quarter: str | None, *, today: dt.date) -> Period:
-    """The period from the query string (`anno`, `trimestre`); the current year by default."""
+    """The period from the query string (`anno`, `trimestre`); the current year by default.
+
+    The period under way is reported so far; one that has not begun yet is refused (its report
+    would be empty and could be taken for a real one)."""
     if not year:
         if quarter:
             raise PeriodInvalid(_("Indica l'anno del trimestre."))
@@ -77,11 +80,15 @@ def parse_period(year: str | None, quarter: str | None, *, today: dt.date) -> Pe
             _("Anno non valido: scrivi un anno tra %(min)d e %(max)d.")
             % {"min": MIN_YEAR, "max": MAX_YEAR}
         )
-    if not quarter:
-        return Period(int(year))
-    if quarter not in {"1", "2", "3", "4"}:
+    if quarter and quarter not in {"1", "2", "3", "4"}:
         raise PeriodInvalid(_("Trimestre non valido: scegli 1, 2, 3 o 4."))
-    return Period(int(year), int(quarter))
+    period = Period(int(year), int(quarter) if quarter else None)
+    if period.first_day > today:
+        raise PeriodInvalid(
+            _("Il periodo %(period)s non è ancora iniziato: scegli un periodo fino a oggi.")
+            % {"period": period.label}
+        )
+    return period
 
 
 OUTCOME_COLUMNS = (

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -164,6 +165,29 @@ def test_a_bad_period_gets_a_400_with_a_message(params, message):
         response = client.get(url, params)
         assert response.status_code == 400
         assert message in response.content.decode()
+
+
+def test_a_period_that_has_not_begun_gets_a_400_and_the_current_one_a_report():
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    later = (today.year, quarter + 1) if quarter < 4 else (today.year + 1, 1)
+    client = login(StaffFactory())
+    for url in (XLSX, PDF):
+        response = client.get(url, {"anno": str(later[0]), "trimestre": str(later[1])})
+        assert response.status_code == 400
+        assert "non è ancora iniziato" in response.content.decode()
+        response = client.get(url, {"anno": str(today.year + 1)})
+        assert response.status_code == 400
+        assert "non è ancora iniziato" in response.content.decode()
+    # The quarter under way (and its year) may be reported so far.
+    response = client.get(XLSX, {"anno": str(today.year), "trimestre": str(quarter)})
+    assert response.status_code == 200
+    assert client.get(XLSX, {"anno": str(today.year)}).status_code == 200
+
+
+def test_the_journeys_page_offers_no_year_after_the_current_one(staff_client):
+    response = staff_client.get(reverse("staff_dashboard:journeys"))
+    assert f'max="{timezone.localdate().year}"' in response.content.decode()
 
 
 def test_members_cannot_download_the_report(owner_client):
