@@ -204,7 +204,7 @@ def _new_exporters(period: Period) -> int:
     for journey in journeys(as_of=period.last_day).values():
         reached = journey.reached[JourneyStage.FIRST_ORDER]
         if reached is None and journey.override and journey.stage_index >= first_order:
-            reached = journey.override.at.date()
+            reached = journey.override.day  # the local day it was set
         if reached is not None and period.first_day <= reached <= period.last_day:
             count += 1
     return count

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from checkup import ledger
+from checkup import journey, ledger
 from missions.models import Meeting, Partner
 from tests.factories import ApplicationFactory, FirmFactory, MissionFactory, StaffFactory, city
 from tests.staff.test_journey_figures import at, checkup, meeting
@@ -193,3 +193,12 @@ def test_the_journeys_page_offers_no_year_after_the_current_one(staff_client):
 def test_members_cannot_download_the_report(owner_client):
     assert owner_client.get(XLSX).status_code == 302
     assert owner_client.get(PDF).status_code == 302
+
+
+def test_an_override_counts_as_a_new_exporter_on_its_local_day():
+    # Set at 00:30 on 1 January 2026 in Sondrio (23:30 on 31 December in UTC): a 2026 exporter.
+    firm = FirmFactory(name="Capodanno", approved_at=at(2025, 1, 10))
+    journey.stage_override_set(firm=firm, stage="first_order", reason="Ordine a Capodanno", by=None)
+    firm.stage_overrides.update(at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
+    assert ledger.report(ledger.Period(2025)).indicators["new_exporters"] == 0
+    assert ledger.report(ledger.Period(2026, 1)).indicators["new_exporters"] == 1
