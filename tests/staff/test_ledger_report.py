@@ -202,3 +202,24 @@ def test_an_override_counts_as_a_new_exporter_on_its_local_day():
     firm.stage_overrides.update(at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
     assert ledger.report(ledger.Period(2025)).indicators["new_exporters"] == 0
     assert ledger.report(ledger.Period(2026, 1)).indicators["new_exporters"] == 1
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_report_runs_a_fixed_number_of_queries(n, django_assert_num_queries):
+    stein = Partner.objects.create(name="Stein", city=city("koeln"), kind=Partner.Kind.IMPORTER)
+    mission = MissionFactory(start_date=dt.date(2025, 6, 10), end_date=dt.date(2025, 6, 12))
+    for i in range(n):
+        firm = FirmFactory(approved_at=at(2025, 1, 10))
+        ApplicationFactory(mission=mission, firm=firm, attended=True)
+        checkup(firm, at(2025, 2, 1 + i))
+        meeting(mission, firm, stein, attendance="held", outcome="order", outcome_at=at(2025, 7, 1))
+        journey.stage_override_set(firm=firm, stage="first_offer", reason="x", by=None)
+    client = login(StaffFactory())
+    client.get(XLSX, {"anno": "2025"})
+    # session, user, staff 2FA check; the totals, firms assisted, the journeys (firms, check-ups,
+    # missions, meetings, overrides), the four roll-ups
+    with django_assert_num_queries(14):
+        response = client.get(XLSX, {"anno": "2025"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Indicatori"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2, max_row=3)] == [n, n]
