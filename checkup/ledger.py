@@ -1,7 +1,7 @@
 """The outcome ledger: what came of the B2B meetings, rolled up, and the funders' indicators.
 
 A meeting belongs to the period its mission started in, with its outcome (recorded by the firm:
-contact, offer, samples, order, partnership agreement, an optional value band) and the partner's
+no interest, contact, offer, samples, order, partnership agreement, an optional value band) and the partner's
 feedback (interest 1-5, next step), whenever they were recorded: so the rows per mission add up
 to the period's totals. The indicators chambers report to their funders, for a period:
 
@@ -92,6 +92,7 @@ def parse_period(year: str | None, quarter: str | None, *, today: dt.date) -> Pe
 
 
 OUTCOME_COLUMNS = (
+    Meeting.Outcome.NO_INTEREST,
     Meeting.Outcome.CONTACT,
     Meeting.Outcome.OFFER,
     Meeting.Outcome.SAMPLES,

@@ -223,3 +223,17 @@ def test_the_report_runs_a_fixed_number_of_queries(n, django_assert_num_queries)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))["Indicatori"]
     assert [row[1].value for row in sheet.iter_rows(min_row=2, max_row=3)] == [n, n]
+
+
+def test_a_no_interest_outcome_has_its_column_in_the_roll_ups():
+    stein = Partner.objects.create(name="Stein", city=city("koeln"), kind=Partner.Kind.IMPORTER)
+    mission = MissionFactory(start_date=dt.date(2025, 6, 10), end_date=dt.date(2025, 6, 12))
+    firm = FirmFactory(name="Adda", approved_at=at(2025, 1, 10))
+    meeting(mission, firm, stein, attendance="held", outcome="no_interest", partner_interest=1)
+    row = ledger.report(ledger.Period(2025)).rollups["partner"][0]
+    assert (row.label, row.outcomes["no_interest"], row.outcomes["contact"]) == ("Stein", 1, 0)
+    response = login(StaffFactory()).get(XLSX, {"anno": "2025"})
+    partners = list(
+        load_workbook(io.BytesIO(response.content))["Per partner"].iter_rows(values_only=True)
+    )
+    assert partners[1][partners[0].index("Nessun interesse")] == 1
