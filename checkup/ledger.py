@@ -1,9 +1,10 @@
 """The outcome ledger: what came of the B2B meetings, rolled up, and the funders' indicators.
 
 A meeting belongs to the period its mission started in, with its outcome (recorded by the firm:
-no interest, contact, offer, samples, order, partnership agreement, an optional value band) and the partner's
-feedback (interest 1-5, next step), whenever they were recorded: so the rows per mission add up
-to the period's totals. The indicators chambers report to their funders, for a period:
+no interest, contact, offer, samples, order, partnership agreement, an optional value band) and
+the partner's feedback (interest 1-5, next step), whenever they were recorded: so the rows per
+mission add up to the period's totals. The indicators chambers report to their funders, for a
+period:
 
 - firms assisted: approved firms that completed a check-up in the period or attended a mission
   that started in it;
