@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("missions", "0016_matchsuggestion_follow_up"),
+        ("missions", "0018_meeting_firm_debrief"),
     ]
 
     operations = [
