@@ -2,8 +2,9 @@
 instruments): saving and publishing an item, and telling the firms it matches.
 
 Invariants:
-- Only a published item is suggested or notified; `published_at` is set here only (the admin's
-  "Pubblica" action), never by a form.
+- Only a published item is suggested or notified, and only while it is open (a deadline passed
+  or a course over: the path does not show it, so nobody is told); `published_at` is set here
+  only (the admin's "Pubblica" action), never by a form.
 - Saving a published item (admin's save, or publishing it) tells the firms whose latest check-up
   has a gap the item addresses, after commit, from a Celery task: never inside the request.
   The notification's key is (person, kind, item, version 1), so saving it again sends nobody a
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 
 from checkup import notification_kinds as kinds
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
+from checkup.path import open_funding, open_services
 from checkup.path_tasks import notify_catalogue_item as notify_catalogue_item_task
 from checkup.scoring import find_gaps
 from core.tasks import enqueue
@@ -69,11 +71,14 @@ def _notify_on_commit(item: CatalogueItem) -> None:
 
 def catalogue_item_notify(*, label: str, item_id: int) -> int:
     """Tell the people of every firm whose latest completed check-up has a gap the item
-    addresses (and, for a funding instrument naming sectors, of those sectors). Idempotent:
+    addresses (and, for a funding instrument naming sectors, of those sectors), if the item is
+    still open (as the path shows it: checkup.path.open_services/open_funding). Idempotent:
     one notification per person and item. Returns the number of firms told."""
-    item = MODELS[label].objects.filter(pk=item_id, published_at__isnull=False).first()
+    model = MODELS[label]
+    still_open = (open_services if model is CameraService else open_funding)(timezone.localdate())
+    item = model.objects.filter(still_open, pk=item_id, published_at__isnull=False).first()
     if item is None:
-        return 0  # deleted or withdrawn meanwhile
+        return 0  # deleted or withdrawn meanwhile, or already closed: the path does not show it
     sector_ids: set[int] | None = None
     if isinstance(item, FundingInstrument):
         sector_ids = set(item.sectors.values_list("pk", flat=True)) or None

@@ -16,7 +16,15 @@ The export share a firm declares on its profile is not a stage: it carries no da
 firm's own word, while the funnel and the funders' "new exporters" need a dated, observed event.
 A later stage does not fill in earlier ones (a firm can go on a mission without a check-up); the
 current stage is the furthest one reached. Staff may set the stage by hand with a reason
-(FirmStageOverride, written by `stage_override_set`); the latest override is the effective stage.
+(FirmStageOverride, written by `stage_override_set`); the latest override is the effective stage,
+above or below the data (a step back corrects an outcome recorded by mistake), until the data
+reach a stage beyond it on a later day than the override's: then the firm moves on with the data
+and the override is shown as overtaken, so an old override never holds a firm back.
+
+Does a stage ever go backwards? Only on purpose: staff set a lower stage with a reason, or the
+data that reached it are corrected (an outcome changed, a meeting no longer marked as held);
+then the journey follows the data as they now are. New events never lower it (each stage keeps
+the date of its first event).
 
 `derive` is pure (facts in, journey out); `journeys` reads the facts of many firms in a fixed
 number of queries.
@@ -72,6 +80,15 @@ class Override:
     reason: str
     at: datetime
     by: str = ""
+    on: date | None = None  # the local day it was set (default: the day of `at`)
+
+    @property
+    def day(self) -> date:
+        return self.on if self.on is not None else self.at.date()
+
+    @property
+    def stage_label(self) -> str:
+        return str(JourneyStage(self.stage).label)
 
 
 @dataclass
@@ -79,14 +96,18 @@ class Journey:
     reached: dict[str, date | None]  # stage value -> date reached (None: not reached)
     override: Override | None = None
     derived_stage: str = JourneyStage.NON_EXPORTER
+    overtaken: bool = False  # the data reached a stage beyond the override after it was set
     sector: str = ""
     firm_name: str = ""
     stages: list[tuple[str, str, date | None]] = field(default_factory=list)
 
     @property
     def stage(self) -> str:
-        """The effective stage: the staff's override if any, else the derived one."""
-        return self.override.stage if self.override else self.derived_stage
+        """The effective stage: the staff's override if any and not overtaken, else the derived
+        one."""
+        if self.override is not None and not self.overtaken:
+            return self.override.stage
+        return self.derived_stage
 
     @property
     def stage_label(self) -> str:
@@ -146,10 +167,15 @@ def derive(
     for stage in STAGES:
         if reached[stage] is not None:
             derived = stage
+    overtaken = False
+    if override is not None:
+        beyond = STAGES[STAGES.index(JourneyStage(override.stage)) + 1 :]
+        overtaken = any((reached[s] or override.day) > override.day for s in beyond)
     return Journey(
         reached={str(k): v for k, v in reached.items()},
         override=override,
         derived_stage=str(derived),
+        overtaken=overtaken,
         stages=[(str(s), str(s.label), reached[s]) for s in STAGES],
     )
 
@@ -230,7 +256,9 @@ def journeys(
         override_rows.select_related("by").order_by("firm_id", "-at", "-pk").distinct("firm_id")
     ):
         by = (o.by.get_full_name() or o.by.email) if o.by else ""
-        overrides[o.firm_id] = Override(stage=o.stage, reason=o.reason, at=o.at, by=by)
+        overrides[o.firm_id] = Override(
+            stage=o.stage, reason=o.reason, at=o.at, by=by, on=timezone.localdate(o.at)
+        )
     result = {}
     for firm_id, joined_at, sector_name, firm_name in firm_rows:
         facts = FirmFacts(

@@ -1,9 +1,10 @@
 """The outcome ledger: what came of the B2B meetings, rolled up, and the funders' indicators.
 
 A meeting belongs to the period its mission started in, with its outcome (recorded by the firm:
-contact, offer, samples, order, partnership agreement, an optional value band) and the partner's
-feedback (interest 1-5, next step), whenever they were recorded: so the rows per mission add up
-to the period's totals. The indicators chambers report to their funders, for a period:
+no interest, contact, offer, samples, order, partnership agreement, an optional value band) and
+the partner's feedback (interest 1-5, next step), whenever they were recorded: so the rows per
+mission add up to the period's totals. The indicators chambers report to their funders, for a
+period:
 
 - firms assisted: approved firms that completed a check-up in the period or attended a mission
   that started in it;
@@ -67,7 +68,10 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_period(year: str | None, quarter: str | None, *, today: dt.date) -> Period:
-    """The period from the query string (`anno`, `trimestre`); the current year by default."""
+    """The period from the query string (`anno`, `trimestre`); the current year by default.
+
+    The period under way is reported so far; one that has not begun yet is refused (its report
+    would be empty and could be taken for a real one)."""
     if not year:
         if quarter:
             raise PeriodInvalid(_("Indica l'anno del trimestre."))
@@ -77,14 +81,19 @@ def parse_period(year: str | None, quarter: str | None, *, today: dt.date) -> Pe
             _("Anno non valido: scrivi un anno tra %(min)d e %(max)d.")
             % {"min": MIN_YEAR, "max": MAX_YEAR}
         )
-    if not quarter:
-        return Period(int(year))
-    if quarter not in {"1", "2", "3", "4"}:
+    if quarter and quarter not in {"1", "2", "3", "4"}:
         raise PeriodInvalid(_("Trimestre non valido: scegli 1, 2, 3 o 4."))
-    return Period(int(year), int(quarter))
+    period = Period(int(year), int(quarter) if quarter else None)
+    if period.first_day > today:
+        raise PeriodInvalid(
+            _("Il periodo %(period)s non è ancora iniziato: scegli un periodo fino a oggi.")
+            % {"period": period.label}
+        )
+    return period
 
 
 OUTCOME_COLUMNS = (
+    Meeting.Outcome.NO_INTEREST,
     Meeting.Outcome.CONTACT,
     Meeting.Outcome.OFFER,
     Meeting.Outcome.SAMPLES,
@@ -197,7 +206,7 @@ def _new_exporters(period: Period) -> int:
     for journey in journeys(as_of=period.last_day).values():
         reached = journey.reached[JourneyStage.FIRST_ORDER]
         if reached is None and journey.override and journey.stage_index >= first_order:
-            reached = journey.override.at.date()
+            reached = journey.override.day  # the local day it was set
         if reached is not None and period.first_day <= reached <= period.last_day:
             count += 1
     return count

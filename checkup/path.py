@@ -4,7 +4,7 @@ A selector (reads only). From the gaps (dimension codes below the threshold, mos
 it suggests, each with its reason in words ("Perché: …"):
 
 - Camera services and training that address a gap and are still ahead or open (not ended, the
-  registration deadline not passed);
+  registration deadline not passed; a service without dates is a standing one: `open_services`);
 - funding instruments that address a gap, whose deadline has not passed, for the firm's sector
   (or for every sector);
 - mentor firms whose experience covers a gap (MENTOR_RULES below);
@@ -136,12 +136,28 @@ def _covered(item_codes: list[str], codes: list[str], names: dict[str, str]) -> 
     return [names.get(code, code) for code in codes if code in item_codes]
 
 
+def open_services(today: dt.date) -> Q:
+    """Camera services and training still open on `today`: the registration deadline (if any)
+    not passed, and not over (it ends today or later; without an end, it starts today or later;
+    with no dates at all it is a standing service, always open). The path suggests only these,
+    and only these are announced (checkup/catalogue.py)."""
+    return (Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today)) & (
+        Q(ends_on__gte=today)
+        | Q(ends_on__isnull=True, starts_on__gte=today)
+        | Q(ends_on__isnull=True, starts_on__isnull=True)
+    )
+
+
+def open_funding(today: dt.date) -> Q:
+    """Funding instruments whose deadline (if any) has not passed on `today`."""
+    return Q(deadline__isnull=True) | Q(deadline__gte=today)
+
+
 def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[Suggestion]:
     rows = (
         CameraService.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
-        .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today))
-        .filter(Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today))
-        .order_by("starts_on", "pk")[:LIMIT]
+        .filter(open_services(today))
+        .order_by(F("starts_on").asc(nulls_first=True), "pk")[:LIMIT]
     )
     suggestions = []
     for item in rows:
@@ -172,7 +188,7 @@ def _funding(
     sectors = FundingInstrument.sectors.through.objects.filter(fundinginstrument_id=OuterRef("pk"))
     rows = (
         FundingInstrument.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        .filter(open_funding(today))
         # For every sector (none named) or for the firm's.
         .filter(~Exists(sectors) | Exists(sectors.filter(sector_id=firm.sector_id)))
         .order_by(F("deadline").asc(nulls_last=True), "pk")[:LIMIT]

@@ -147,7 +147,7 @@ class PastMeeting:
     partner_id: int
     mission: str  # its title, for the reason in words
     mission_start: str  # ISO date: the latest meeting of a pair decides
-    outcome: str  # "" | "contact" | "offer" | "samples" | "order" | "agreement"
+    outcome: str  # "" | "no_interest" | "contact" | "offer" | "samples" | "order" | "agreement"
     partner_interest: int | None  # 1 (none) .. 5
     partner_next_step: str  # "" | "none" | "call" | "offer" | "samples" | "visit" | "order"
 
@@ -159,14 +159,20 @@ class PairHistory:
 
 
 def _lesson(meeting: PastMeeting) -> str | None:
-    """No interest on both sides: the partner said "no interest" (1) and the firm recorded
-    neither an offer nor a deal. An open offer: the firm sent an offer or samples, or the
-    partner asked for them, and no order or agreement followed."""
+    """No interest on both sides: the partner said "no interest" (1) without asking for an
+    offer, samples or an order, and the firm recorded "no interest" as the outcome (one side
+    alone is not enough: a firm that kept the contact, or has not said yet, is matched as
+    usual). An open offer: the firm sent an offer or samples, or the partner asked for them,
+    and no order or agreement followed."""
     if meeting.outcome in DEAL_OUTCOMES:
         return None
     if meeting.outcome in OFFER_OUTCOMES or meeting.partner_next_step in OFFER_STEPS:
         return OPEN_OFFER
-    if meeting.partner_interest == 1 and meeting.partner_next_step not in COMMITTED_STEPS:
+    if (
+        meeting.outcome == NO_INTEREST
+        and meeting.partner_interest == 1
+        and meeting.partner_next_step not in COMMITTED_STEPS
+    ):
         return NO_INTEREST
     return None
 

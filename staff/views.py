@@ -82,6 +82,7 @@ def journeys(request: HttpRequest) -> HttpResponse:
         "figures": {slug.replace("-", "_"): fig for slug, fig in figures.items()},
         "overridden": overridden,
         "query": filters.query(),
+        "this_year": timezone.localdate().year,  # the report's latest year
     }
     return render(request, "staff/journeys.html", context)
 

@@ -298,6 +298,9 @@ class Meeting(models.Model):
 
     class Outcome(models.TextChoices):
         NONE = "", _("Non ancora indicato")
+        # The firm's side of "no interest" (the partner's is its interest 1): matchmaking does
+        # not suggest a pair again when both said so (missions/matchmaking.py).
+        NO_INTEREST = "no_interest", _("Nessun interesse")
         CONTACT = "contact", _("Solo contatto")
         OFFER = "offer", _("Offerta inviata")
         SAMPLES = "samples", _("Campioni inviati")
@@ -350,7 +353,7 @@ class Meeting(models.Model):
         _("assente"), max_length=10, choices=Absent.choices, default="", blank=True
     )
     outcome = models.CharField(
-        _("esito"), max_length=10, choices=Outcome.choices, default="", blank=True
+        _("esito"), max_length=20, choices=Outcome.choices, default="", blank=True
     )
     outcome_note = models.CharField(_("nota sull'esito"), max_length=300, blank=True)
     value_band = models.CharField(

@@ -100,6 +100,53 @@ def test_an_agreement_or_samples_asked_only_by_a_contact_do_not_make_an_order():
     assert derive(facts).stage == JourneyStage.FIRST_CONTACTS
 
 
+def _override(stage: str, day: dt.date) -> journey.Override:
+    at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+    return journey.Override(stage=stage, reason="Detto dall'impresa", at=at, on=day)
+
+
+def test_the_staff_override_wins_and_a_deliberate_step_back_stays():
+    offer = MeetingFact(
+        mission_id=1, day=D(2025, 3, 1), held=True, outcome="offer", outcome_on=D(2025, 3, 5)
+    )
+    facts = FirmFacts(joined_on=D(2025, 1, 1), meetings=(offer,))
+    # Above the data: the override wins.
+    j = derive(facts, _override(JourneyStage.FIRST_ORDER, D(2025, 4, 1)))
+    assert (j.stage, j.derived_stage, j.overtaken) == ("first_order", "first_offer", False)
+    # Below the data (the offer was recorded by mistake): staff step the firm back on purpose.
+    j = derive(facts, _override(JourneyStage.FIRST_CONTACTS, D(2025, 4, 1)))
+    assert (j.stage, j.overtaken) == ("first_contacts", False)
+    # The same day as the data it corrects: still the staff's word.
+    j = derive(facts, _override(JourneyStage.FIRST_CONTACTS, D(2025, 3, 5)))
+    assert (j.stage, j.overtaken) == ("first_contacts", False)
+
+
+def test_a_stage_reached_after_the_override_moves_the_firm_on_it_never_holds_it_back():
+    # Staff set "first mission" in April; in June the firm records its first order: an old
+    # override must not keep the firm behind (it would vanish from "new exporters").
+    facts = FirmFacts(
+        joined_on=D(2025, 1, 1),
+        meetings=(
+            MeetingFact(
+                mission_id=1,
+                day=D(2025, 5, 2),
+                held=True,
+                outcome="order",
+                outcome_on=D(2025, 6, 10),
+            ),
+        ),
+    )
+    override = _override(JourneyStage.FIRST_MISSION, D(2025, 4, 1))
+    j = derive(facts, override)
+    assert (j.stage, j.overtaken) == ("first_order", True)
+    assert j.override == override  # still shown, with its reason
+    # As it stood in May (the contacts came after the override too): the contacts' stage.
+    j = derive(facts, override, as_of=D(2025, 5, 31))
+    assert (j.stage, j.overtaken) == ("first_contacts", True)
+    # As it stood in April: the override.
+    assert derive(facts, override, as_of=D(2025, 4, 30)).stage == "first_mission"
+
+
 # --- From the data, and the staff's override ----------------------------------------------------
 
 

@@ -213,6 +213,22 @@ def test_question_page_query_count(django_assert_num_queries):
     assert "Prodotto e certificazioni" in response.content.decode()
 
 
+@pytest.mark.parametrize("done", [1, 4])
+def test_start_page_query_count_does_not_grow_with_the_history(done, django_assert_num_queries):
+    owner = member()
+    for n in range(done):
+        _complete(owner.membership.firm, owner, best=n % 2 == 0, days_ago=400 - 30 * n)
+    client = login(owner)
+    url = reverse("checkup:index")
+    client.get(url)
+    # session, user, membership, the firm's check-ups (latest, previous, open: one query), the
+    # history with its versions, bell
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "I check-up della tua impresa" in response.content.decode()
+
+
 def test_result_page_query_count(django_assert_num_queries):
     stone = sector("lapideo")
     owner = member(sector=stone)

@@ -325,3 +325,35 @@ def test_only_the_owners_of_approved_firms_hear_of_a_new_item(
         Notification.objects.filter(kind="checkup_path_item").values_list("recipient", flat=True)
     )
     assert recipients == {newcomer.pk}
+
+
+def test_a_camera_service_without_dates_is_always_open_and_suggested(newcomer):
+    # A standing service (the export desk) has no start, end or deadline: it never closes.
+    desk = CameraService.objects.create(
+        title="Sportello export della Camera",
+        title_it="Sportello export della Camera",
+        kind=CameraService.Kind.SERVICE,
+        link="https://www.so.camcom.it/",
+        dimension_codes=["market"],
+        published_at=timezone.now(),
+    )
+    path = firm_path(firm=newcomer.membership.firm)
+    assert [s.title for s in path.services] == [desk.title]
+    page = login(newcomer).get(reverse("my_firm")).content.decode()
+    assert "Sportello export della Camera" in page
+
+
+def test_publishing_an_item_already_closed_notifies_nobody(
+    staff_client, newcomer, django_capture_on_commit_callbacks, eager_celery, mailoutbox
+):
+    # The path would not show them (deadline passed, course over): no message about them.
+    closed = _service("Marcatura CE (iscrizioni chiuse)", ["product"], deadline=-1, published=False)
+    over = _service("Corso finito", ["market"], starts=-30, ends=-1, deadline=None, published=False)
+    expired = _funding("Voucher scaduto", ["digital"], deadline=-1, published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(staff_client, closed, "cameraservice")
+        _publish(staff_client, over, "cameraservice")
+        _publish(staff_client, expired, "fundinginstrument")
+    assert CameraService.objects.filter(published_at__isnull=False).count() == 2
+    assert not Notification.objects.filter(kind="checkup_path_item").exists()
+    assert mailoutbox == []

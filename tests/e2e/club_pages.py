@@ -21,6 +21,8 @@ from playwright.sync_api import Page, expect
 from board import services as board_services
 from board.models import MentorProfile, Post, Tag
 from checkup import services as checkup_services
+from checkup.journey import stage_override_set
+from checkup.models import CameraService, FundingInstrument, JourneyStage
 from members import services as member_services
 from members.models import Firm, JoinRequest, Membership, User
 from missions import services as b2b
@@ -273,6 +275,13 @@ def build_club() -> Club:
 
     staff = StaffFactory(email="ufficio.estero@so.camcom.it", first_name="Anna")
     checkup_id, open_checkup_id = _checkups(firm, owner)
+    _path_catalogues()
+    stage_override_set(
+        firm=mentor_firm,
+        stage=JourneyStage.REGULAR_EXPORTER,
+        reason="Esporta in Germania da dodici anni, prima di entrare nel Club.",
+        by=staff,
+    )
     return Club(
         owner=owner,
         firm=firm,
@@ -308,6 +317,28 @@ def _checkups(firm: Firm, owner: User) -> tuple[int, int]:
             )
         ids.append(checkup.pk)
     return ids[1], ids[2]
+
+
+def _path_catalogues() -> None:
+    """A Camera course and a funding instrument for the firm's gaps (the personal path)."""
+    today = timezone.localdate()
+    CameraService.objects.create(
+        title="Corso: vendere in Germania, norme e fiere",
+        kind=CameraService.Kind.TRAINING,
+        starts_on=today + dt.timedelta(days=30),
+        registration_deadline=today + dt.timedelta(days=20),
+        link="https://www.so.camcom.it/corsi/germania",
+        dimension_codes=["market", "languages", "organisation"],
+        published_at=timezone.now(),
+    )
+    FundingInstrument.objects.create(
+        name="Voucher internazionalizzazione",
+        provider="Regione Lombardia",
+        link="https://www.regione.lombardia.it/voucher",
+        deadline=today + dt.timedelta(days=60),
+        dimension_codes=["market", "languages", "organisation"],
+        published_at=timezone.now(),
+    )
 
 
 # --- Key pages -----------------------------------------------------------------------------------
@@ -434,4 +465,5 @@ KEY_PAGES = [
     KeyPage("privacy", "member", lambda c: reverse("privacy:index")),
     KeyPage("privacy-erase", "member", lambda c: reverse("privacy:erase")),
     KeyPage("staff-dashboard", "staff", lambda c: reverse("staff_dashboard:index")),
+    KeyPage("staff-journeys", "staff", lambda c: reverse("staff_dashboard:journeys")),
 ]

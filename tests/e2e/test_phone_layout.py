@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.club_pages import build_club
 from tests.e2e.conftest import PHONE
 from tests.e2e.keyboard import is_focused, tab_to
-from tests.support.browser import log_in_any_language
+from tests.support.browser import log_in_any_language, log_in_staff
 
 
 def box(locator) -> dict:
@@ -203,3 +203,35 @@ def test_after_a_failed_submit_the_error_summary_has_the_focus_and_links_to_the_
     assert is_focused(link)
     page.keyboard.press("Enter")
     expect(page.get_by_role("spinbutton", name="Numero di delegati")).to_be_focused()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [PHONE, 320])
+def test_on_a_phone_the_journeys_page_shows_its_figures_as_tables_in_named_scroll_boxes(
+    width, live_server, new_page, shot
+):
+    # An 880-unit chart shrunk to a phone has text a few pixels high: the same numbers are
+    # shown as a table instead, inside a box that scrolls sideways, never the page.
+    club = build_club()
+    page = new_page(width=width)
+    log_in_staff(page, club.staff.email)
+    page.goto(reverse("staff_dashboard:journeys"))
+    shot(page, f"journeys-{width}")
+    assert page_overflow(page) <= 0
+    funnel = page.get_by_role("table", name="Il percorso delle imprese verso l'export")
+    assert box(funnel)["width"] > 200, "the funnel's numbers are not shown"
+    expect(funnel.get_by_role("row", name=re.compile(r"^Non esportatore 5"))).to_be_visible()
+    expect(page.locator("#chart-percorso-imprese svg")).to_be_hidden()
+    by_sector = page.get_by_role("region", name="Dati: Il percorso delle imprese per settore")
+    expect(by_sector).to_have_attribute("tabindex", "0")
+    assert by_sector.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    assert by_sector.evaluate("el => el.scrollWidth > el.clientWidth"), "nothing to scroll"
+    # The staff's overrides: a table in its own named box, not named like its section.
+    overrides = page.get_by_role("region", name=re.compile("fase impostata a mano"))
+    expect(overrides.get_by_role("cell", name="Officine Meccaniche Adda S.r.l.")).to_be_attached()
+
+    # On a desktop the charts are drawn.
+    desktop = new_page(width=None)
+    desktop.context.add_cookies(page.context.cookies())
+    desktop.goto(reverse("staff_dashboard:journeys"))
+    expect(desktop.locator("#chart-percorso-imprese svg")).to_be_visible()

@@ -23,17 +23,18 @@ def past(partner_id=1, start="2025-03-01", outcome="", interest=None, step="", m
 def test_no_interest_on_both_sides_and_open_offers():
     lessons = pair_history(
         [
-            past(1, interest=1),  # the partner: no interest; the firm: nothing recorded
-            past(2, outcome="contact", interest=1, step="none"),
+            past(1, outcome="no_interest", interest=1, step="none"),  # no interest, both sides
+            past(2, outcome="contact", interest=1, step="none"),  # the firm kept the contact
             past(3, outcome="offer", interest=1),  # the firm sent an offer: it is still open
             past(4, interest=4, step="samples"),  # the partner asked for samples
             past(5, outcome="order", interest=1),  # a deal: matched as usual
             past(6, interest=2),  # some interest: matched as usual
+            past(7, interest=1),  # only the partner said no interest; the firm said nothing
+            past(8, outcome="no_interest", interest=4),  # only the firm said it
         ]
     )
     assert {pair: h.kind for pair, h in lessons.items()} == {
         (1, 1): NO_INTEREST,
-        (1, 2): NO_INTEREST,
         (1, 3): OPEN_OFFER,
         (1, 4): OPEN_OFFER,
     }
@@ -43,9 +44,9 @@ def test_the_latest_meeting_of_a_pair_decides_and_a_deal_ever_made_clears_it():
     lessons = pair_history(
         [
             past(1, start="2025-03-01", outcome="offer"),
-            past(1, start="2025-10-01", interest=1, mission="Lipsia"),
+            past(1, start="2025-10-01", outcome="no_interest", interest=1, mission="Lipsia"),
             past(2, start="2025-03-01", outcome="order"),
-            past(2, start="2025-10-01", interest=1),
+            past(2, start="2025-10-01", outcome="no_interest", interest=1),
         ]
     )
     assert lessons == {(1, 1): matchmaking.PairHistory(NO_INTEREST, "Lipsia")}
@@ -68,8 +69,17 @@ def test_the_next_mission_drops_the_uninterested_pair_and_puts_the_open_offer_fi
         start_date=timezone.localdate() - dt.timedelta(days=200),
         end_date=timezone.localdate() - dt.timedelta(days=198),
     )
-    _meeting(earlier, firms[0], partners[0], outcome="contact", partner_interest=1)
+    uninterested = _meeting(earlier, firms[0], partners[0], partner_interest=1)
     _meeting(earlier, firms[0], partners[2], outcome="samples", partner_interest=3)
+    _meeting(earlier, firms[1], partners[0], outcome="contact", partner_interest=1)
+    # The firm says "no interest" too (the outcome's menu on its B2B page offers it).
+    owner = firms[0].memberships.get().user
+    response = login(owner).post(
+        reverse("missions:meeting_outcome", args=[uninterested.pk]), {"outcome": "no_interest"}
+    )
+    assert response.status_code == 302
+    uninterested.refresh_from_db()
+    assert uninterested.outcome == "no_interest"
     run = b2b.matchmaking_request(mission_id=mission.pk)
     b2b.matchmaking_run(run_id=run.pk)
 
@@ -77,7 +87,7 @@ def test_the_next_mission_drops_the_uninterested_pair_and_puts_the_open_offer_fi
     assert partners[0].pk not in {s.partner_id for s in mine}
     assert mine[0].partner_id == partners[2].pk
     assert mine[0].follow_up is True
-    # The other firms are matched with every partner as before.
+    # The other firms are matched with every partner as before (only the partner said no).
     assert MatchSuggestion.objects.filter(mission=mission, firm=firms[1]).count() == 3
 
     page = login(firms[0].memberships.get().user).get(reverse("missions:b2b", args=[mission.pk]))

@@ -17,6 +17,7 @@ def test_the_firm_records_an_agreement_with_a_value_band(setup):  # noqa: F811
     client = login(firms[0].memberships.get().user)
     page = client.get(reverse("missions:b2b", args=[mission.pk])).content.decode()
     assert "Accordo di partnership" in page
+    assert '<option value="no_interest">Nessun interesse</option>' in page
     assert "10–50.000 €" in page
 
     outcome = reverse("missions:meeting_outcome", args=[meeting.pk])

@@ -193,3 +193,32 @@ def test_the_page_runs_a_fixed_number_of_queries(django_assert_num_queries, n):
     assert response.status_code == 200
     rows = response.context["figures"]["percorso_imprese"].rows
     assert rows[0].values[0] == n
+
+
+def test_an_override_overtaken_by_later_data_no_longer_holds_the_firm_back():
+    # Staff set "first mission" in April 2025; in June the firm records its first order.
+    firm = FirmFactory(name="Ercole", approved_at=at(2025, 1, 10))
+    partner = Partner.objects.create(name="Stein", city=city("koeln"), kind=Partner.Kind.IMPORTER)
+    mission = MissionFactory(start_date=dt.date(2025, 5, 2), end_date=dt.date(2025, 5, 4))
+    ApplicationFactory(mission=mission, firm=firm, attended=True)
+    journey.stage_override_set(
+        firm=firm, stage="first_mission", reason="Missione SIMEST fuori dal Club", by=None
+    )
+    firm.stage_overrides.update(at=at(2025, 4, 1))
+    meeting(
+        mission,
+        firm,
+        partner,
+        attendance=Meeting.Attendance.HELD,
+        outcome="order",
+        outcome_at=at(2025, 6, 10),
+    )
+    response = login(StaffFactory()).get(URL, PERIOD)
+    page = response.content.decode()
+    assert (
+        "<tr><td>Ercole</td><td>Primo ordine</td><td>Primo ordine</td>"
+        "<td>Missione SIMEST fuori dal Club (superata dai dati: la fase era Prima missione)</td>"
+        "</tr>"
+    ) in page
+    funnel = {row.label: row.values for row in response.context["figures"]["percorso_imprese"].rows}
+    assert funnel["Primo ordine"] == (1, 1)

@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from checkup import ledger
+from checkup import journey, ledger
 from missions.models import Meeting, Partner
 from tests.factories import ApplicationFactory, FirmFactory, MissionFactory, StaffFactory, city
 from tests.staff.test_journey_figures import at, checkup, meeting
@@ -166,6 +167,73 @@ def test_a_bad_period_gets_a_400_with_a_message(params, message):
         assert message in response.content.decode()
 
 
+def test_a_period_that_has_not_begun_gets_a_400_and_the_current_one_a_report():
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    later = (today.year, quarter + 1) if quarter < 4 else (today.year + 1, 1)
+    client = login(StaffFactory())
+    for url in (XLSX, PDF):
+        response = client.get(url, {"anno": str(later[0]), "trimestre": str(later[1])})
+        assert response.status_code == 400
+        assert "non è ancora iniziato" in response.content.decode()
+        response = client.get(url, {"anno": str(today.year + 1)})
+        assert response.status_code == 400
+        assert "non è ancora iniziato" in response.content.decode()
+    # The quarter under way (and its year) may be reported so far.
+    response = client.get(XLSX, {"anno": str(today.year), "trimestre": str(quarter)})
+    assert response.status_code == 200
+    assert client.get(XLSX, {"anno": str(today.year)}).status_code == 200
+
+
+def test_the_journeys_page_offers_no_year_after_the_current_one(staff_client):
+    response = staff_client.get(reverse("staff_dashboard:journeys"))
+    assert f'max="{timezone.localdate().year}"' in response.content.decode()
+
+
 def test_members_cannot_download_the_report(owner_client):
     assert owner_client.get(XLSX).status_code == 302
     assert owner_client.get(PDF).status_code == 302
+
+
+def test_an_override_counts_as_a_new_exporter_on_its_local_day():
+    # Set at 00:30 on 1 January 2026 in Sondrio (23:30 on 31 December in UTC): a 2026 exporter.
+    firm = FirmFactory(name="Capodanno", approved_at=at(2025, 1, 10))
+    journey.stage_override_set(firm=firm, stage="first_order", reason="Ordine a Capodanno", by=None)
+    firm.stage_overrides.update(at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
+    assert ledger.report(ledger.Period(2025)).indicators["new_exporters"] == 0
+    assert ledger.report(ledger.Period(2026, 1)).indicators["new_exporters"] == 1
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_report_runs_a_fixed_number_of_queries(n, django_assert_num_queries):
+    stein = Partner.objects.create(name="Stein", city=city("koeln"), kind=Partner.Kind.IMPORTER)
+    mission = MissionFactory(start_date=dt.date(2025, 6, 10), end_date=dt.date(2025, 6, 12))
+    for i in range(n):
+        firm = FirmFactory(approved_at=at(2025, 1, 10))
+        ApplicationFactory(mission=mission, firm=firm, attended=True)
+        checkup(firm, at(2025, 2, 1 + i))
+        meeting(mission, firm, stein, attendance="held", outcome="order", outcome_at=at(2025, 7, 1))
+        journey.stage_override_set(firm=firm, stage="first_offer", reason="x", by=None)
+    client = login(StaffFactory())
+    client.get(XLSX, {"anno": "2025"})
+    # session, user, staff 2FA check; the totals, firms assisted, the journeys (firms, check-ups,
+    # missions, meetings, overrides), the four roll-ups
+    with django_assert_num_queries(14):
+        response = client.get(XLSX, {"anno": "2025"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Indicatori"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2, max_row=3)] == [n, n]
+
+
+def test_a_no_interest_outcome_has_its_column_in_the_roll_ups():
+    stein = Partner.objects.create(name="Stein", city=city("koeln"), kind=Partner.Kind.IMPORTER)
+    mission = MissionFactory(start_date=dt.date(2025, 6, 10), end_date=dt.date(2025, 6, 12))
+    firm = FirmFactory(name="Adda", approved_at=at(2025, 1, 10))
+    meeting(mission, firm, stein, attendance="held", outcome="no_interest", partner_interest=1)
+    row = ledger.report(ledger.Period(2025)).rollups["partner"][0]
+    assert (row.label, row.outcomes["no_interest"], row.outcomes["contact"]) == ("Stein", 1, 0)
+    response = login(StaffFactory()).get(XLSX, {"anno": "2025"})
+    partners = list(
+        load_workbook(io.BytesIO(response.content))["Per partner"].iter_rows(values_only=True)
+    )
+    assert partners[1][partners[0].index("Nessun interesse")] == 1
