@@ -13,9 +13,9 @@ from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
-APPLY_QUERIES = 25
-MEETING_REQUEST_QUERIES = 17
-COMMENT_QUERIES = 13
+APPLY_QUERIES = 24
+MEETING_REQUEST_QUERIES = 16
+COMMENT_QUERIES = 12
 
 
 @pytest.mark.parametrize("others", [0, 5])
