@@ -187,7 +187,7 @@ REDIS_URL = (
 )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "club",
         # A Redis outage must not hang a request: fail fast, callers degrade.
@@ -206,7 +206,7 @@ CACHES = {
     "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     # Sessions (core/sessions.py): read from here, kept in PostgreSQL; unreachable is a miss.
     "sessions": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "club-sessions",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
