@@ -16,6 +16,8 @@ import logging
 from typing import Any
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.models import Session
+from django.core.cache.backends.base import BaseCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -26,6 +28,15 @@ _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class SessionStore(CachedDBStore):
+    # Set or defined by Django's classes; django-stubs does not declare them.
+    _cache: BaseCache
+    _session: dict[str, Any]
+
+    def _get_session_from_db(self) -> Session | None:
+        parent: Any = super()  # _get_session_from_db is not in django-stubs
+        row: Session | None = parent._get_session_from_db()
+        return row
+
     def _cache_ttl(self, **kwargs: Any) -> int:
         return max(0, min(CACHE_TTL, self.get_expiry_age(**kwargs)))
 
@@ -38,7 +49,7 @@ class SessionStore(CachedDBStore):
         except Exception:  # noqa: BLE001 - as Django's: an invalid key is a fresh session
             data = None
         if data is not None:
-            return data
+            return dict(data)
         row = self._get_session_from_db()
         if not row:
             return {}

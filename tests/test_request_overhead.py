@@ -64,3 +64,24 @@ def test_the_redis_caches_reuse_one_client():
         assert cache._cache.get_client() is cache._cache.get_client(write=True)
         cache.set("overhead-probe", 1)
         assert cache.get("overhead-probe") == 1
+
+
+def test_the_header_counters_cost_nothing_where_no_template_shows_them(rf):
+    """The context processors are lazy: a template without the header runs no query, one with
+    the bell counts once however often it shows the number."""
+    from django.template import engines
+
+    user = member()
+    request = rf.get("/")
+    request.user = user
+    engine = engines["django"]
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.from_string("ciao").render({}, request) == "ciao"
+    assert len(queries) == 0
+    bell = (
+        "{% if unread_notifications %}{{ unread_notifications }}{% endif %}"
+        "|{{ unread_notifications }}"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.from_string(bell).render({}, request) == "|0"
+    assert len(queries) == 1
