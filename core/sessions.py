@@ -85,3 +85,19 @@ class SessionStore(CachedDBStore):
             self._cache.delete(self.cache_key_prefix + session_key)
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: cached copy left to expire")
+
+
+def forget_cached(session_keys: list[str]) -> None:
+    """Drop the cached copies of sessions deleted from the database in bulk (an erasure's
+    `Session.objects.filter(...).delete()`), which bypasses SessionStore.delete."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if not session_keys or settings.SESSION_ENGINE != __name__:
+        return
+    try:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(
+            [SessionStore.cache_key_prefix + key for key in session_keys]
+        )
+    except _REDIS_DOWN:
+        logger.warning("session cache unreachable: cached copies left to expire")
