@@ -191,7 +191,7 @@ REDIS_URL = (
 )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "club",
         # A Redis outage must not hang a request: fail fast, callers degrade.
@@ -208,7 +208,17 @@ CACHES = {
     },
     # Where a fragment must not be cached (core/templatetags/fragments.py): stores nothing.
     "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Sessions (core/sessions.py): read from here, kept in PostgreSQL; unreachable is a miss.
+    "sessions": {
+        "BACKEND": "core.redis_cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "club-sessions",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    },
 }
+# No database round trip per request for the session; PostgreSQL stays the source of truth.
+SESSION_ENGINE = "core.sessions"
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Auth and allauth ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

@@ -30,13 +30,15 @@ from django.utils.translation import get_language
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core.redis_cache import RedisCache as ReusingRedisCache
+
 logger = logging.getLogger(__name__)
 
 REFERENCE_VERSION_KEY = "reference-data-version"
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class TolerantRedisCache(RedisCache):
+class TolerantRedisCache(ReusingRedisCache):
     """RedisCache whose reads miss and writes are dropped while Redis is unreachable.
 
     Writes keep the cache's TIMEOUT unless told otherwise (DEFAULT_TIMEOUT, as in Django):

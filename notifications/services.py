@@ -1,9 +1,10 @@
 """The notification outbox: write rows in the caller's transaction, send after commit, never lose.
 
-Delivery is at-least-once with an idempotent send: each email is sent under a lock on its row and
-the row is marked sent in the same short transaction, so a row marked sent is never sent again.
-A worker killed between the SMTP server's "250 OK" and that commit resends one email; it carries
-the same Message-ID, which mailboxes use to collapse duplicates.
+Delivery is at-least-once with an idempotent send: emails are sent in batches of SEND_BATCH rows,
+each batch locked and marked sent in one short transaction (one query to lock, one to mark: no
+round trip per row), so a row marked sent is never sent again. A worker killed between the SMTP
+server's "250 OK" and that commit resends what it had sent of that batch (at most SEND_BATCH
+emails); they carry the same Message-IDs, which mailboxes use to collapse duplicates.
 
 Retries of transient SMTP failures are driven by the sweeper (Celery beat), not by countdown
 tasks: a failed row gets `next_attempt_at` with capped exponential backoff, and the sweeper
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200  # rows per send task: one SMTP connection each
+SEND_BATCH = 50  # rows locked, sent and marked per transaction (a killed worker resends these)
 MAX_ATTEMPTS = 6
 BACKOFF_MAX = timedelta(minutes=15)
 SWEEP_GRACE = timedelta(minutes=2)
@@ -213,65 +215,69 @@ def _is_permanent(exc: Exception) -> bool:
 def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
     """Send the pending emails among `notification_ids` over one SMTP connection.
 
-    Each row is handled in its own short transaction: lock it (skipping rows another worker
-    holds), check it is still pending and due, send, mark sent. Idempotent: rows already sent,
-    failed or gone are skipped, so a redelivered task (acks_late) sends nothing twice.
+    In batches of SEND_BATCH rows, each in one short transaction: lock the batch (skipping rows
+    another worker holds, and rows no longer pending or not yet due) with their recipients in
+    one query, render and send each email, then mark the batch in one UPDATE (and the few
+    failures in one more). Idempotent: rows already sent, failed or gone are skipped, so a
+    redelivered task (acks_late) sends nothing twice.
     """
     from django.core.mail import mailers
 
     counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     mailer = None
     try:
-        for notification_id in notification_ids:
+        for batch in _chunks(notification_ids, SEND_BATCH):
             with transaction.atomic():
-                notification = (
+                rows = list(
                     Notification.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient")
-                    .filter(pk=notification_id, email_status=Status.PENDING)
+                    .filter(pk__in=batch, email_status=Status.PENDING)
                     .filter(
                         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
                     )
-                    .first()
+                    .order_by("pk")
                 )
-                if notification is None:
-                    counts["skipped"] += 1
-                    continue
-                notification.attempts += 1
-                try:
-                    message = emails.build_notification_email(notification)
-                    if mailer is None:
-                        mailer = mailers.default
-                        mailer.open()
-                    # The once-only effect, under the row lock: see the module docstring.
-                    mailer.send_messages([message])
-                except (smtplib.SMTPException, OSError) as exc:
-                    outcome = _record_failure(notification, exc)
-                    counts[outcome] += 1
-                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                        _close(mailer)  # the connection may be broken: reopen for the next
+                counts["skipped"] += len(batch) - len(rows)
+                sent: list[int] = []
+                failures: list[Notification] = []
+                for notification in rows:
+                    notification.attempts += 1
+                    try:
+                        message = emails.build_notification_email(notification)
+                        if mailer is None:
+                            mailer = mailers.default
+                            mailer.open()
+                        # The once-only effect, under the batch's lock: see the module docstring.
+                        mailer.send_messages([message])
+                    except (smtplib.SMTPException, OSError) as exc:
+                        counts[_record_failure(notification, exc)] += 1
+                        failures.append(notification)
+                        if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                            _close(mailer)  # the connection may be broken: reopen for the next
+                            mailer = None
+                    except DatabaseError:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - one row's fault, never the batch's
+                        # It cannot be rendered or addressed (a template error, a line break in
+                        # an address): trying again would fail the same way.
+                        counts[_record_failure(notification, exc, permanent=True)] += 1
+                        failures.append(notification)
+                        _close(mailer)  # it may have failed half-way through a message
                         mailer = None
-                except DatabaseError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - one row's fault, never the batch's
-                    # It cannot be rendered or addressed (a template error, a line break in an
-                    # address): trying again would fail the same way.
-                    counts[_record_failure(notification, exc, permanent=True)] += 1
-                    _close(mailer)  # it may have failed half-way through a message
-                    mailer = None
-                else:
-                    notification.email_status = Status.SENT
-                    notification.sent_at = timezone.now()
-                    notification.last_error = ""
-                    counts["sent"] += 1
-                notification.save(
-                    update_fields=[
-                        "email_status",
-                        "sent_at",
-                        "attempts",
-                        "last_error",
-                        "next_attempt_at",
-                    ]
-                )
+                    else:
+                        sent.append(notification.pk)
+                if sent:
+                    Notification.objects.filter(pk__in=sent).update(
+                        email_status=Status.SENT,
+                        sent_at=timezone.now(),
+                        attempts=F("attempts") + 1,
+                        last_error="",
+                    )
+                    counts["sent"] += len(sent)
+                if failures:
+                    Notification.objects.bulk_update(
+                        failures, ["email_status", "attempts", "last_error", "next_attempt_at"]
+                    )
     finally:
         _close(mailer)
     return counts

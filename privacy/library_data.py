@@ -10,6 +10,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db.models import Model
 
+from core import sessions
 from core.privacy import Contributor, Erasure, ErasureStep
 
 
@@ -20,7 +21,9 @@ def _delete_sessions(user_id: int) -> int:
         for session in Session.objects.only("session_key", "session_data").iterator(chunk_size=2000)
         if session.get_decoded().get("_auth_user_id") == str(user_id)
     ]
-    return Session.objects.filter(session_key__in=keys).delete()[0]
+    deleted = Session.objects.filter(session_key__in=keys).delete()[0]
+    sessions.forget_cached(keys)  # and their copies in Redis (core/sessions.py)
+    return deleted
 
 
 def historical_models() -> list[type[Model]]:

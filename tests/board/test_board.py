@@ -203,12 +203,12 @@ def test_board_list_query_count_does_not_grow(count, django_assert_num_queries):
     c = login(member())
     c.get(url)
     fragments().clear()
-    # Cold fragment cache (core/fragment_cache.py): session, user, membership, bell, posts+firms,
+    # Cold fragment cache (core/fragment_cache.py): user, membership, bell, posts+firms,
     # pinned, tags of the cards, filter form tag choices (3)
     with django_assert_num_queries(10):
         cold_response = c.get(url)
     # Warm: the cards and the filter form come from Redis, the same HTML.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         warm_response = c.get(url)
     assert (cold_response.status_code, warm_response.status_code) == (200, 200)
     cold, warm = cold_response.content.decode(), warm_response.content.decode()
@@ -226,8 +226,8 @@ def test_post_with_50_comments_in_constant_queries(django_assert_num_queries):
     c = login(member())
     url = reverse("board:detail", args=[post.pk])
     c.get(url)
-    # session, user, membership, bell, post, tags, attachments, comments, replies, follow check
-    with django_assert_num_queries(10):
+    # user, membership, bell, post, tags, attachments, comments, replies, follow check
+    with django_assert_num_queries(9):
         response = c.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="reply"') == 25

@@ -206,8 +206,8 @@ def test_question_page_query_count(django_assert_num_queries):
     checkup = CheckUp.objects.get()
     url = reverse("checkup:step", args=[checkup.pk, 2])
     client.get(url)
-    # session, user, membership, the check-up, dimensions, questions, options, answers, bell
-    with django_assert_num_queries(9):
+    # user, membership, the check-up, dimensions, questions, options, answers, bell
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
     assert "Prodotto e certificazioni" in response.content.decode()
@@ -238,11 +238,11 @@ def test_result_page_query_count(django_assert_num_queries):
     client = login(owner)
     url = reverse("checkup:result", args=[checkup.pk])
     client.get(url)
-    # session, user, membership, the check-up, the previous one, dimensions, missions of the
+    # user, membership, the check-up, the previous one, dimensions, missions of the
     # sector (there are gaps), the latest completed one (for the re-check-up), bell; then the
     # personal path (checkup/path.py, reusing the dimensions): services, funding, mentors,
     # missions open for applications
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()

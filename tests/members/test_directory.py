@@ -21,12 +21,12 @@ def test_directory_query_count_does_not_grow_with_firms(
     FirmFactory.create_batch(count)
     owner_client.get(url)  # warm the session
     fragments().clear()
-    # session, user, membership+firm+sector, page count, page rows, sector choices (filter form),
+    # user, membership+firm+sector, page count, page rows, sector choices (filter form),
     # unread notifications (the bell)
     with django_assert_num_queries(7):
         cold = owner_client.get(url)
     # The filter form now comes from the fragment cache (core/fragment_cache.py): no sector query.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         warm = owner_client.get(url)
     assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
@@ -41,8 +41,8 @@ def test_firm_detail_query_count_does_not_grow_with_contacts(
     url = reverse("members:firm_detail", args=[firm.pk])
     people = MembershipFactory.create_batch(contacts, firm=firm, user__directory_consent=True)
     owner_client.get(url)
-    # session, user, own membership, firm+sector, listed contacts with users, unread count
-    with django_assert_num_queries(6):
+    # user, own membership, firm+sector, listed contacts with users, unread count
+    with django_assert_num_queries(5):
         response = owner_client.get(url)
     assert response.status_code == 200
     assert len(response.context["firm"].listed_contacts) == contacts

@@ -41,12 +41,12 @@ def test_mission_list_query_count_does_not_grow(
         ApplicationFactory(mission=mission, firm=owner.membership.firm)
     owner_client.get(url)
     fragments().clear()
-    # Cold fragment cache (core/fragment_cache.py): session, user, bell, membership, count, page
+    # Cold fragment cache (core/fragment_cache.py): user, bell, membership, count, page
     # with annotations, sectors, own applications, filter form: sectors, cities
     with django_assert_num_queries(10):
         cold = owner_client.get(url)
     # Warm: the filter form comes from Redis (the cards need no query of their own).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         warm = owner_client.get(url)
     assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
@@ -60,9 +60,9 @@ def test_mission_detail_query_count_does_not_grow(owner_client, items, django_as
     for n in range(items):
         ProgrammeItemFactory(mission=mission, title=f"Voce {n}")
     owner_client.get(reverse("missions:detail", args=[mission.pk]))
-    # session, user, bell, membership, mission+counts, sectors, questions, programme+cities,
+    # user, bell, membership, mission+counts, sectors, questions, programme+cities,
     # own applications
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = owner_client.get(reverse("missions:detail", args=[mission.pk]))
     assert response.status_code == 200
     assert f"Voce {items - 1}" in response.content.decode()
@@ -76,12 +76,12 @@ def test_firm_dashboard_query_count_does_not_grow(owner, count, django_assert_nu
         ApplicationFactory(mission=mission, firm=firm)
     c = login(owner)
     c.get(reverse("my_firm"))
-    # session, user, membership, bell, applications+missions, upcoming missions with counts,
+    # user, membership, bell, applications+missions, upcoming missions with counts,
     # the firm's check-ups (one query: the open one and the last two completed; issue 19).
     # No completed check-up here, so no personal path: with one it adds five fixed queries
     # (tests/checkup/test_path.py pins La mia impresa with the path). One more: the person's
     # attendance certificates (issue 18).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = c.get(reverse("my_firm"))
     assert response.status_code == 200
     assert missions[0].title in response.content.decode()

@@ -220,3 +220,20 @@ def test_staff_retry_failed_puts_rows_back_in_the_outbox(django_capture_on_commi
     assert len(callbacks) == 1
     row = Notification.objects.get()
     assert (row.email_status, row.attempts) == (Status.PENDING, 0)
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_rows_are_locked_and_marked_in_batches(sink, count, django_assert_num_queries):
+    """Issue 20: a send locks its rows (with their recipients) and marks them sent in one query
+    each per batch of SEND_BATCH, not a round trip per row; every email still goes out once."""
+    users = UserFactory.create_batch(count)
+    services.notify(recipients=users, kind="firm_approved", object_key="firm:batch")
+    ids = pending_ids()
+    batches = -(-count // services.SEND_BATCH)
+    # Per batch: the savepoint, the locking SELECT, the UPDATE, the savepoint's release.
+    with django_assert_num_queries(4 * batches):
+        counts = services.notifications_send(notification_ids=ids)
+    assert counts["sent"] == count
+    assert sorted(r.to[0] for r in sink.received) == sorted(u.email for u in users)
+    assert not Notification.objects.exclude(email_status=Status.SENT).exists()
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}

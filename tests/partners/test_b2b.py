@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # Session and user, the contact, the invitation and mission partner, the partner's sectors, the
 # open requests, the confirmed firms, and the base template's own (language, messages, ...). The
 # header no longer asks for a partner contact's firm membership (User.is_partner_contact): one less.
-FIRMS_PAGE_QUERIES = 10
+FIRMS_PAGE_QUERIES = 9
 
 
 def stone_firm(name="Graniti Valmasino S.r.l.", **kwargs):
@@ -381,7 +381,7 @@ def test_others_cannot_see_the_agenda_or_cancel(space, django_capture_on_commit_
 # Session and user, the contact, the invitation and mission partner, the meetings, and the base
 # template's own (no firm membership for a partner contact's header), and whether the contact has
 # a badge for the mission (the "Il tuo badge" link, missionday's badge_link tag: issue 18).
-AGENDA_PAGE_QUERIES = 8
+AGENDA_PAGE_QUERIES = 7
 
 
 def test_agenda_page_query_count_does_not_grow_with_meetings(space, django_assert_num_queries):

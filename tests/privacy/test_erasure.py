@@ -3,14 +3,17 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
 from board.models import Attachment, Post, Report
+from core.sessions import SessionStore
 from members import consents
 from members import notification_kinds as kinds
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
@@ -57,7 +60,9 @@ def _links_to(user_id: int) -> set[str]:
 
 
 def test_erasure_leaves_no_trace_of_the_name_or_email_in_any_table(zebedeo):
-    login(zebedeo)  # an open session on another device
+    device = login(zebedeo)  # an open session on another device
+    cached = SessionStore.cache_key_prefix + device.session.session_key
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cached)  # core/sessions.py keeps a copy
     firm = zebedeo.membership.firm
     assert len(_occurrences(EMAIL, FIRST, LAST)) > 5  # the scan does see the copies before
 
@@ -68,6 +73,7 @@ def test_erasure_leaves_no_trace_of_the_name_or_email_in_any_table(zebedeo):
     assert _links_to(zebedeo.pk) == {"members.Consent.user", "members.DataRequest.user"}
     assert result["kept"] == kept_keys()
     assert not Session.objects.exists()
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cached) is None  # nor its copy in Redis
     assert not EmailAddress.objects.filter(user=zebedeo).exists()
     assert not Membership.history.filter(user_id=zebedeo.pk).exists()
     # The firm and its records stay, unlinked from him.

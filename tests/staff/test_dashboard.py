@@ -646,16 +646,16 @@ def populate(n: int) -> None:
 def test_dashboard_runs_a_bounded_number_of_queries(staff_client, django_assert_num_queries, n):
     populate(n)
     staff_client.get(URL, PERIOD)
-    # session, user, staff 2FA check, bell (unread count); 13 figure queries (the 13th: the
+    # user, staff 2FA check, bell (unread count); 13 figure queries (the 13th: the
     # mission-day satisfaction survey per mission, issue 18); the sector choices of the form
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = staff_client.get(URL, PERIOD)
     assert response.status_code == 200
     assert response.context["numbers"]["members"] == n
     assert response.context["numbers"]["held"] == n
     assert f"<dt>imprese socie a fine periodo</dt><dd>{n}</dd>" in response.content.decode()
     # A sector adds one query: looking the sector up.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         by_sector = staff_client.get(URL, {**PERIOD, "settore": "lapideo"})
     assert by_sector.status_code == 200
     assert "settore Lapideo" in by_sector.content.decode()
@@ -664,8 +664,8 @@ def test_dashboard_runs_a_bounded_number_of_queries(staff_client, django_assert_
 @pytest.mark.parametrize("n", [1, 25])
 def test_csv_runs_a_bounded_number_of_queries(staff_client, django_assert_num_queries, n):
     populate(n)
-    # session, user, staff 2FA check, then the figure's own queries (missions, two B2B counts)
-    with django_assert_num_queries(6):
+    # user, staff 2FA check, then the figure's own queries (missions, two B2B counts)
+    with django_assert_num_queries(5):
         response = staff_client.get(csv_url("incontri-b2b"), PERIOD)
     assert response.status_code == 200
     rows = read_csv(response)

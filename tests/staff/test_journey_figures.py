@@ -186,9 +186,9 @@ def test_the_page_runs_a_fixed_number_of_queries(django_assert_num_queries, n):
         journey.stage_override_set(firm=firm, stage="first_order", reason="x", by=None)
     client = login(StaffFactory())
     client.get(URL, PERIOD)
-    # session, user, staff 2FA check, bell; the firms, check-ups, missions, meetings and
+    # user, staff 2FA check, bell; the firms, check-ups, missions, meetings and
     # overrides; the sector choices of the form
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"dal": "2025-01-01", "al": timezone.localdate().isoformat()})
     assert response.status_code == 200
     rows = response.context["figures"]["percorso_imprese"].rows

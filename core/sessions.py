@@ -1,0 +1,103 @@
+"""Sessions read from Redis, kept in PostgreSQL: no database round trip per request for the
+session, and nothing lost or refused while Redis is unreachable.
+
+Django's `cached_db` engine reads the cache first and writes both; this store also survives a
+Redis that cannot be reached (a read is a miss served by PostgreSQL, a write or delete is dropped
+with a warning), as the architecture promises for every use of Redis but the broker's publishes.
+
+A cached copy lives at most CACHE_TTL: if a logout (or a key rotation at login) cannot delete the
+cached copy because Redis is unreachable, and that Redis comes back with its data, the old session
+key stays usable for at most that long. PostgreSQL stays the source of truth.
+
+    SESSION_ENGINE = "core.sessions"
+"""
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.models import Session
+from django.core.cache.backends.base import BaseCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+CACHE_TTL = 15 * 60  # seconds: see the module docstring
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class SessionStore(CachedDBStore):
+    # Set or defined by Django's classes; django-stubs does not declare them.
+    _cache: BaseCache
+    _session: dict[str, Any]
+
+    def _get_session_from_db(self) -> Session | None:
+        parent: Any = super()  # _get_session_from_db is not in django-stubs
+        row: Session | None = parent._get_session_from_db()
+        return row
+
+    def _cache_ttl(self, **kwargs: Any) -> int:
+        return max(0, min(CACHE_TTL, self.get_expiry_age(**kwargs)))
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data = self._cache.get(self.cache_key)
+        except _REDIS_DOWN:
+            logger.warning("session cache unreachable: read from the database")
+            data = None
+        except Exception:  # noqa: BLE001 - as Django's: an invalid key is a fresh session
+            data = None
+        if data is not None:
+            return dict(data)
+        row = self._get_session_from_db()
+        if not row:
+            return {}
+        data = self.decode(row.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self._cache_ttl(expiry=row.expire_date))
+        except _REDIS_DOWN:
+            logger.warning("session cache unreachable: not cached")
+        return data
+
+    def exists(self, session_key: str) -> bool:
+        try:
+            if session_key and (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except _REDIS_DOWN:
+            logger.warning("session cache unreachable: exists() asks the database")
+        return super(CachedDBStore, self).exists(session_key)
+
+    def save(self, must_create: bool = False) -> None:
+        super(CachedDBStore, self).save(must_create)
+        try:
+            self._cache.set(self.cache_key, self._session, self._cache_ttl())
+        except _REDIS_DOWN:
+            logger.warning("session cache unreachable: saved to the database only")
+
+    def delete(self, session_key: str | None = None) -> None:
+        super(CachedDBStore, self).delete(session_key)
+        if session_key is None:
+            if self.session_key is None:
+                return
+            session_key = self.session_key
+        try:
+            self._cache.delete(self.cache_key_prefix + session_key)
+        except _REDIS_DOWN:
+            logger.warning("session cache unreachable: cached copy left to expire")
+
+
+def forget_cached(session_keys: list[str]) -> None:
+    """Drop the cached copies of sessions deleted from the database in bulk (an erasure's
+    `Session.objects.filter(...).delete()`), which bypasses SessionStore.delete."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if not session_keys or settings.SESSION_ENGINE != __name__:
+        return
+    try:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(
+            [SessionStore.cache_key_prefix + key for key in session_keys]
+        )
+    except _REDIS_DOWN:
+        logger.warning("session cache unreachable: cached copies left to expire")
