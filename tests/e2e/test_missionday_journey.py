@@ -18,11 +18,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from missionday.models import CheckIn, DayPass, SurveyResponse
+from missionday.models import CheckIn, DayPass, Debrief, SurveyResponse
 from missionday.views import board as board_views
-from missions.models import Meeting
+from missions.models import Meeting, Mission
 from notifications.models import Notification
 from tests.e2e.conftest import PHONE
+from tests.e2e.test_missionday_companion import wait_for_offline_copy
 from tests.factories import StaffFactory
 from tests.missionday.board_setup import accepted, mission_today, place
 from tests.support.browser import log_in, log_in_staff
@@ -52,6 +53,8 @@ def _check_in_by_name(page: Page, query: str, name: str) -> None:
 
 def test_the_mission_day_from_badges_to_the_nps(live_server, new_page, shot, fast_poll):
     day = mission_today()
+    # The agendas went out before the day (the companion shows a published agenda).
+    Mission.objects.filter(pk=day.mission.pk).update(agenda_published_at=timezone.now())
     running = day.slots[2]
     absent_firm, waiting_firm = day.firms[0], day.firms[1]
     present_partner, other_partner = day.partners[0], day.partners[1]
@@ -163,4 +166,30 @@ def test_the_mission_day_from_badges_to_the_nps(live_server, new_page, shot, fas
 
 
 def _debrief_offline(phone: Page, day, meeting: Meeting, shot) -> None:
-    return  # TEMP
+    """The delegate opens the companion online (the meeting just placed is the one under way),
+    the phone keeps it; in the hall without network the page opens again and the debrief waits
+    on the phone; back online it is stored once and feeds the meeting."""
+    phone.goto(reverse("missionday:companion", args=[day.mission.pk]))
+    expect(phone.locator("#next-meeting")).to_contain_text(meeting.partner.name)
+    expect(phone.locator("#next-meeting")).to_contain_text("Tavolo 1")
+    wait_for_offline_copy(phone)
+    shot(phone, "companion-online")
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.locator("#next-meeting")).to_contain_text(meeting.partner.name)
+    form = phone.locator(f"form.debrief-form[data-meeting='{meeting.pk}']")
+    form.locator("input[name=held][value=yes]").check()
+    form.locator("select[name=interest]").select_option("5")
+    form.locator("select[name=next_step]").select_option("offer")
+    form.locator("textarea[name=note]").fill("Vogliono un'offerta per 2.000 pezzi")
+    form.locator("button[type=submit]").click()
+    state = phone.locator(f"#debrief-state-{meeting.pk}")
+    expect(state).to_contain_text("Salvato sul telefono")
+    shot(phone, "debrief-offline-queued")
+    assert not Debrief.objects.exists()
+    phone.context.set_offline(False)
+    expect(state).to_contain_text("Debriefing inviato")
+    shot(phone, "debrief-synced")
+    assert Debrief.objects.count() == 1
+    meeting.refresh_from_db()
+    assert (meeting.attendance, meeting.outcome, meeting.firm_interest) == ("held", "offer", 5)
