@@ -93,7 +93,7 @@ def test_my_badge_query_count(mission_with_badges, django_assert_num_queries):
     assert "Marco Fognini" in response.content.decode()
 
 
-MY_BADGE_QUERIES = 5
+MY_BADGE_QUERIES = 4
 
 
 def _pdf_text(response) -> list[str]:

@@ -20,13 +20,14 @@ from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
-# session, user, badge (+ mission, firm, partner), the firm's meetings, the programme items, and
+# user, badge (+ mission, firm, partner), the firm's meetings, the programme items, and
 # the site header's two (unread notifications, the person's firm): whatever the meetings
-COMPANION_QUERIES = 7
-# session, user, badge; the debrief: savepoint, meeting (locked), client id, a later one,
+COMPANION_QUERIES = 6
+# user, badge (the session comes from Redis); the debrief: savepoint, meeting (locked),
+# client id, a later one,
 # insert, then the missions service (savepoint, meeting locked, savepoint, save, history,
 # release, release), release
-SYNC_QUERIES_ONE = 16
+SYNC_QUERIES_ONE = 15
 
 
 @pytest.fixture
