@@ -193,6 +193,7 @@ def test_delegates_page_query_count(firm_on_mission, django_assert_num_queries):
     assert "Piero Neri" in page.content.decode()
 
 
-# The user (the session comes from Redis), the membership with its firm, the owner check and the application, the
-# badges with their check-ins, the firm's people for the choice, and the base template's own.
+# The user (the session comes from Redis), the membership with its firm, the owner check and
+# the application, the badges with their check-ins, the firm's people for the choice, and the
+# base template's own.
 DELEGATES_PAGE_QUERIES = 7
