@@ -86,8 +86,8 @@ def test_my_badge_query_count(mission_with_badges, django_assert_num_queries):
     mission, delegate, _other, _contact = mission_with_badges
     day_passes_issue(mission=mission)
     client = login(delegate)
-    # The user (the session comes from Redis), the badge with its mission and firm, and the base template's own two
-    # (unread notifications, the header's membership).
+    # The user (the session comes from Redis), the badge with its mission and firm, and the
+    # base template's own two (unread notifications, the header's membership).
     with django_assert_num_queries(MY_BADGE_QUERIES):
         response = client.get(reverse("missionday:my_badge", args=[mission.pk]))
     assert "Marco Fognini" in response.content.decode()
