@@ -169,3 +169,17 @@ def test_la_mia_impresa_links_owners_to_their_delegates(mission_with_badges):
     mission, delegate, _other, _contact = mission_with_badges
     page = login(delegate).get(reverse("my_firm")).content.decode()
     assert reverse("missionday:delegates", args=[mission.pk]) in page
+
+
+def test_the_agenda_and_the_badge_lead_the_holder_to_their_day(mission_with_badges):
+    """The companion is reached from the agenda's badge card and from the badge page."""
+    mission, delegate, _other, _contact = mission_with_badges
+    mission.agenda_published_at = timezone.now()
+    mission.save(update_fields=["agenda_published_at"])
+    day_passes_issue(mission=mission)
+    client = login(delegate)
+    companion = reverse("missionday:companion", args=[mission.pk])
+    badge_page = client.get(reverse("missionday:my_badge", args=[mission.pk])).content.decode()
+    assert f'href="{companion}"' in badge_page
+    agenda = client.get(reverse("missions:agenda", args=[mission.pk])).content.decode()
+    assert f'href="{companion}"' in agenda
