@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missionday.models import DayPass
+from missionday.selectors import mission_local_date
 from missions.models import (
     Application,
     Meeting,
@@ -121,9 +122,10 @@ def b2b_sessions(mission: Mission) -> QuerySet[ProgrammeItem]:
 
 
 def present_today(mission: Mission, now: datetime) -> tuple[set[int], set[int]]:
-    """(firm ids, partner ids) with a badge checked in today: one query."""
+    """(firm ids, partner ids) with a badge checked in today, the mission's day in its time zone
+    (missionday.selectors.mission_time_zone): two queries."""
     rows = DayPass.objects.filter(
-        mission=mission, check_ins__day=timezone.localdate(now)
+        mission=mission, check_ins__day=mission_local_date(mission, now)
     ).values_list("firm_id", "partner_id")
     firms = {f for f, _p in rows if f is not None}
     partners = {p for _f, p in rows if p is not None}

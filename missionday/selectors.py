@@ -2,15 +2,40 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from members.models import User
 from missionday.models import CheckIn, DayPass, SurveyResponse
-from missions.models import Mission
+from missions.models import Mission, ProgrammeItem
+
+
+def mission_time_zone(mission: Mission) -> tzinfo:
+    """The time zone of the mission's days: the city of its first programme item (by start, then
+    pk; B2B sessions are programme items too), else settings.TIME_ZONE for a mission without a
+    programme yet. One query.
+
+    Check-ins store their day in this zone, so every "today" compared with them (the board's
+    presence, the check-in people list) must use it too.
+    """
+    zone = (
+        ProgrammeItem.objects.filter(mission=mission)
+        .order_by("starts_at", "pk")
+        .values_list("city__time_zone", flat=True)
+        .first()
+    )
+    return ZoneInfo(zone) if zone else timezone.get_default_timezone()
+
+
+def mission_local_date(mission: Mission, at: datetime, tz: tzinfo | None = None) -> date:
+    """The mission's day at the instant `at` (in `tz` if already known, else the mission's
+    zone: see mission_time_zone)."""
+    return timezone.localdate(at, tz or mission_time_zone(mission))
 
 
 def pass_of(*, user: User, mission: Mission) -> DayPass | None:

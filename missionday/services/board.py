@@ -17,6 +17,7 @@ from core.translated import in_every_language, translations
 from members.recipients import notify_firm
 from missionday import notification_kinds as kinds
 from missionday.models import DayPass
+from missionday.selectors import mission_local_date
 from missionday.services.errors import MissionDayError
 from missions.models import Meeting, Mission, Slot
 from missions.services import scheduling_runs
@@ -29,8 +30,11 @@ class NotBothPresent(MissionDayError):
 
 
 def both_present(*, mission: Mission, firm_id: int, partner_id: int, day: datetime) -> bool:
-    """Whether a delegate of the firm and a contact of the partner checked in on `day`."""
-    checked_in = DayPass.objects.filter(mission=mission, check_ins__day=timezone.localdate(day))
+    """Whether a delegate of the firm and a contact of the partner checked in on the mission's
+    day (in its time zone: missionday.selectors.mission_time_zone) at the instant `day`."""
+    checked_in = DayPass.objects.filter(
+        mission=mission, check_ins__day=mission_local_date(mission, day)
+    )
     return (
         checked_in.filter(kind=DayPass.Kind.DELEGATE, firm_id=firm_id).exists()
         and checked_in.filter(kind=DayPass.Kind.PARTNER, partner_id=partner_id).exists()

@@ -8,7 +8,7 @@ from typing import Literal
 
 from members.models import User
 from missionday.models import CheckIn, DayPass
-from missionday.selectors import passes_for
+from missionday.selectors import mission_time_zone, passes_for
 from missionday.services.errors import MissionDayError
 from missionday.services.passes import check_in_record
 from missions.models import Mission
@@ -48,8 +48,9 @@ def check_ins_sync(
     Each item stands alone: a refused one (forged or foreign token, not a mission day, a client
     id reused for another badge) writes nothing and does not undo the others, so the phone can
     drop from its queue every item answered. Queries: one for the batch's badges, then those of
-    `check_in_record` per item.
+    `check_in_record` per item, and one for the mission's time zone (the check-ins' day).
     """
+    tz = mission_time_zone(mission)
     tokens = {item.token for item in items}
     badges = {badge.token: badge for badge in passes_for(mission).filter(token__in=tokens)}
     outcomes = []
@@ -63,6 +64,7 @@ def check_ins_sync(
                 checked_in_at=item.checked_in_at,
                 method=item.method,
                 by=by,
+                tz=tz,
             )
         except MissionDayError as error:
             outcomes.append(CheckInOutcome(item.client_id, "refused", badge, error=error))

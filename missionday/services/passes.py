@@ -1,7 +1,7 @@
 """Badges (issued per mission) and check-in (idempotent, from phones that may be offline)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from members.models import Firm, Membership, User
 from missionday.models import CheckIn, DayPass
+from missionday.selectors import mission_local_date
 from missionday.services.errors import (
     AlreadyDelegate,
     CheckInInvalid,
@@ -107,6 +108,7 @@ def check_in_record(
     method: str = CheckIn.Method.SCAN,
     by: User | None = None,
     now: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> tuple[CheckIn, bool]:
     """Record that the badge `token` was seen at the mission; returns (check-in, created).
 
@@ -115,7 +117,8 @@ def check_in_record(
     created=False. Raises PassNotFound for a token that is not a badge of this mission,
     NotAMissionDay outside the mission's dates, CheckInInvalid for a client id already used for
     another badge; nothing is written then. The time is the phone's (when the badge was seen
-    offline), never later than now.
+    offline), never later than now; its day is the mission's (in `tz` when the caller already
+    has it, else in missionday.selectors.mission_time_zone), not the server's.
     """
     now = now or timezone.now()
     CheckIn.Method(method)
@@ -128,7 +131,7 @@ def check_in_record(
     if day_pass is None:
         raise PassNotFound
     seen_at = min(checked_in_at or now, now)
-    day = timezone.localdate(seen_at)
+    day = mission_local_date(mission, seen_at, tz)
     if not mission_day(mission, day):
         raise NotAMissionDay
     try:

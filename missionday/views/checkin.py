@@ -21,7 +21,7 @@ from core.http import AuthenticatedHttpRequest
 from core.staff import has_staff_powers
 from missionday.access import staff_mission
 from missionday.models import CheckIn
-from missionday.selectors import check_in_times, passes_for
+from missionday.selectors import check_in_times, mission_local_date, passes_for
 from missionday.services.checkin import MAX_BATCH, CheckInOutcome, QueuedCheckIn, check_ins_sync
 from missions.models import Mission
 
@@ -55,7 +55,11 @@ def checkin(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
     return render(
         request,
         "missionday/checkin.html",
-        {"mission": mission, "strings": _page_strings(), "today": timezone.localdate()},
+        {
+            "mission": mission,
+            "strings": _page_strings(),
+            "today": mission_local_date(mission, timezone.now()),
+        },
     )
 
 
@@ -63,7 +67,7 @@ def checkin(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
 def checkin_people(request: HttpRequest, mission_id: int) -> JsonResponse:
     """The mission's badges, for the search by name (the phone keeps them to search offline)."""
     mission = staff_mission(request, mission_id)
-    today = timezone.localdate()
+    today = mission_local_date(mission, timezone.now())  # the check-ins' day: the mission's
     seen = check_in_times(mission, today)
     people = [
         {

@@ -239,7 +239,7 @@ def test_the_sync_needs_the_csrf_token():
     assert CheckIn.objects.count() == 1
 
 
-@pytest.mark.parametrize(("size", "queries"), [(1, 9), (20, 9 + 19 * 5)])
+@pytest.mark.parametrize(("size", "queries"), [(1, 10), (20, 10 + 19 * 5)])
 def test_the_sync_query_count_grows_by_a_fixed_number_per_check_in(
     django_assert_num_queries, size, queries
 ):
@@ -248,8 +248,9 @@ def test_the_sync_query_count_grows_by_a_fixed_number_per_check_in(
     client = login(StaffFactory())
     batch = {"check_ins": [_item(badge) for badge in badges]}
     # 2 to reach the view (user, the staff member's authenticator; the session comes from
-    # Redis), 1 the mission, 1 the batch's badges with their firm or partner; per check-in 5 (by
-    # client id, the badge, savepoint, insert, release): 4 + 5 for one, 4 + 100 for twenty.
+    # Redis), 1 the mission, 1 its time zone (the check-ins' day), 1 the batch's badges with their
+    # firm or partner; per check-in 5 (by client id, the badge, savepoint, insert, release): 5 + 5
+    # for one, 5 + 100 for twenty.
     with django_assert_num_queries(queries):
         answer = _sync(client, mission, batch)
     assert [r["status"] for r in answer.json()["results"]] == ["created"] * size
@@ -280,8 +281,9 @@ def test_the_people_list_says_who_is_checked_in_today(django_assert_num_queries)
     _sync(client, mission, {"check_ins": [_item(badges[0])]})
     client = login(StaffFactory())
 
-    # User, authenticator, mission, badges with firm/partner, today's check-ins.
-    with django_assert_num_queries(5):
+    # User, authenticator, mission, its time zone (today is the mission's day), badges with
+    # firm/partner, today's check-ins.
+    with django_assert_num_queries(6):
         response = client.get(reverse("missionday:checkin_people", args=[mission.pk]))
 
     assert response.status_code == 200
