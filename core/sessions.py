@@ -5,9 +5,15 @@ Django's `cached_db` engine reads the cache first and writes both; this store al
 Redis that cannot be reached (a read is a miss served by PostgreSQL, a write or delete is dropped
 with a warning), as the architecture promises for every use of Redis but the broker's publishes.
 
-A cached copy lives at most CACHE_TTL: if a logout (or a key rotation at login) cannot delete the
-cached copy because Redis is unreachable, and that Redis comes back with its data, the old session
-key stays usable for at most that long. PostgreSQL stays the source of truth.
+Deleting a session (logout, key rotation at login, erasure) replaces its cached copy by a
+tombstone (DELETED) for CACHE_TTL, and a read fills the cache from PostgreSQL only with `add`, so
+a request that read the row just before the deletion cannot put the old data back afterwards; a
+tombstone reads as no session. Any Redis error (unreachable, read-only, refused command) degrades
+as Redis down: the read is a miss, the write or delete is dropped with a warning.
+
+A cached copy lives at most CACHE_TTL: if a logout cannot write the tombstone because Redis is
+unreachable, and that Redis comes back with its data, the old session key stays usable for at most
+that long. PostgreSQL stays the source of truth.
 
     SESSION_ENGINE = "core.sessions"
 """
@@ -18,13 +24,13 @@ from typing import Any
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 CACHE_TTL = 15 * 60  # seconds: see the module docstring
-_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+_REDIS_DOWN = (RedisError, OSError)  # unreachable, read-only or refusing: degrade alike
+DELETED = "core.sessions:deleted"  # the tombstone a deleted session's cached copy becomes
 
 
 class SessionStore(CachedDBStore):
@@ -48,27 +54,35 @@ class SessionStore(CachedDBStore):
             data = None
         except Exception:  # noqa: BLE001 - as Django's: an invalid key is a fresh session
             data = None
+        if data == DELETED:  # deleted in the database too: a new, empty session
+            self._session_key = None
+            return {}
         if data is not None:
             return dict(data)
         row = self._get_session_from_db()
         if not row:
             return {}
         data = self.decode(row.session_data)
-        try:
-            self._cache.set(self.cache_key, data, self._cache_ttl(expiry=row.expire_date))
+        try:  # add, not set: a tombstone written since the read above stays
+            self._cache.add(self.cache_key, data, self._cache_ttl(expiry=row.expire_date))
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: not cached")
         return data
 
     def exists(self, session_key: str) -> bool:
         try:
-            if session_key and (self.cache_key_prefix + session_key) in self._cache:
-                return True
+            data = self._cache.get(self.cache_key_prefix + session_key) if session_key else None
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: exists() asks the database")
+            data = None
+        if data == DELETED:
+            return False
+        if data is not None:
+            return True
         return super(CachedDBStore, self).exists(session_key)
 
     def save(self, must_create: bool = False) -> None:
+        # A save after a deletion fails at the database update (UpdateError) before this set.
         super(CachedDBStore, self).save(must_create)
         try:
             self._cache.set(self.cache_key, self._session, self._cache_ttl())
@@ -82,13 +96,13 @@ class SessionStore(CachedDBStore):
                 return
             session_key = self.session_key
         try:
-            self._cache.delete(self.cache_key_prefix + session_key)
+            self._cache.set(self.cache_key_prefix + session_key, DELETED, CACHE_TTL)
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: cached copy left to expire")
 
 
 def forget_cached(session_keys: list[str]) -> None:
-    """Drop the cached copies of sessions deleted from the database in bulk (an erasure's
+    """Tombstone the cached copies of sessions deleted from the database in bulk (an erasure's
     `Session.objects.filter(...).delete()`), which bypasses SessionStore.delete."""
     from django.conf import settings
     from django.core.cache import caches
@@ -96,8 +110,8 @@ def forget_cached(session_keys: list[str]) -> None:
     if not session_keys or settings.SESSION_ENGINE != __name__:
         return
     try:
-        caches[settings.SESSION_CACHE_ALIAS].delete_many(
-            [SessionStore.cache_key_prefix + key for key in session_keys]
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {SessionStore.cache_key_prefix + key: DELETED for key in session_keys}, CACHE_TTL
         )
     except _REDIS_DOWN:
         logger.warning("session cache unreachable: cached copies left to expire")

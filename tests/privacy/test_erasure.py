@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from board.models import Attachment, Post, Report
-from core.sessions import SessionStore
+from core.sessions import DELETED, SessionStore
 from members import consents
 from members import notification_kinds as kinds
 from members.models import Consent, DataRequest, Firm, Invitation, JoinRequest, Membership, User
@@ -73,7 +73,8 @@ def test_erasure_leaves_no_trace_of_the_name_or_email_in_any_table(zebedeo):
     assert _links_to(zebedeo.pk) == {"members.Consent.user", "members.DataRequest.user"}
     assert result["kept"] == kept_keys()
     assert not Session.objects.exists()
-    assert caches[settings.SESSION_CACHE_ALIAS].get(cached) is None  # nor its copy in Redis
+    # Nor its copy in Redis: a tombstone, no data (core/sessions.py).
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cached) == DELETED
     assert not EmailAddress.objects.filter(user=zebedeo).exists()
     assert not Membership.history.filter(user_id=zebedeo.pk).exists()
     # The firm and its records stay, unlinked from him.
