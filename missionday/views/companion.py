@@ -94,8 +94,9 @@ def _companion_context(day_pass: DayPass, now: datetime) -> dict[str, Any]:
         "next_step_choices": Meeting.PartnerNextStep.choices,
         "note_max": NOTE_MAX,
         "badge_url": _url_or_none("missionday:my_badge", mission.pk),
+        # Certificates are for delegates only (partner contacts get none).
         "certificate_url": _url_or_none("missionday:certificate", mission.pk)
-        if when != "before"
+        if when != "before" and day_pass.kind == DayPass.Kind.DELEGATE
         else None,
         "cache_name": f"{CACHE_PREFIX}{day_pass.user_id}",
     }

@@ -307,3 +307,13 @@ def test_debriefs_are_in_the_exports_and_lose_their_author_on_erasure(day):
     erase_user(user=day.delegate)
     debrief = Debrief.objects.get()
     assert debrief.author is None  # the meeting's record stays, without the person
+
+
+def test_a_partner_contacts_day_offers_no_certificate(day):
+    """Certificates are for delegates: a partner contact's companion does not link to one."""
+    certificate = reverse("missionday:certificate", args=[day.mission.pk])
+    delegate_page = login(day.delegate).get(reverse("missionday:companion", args=[day.mission.pk]))
+    assert certificate in delegate_page.content.decode()
+    partner_page = login(day.contact).get(reverse("missionday:companion", args=[day.mission.pk]))
+    assert partner_page.status_code == 200
+    assert certificate not in partner_page.content.decode()
