@@ -71,11 +71,13 @@
     if (state) state.textContent = text;
   }
 
+  // The cookie first: signing in again (in another tab) rotates the token, and the page's field
+  // would then be stale for good; the field is only the fallback when there is no cookie.
   function csrfToken() {
-    const field = root.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) return decodeURIComponent(match[1]);
+    const field = root.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
   }
 
   let syncing = false;
