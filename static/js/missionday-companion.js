@@ -32,6 +32,14 @@
         return name.indexOf(data.cachePrefix) === 0 && name !== data.cacheName;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () {
+      // Tell the worker whose cache to read offline (only that one): templates/missionday/sw.js.
+      const key = new URL("current-cache", new URL(data.swScope, location.href)).href;
+      return caches.open("missionday-current").then(function (pointer) {
+        return pointer.put(key, new Response(data.cacheName, {
+          headers: { "Content-Type": "text/plain" },
+        }));
+      });
+    }).then(function () {
       return caches.open(data.cacheName);
     }).then(function (cache) {
       return cache.addAll(urls);
