@@ -67,7 +67,7 @@ class OrganisationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         kind, _sep, pk = (self.value() or "").partition("-")
-        if kind in ("firm", "partner") and pk.isdigit():
+        if kind in ("firm", "partner") and pk.isascii() and pk.isdecimal() and len(pk) < 19:
             return queryset.filter(**{f"{kind}_id": int(pk)})
         return queryset
 

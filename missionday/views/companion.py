@@ -154,7 +154,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest; `?missione=<id>` makes that mission's companion the start page."""
     start_url = "/giornata/"
     mission_id = request.GET.get("missione", "")
-    if mission_id.isdigit() and len(mission_id) < 10:
+    if mission_id.isascii() and mission_id.isdecimal() and len(mission_id) < 10:
         start_url = reverse("missionday:companion", args=[int(mission_id)])
     data = {
         "name": _("Club degli Esportatori: giornata di missione"),
@@ -222,7 +222,10 @@ def _parse_debrief(item: object) -> DebriefInput:
     meeting_id, held = item.get("meeting_id"), item.get("held")
     interest, next_step = item.get("interest"), item.get("next_step") or ""
     note, written = item.get("note") or "", item.get("written_at")
-    written_at = parse_datetime(written) if isinstance(written, str) else None
+    try:  # well formed but impossible (month 13, offset +99:00) raises
+        written_at = parse_datetime(written) if isinstance(written, str) else None
+    except ValueError:
+        written_at = None
     if (
         not isinstance(meeting_id, int)
         or isinstance(meeting_id, bool)

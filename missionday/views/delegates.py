@@ -84,7 +84,11 @@ def delegates(request: AuthenticatedHttpRequest, mission_id: int) -> HttpRespons
 def _remove(
     request: AuthenticatedHttpRequest, mission_id: int, firm: Firm, day_pass_id: str
 ) -> HttpResponse:
-    if request.POST.get("action") != "remove" or not day_pass_id.isdigit():
+    if (
+        request.POST.get("action") != "remove"
+        or not (day_pass_id.isascii() and day_pass_id.isdecimal())
+        or len(day_pass_id) > 18
+    ):
         messages.error(request, _("Richiesta non valida: riprova dalla pagina."))
         return redirect("missionday:delegates", mission_id=mission_id)
     try:

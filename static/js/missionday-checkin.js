@@ -354,10 +354,12 @@
   let syncing = null;
   const announced = new Set(); // client ids said "registrato" on this page, not yet answered
 
+  // The cookie first: signing in again (in another tab) rotates the token, and the page's field
+  // would then be stale for good; the field is only the fallback when there is no cookie.
   function csrfToken() {
-    if (csrfInput && csrfInput.value) return csrfInput.value;
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) return decodeURIComponent(match[1]);
+    return csrfInput && csrfInput.value ? csrfInput.value : "";
   }
 
   function sync() {

@@ -32,6 +32,14 @@
         return name.indexOf(data.cachePrefix) === 0 && name !== data.cacheName;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () {
+      // Tell the worker whose cache to read offline (only that one): templates/missionday/sw.js.
+      const key = new URL("current-cache", new URL(data.swScope, location.href)).href;
+      return caches.open("missionday-current").then(function (pointer) {
+        return pointer.put(key, new Response(data.cacheName, {
+          headers: { "Content-Type": "text/plain" },
+        }));
+      });
+    }).then(function () {
       return caches.open(data.cacheName);
     }).then(function (cache) {
       return cache.addAll(urls);
@@ -71,11 +79,13 @@
     if (state) state.textContent = text;
   }
 
+  // The cookie first: signing in again (in another tab) rotates the token, and the page's field
+  // would then be stale for good; the field is only the fallback when there is no cookie.
   function csrfToken() {
-    const field = root.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) return decodeURIComponent(match[1]);
+    const field = root.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
   }
 
   let syncing = false;

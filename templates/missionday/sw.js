@@ -1,7 +1,8 @@
 // The mission-day companion's service worker (served by missionday.views.companion at
 // /giornata/sw.js, scope /giornata/).
 // - A companion page (/giornata/<mission>/): network first; a good answer is kept in the cache
-//   the server names in X-Companion-Cache (one per person); offline, the kept copy is served.
+//   the server names in X-Companion-Cache (one per person); offline, the kept copy is served,
+//   from the signed-in person's cache only (the name the page and the server last told).
 // - Static assets (css, js, icons): from the cache when there, refreshed in the background.
 // Nothing else is cached: no other page, no POST, no other person's page (see the page script,
 // which deletes other people's caches; signing out deletes them all).
@@ -18,16 +19,39 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(self.clients.claim());
 });
 
+// The signed-in person's cache name: written by the companion page on load (before it keeps
+// its copy, see missionday-companion.js) and by this worker from X-Companion-Cache, in a tiny
+// cache of its own (the worker may be stopped between two requests). Offline, only that cache
+// is read, never another person's. Signing out deletes it (club.js).
+const CURRENT_CACHE = "missionday-current";
+const CURRENT_KEY = self.registration.scope + "current-cache";
+
+function rememberCache(name) {
+  if (typeof name !== "string" || name.indexOf(CACHE_PREFIX) !== 0) return Promise.resolve();
+  return caches.open(CURRENT_CACHE).then(function (cache) {
+    return cache.put(CURRENT_KEY, new Response(name, { headers: { "Content-Type": "text/plain" } }));
+  });
+}
+
+function currentCache() {
+  return caches.open(CURRENT_CACHE).then(function (cache) {
+    return cache.match(CURRENT_KEY);
+  }).then(function (response) {
+    return response ? response.text() : "";
+  }).then(function (name) {
+    return name.indexOf(CACHE_PREFIX) === 0 ? name : "";
+  }, function () { return ""; });
+}
+
 function fromCaches(request) {
-  return caches.keys().then(function (names) {
-    const ours = names.filter(function (name) { return name.indexOf(CACHE_PREFIX) === 0; });
-    return ours.reduce(function (found, name) {
-      return found.then(function (response) {
-        return response || caches.open(name).then(function (cache) {
-          return cache.match(request, { ignoreSearch: true, ignoreVary: true });
-        });
+  return currentCache().then(function (name) {
+    if (!name) return undefined;
+    return caches.has(name).then(function (exists) {
+      if (!exists) return undefined;
+      return caches.open(name).then(function (cache) {
+        return cache.match(request, { ignoreSearch: true, ignoreVary: true });
       });
-    }, Promise.resolve(undefined));
+    });
   });
 }
 
@@ -36,6 +60,7 @@ function companionPage(request) {
     const name = response.headers.get("X-Companion-Cache");
     if (response.ok && !response.redirected && name && name.indexOf(CACHE_PREFIX) === 0) {
       const copy = response.clone();
+      rememberCache(name);
       caches.open(name).then(function (cache) { return cache.put(request.url, copy); });
     }
     return response;
@@ -51,11 +76,12 @@ function staticAsset(request, event) {
     const refresh = fetch(request).then(function (response) {
       if (response.ok) {
         const copy = response.clone();
-        caches.keys().then(function (names) {
-          names.filter(function (name) { return name.indexOf(CACHE_PREFIX) === 0; })
-            .forEach(function (name) {
-              caches.open(name).then(function (cache) { return cache.put(request, copy.clone()); });
-            });
+        currentCache().then(function (name) {
+          if (!name) return undefined;
+          return caches.has(name).then(function (exists) {
+            if (!exists) return undefined;
+            return caches.open(name).then(function (cache) { return cache.put(request, copy); });
+          });
         });
       }
       return response;

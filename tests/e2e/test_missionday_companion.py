@@ -164,8 +164,45 @@ def test_the_companion_opens_offline_and_a_debrief_written_offline_is_synced_onc
     companion_caches = """async () => (await caches.keys())
         .filter(name => name.startsWith('missionday-companion-')).length"""
     assert page.evaluate(companion_caches) == 1
+    # Two check-in databases (missionday-checkin.js): one with a check-in not yet sent.
+    page.evaluate(
+        """async () => {
+             const make = (name, queued) => new Promise(resolve => {
+               const open = indexedDB.open(name, 1);
+               open.onupgradeneeded = () => {
+                 open.result.createObjectStore('queue', { keyPath: 'client_id' });
+                 open.result.createObjectStore('people', { keyPath: 'token' });
+               };
+               open.onsuccess = () => {
+                 const tx = open.result.transaction(['queue', 'people'], 'readwrite');
+                 tx.objectStore('people').put({ token: 'T1', name: 'Mario Rossi' });
+                 if (queued) tx.objectStore('queue').put({ client_id: 'c1', token: 'T1' });
+                 tx.oncomplete = () => { open.result.close(); resolve(); };
+               };
+             });
+             await make('club-checkin-901', true);
+             await make('club-checkin-902', false);
+           }"""
+    )
     page.evaluate("() => document.querySelector('form[data-signs-out]').requestSubmit()")
     page.wait_for_url(
         lambda address: reverse("missionday:companion", args=[day.mission.pk]) not in address
     )
     assert page.evaluate(companion_caches) == 0
+    # The people list goes, the unsent check-in stays, the empty database goes.
+    left = page.evaluate(
+        """async () => {
+             const names = (await indexedDB.databases()).map(info => info.name);
+             const counts = await new Promise(resolve => {
+               const open = indexedDB.open('club-checkin-901');
+               open.onsuccess = () => {
+                 const tx = open.result.transaction(['queue', 'people']);
+                 const queue = tx.objectStore('queue').count();
+                 const people = tx.objectStore('people').count();
+                 tx.oncomplete = () => resolve([queue.result, people.result]);
+               };
+             });
+             return { names: names.filter(n => n.startsWith('club-checkin-')).sort(), counts };
+           }"""
+    )
+    assert left == {"names": ["club-checkin-901"], "counts": [1, 0]}

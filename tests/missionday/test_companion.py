@@ -156,6 +156,13 @@ def test_the_manifest_and_the_service_worker(day):
     assert "X-Companion-Cache" in worker.content.decode()
 
 
+@pytest.mark.parametrize("missione", ["\u00b2", "1\u00b2", "\u0663", "x", "9" * 12])
+def test_the_manifest_ignores_a_mission_that_is_not_a_plain_number(missione):
+    manifest = Client().get(reverse("missionday:manifest"), {"missione": missione})
+    assert manifest.status_code == 200
+    assert json.loads(manifest.content)["start_url"] == "/giornata/"
+
+
 # --- The debrief sync -------------------------------------------------------------------------
 
 
@@ -275,6 +282,8 @@ def test_bad_json_is_refused_with_400(day, body):
         {"note": "x" * 301},
         {"written_at": "yesterday"},
         {"written_at": "2026-12-01T10:00:00"},  # no time zone
+        {"written_at": "2026-13-01T10:00:00+00:00"},  # well formed, impossible month
+        {"written_at": "2026-12-01T10:00:00+99:00"},  # impossible offset
     ],
 )
 def test_bad_fields_are_refused_with_400_and_nothing_is_stored(day, bad):

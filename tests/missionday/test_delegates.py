@@ -165,6 +165,10 @@ def test_the_page_refuses_bad_input_with_a_message(firm_on_mission):
     assert response.status_code == 200
     response = client.post(url, {"action": "remove", "day_pass": "x"}, follow=True)
     assert response.status_code == 200
+    for odd in ("\u00b2", "1\u00b2", "\u0663", "9" * 30):  # digits int() refuses, or too long
+        response = client.post(url, {"action": "remove", "day_pass": odd}, follow=True)
+        assert response.status_code == 200
+        assert "Richiesta non valida" in response.content.decode()
     response = client.post(url, {"action": "explode"}, follow=True)
     assert "Richiesta non valida" in response.content.decode()
     assert not DayPass.objects.exists()
