@@ -131,15 +131,7 @@ def meeting_partner_feedback(
     note = note.strip()
     _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("slot")
-            .get(pk=meeting_id, partner_id=partner_id)
-        )
-        if meeting.slot is None:
-            raise FeedbackNotPlaced
-        if (now or timezone.now()) < feedback_opens_at(meeting.slot):
-            raise FeedbackTooEarly
+        meeting = _locked_for_feedback(meeting_id=meeting_id, now=now, partner_id=partner_id)
         meeting.partner_held = held
         meeting.partner_interest = interest if held else None
         meeting.partner_next_step = next_step if held else ""
@@ -147,6 +139,22 @@ def meeting_partner_feedback(
         meeting.partner_feedback_at = timezone.now()
         meeting.partner_feedback_by = user
         meeting.save(update_fields=[*PARTNER_FEEDBACK_FIELDS, "updated_at"])
+    return meeting
+
+
+def _locked_for_feedback(*, meeting_id: int, now: datetime | None, **side: int) -> Meeting:
+    """The meeting of one side (`firm_id=` or `partner_id=`), locked, once its slot has started:
+    Meeting.DoesNotExist for another's meeting, FeedbackNotPlaced without a slot,
+    FeedbackTooEarly before the slot's start. Call it inside `transaction.atomic()`."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("slot")
+        .get(pk=meeting_id, **side)
+    )
+    if meeting.slot is None:
+        raise FeedbackNotPlaced
+    if (now or timezone.now()) < feedback_opens_at(meeting.slot):
+        raise FeedbackTooEarly
     return meeting
 
 
@@ -198,15 +206,7 @@ def meeting_firm_debrief(
     note = note.strip()
     _check_feedback(held=held, interest=interest, next_step=next_step, note=note)
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("slot")
-            .get(pk=meeting_id, firm_id=firm_id)
-        )
-        if meeting.slot is None:
-            raise FeedbackNotPlaced
-        if (now or timezone.now()) < feedback_opens_at(meeting.slot):
-            raise FeedbackTooEarly
+        meeting = _locked_for_feedback(meeting_id=meeting_id, now=now, firm_id=firm_id)
         meeting.attendance = Meeting.Attendance.HELD if held else Meeting.Attendance.NO_SHOW
         meeting.firm_interest = interest if held else None
         meeting.firm_next_step = next_step if held else ""
