@@ -135,25 +135,32 @@ def main() -> int:
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
         )
-        time.sleep(3)  # let the pool fork and connect
         sampler = RssSampler(worker.pid)
         sampler.start()
 
         from members.models import Sector
         from notifications import services
+        from notifications.models import Broadcast
 
         # A first trigger to an empty audience (a sector with no firms) warms the broker
-        # connection, as in a web process that has served requests before.
+        # connection, as in a web process that has served requests before. The clock starts
+        # when the worker has expanded it: a worker that is up, as in production, not one still
+        # importing the portal.
         empty = Sector.objects.get(slug="agroalimentare").pk
         cold = time.monotonic()
         with transaction.atomic():
-            services.notify_audience(
+            warm_up = services.notify_audience(
                 audience="approved_firm_users",
                 params={"sector_ids": [empty]},
                 kind=KIND,
                 object_key="bench:warm-up",
             )
         cold_ms = (time.monotonic() - cold) * 1000
+        deadline = time.monotonic() + 120
+        while not Broadcast.objects.filter(pk=warm_up.pk, expanded_at__isnull=False).exists():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.05)
 
         started = time.monotonic()
         with transaction.atomic():

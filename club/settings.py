@@ -380,7 +380,7 @@ if not DEBUG and not env_str("EMAIL_BACKEND") and _email_kind != "smtp":
 if _email_kind == "smtp":
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "core.mail.SMTPBackend",
             "OPTIONS": {
                 "host": env_str("EMAIL_HOST") or "localhost",
                 "port": env_int("EMAIL_PORT", 25),

@@ -137,6 +137,8 @@ class Broadcast(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expanded_at = models.DateTimeField(null=True, blank=True)
+    # The last user id written so far: expansion goes on from here after a crash.
+    expanded_through = models.BigIntegerField(default=0, editable=False)
     recipients = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -13,6 +13,7 @@ re-enqueues rows that are due. The same sweep re-enqueues rows whose task Redis 
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 import uuid
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -79,14 +80,13 @@ def idempotency_key(*, recipient_id: int, kind: str, object_key: str, version: s
 
 
 def _enqueue_pending(keys: list[str]) -> None:
-    ids = list(
-        Notification.objects.filter(key__in=keys, email_status=Status.PENDING).values_list(
-            "pk", flat=True
+    _enqueue_ids(
+        list(
+            Notification.objects.filter(key__in=keys, email_status=Status.PENDING).values_list(
+                "pk", flat=True
+            )
         )
     )
-    for chunk in _chunks(ids, CHUNK_SIZE):
-        if not enqueue(send_notifications_task, chunk):
-            break  # the broker is down: no point trying the other chunks now
 
 
 def notify(
@@ -168,30 +168,111 @@ def notify_audience(
 
 
 def broadcast_expand(*, broadcast_id: int) -> int:
-    """Write the rows of a broadcast, once. Returns the number of recipients (0 if done)."""
-    with transaction.atomic():
-        broadcast = (
-            Broadcast.objects.select_for_update(skip_locked=True)
-            .filter(pk=broadcast_id, expanded_at__isnull=True)
-            .first()
-        )
-        if broadcast is None:
-            return 0
-        recipient_ids = registry.get_audience(broadcast.audience)(**broadcast.params)
-        total = 0
-        for chunk in _chunks(recipient_ids.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-            total += notify(
-                recipients=chunk,
-                kind=broadcast.kind,
-                object_key=broadcast.object_key,
-                version=broadcast.version,
-                context=broadcast.context,
-                url=broadcast.url,
+    """Write the rows of a broadcast, once. Returns the number of recipients written now.
+
+    The audience is read once, in order of user id; its rows are written in chunks of
+    CHUNK_SIZE users, each in its own short transaction whose emails are enqueued at its commit,
+    so the first emails leave while the rest is being written. Each chunk locks the broadcast
+    row and moves its `expanded_through` (the last user id written) on: a redelivered task (a
+    worker killed half-way) goes on where the last commit left, and two copies of the task take
+    turns instead of writing the same chunk twice (rows have unique keys anyway).
+    """
+    broadcast = Broadcast.objects.filter(pk=broadcast_id, expanded_at__isnull=True).first()
+    if broadcast is None:
+        return 0
+    audience = registry.get_audience(broadcast.audience)(**broadcast.params)
+    user_ids = list(
+        dict.fromkeys(audience.filter(pk__gt=broadcast.expanded_through).order_by("pk"))
+    )
+    total = 0
+    for chunk in [*_chunks(user_ids, CHUNK_SIZE), []]:  # the empty last one closes the broadcast
+        with transaction.atomic():
+            broadcast = (
+                Broadcast.objects.select_for_update()
+                .filter(pk=broadcast_id, expanded_at__isnull=True)
+                .first()
             )
-        broadcast.expanded_at = timezone.now()
-        broadcast.recipients = total
-        broadcast.save(update_fields=["expanded_at", "recipients"])
+            if broadcast is None:
+                return total  # another copy of the task finished it
+            chunk = [pk for pk in chunk if pk > broadcast.expanded_through]
+            if not chunk:
+                if not user_ids or broadcast.expanded_through >= user_ids[-1]:
+                    broadcast.expanded_at = timezone.now()
+                    broadcast.save(update_fields=["expanded_at"])
+                continue
+            written = _notify_chunk(broadcast, chunk)
+            broadcast.expanded_through = chunk[-1]
+            broadcast.recipients += written
+            broadcast.save(update_fields=["expanded_through", "recipients"])
+            total += written
     return total
+
+
+def _notify_chunk(broadcast: Broadcast, recipient_ids: list[int]) -> int:
+    """`notify` of a broadcast's chunk of recipients, in one INSERT ... SELECT: the rows are made
+    by PostgreSQL from the ids and the recipients' preferences, not built one by one in Python
+    (a whole audience's rows are most of the cost of a fan-out). The same rows as `notify`: its
+    idempotency key, its initial email status, existing rows left alone. Returns the number of
+    rows written or kept."""
+    kind_def = registry.get_kind(broadcast.kind)
+    field = Notification._meta.get_field
+    status_cases = " ".join("WHEN %s THEN %s" for _ in _INITIAL_STATUS)
+    status_params = [str(value) for item in _INITIAL_STATUS.items() for value in item]
+    sql = f"""
+        INSERT INTO {Notification._meta.db_table}
+            ({field("recipient").column}, kind, object_key, version, key, context, url,
+             created_at, email_status, attempts, last_error)
+        SELECT r.id, %s, %s, %s, r.id::text || %s, %s::jsonb, %s, %s,
+               CASE COALESCE(p.email, %s) {status_cases} END, 0, ''
+        FROM unnest(%s::bigint[]) AS r(id)
+        LEFT JOIN {Preference._meta.db_table} p
+            ON p.{Preference._meta.get_field("user").column} = r.id
+            AND p.kind = %s
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id, email_status
+    """
+    suffix = idempotency_key(
+        recipient_id=0,
+        kind=broadcast.kind,
+        object_key=broadcast.object_key,
+        version=broadcast.version,
+    ).removeprefix("0")
+    params = [
+        broadcast.kind,
+        broadcast.object_key,
+        broadcast.version,
+        suffix,
+        json.dumps(broadcast.context),
+        broadcast.url,
+        timezone.now(),
+        str(kind_def.default_email),
+        *status_params,
+        recipient_ids,
+        broadcast.kind,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.fetchall()
+    pending = [pk for pk, status in written if status == Status.PENDING]
+    if len(written) < len(recipient_ids):
+        # Rows from an earlier try of this chunk: they may still wait to be sent.
+        kept = Notification.objects.filter(
+            recipient_id__in=recipient_ids,
+            kind=broadcast.kind,
+            object_key=broadcast.object_key,
+            version=broadcast.version,
+            email_status=Status.PENDING,
+        ).exclude(pk__in=[pk for pk, _status in written])
+        pending += kept.values_list("pk", flat=True)
+    if pending:
+        transaction.on_commit(partial(_enqueue_ids, pending))
+    return len(recipient_ids)
+
+
+def _enqueue_ids(ids: list[int]) -> None:
+    for chunk in _chunks(ids, CHUNK_SIZE):
+        if not enqueue(send_notifications_task, chunk):
+            break  # the broker is down: the sweeper sends them later
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -225,6 +306,7 @@ def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
 
     counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     mailer = None
+    builder = emails.NotificationEmails()  # each distinct content rendered once
     try:
         for batch in _chunks(notification_ids, SEND_BATCH):
             with transaction.atomic():
@@ -243,7 +325,7 @@ def notifications_send(*, notification_ids: list[int]) -> dict[str, int]:
                 for notification in rows:
                     notification.attempts += 1
                     try:
-                        message = emails.build_notification_email(notification)
+                        message = builder.build(notification)
                         if mailer is None:
                             mailer = mailers.default
                             mailer.open()

@@ -97,7 +97,7 @@ def sink(_sink_server, settings):
     _sink_server.clear()
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "core.mail.SMTPBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": _sink_server.port, "timeout": 5},
         }
     }

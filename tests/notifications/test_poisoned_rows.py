@@ -80,14 +80,14 @@ def test_a_line_break_in_a_firm_name_becomes_a_space_in_the_subject(sink, breake
 def test_a_template_error_fails_the_row_not_the_batch(sink, monkeypatch):
     good, bad = UserFactory(), UserFactory(first_name="Guasto")
     notify([good, bad])
-    build = emails.build_notification_email
+    build = emails.NotificationEmails.build
 
-    def broken_for_one(notification):
+    def broken_for_one(self, notification):
         if notification.recipient.first_name == "Guasto":
             raise RuntimeError("template exploded")
-        return build(notification)
+        return build(self, notification)
 
-    monkeypatch.setattr(emails, "build_notification_email", broken_for_one)
+    monkeypatch.setattr(emails.NotificationEmails, "build", broken_for_one)
     ids = list(Notification.objects.order_by("-recipient_id").values_list("pk", flat=True))
 
     counts = services.notifications_send(notification_ids=ids)
