@@ -140,7 +140,7 @@ def _message(subject, text, html, to, message_id, unsubscribe_url, *, date=None)
 # name, whatever its letters, can be put in without re-encoding.
 _NAME = "\u27e6club-recipient-name\u27e7"
 _TO = "club-recipient-address@placeholder.invalid"
-_TOKEN = "clubUnsubscribeTokenPlaceholder"
+_TOKEN = "clubUnsubscribeTokenPlaceholder"  # noqa: S105 - a placeholder, not a secret
 _MESSAGE_ID = "<club-message-id-placeholder@placeholder.invalid>"
 # Addresses written in the To header exactly as given (a dot-atom of RFC 5322's atext in ASCII):
 # any other address (quoted, international) is built the slow way.
