@@ -2,6 +2,7 @@
 
 import smtplib
 
+from django.core.mail import EmailMessage
 from django.core.mail.backends import smtp
 
 
@@ -10,11 +11,11 @@ class SMTPBackend(smtp.EmailBackend):
     whose bytes are what Django would make of it) is sent as those bytes, without building its
     MIME tree again: most of the cost of an email to a whole audience."""
 
-    def _send(self, email_message):
+    def _send(self, email_message: EmailMessage) -> bool:
         data = getattr(email_message, "prepared_bytes", None)
         if data is None:
-            return super()._send(email_message)
-        if not email_message.recipients():
+            return bool(super()._send(email_message))  # type: ignore[misc]
+        if not email_message.recipients() or self.connection is None:
             return False
         from_email = self.prep_address(email_message.from_email)
         recipients = [self.prep_address(addr) for addr in email_message.recipients()]

@@ -169,7 +169,7 @@ class _Prototype:
         )
         self.subject = message.subject
         self.text = message.body
-        self.html = str(message.alternatives[0].content)
+        self.html = str(message.alternatives[0][0])
         self.headers = dict(message.extra_headers)
         data = message.message(policy=email.policy.SMTP).as_bytes()
         html_at = data.find(_HTML_PART)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -215,29 +215,26 @@ def _notify_chunk(broadcast: Broadcast, recipient_ids: list[int]) -> int:
     idempotency key, its initial email status, existing rows left alone. Returns the number of
     rows written or kept."""
     kind_def = registry.get_kind(broadcast.kind)
-    field = Notification._meta.get_field
-    status_cases = " ".join("WHEN %s THEN %s" for _ in _INITIAL_STATUS)
-    status_params = [str(value) for item in _INITIAL_STATUS.items() for value in item]
-    sql = f"""
-        INSERT INTO {Notification._meta.db_table}
-            ({field("recipient").column}, kind, object_key, version, key, context, url,
+    # The email status from the preference (or the kind's default), as _INITIAL_STATUS says.
+    sql = """
+        INSERT INTO notifications_notification
+            (recipient_id, kind, object_key, version, key, context, url,
              created_at, email_status, attempts, last_error)
         SELECT r.id, %s, %s, %s, r.id::text || %s, %s::jsonb, %s, %s,
-               CASE COALESCE(p.email, %s) {status_cases} END, 0, ''
+               CASE COALESCE(p.email, %s) WHEN %s THEN %s WHEN %s THEN %s WHEN %s THEN %s END,
+               0, ''
         FROM unnest(%s::bigint[]) AS r(id)
-        LEFT JOIN {Preference._meta.db_table} p
-            ON p.{Preference._meta.get_field("user").column} = r.id
-            AND p.kind = %s
+        LEFT JOIN notifications_preference p ON p.user_id = r.id AND p.kind = %s
         ON CONFLICT (key) DO NOTHING
         RETURNING id, email_status
-    """  # noqa: S608 - names from the models; every value is a parameter
+    """
     suffix = idempotency_key(
         recipient_id=0,
         kind=broadcast.kind,
         object_key=broadcast.object_key,
         version=broadcast.version,
     ).removeprefix("0")
-    params = [
+    params: list[Any] = [
         broadcast.kind,
         broadcast.object_key,
         broadcast.version,
@@ -246,7 +243,7 @@ def _notify_chunk(broadcast: Broadcast, recipient_ids: list[int]) -> int:
         broadcast.url,
         timezone.now(),
         str(kind_def.default_email),
-        *status_params,
+        *(str(value) for item in _INITIAL_STATUS.items() for value in item),
         recipient_ids,
         broadcast.kind,
     ]
