@@ -222,9 +222,10 @@ SESSION_CACHE_ALIAS = "sessions"
 
 # --- Auth and allauth ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, reading the signed-in user from Redis (core/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "core.auth.ModelBackend",
+    "core.auth.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,19 +9,44 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core.auth import forget_users, remember_extra
 from core.staff import has_staff_powers
-from members.models import Membership
+from members.models import Firm, Membership, Sector
+
+MEMBERSHIP = "_cached_membership"  # the user's attribute; kept beside the user (core/auth.py)
 
 
 def get_membership(user) -> Membership | None:
-    """The user's membership with its firm, cached on the user object for the request."""
+    """The user's membership with its firm and sector, cached on the user object for the
+    request and beside the signed-in user in Redis across requests (forgotten on every change of
+    the membership, its firm or the firm's sector: `forget_membership`)."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_cached_membership"):
-        user._cached_membership = (
+    if not hasattr(user, MEMBERSHIP):
+        membership = (
             Membership.objects.select_related("firm", "firm__sector").filter(user=user).first()
         )
-    return user._cached_membership
+        setattr(user, MEMBERSHIP, membership)
+        remember_extra(user, MEMBERSHIP, membership)
+    return getattr(user, MEMBERSHIP)
+
+
+def forget_membership(sender: object, instance: object, **kwargs: object) -> None:
+    """post_save / post_delete of Membership, Firm and Sector (connected in apps.ready): the
+    cached memberships that show the changed row go."""
+    if isinstance(instance, Membership):
+        user_ids = [instance.user_id]
+    elif isinstance(instance, Firm):
+        user_ids = list(
+            Membership.objects.filter(firm_id=instance.pk).values_list("user_id", flat=True)
+        )
+    elif isinstance(instance, Sector):
+        user_ids = list(
+            Membership.objects.filter(firm__sector_id=instance.pk).values_list("user_id", flat=True)
+        )
+    else:
+        return
+    forget_users(user_ids)
 
 
 def approved_member_required(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.auth import forget_users
 from core.errors import DomainError
 from core.tasks import enqueue
 from core.translated import translations
@@ -445,9 +446,11 @@ def contact_row_deleted(*, sender: object, instance: PartnerContact, **kwargs: o
     a queryset), the privacy erasure and cascades (a partner's deletion); Django sends post_delete
     for every one of them, so no path can leave the flag behind."""
     User.objects.filter(pk=instance.user_id).update(is_partner_contact=False)
+    forget_users([instance.user_id])  # no post_save for an update(): the cached copy goes here
 
 
 def co_member_row_deleted(*, sender: object, instance: CoOrganiserMember, **kwargs: object) -> None:
     """post_delete of a CoOrganiserMember (connected in apps.ready): as contact_row_deleted, for
     is_co_organiser_member (a co-organiser's deletion cascades to its members)."""
     User.objects.filter(pk=instance.user_id).update(is_co_organiser_member=False)
+    forget_users([instance.user_id])

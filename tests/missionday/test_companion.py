@@ -27,7 +27,7 @@ COMPANION_QUERIES = 6
 # client id, a later one,
 # insert, then the missions service (savepoint, meeting locked, savepoint, save, history,
 # release, release), release
-SYNC_QUERIES_ONE = 15
+SYNC_QUERIES_ONE = 14
 
 
 @pytest.fixture

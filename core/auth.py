@@ -1,0 +1,129 @@
+"""The signed-in user read from Redis: no database round trip per request for the user.
+
+Django's backends load the session's user with a query on every request. These backends keep a
+pickled copy of the user in the "default" cache for USER_TTL seconds and read it from there;
+everything else (the session hash check, `is_active`, permissions) is Django's, on that copy.
+
+The copy is forgotten:
+- on every save or delete of a user (post_save / post_delete, and again once the transaction
+  commits, so that a request that read the old row meanwhile cannot keep it);
+- by `forget_users(ids)`, which the few bulk `.update()`s of users call, as signals do not fire
+  for them;
+- after USER_TTL, which bounds a copy made stale by a path that did neither.
+
+An app may keep more per-user data beside the copy (`register_extra`): the membership, say.
+`remember_extra` stores it when the app has just read it from the database; the next request
+gets it with the user, in the same round trip, as an attribute of the user. The app forgets it
+with `forget_users` whenever what it holds changes.
+
+The key holds a digest of the user model's fields, so a release that changes them never
+unpickles an old shape. An unreachable Redis is a miss: the user is read from PostgreSQL.
+
+    AUTHENTICATION_BACKENDS = ["core.auth.ModelBackend", "core.auth.AllauthBackend"]
+"""
+
+import hashlib
+import logging
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import caches
+from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+USER_TTL = 5 * 60  # seconds: bounds a stale copy that no signal and no forget_users() cleared
+_REDIS_DOWN = (RedisError, OSError)
+NONE = "core.auth:none"  # a cached extra whose value is None
+_extras: list[str] = []  # attribute names of the extras, in registration order
+_shape: str | None = None
+
+
+def _key(user_id: Any, attr: str = "") -> str:
+    global _shape
+    if _shape is None:
+        fields = ",".join(f.attname for f in get_user_model()._meta.concrete_fields)
+        _shape = hashlib.blake2s(fields.encode(), digest_size=6).hexdigest()
+    return f"auth-user:{_shape}:{user_id}:{attr}"
+
+
+def register_extra(attr: str) -> None:
+    """Keep the user's attribute `attr` in the cache beside the user (call from apps.ready)."""
+    if attr not in _extras:
+        _extras.append(attr)
+
+
+def remember_extra(user: Any, attr: str, value: Any) -> None:
+    """Store an extra just read from the database (never a changed, unsaved object)."""
+    if attr not in _extras or user.pk is None:
+        return
+    try:
+        caches["default"].set(_key(user.pk, attr), NONE if value is None else value, USER_TTL)
+    except _REDIS_DOWN:
+        logger.warning("user cache unreachable: %s not cached", attr)
+
+
+def _cached_user(user_id: Any) -> tuple[Any, dict[str, Any]]:
+    """The cached user (or None) and the cached extras by attribute name, in one round trip."""
+    keys = {_key(user_id): "", **{_key(user_id, attr): attr for attr in _extras}}
+    try:
+        found = caches["default"].get_many(list(keys))
+    except _REDIS_DOWN:
+        logger.warning("user cache unreachable: read from the database")
+        return None, {}
+    extras = {keys[k]: None if v == NONE else v for k, v in found.items() if keys[k]}
+    return found.get(_key(user_id)), extras
+
+
+def _remember(user: Any) -> None:
+    try:
+        caches["default"].set(_key(user.pk), user, USER_TTL)
+    except _REDIS_DOWN:
+        logger.warning("user cache unreachable: not cached")
+
+
+def _delete(keys: list[str]) -> None:
+    try:
+        caches["default"].delete_many(keys)
+    except _REDIS_DOWN:
+        logger.warning("user cache unreachable: cached copies left to expire")
+
+
+def forget_users(user_ids: list[Any]) -> None:
+    """Drop the cached copies of these users, now and once the transaction commits."""
+    keys = [_key(pk, attr) for pk in user_ids if pk is not None for attr in ["", *_extras]]
+    if keys:
+        _delete(keys)
+        transaction.on_commit(lambda: _delete(keys))
+
+
+def forget_user(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_save / post_delete receiver of the user model."""
+    forget_users([instance.pk])
+
+
+class CachedUserMixin:
+    def get_user(self, user_id: Any) -> Any:
+        user, extras = _cached_user(user_id)
+        if user is None:
+            model = get_user_model()
+            try:
+                user = model._default_manager.get(pk=user_id)
+            except model.DoesNotExist:
+                return None
+            _remember(user)
+        for attr, value in extras.items():
+            setattr(user, attr, value)
+        can: Any = self  # user_can_authenticate is the backend's
+        return user if can.user_can_authenticate(user) else None
+
+
+class ModelBackend(CachedUserMixin, DjangoModelBackend):
+    pass
+
+
+class AllauthBackend(CachedUserMixin, AllauthAuthenticationBackend):  # type: ignore[misc]
+    pass

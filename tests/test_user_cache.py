@@ -1,0 +1,97 @@
+"""The signed-in user and their membership come from Redis (core/auth.py, members/access.py),
+not from one query each per request: every change is seen at the next request, whatever path
+wrote it (issue 20)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Membership
+from tests.factories import member
+from tests.partners.support import invite, partner_on_mission
+from tests.support.clients import login
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("benchmarks.bench_urls")]
+
+MY_FIRM = "/imprese/la-mia/"
+
+
+def warm(client) -> None:
+    assert client.get("/hello/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/hello/").status_code == 200
+    assert not queries.captured_queries  # served from the cache from now on
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request():
+    user = member()
+    client = login(user)
+    warm(client)
+    user.is_active = False
+    user.save()
+    assert client.get("/hello/").status_code == 302
+
+
+def test_a_deleted_user_is_signed_out_at_the_next_request():
+    user = member()
+    client = login(user)
+    warm(client)
+    Membership.objects.filter(user=user).delete()
+    user.delete()
+    assert client.get("/hello/").status_code == 302
+
+
+def test_a_new_password_signs_the_other_sessions_out():
+    user = member()
+    client = login(user)
+    warm(client)
+    user.set_password("una-nuova-password-2026")
+    user.save()
+    assert client.get("/hello/").status_code == 302
+
+
+def test_a_renamed_firm_shows_at_once():
+    user = member(name="Graniti Vecchi S.r.l.")
+    client = login(user)
+    assert "Graniti Vecchi S.r.l." in client.get(MY_FIRM).content.decode()
+    firm = user.membership.firm
+    firm.name = "Graniti Nuovi S.r.l."
+    firm.save()
+    page = client.get(MY_FIRM).content.decode()
+    assert "Graniti Nuovi S.r.l." in page
+    assert "Graniti Vecchi S.r.l." not in page
+
+
+def test_a_removed_membership_is_gone_at_once():
+    user = member(name="Graniti Vecchi S.r.l.")
+    client = login(user)
+    assert "Graniti Vecchi S.r.l." in client.get(MY_FIRM).content.decode()
+    Membership.objects.filter(user=user).delete()
+    assert "Graniti Vecchi S.r.l." not in client.get(MY_FIRM).content.decode()
+
+
+def test_a_partner_contact_removed_by_a_bulk_update_loses_the_workspace_link(
+    django_capture_on_commit_callbacks, eager_celery, mailoutbox
+):
+    """partners.services.contact_row_deleted flips the user's flag with update(), which sends
+    no signal: it forgets the cached user itself."""
+    mission, partner, _ = partner_on_mission()
+    contact = invite(django_capture_on_commit_callbacks, mission, partner)
+    client = login(contact.user)
+    warm(client)
+    assert "Area partner" in client.get(reverse("partners:home")).content.decode()
+    contact.delete()
+    assert client.get(reverse("home")).status_code == 200
+    assert "Area partner" not in client.get(reverse("home")).content.decode()
+
+
+def test_users_are_read_from_the_database_while_redis_is_unreachable(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    client = login(member(name="Graniti Vecchi S.r.l."))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/hello/").status_code == 200
+    assert any('"members_user"' in q["sql"] for q in queries.captured_queries)
