@@ -19,9 +19,19 @@ requests/s; every key page >= 1/6 of hello's; the full dataset <= 1.3x the 1/10 
 page); board page 1,000 <= 1.5x page 1 (p50); each write's p95 <= 3x hello's p95; a worker's
 peak memory grows <= 20 % from the first to the last quarter. The last line is the summary.
 
-The German partner's workspace (home, mission page, the firms ranking, the agenda) is measured as
+What is measured (page_targets): as the bench firm's owner, the missions list filtered, a mission,
+the firm directory, board pages 1 and 1,000, a post, the firm dashboard, notifications, the
+check-up start page and the result of its latest check-up, and the mission-day companion of
+today's mission (seed_large's mission day). The German partner's workspace (home, mission page,
+the firms ranking, the agenda) and the partner's companion of today's mission are measured as
 seed_large's partner contact, signed in with a link issued by `manage.py shell` (partners.services
-.sign_in_link_issue) and confirmed on the sign-in page, as the contact's browser would.
+.sign_in_link_issue) and confirmed on the sign-in page, as the contact's browser would. The staff
+pages of the mission day are measured as seed_large's staff member, signed in with the password and
+then the TOTP code of its published secret (allauth.mfa's two-factor step, as staff sign in): the
+board of today's B2B session, its state fragment (what the page polls), the check-in people list
+(persone.json), and the check-in sync, a POST of the phone's JSON queue (SYNC_BATCH check-ins
+already stored, so every POST answers "duplicate" and writes nothing) with the X-CSRFToken header,
+sent by wrk like the GETs (wrk.method/body/headers in its script).
 
     make bench-pages        (BENCH_SCALES=1.0 BENCH_SECONDS=5 make bench-pages for a quick run)
 """

@@ -11,6 +11,14 @@ It refuses to run twice on the same database. It also creates the benchmark logi
 (bench@club.example, password BENCH_PASSWORD), owner of an approved mentor firm that is
 confirmed on some missions, has posts (one of them with 30 comments), meetings and notifications,
 so that every key page has content.
+
+At every scale, the same size (a mission's, not the club's): a mission happening today in Köln
+(MISSION_DAY: 36 confirmed firms with the bench firm, 24 attending partners with the bench partner
+contact's, invited; ~210 accepted meetings placed in today's B2B session, 24 slots x 15 tables,
+a few left waiting; agendas published; badges, 60 % checked in), a staff member with two-factor
+authentication (bench-staff@club.example, BENCH_PASSWORD, TOTP secret BENCH_TOTP_SECRET) for the
+staff board and the check-in, and two completed check-ups of the bench firm. These go through the
+services (day_passes_issue, check_in_record, checkup.services), the volume with bulk_create.
 """
 
 import datetime as dt
@@ -954,7 +962,7 @@ class Command(BaseCommand):
         slots = list(Slot.objects.filter(session=session).order_by("index"))
 
         # The firms: the bench firm and 35 others, confirmed (as the staff confirm them).
-        others = rng.sample(self.firms, size["firms"] - 1)
+        others = rng.sample(self.firms, min(size["firms"] - 1, len(self.firms)))
         firms = [self.bench_firm, *others]
         Application.objects.bulk_create(
             Application(
