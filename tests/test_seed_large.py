@@ -57,7 +57,8 @@ def test_mission_day_is_today_with_badges_meetings_and_check_ins(seeded):
     assert Meeting.objects.filter(mission=mission, slot__isnull=True).exists()  # waiting
     assert CheckIn.objects.filter(day_pass__mission=mission).count() >= pages.SYNC_BATCH
     staff = User.objects.get(email=seed_large.BENCH_STAFF_EMAIL)
-    assert staff.is_staff and staff.authenticator_set.filter(type="totp").exists()
+    assert staff.is_staff
+    assert staff.authenticator_set.filter(type="totp").exists()
     assert CheckUp.objects.filter(firm__memberships__user=bench).count() == 2
 
 

@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -71,19 +72,24 @@ BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password,
 BENCH_STAFF_EMAIL = "bench-staff@club.example"
 BENCH_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"  # noqa: S105 - published, throw-away data
 MISSION_DAY_TITLE = "Bench: giornata B2B di oggi a Colonia"
+
+
 # The mission happening today has a mission's size at every scale (like SHOWCASE_COMMENTS: the
 # mission-day pages compare like with like): its firms, partners, each firm's meetings, the B2B
 # session's slots and tables, the share of badges already checked in.
-MISSION_DAY = {
-    "firms": 36,
-    "partners": 24,
-    "meetings_per_firm": 6,
-    "unplaced": 4,
-    "slot_minutes": 20,
-    "hours": (9, 17),
-    "tables": 15,
-    "checked_in": 0.6,
-}
+@dataclass(frozen=True)
+class MissionDaySize:
+    firms: int = 36
+    partners: int = 24
+    meetings_per_firm: int = 6
+    unplaced: int = 4  # accepted meetings left waiting for a freed table
+    slot_minutes: int = 20
+    hours: tuple[int, int] = (9, 17)  # the B2B session, in Köln's time
+    tables: int = 15
+    checked_in: float = 0.6  # the share of badges already checked in
+
+
+MISSION_DAY = MissionDaySize()
 MARKER_FIRM = "Bench Export Valtellina S.r.l."
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
 SHOWCASE_COMMENTS = 30  # fixed at every scale: the detail page compares like with like
@@ -929,16 +935,16 @@ class Command(BaseCommand):
             description="La giornata B2B del benchmark: badge, check-in, agenda e tabellone.",
             start_date=today,
             end_date=today + dt.timedelta(days=1),
-            seats=size["firms"] + 4,
+            seats=size.firms + 4,
             registration_deadline=self.now - dt.timedelta(days=14),
             costs="Quota 350 € per impresa (IVA esclusa).",
             status=Mission.Status.PUBLISHED,
             published_at=self.now - dt.timedelta(days=60),
-            slot_minutes=size["slot_minutes"],
-            tables=size["tables"],
+            slot_minutes=size.slot_minutes,
+            tables=size.tables,
         )
         mission.sectors.set([metal])
-        first, last = size["hours"]
+        first, last = size.hours
         session = ProgrammeItem.objects.create(
             mission=mission,
             city=cologne,
@@ -962,7 +968,7 @@ class Command(BaseCommand):
         slots = list(Slot.objects.filter(session=session).order_by("index"))
 
         # The firms: the bench firm and 35 others, confirmed (as the staff confirm them).
-        others = rng.sample(self.firms, min(size["firms"] - 1, len(self.firms)))
+        others = rng.sample(self.firms, min(size.firms - 1, len(self.firms)))
         firms = [self.bench_firm, *others]
         Application.objects.bulk_create(
             Application(
@@ -985,8 +991,8 @@ class Command(BaseCommand):
             pk
             for pk in Partner.objects.order_by("pk").values_list("pk", flat=True)
             if pk not in partner_ids
-        ][: size["partners"] - len(partner_ids)]
-        missing = size["partners"] - len(partner_ids)
+        ][: size.partners - len(partner_ids)]
+        missing = size.partners - len(partner_ids)
         if missing > 0:
             extra = Partner.objects.bulk_create(
                 Partner(
@@ -1019,7 +1025,7 @@ class Command(BaseCommand):
         # Each firm's accepted meetings (the bench firm meets the bench partner first).
         pairs = []
         for firm in firms:
-            chosen = rng.sample(partner_ids, size["meetings_per_firm"])
+            chosen = rng.sample(partner_ids, size.meetings_per_firm)
             if firm is self.bench_firm and contact and contact.partner_id not in chosen:
                 chosen[0] = contact.partner_id
             pairs += [(firm.pk, pk) for pk in chosen]
@@ -1050,7 +1056,7 @@ class Command(BaseCommand):
         # table for one meeting per slot; the last few wait for a freed table.
         order = meetings[:]
         rng.shuffle(order)
-        waiting = set(map(id, order[-size["unplaced"] :]))
+        waiting = set(map(id, order[-size.unplaced :]))
         firm_busy: set[tuple[int, int]] = set()
         partner_busy: set[tuple[int, int]] = set()
         used = [0] * len(slots)
@@ -1061,7 +1067,7 @@ class Command(BaseCommand):
             for step in range(len(slots)):
                 i = (start + step) % len(slots)
                 if (
-                    used[i] < size["tables"]
+                    used[i] < size.tables
                     and (i, meeting.firm_id) not in firm_busy
                     and (i, meeting.partner_id) not in partner_busy
                 ):
@@ -1101,7 +1107,7 @@ class Command(BaseCommand):
         # Check-ins from the staff phones this morning (never before the mission's day began).
         midnight = dt.datetime.combine(today, dt.time(0), tzinfo=berlin)
         badges = list(DayPass.objects.filter(mission=mission).order_by("pk"))
-        seen = [b for b in badges if rng.random() < size["checked_in"]]
+        seen = [b for b in badges if rng.random() < size.checked_in]
         for badge in seen:
             check_in_record(
                 mission=mission,
@@ -1117,7 +1123,7 @@ class Command(BaseCommand):
         placed = sum(1 for m in meetings if m.slot is not None)
         return (
             f"{len(firms)} firms, {len(partner_ids)} partners, {placed} meetings placed in "
-            f"{len(slots)} slots x {size['tables']} tables ({len(meetings) - placed} waiting), "
+            f"{len(slots)} slots x {size.tables} tables ({len(meetings) - placed} waiting), "
             f"{issued + len(by_hand)} badges, {len(seen)} checked in"
         )
 
