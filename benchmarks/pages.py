@@ -19,19 +19,33 @@ requests/s; every key page >= 1/6 of hello's; the full dataset <= 1.3x the 1/10 
 page); board page 1,000 <= 1.5x page 1 (p50); each write's p95 <= 3x hello's p95; a worker's
 peak memory grows <= 20 % from the first to the last quarter. The last line is the summary.
 
-The German partner's workspace (home, mission page, the firms ranking, the agenda) is measured as
+What is measured (page_targets): as the bench firm's owner, the missions list filtered, a mission,
+the firm directory, board pages 1 and 1,000, a post, the firm dashboard, notifications, the
+check-up start page and the result of its latest check-up, and the mission-day companion of
+today's mission (seed_large's mission day). The German partner's workspace (home, mission page,
+the firms ranking, the agenda) and the partner's companion of today's mission are measured as
 seed_large's partner contact, signed in with a link issued by `manage.py shell` (partners.services
-.sign_in_link_issue) and confirmed on the sign-in page, as the contact's browser would.
+.sign_in_link_issue) and confirmed on the sign-in page, as the contact's browser would. The staff
+pages of the mission day are measured as seed_large's staff member, signed in with the password and
+then the TOTP code of its published secret (allauth.mfa's two-factor step, as staff sign in): the
+board of today's B2B session, its state fragment (what the page polls), the check-in people list
+(persone.json), and the check-in sync, a POST of the phone's JSON queue (SYNC_BATCH check-ins
+already stored, so every POST answers "duplicate" and writes nothing) with the X-CSRFToken header,
+sent by wrk like the GETs (wrk.method/body/headers in its script).
 
     make bench-pages        (BENCH_SCALES=1.0 BENCH_SECONDS=5 make bench-pages for a quick run)
 """
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
 import re
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -60,6 +74,10 @@ BOARD_PAGE_SIZE = 20  # board/selectors.PAGE_SIZE
 BENCH_EMAIL = "bench@club.example"
 BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password, throw-away data
 BENCH_PARTNER_EMAIL = "bench-partner@club.example"
+BENCH_STAFF_EMAIL = "bench-staff@club.example"
+BENCH_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"  # noqa: S105 - published, throw-away data
+MISSION_DAY_TITLE = "Bench: giornata B2B di oggi a Colonia"
+SYNC_BATCH = 5  # check-ins per sync POST: a phone's queue after a few scans
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
 
 WRITES = int(os.environ.get("BENCH_WRITES", "200"))  # POSTs per write
@@ -168,21 +186,33 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str], Memory]:
         wait_for_port(port, server, log)
         sampler = RssSampler(server.pid)
         sampler.start()
-        cookies = {"firm": login(port), "partner": partner_login(port, partner_token(env))}
-        for key, label, path, who in pages:
+        cookies = {
+            "firm": login(port),
+            "partner": partner_login(port, partner_token(env)),
+            "staff": staff_login(port),
+        }
+        for key, label, path, who, payload in pages:
             cookie = cookies[who]
-            status, body = get(port, path, cookie)
+            if payload is None:
+                status, body = get(port, path, cookie)
+            else:
+                status, body = post_json(port, path, cookie, payload)
             if status != 200:
                 raise RuntimeError(f"{label} ({path}): HTTP {status}, expected 200")
-            posts = len(set(re.findall(r'href="/bacheca/(\d+)/"', body)))
-            extra = f", {posts} post links" if key.startswith("board_") else ""
+            extra = ""
+            if key.startswith("board_"):
+                posts = len(set(re.findall(r'href="/bacheca/(\d+)/"', body)))
+                extra = f", {posts} post links"
+            elif payload is not None:
+                answers = [r["status"] for r in json.loads(body)["results"]]
+                extra = f", {len(answers)} check-ins: {', '.join(sorted(set(answers)))}"
             print(f"  ok {label:22} {path}  ({len(body) // 1024} KiB{extra})", flush=True)
         seconds = float(SECONDS) if SECONDS else (10.0 if scale >= 1 else 5.0)
         measured = {}
-        for key, label, path, who in pages:
+        for key, label, path, who, payload in pages:
             cookie = cookies[who]
-            load(port, path, cookie, WARMUP_SECONDS)
-            rps, p50, p95, count, errors = load(port, path, cookie, seconds)
+            load(port, path, cookie, WARMUP_SECONDS, payload)
+            rps, p50, p95, count, errors = load(port, path, cookie, seconds, payload)
             measured[key] = Result(key, label, rps, p50, p95, count, errors)
             print(
                 f"  {label:22} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
@@ -261,12 +291,17 @@ def write_targets(env: dict) -> dict:
     return json.loads(manage(env, "shell", "-c", code).splitlines()[-1])
 
 
-def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str, str]]:
-    """(key, label, path, who) of every page, with ids and the deep cursor read from the
-    database; `who` is the signed-in person: the bench firm's user or the partner contact.
+Target = tuple[str, str, str, str, str | None]
 
-    To measure a new page, add a line to the list at the end (a key, a label, its path and who
-    is signed in); it is then held to the same targets as the others."""
+
+def page_targets(database_url: str, scale: float) -> list[Target]:
+    """(key, label, path, who, payload) of every page, with ids and the deep cursor read from
+    the database; `who` is the signed-in person: the bench firm's user, the partner contact or
+    the staff member; `payload` is None for a GET, else the JSON body of a POST.
+
+    To measure a new page, add a line to the list of GETs at the end (a key, a label, its path
+    and who is signed in); it is then held to the same targets as the others. Hello stays
+    last."""
     import psycopg
 
     deep = max(2, round(DEEP_PAGE * scale))
@@ -278,11 +313,20 @@ def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str, s
             "JOIN members_firm f ON f.id = m.firm_id WHERE u.email = %s",
             [BENCH_EMAIL],
         ).fetchone()
+        # The mission happening today (seed_large's mission day) and its B2B session.
+        day_mission_id, session_id = conn.execute(
+            "SELECT m.id, p.id FROM missions_mission m "
+            "JOIN missions_programmeitem p ON p.mission_id = m.id AND p.kind = 'b2b' "
+            "WHERE m.title = %s ORDER BY p.starts_at, p.id LIMIT 1",
+            [MISSION_DAY_TITLE],
+        ).fetchone()
+        # The next mission the bench firm is confirmed on, not the one happening today (the
+        # mission page measured before the mission day was seeded).
         (mission_id,) = conn.execute(
             "SELECT m.id FROM missions_mission m JOIN missions_application a "
             "ON a.mission_id = m.id WHERE a.firm_id = %s AND a.status = 'confirmed' "
-            "AND m.start_date >= current_date ORDER BY m.start_date, m.id LIMIT 1",
-            [firm_id],
+            "AND m.start_date >= current_date AND m.id <> %s ORDER BY m.start_date, m.id LIMIT 1",
+            [firm_id, day_mission_id],
         ).fetchone()
         (post_id,) = conn.execute(
             "SELECT id FROM board_post WHERE title = %s", [SHOWCASE_TITLE]
@@ -303,9 +347,39 @@ def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str, s
             "WHERE u.email = %s ORDER BY m.agenda_published_at IS NULL, m.id LIMIT 1",
             [BENCH_PARTNER_EMAIL],
         ).fetchone()
+        (checkup_id,) = conn.execute(
+            "SELECT id FROM checkup_checkup WHERE firm_id = %s AND completed_at IS NOT NULL "
+            "ORDER BY completed_at DESC, id DESC LIMIT 1",
+            [firm_id],
+        ).fetchone()
+        # A staff phone's queue sent again: check-ins already stored, so every POST answers
+        # "duplicate" and writes nothing (check_in_record is idempotent by client_id).
+        queued = conn.execute(
+            "SELECT c.client_id, p.token, c.checked_in_at, c.method FROM missionday_checkin c "
+            "JOIN missionday_daypass p ON p.id = c.day_pass_id WHERE p.mission_id = %s "
+            "ORDER BY c.id LIMIT %s",
+            [day_mission_id, SYNC_BATCH],
+        ).fetchall()
+    if len(queued) < SYNC_BATCH:
+        raise RuntimeError(f"{len(queued)} check-ins on the mission day, {SYNC_BATCH} needed")
+    sync_body = json.dumps(
+        {
+            "check_ins": [
+                {
+                    "client_id": str(client_id),
+                    "token": token,
+                    "checked_in_at": at.isoformat(),
+                    "method": method,
+                }
+                for client_id, token, at, method in queued
+            ]
+        }
+    )
     cursor = urllib.parse.quote(f"{created_at.isoformat()}_{last_id}", safe="")
     partner_mission = f"/partner/missioni/{partner_mission_id}/"
-    return [
+    day = f"/giornata/{day_mission_id}/"
+    board = f"{day}tabellone/{session_id}/"
+    gets: list[tuple[str, str, str, str]] = [
         ("missions", "missions sector+open", f"/missioni/?sector={sector_id}&status=open", "firm"),
         ("mission", "mission detail", f"/missioni/{mission_id}/", "firm"),
         ("firms", "firm directory", "/imprese/", "firm"),
@@ -314,12 +388,21 @@ def page_targets(database_url: str, scale: float) -> list[tuple[str, str, str, s
         ("post", "board post", f"/bacheca/{post_id}/", "firm"),
         ("dashboard", "firm dashboard", "/imprese/la-mia/", "firm"),
         ("inbox", "notifications", "/notifiche/", "firm"),
+        ("checkup", "check-up start", "/check-up/", "firm"),
+        ("checkup_result", "check-up result", f"/check-up/{checkup_id}/risultato/", "firm"),
+        ("companion", "companion (delegate)", day, "firm"),
         ("partner_home", "partner home", "/partner/", "partner"),
         ("partner_mission", "partner mission", partner_mission, "partner"),
         ("partner_firms", "partner firms ranking", f"{partner_mission}imprese/", "partner"),
         ("partner_agenda", "partner agenda", f"{partner_mission}agenda/", "partner"),
+        ("companion_partner", "companion (partner)", day, "partner"),
+        ("staff_board", "staff board session", board, "staff"),
+        ("staff_board_state", "staff board state", f"{board}stato/", "staff"),
+        ("checkin_people", "check-in people.json", f"{day}check-in/persone.json", "staff"),
         ("hello", "hello", "/hello/", "firm"),
     ]
+    sync = ("checkin_sync", "check-in sync (POST)", f"{day}check-in/sync/", "staff", sync_body)
+    return [*((*page, None) for page in gets[:-1]), sync, (*gets[-1], None)]
 
 
 def partner_token(env: dict) -> str:
@@ -446,10 +529,98 @@ def partner_login(port: int, token: str) -> str:
     return f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}{language}"
 
 
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The current code of a TOTP secret (RFC 6238: 30 s, 6 digits, SHA-1), as the staff
+    member's authenticator app shows it."""
+    counter = int(time.time() if at is None else at) // 30
+    digest = hmac.new(
+        base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1
+    ).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def _form(port: int, path: str, jar: dict[str, str], fields: dict[str, str]) -> int:
+    """GET the form at `path` (its CSRF token), POST `fields` with it; the cookies of both
+    answers go into `jar`. Returns the POST's status."""
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    page = response.read().decode()
+    jar.update(_cookies(response))
+    conn.close()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if response.status != 200 or not token or "csrftoken" not in jar:
+        raise RuntimeError(f"{path}: HTTP {response.status}, no form with a CSRF token")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        "POST",
+        path,
+        body=urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token[1]}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    jar.update(_cookies(response))
+    conn.close()
+    return response.status
+
+
+def staff_login(port: int) -> str:
+    """Sign the staff member in as staff do: the login form, then the two-factor form with the
+    authenticator's current code (allauth.mfa), so the session has the staff powers. Returns
+    the Cookie header to send."""
+    jar: dict[str, str] = {}
+    status = _form(
+        port, "/accounts/login/", jar, {"login": BENCH_STAFF_EMAIL, "password": BENCH_PASSWORD}
+    )
+    if status not in (302, 303):
+        raise RuntimeError(f"staff login: HTTP {status}")
+    left = 30 - time.time() % 30
+    if left < 3:  # the code would expire on its way: wait for the next one, as a person does
+        time.sleep(left)
+    status = _form(port, "/accounts/2fa/authenticate/", jar, {"code": totp_code(BENCH_TOTP_SECRET)})
+    if status not in (302, 303) or not jar.get("sessionid"):
+        raise RuntimeError(f"staff two-factor step: HTTP {status}, cookies {sorted(jar)}")
+    return f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}"
+
+
+def _csrf_header(cookie: str) -> str:
+    """The CSRF token a page's script sends back as X-CSRFToken: the csrftoken cookie's."""
+    match = re.search(r"(?:^|;\s*)csrftoken=([^;]+)", cookie)
+    return match[1] if match else ""
+
+
+def post_json(port: int, path: str, cookie: str, body: str) -> tuple[int, str]:
+    """POST a JSON body as a page's script does (fetch with the X-CSRFToken header)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", path, body=body.encode(), headers=_json_headers(cookie))
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def _json_headers(cookie: str) -> dict[str, str]:
+    return {
+        "Cookie": cookie,
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRFToken": _csrf_header(cookie),
+    }
+
+
 # --- Load --------------------------------------------------------------------------------------
 
 WRK_SCRIPT = """
 wrk.headers["Cookie"] = "%s"
+%s
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("WRKRESULT %%d %%d %%.1f %%.1f %%d %%d\\n", summary.requests,
@@ -459,16 +630,32 @@ end
 """
 
 
-def load(port: int, path: str, cookie: str, seconds: float) -> tuple[float, float, float, int, int]:
-    """(requests/s, p50 ms, p95 ms, requests, errors) for `seconds` of CONNECTIONS clients."""
+def load(
+    port: int, path: str, cookie: str, seconds: float, payload: str | None = None
+) -> tuple[float, float, float, int, int]:
+    """(requests/s, p50 ms, p95 ms, requests, errors) for `seconds` of CONNECTIONS clients:
+    GETs, or POSTs of the JSON `payload` (the same body and headers every time)."""
     if shutil.which("wrk"):
-        return _load_wrk(port, path, cookie, seconds)
-    return _load_threads(port, path, cookie, seconds)
+        return _load_wrk(port, path, cookie, seconds, payload)
+    return _load_threads(port, path, cookie, seconds, payload)
 
 
-def _load_wrk(port, path, cookie, seconds):
+def _wrk_post(cookie: str, payload: str) -> str:
+    """The lines of the wrk script that make its requests this POST (a Lua long string holds
+    the body as it is)."""
+    if "]==]" in payload:
+        raise ValueError("the payload closes the Lua long string")
+    lines = ['wrk.method = "POST"', f"wrk.body = [==[{payload}]==]"]
+    for name, value in _json_headers(cookie).items():
+        if name != "Cookie":
+            lines.append(f'wrk.headers["{name}"] = "{value}"')
+    return "\n".join(lines)
+
+
+def _load_wrk(port, path, cookie, seconds, payload=None):
+    post = _wrk_post(cookie, payload) if payload is not None else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % cookie)
+        script.write(WRK_SCRIPT % (cookie, post))
     try:
         out = subprocess.run(  # noqa: S603
             [
@@ -502,7 +689,7 @@ def _load_wrk(port, path, cookie, seconds):
     )
 
 
-def _load_threads(port, path, cookie, seconds):
+def _load_threads(port, path, cookie, seconds, payload=None):
     """Fallback: CONNECTIONS threads, each with a keep-alive http.client connection (reopened
     when gunicorn's sync workers close it)."""
     latencies: list[float] = []
@@ -518,7 +705,10 @@ def _load_threads(port, path, cookie, seconds):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             started = time.monotonic()
             try:
-                conn.request("GET", path, headers={"Cookie": cookie})
+                if payload is None:
+                    conn.request("GET", path, headers={"Cookie": cookie})
+                else:
+                    conn.request("POST", path, body=payload.encode(), headers=_json_headers(cookie))
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.monotonic() - started)

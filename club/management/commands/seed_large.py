@@ -11,17 +11,28 @@ It refuses to run twice on the same database. It also creates the benchmark logi
 (bench@club.example, password BENCH_PASSWORD), owner of an approved mentor firm that is
 confirmed on some missions, has posts (one of them with 30 comments), meetings and notifications,
 so that every key page has content.
+
+At every scale, the same size (a mission's, not the club's): a mission happening today in Köln
+(MISSION_DAY: 36 confirmed firms with the bench firm, 24 attending partners with the bench partner
+contact's, invited; ~210 accepted meetings placed in today's B2B session, 24 slots x 15 tables,
+a few left waiting; agendas published; badges, 60 % checked in), a staff member with two-factor
+authentication (bench-staff@club.example, BENCH_PASSWORD, TOTP secret BENCH_TOTP_SECRET) for the
+staff board and the check-in, and two completed check-ups of the bench firm. These go through the
+services (day_passes_issue, check_in_record, checkup.services), the volume with bulk_create.
 """
 
 import datetime as dt
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -30,9 +41,13 @@ from django.utils import timezone
 
 from board import markdown
 from board.models import Comment, Follow, MentorProfile, Post, Tag
+from checkup import services as checkup_services
+from checkup.models import CheckUp, Questionnaire
 from members.comuni import COMUNI_SONDRIO
 from members.models import Firm, Membership, Sector, User
 from members.vat import example_vat_number
+from missionday.models import CheckIn, DayPass
+from missionday.services.passes import check_in_record, day_passes_issue
 from missions.models import (
     Application,
     City,
@@ -52,6 +67,29 @@ BENCH_EMAIL = "bench@club.example"
 # The benchmark's German partner contact (benchmarks/pages.py signs in with a link it issues).
 BENCH_PARTNER_EMAIL = "bench-partner@club.example"
 BENCH_PASSWORD = "bench-club-2026"  # noqa: S105 - published benchmark password, throw-away data
+# The benchmark's staff member: is_staff with a TOTP authenticator of this published secret, so
+# that benchmarks/pages.py signs in with the password and the current code, as staff do.
+BENCH_STAFF_EMAIL = "bench-staff@club.example"
+BENCH_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"  # noqa: S105 - published, throw-away data
+MISSION_DAY_TITLE = "Bench: giornata B2B di oggi a Colonia"
+
+
+# The mission happening today has a mission's size at every scale (like SHOWCASE_COMMENTS: the
+# mission-day pages compare like with like): its firms, partners, each firm's meetings, the B2B
+# session's slots and tables, the share of badges already checked in.
+@dataclass(frozen=True)
+class MissionDaySize:
+    firms: int = 36
+    partners: int = 24
+    meetings_per_firm: int = 6
+    unplaced: int = 4  # accepted meetings left waiting for a freed table
+    slot_minutes: int = 20
+    hours: tuple[int, int] = (9, 17)  # the B2B session, in Köln's time
+    tables: int = 15
+    checked_in: float = 0.6  # the share of badges already checked in
+
+
+MISSION_DAY = MissionDaySize()
 MARKER_FIRM = "Bench Export Valtellina S.r.l."
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
 SHOWCASE_COMMENTS = 30  # fixed at every scale: the detail page compares like with like
@@ -285,10 +323,20 @@ class Command(BaseCommand):
             self.step("post search vectors", self.seed_search)
             self.step("comments", self.seed_comments)
             self.step("notifications, follows", self.seed_notifications)
+        # Through the services (badges, check-ins, check-ups): outside explicit_dates, so their
+        # auto_now fields (and any notification they write) get now.
+        with transaction.atomic():
+            self.step("bench staff login (2FA)", self.seed_staff)
+            self.step("mission day today, badges, check-ins", self.seed_mission_day)
+            self.step("bench firm check-ups", self.seed_checkups)
         self.step("vacuum analyze", self.vacuum_analyze)
         total = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"seed_large: total {total:.1f} s"))
         self.stdout.write(f"  benchmark login: {BENCH_EMAIL} / {BENCH_PASSWORD}")
+        self.stdout.write(
+            f"  benchmark staff login: {BENCH_STAFF_EMAIL} / {BENCH_PASSWORD}, "
+            f"TOTP secret {BENCH_TOTP_SECRET}"
+        )
 
     def step(self, name: str, func: Callable[[], object]) -> None:
         started = time.monotonic()
@@ -848,6 +896,261 @@ class Command(BaseCommand):
         tags = list(Tag.objects.order_by("pk")[:3])
         Follow.objects.bulk_create([Follow(user_id=bench_id, tag=t) for t in tags])
         return f"{len(rows)} notifications ({self.n['bench_notifications']} for {BENCH_EMAIL})"
+
+    # --- Staff, mission day, check-ups ----------------------------------------------------------
+
+    def seed_staff(self) -> str:
+        """The benchmark's staff member: is_staff with a TOTP authenticator (the staff pages
+        need two-factor authentication: core.staff.has_staff_powers), as an admin sets one up."""
+        user = User.objects.create(
+            email=BENCH_STAFF_EMAIL,
+            first_name="Stefania",
+            last_name="Staff",
+            password=make_password(BENCH_PASSWORD),
+            is_staff=True,
+            terms_accepted_at=self.now,
+            terms_version="2026-11",
+        )
+        EmailAddress.objects.create(user=user, email=BENCH_STAFF_EMAIL, verified=True, primary=True)
+        TOTP.activate(user, BENCH_TOTP_SECRET)
+        self.staff_user = user
+        return f"{BENCH_STAFF_EMAIL}: is_staff, TOTP authenticator"
+
+    def seed_mission_day(self) -> str:
+        """A mission happening today in Köln (MISSION_DAY: the same size at every scale): the
+        bench firm confirmed with 35 others, 24 partners attending (the bench partner contact's
+        among them, the contact invited), each firm's accepted meetings placed in today's B2B
+        session (a few left waiting for a free table), the agendas published, the badges issued
+        (day_passes_issue, plus the second delegates and the partners' people without an
+        account, as staff add them) and most people checked in (check_in_record)."""
+        rng, size = self.rng, MISSION_DAY
+        now = timezone.now()
+        today = self.now.date()
+        cologne = City.objects.get(slug="koeln")
+        berlin = cologne.tz
+        metal = self.sectors["metalmeccanico"]
+        mission = Mission.objects.create(
+            title=MISSION_DAY_TITLE,
+            summary="Incontri B2B con buyer e distributori tedeschi, oggi.",
+            description="La giornata B2B del benchmark: badge, check-in, agenda e tabellone.",
+            start_date=today,
+            end_date=today + dt.timedelta(days=1),
+            seats=size.firms + 4,
+            registration_deadline=self.now - dt.timedelta(days=14),
+            costs="Quota 350 € per impresa (IVA esclusa).",
+            status=Mission.Status.PUBLISHED,
+            published_at=self.now - dt.timedelta(days=60),
+            slot_minutes=size.slot_minutes,
+            tables=size.tables,
+        )
+        mission.sectors.set([metal])
+        first, last = size.hours
+        session = ProgrammeItem.objects.create(
+            mission=mission,
+            city=cologne,
+            kind=ProgrammeItem.Kind.B2B,
+            title="Sessione B2B con buyer e distributori",
+            place="Koelnmesse, Congress-Centrum Nord",
+            starts_at=dt.datetime.combine(today, dt.time(first), tzinfo=berlin),
+            ends_at=dt.datetime.combine(today, dt.time(last), tzinfo=berlin),
+        )
+        evening = dt.datetime.combine(today, dt.time(19, 30), tzinfo=berlin)
+        ProgrammeItem.objects.create(
+            mission=mission,
+            city=cologne,
+            kind=ProgrammeItem.Kind.NETWORKING,
+            title="Cena di networking",
+            place="Brauhaus Früh am Dom",
+            starts_at=evening,
+            ends_at=evening + dt.timedelta(hours=3),
+        )
+        slots_generate(mission_id=mission.pk)
+        slots = list(Slot.objects.filter(session=session).order_by("index"))
+
+        # The firms: the bench firm and 35 others, confirmed (as the staff confirm them).
+        others = rng.sample(self.firms, min(size.firms - 1, len(self.firms)))
+        firms = [self.bench_firm, *others]
+        Application.objects.bulk_create(
+            Application(
+                mission=mission,
+                firm_id=firm.pk,
+                sector_id=firm.sector_id,
+                applied_by_id=self.owner_of[firm.pk],
+                status=Application.Status.CONFIRMED,
+                delegates=2,
+                note="Presentiamo le nostre lavorazioni e cerchiamo distributori.",
+                decided_at=self.now - dt.timedelta(days=10),
+            )
+            for firm in firms
+        )
+        # The partners: the bench contact's partner first, then the seeded ones, then new ones
+        # when the scale has fewer partners than a mission day needs.
+        contact = PartnerContact.objects.filter(user__email=BENCH_PARTNER_EMAIL).first()
+        partner_ids = [contact.partner_id] if contact else []
+        partner_ids += [
+            pk
+            for pk in Partner.objects.order_by("pk").values_list("pk", flat=True)
+            if pk not in partner_ids
+        ][: size.partners - len(partner_ids)]
+        missing = size.partners - len(partner_ids)
+        if missing > 0:
+            extra = Partner.objects.bulk_create(
+                Partner(
+                    name=f"Messe Köln Einkauf {n + 1:02d} GmbH",
+                    kind=Partner.Kind.DISTRIBUTOR,
+                    city=cologne,
+                    nace_codes=["25"],
+                    products_sought="Komponenten aus Italien",
+                    languages=["de", "en"],
+                    description="Partner tedesco del Club.",
+                    contact_name="Herr Wagner",
+                )
+                for n in range(missing)
+            )
+            partner_ids += [p.pk for p in extra]
+        MissionPartner.objects.bulk_create(
+            MissionPartner(
+                mission=mission,
+                partner_id=pk,
+                attendance=MissionPartner.Attendance.CONFIRMED,
+                responded_at=self.now - dt.timedelta(days=20),
+            )
+            for pk in partner_ids
+        )
+        if contact:
+            PartnerInvitation.objects.create(
+                contact=contact, mission=mission, sent_at=self.now - dt.timedelta(days=30)
+            )
+
+        # Each firm's accepted meetings (the bench firm meets the bench partner first).
+        pairs = []
+        for firm in firms:
+            chosen = rng.sample(partner_ids, size.meetings_per_firm)
+            if firm is self.bench_firm and contact and contact.partner_id not in chosen:
+                chosen[0] = contact.partner_id
+            pairs += [(firm.pk, pk) for pk in chosen]
+        requests = MeetingRequest.objects.bulk_create(
+            MeetingRequest(
+                mission=mission,
+                firm_id=firm_id,
+                partner_id=partner_id,
+                priority=rng.randint(1, 5),
+                reason="Cerchiamo distributori",
+                status=MeetingRequest.Status.ACCEPTED,
+                requested_by_id=self.owner_of[firm_id],
+                decided_at=self.now - dt.timedelta(days=7),
+            )
+            for firm_id, partner_id in pairs
+        )
+        meetings = [
+            Meeting(
+                request=r,
+                mission=mission,
+                firm_id=r.firm_id,
+                partner_id=r.partner_id,
+                needs_interpreter=rng.random() < 0.3,
+            )
+            for r in requests
+        ]
+        # Placed as the scheduler places them: a firm and a partner in one meeting per slot, a
+        # table for one meeting per slot; the last few wait for a freed table.
+        order = meetings[:]
+        rng.shuffle(order)
+        waiting = set(map(id, order[-size.unplaced :]))
+        firm_busy: set[tuple[int, int]] = set()
+        partner_busy: set[tuple[int, int]] = set()
+        used = [0] * len(slots)
+        for meeting in order:
+            if id(meeting) in waiting and meeting.firm_id != self.bench_firm.pk:
+                continue
+            start = rng.randrange(len(slots))
+            for step in range(len(slots)):
+                i = (start + step) % len(slots)
+                if (
+                    used[i] < size.tables
+                    and (i, meeting.firm_id) not in firm_busy
+                    and (i, meeting.partner_id) not in partner_busy
+                ):
+                    used[i] += 1
+                    meeting.slot, meeting.table = slots[i], used[i]
+                    firm_busy.add((i, meeting.firm_id))
+                    partner_busy.add((i, meeting.partner_id))
+                    break
+        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+        Mission.objects.filter(pk=mission.pk).update(agenda_published_at=now)
+
+        # Badges: the default ones (the applicants, the partner contacts), then those staff add
+        # by hand: each firm's second delegate and each partner's people, without an account.
+        issued = day_passes_issue(mission=mission)
+        by_hand = [
+            DayPass(
+                mission=mission,
+                kind=DayPass.Kind.DELEGATE,
+                firm=firm,
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            )
+            for firm in firms
+            if rng.random() < 0.5
+        ]
+        by_hand += [
+            DayPass(
+                mission=mission,
+                kind=DayPass.Kind.PARTNER,
+                partner_id=pk,
+                full_name=f"{rng.choice(['Max', 'Anna', 'Jonas', 'Lena'])} "
+                f"{rng.choice(['Fischer', 'Weber', 'Schulz', 'Becker'])}",
+            )
+            for pk in partner_ids
+            if not contact or pk != contact.partner_id
+        ]
+        DayPass.objects.bulk_create(by_hand)
+        # Check-ins from the staff phones this morning (never before the mission's day began).
+        midnight = dt.datetime.combine(today, dt.time(0), tzinfo=berlin)
+        badges = list(DayPass.objects.filter(mission=mission).order_by("pk"))
+        seen = [b for b in badges if rng.random() < size.checked_in]
+        for badge in seen:
+            check_in_record(
+                mission=mission,
+                token=badge.token,
+                client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                checked_in_at=max(midnight, now - dt.timedelta(minutes=rng.randint(5, 90))),
+                method=rng.choice(
+                    [CheckIn.Method.SCAN, CheckIn.Method.SCAN, CheckIn.Method.SEARCH]
+                ),
+                by=self.staff_user,
+                now=now,
+            )
+        placed = sum(1 for m in meetings if m.slot is not None)
+        return (
+            f"{len(firms)} firms, {len(partner_ids)} partners, {placed} meetings placed in "
+            f"{len(slots)} slots x {size.tables} tables ({len(meetings) - placed} waiting), "
+            f"{issued + len(by_hand)} badges, {len(seen)} checked in"
+        )
+
+    def seed_checkups(self) -> str:
+        """Two completed check-ups of the bench firm (a year apart, the latest two months ago),
+        through the services as checkup/demo.py makes them, so the result page shows scores,
+        the change and the gaps."""
+        questionnaire = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED).first()
+        if questionnaire is None:
+            return "no published questionnaire: skipped"
+        dims = list(questionnaire.dimensions.prefetch_related("questions__options"))
+        for days_ago, level in ((425, 0.4), (61, 0.8)):
+            checkup = checkup_services.checkup_start(firm=self.bench_firm, user=self.bench_user)
+            for n, dim in enumerate(dims):
+                choices = {}
+                for question in dim.questions.all():
+                    options = sorted(question.options.all(), key=lambda o: o.points)
+                    wobble = (n % 3 - 1) * 0.3  # some dimensions stronger, some gaps
+                    pick = round(min(1.0, max(0.0, level + wobble)) * (len(options) - 1))
+                    choices[question.pk] = options[pick].pk
+                checkup_services.checkup_answer(
+                    checkup_id=checkup.pk, dimension_id=dim.pk, choices=choices
+                )
+            when = timezone.now() - dt.timedelta(days=days_ago)
+            checkup_services.checkup_complete(checkup_id=checkup.pk, at=when)
+            CheckUp.objects.filter(pk=checkup.pk).update(started_at=when - dt.timedelta(minutes=15))
+        return f"2 completed check-ups of {MARKER_FIRM} ({len(dims)} dimensions)"
 
     def vacuum_analyze(self) -> str:
         with connection.cursor() as cursor:
