@@ -24,6 +24,7 @@ unpickles an old shape. An unreachable Redis is a miss: the user is read from Po
 
 import hashlib
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
@@ -40,6 +41,9 @@ _REDIS_DOWN = (RedisError, OSError)
 NONE = "core.auth:none"  # a cached extra whose value is None
 _extras: list[str] = []  # attribute names of the extras, in registration order
 _shape: str | None = None
+# What the session's read brought along (core/sessions.py): (user id, {"": user, attr: extra}),
+# raw values as stored, for this request only; reset by every session read.
+_prefetched: ContextVar[tuple[str, dict[str, Any]] | None] = ContextVar("prefetched", default=None)
 
 
 def _key(user_id: Any, attr: str = "") -> str:
@@ -66,16 +70,41 @@ def remember_extra(user: Any, attr: str, value: Any) -> None:
         logger.warning("user cache unreachable: %s not cached", attr)
 
 
+def prefetch_plan() -> tuple[str, list[str]]:
+    """For the session's read (core/sessions.py), which reads the user in the same round trip:
+    the full Redis key of a user is prefix + user id + suffix, one suffix per value ("" the
+    user, then the extras)."""
+    prefix = caches["default"].make_and_validate_key(_key("").removesuffix(":"))
+    return prefix, [f":{attr}" for attr in ["", *_extras]]
+
+
+def set_prefetched(user_id: str | None, raw: list[Any]) -> None:
+    """The values read beside the session (raw bytes or None, in prefetch_plan's order)."""
+    if user_id is None:
+        _prefetched.set(None)
+        return
+    names = ["", *_extras]
+    _prefetched.set((user_id, {names[i]: v for i, v in enumerate(raw) if v is not None}))
+
+
 def _cached_user(user_id: Any) -> tuple[Any, dict[str, Any]]:
-    """The cached user (or None) and the cached extras by attribute name, in one round trip."""
-    keys = {_key(user_id): "", **{_key(user_id, attr): attr for attr in _extras}}
-    try:
-        found = caches["default"].get_many(list(keys))
-    except _REDIS_DOWN:
-        logger.warning("user cache unreachable: read from the database")
-        return None, {}
-    extras = {keys[k]: None if v == NONE else v for k, v in found.items() if keys[k]}
-    return found.get(_key(user_id)), extras
+    """The cached user (or None) and the cached extras by attribute name, in one round trip,
+    or none if the session's read brought them."""
+    cache = caches["default"]
+    prefetched = _prefetched.get()
+    _prefetched.set(None)
+    if prefetched is not None and prefetched[0] == str(user_id):
+        loads = cache._cache._serializer.loads  # type: ignore[attr-defined]
+        found = {name: loads(raw) for name, raw in prefetched[1].items()}
+    else:
+        keys = {_key(user_id, attr): attr for attr in ["", *_extras]}
+        try:
+            found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+        except _REDIS_DOWN:
+            logger.warning("user cache unreachable: read from the database")
+            return None, {}
+    extras = {name: None if v == NONE else v for name, v in found.items() if name}
+    return found.get(""), extras
 
 
 def _remember(user: Any) -> None:

@@ -11,6 +11,11 @@ a request that read the row just before the deletion cannot put the old data bac
 tombstone reads as no session. Any Redis error (unreachable, read-only, refused command) degrades
 as Redis down: the read is a miss, the write or delete is dropped with a warning.
 
+The read also brings the signed-in user from Redis (core/auth.py), in the same round trip: a
+small script reads the session's copy, the session's user id (kept beside it by `save`, under
+the session's key plus USER_ID_SUFFIX) and that user's cached values. When the two caches are not
+the same Redis, the user is read on its own, as before.
+
 A cached copy lives at most CACHE_TTL: if a logout cannot write the tombstone because Redis is
 unreachable, and that Redis comes back with its data, the old session key stays usable for at most
 that long. PostgreSQL stays the source of truth.
@@ -29,7 +34,22 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 CACHE_TTL = 15 * 60  # seconds: see the module docstring
+USER_ID_SUFFIX = ":uid"
+# KEYS: the session's copy, its user id. ARGV: the user key's prefix, then one suffix per value.
+# Returns {copy, user id, value...}; a missing one is false (nil), what follows it is left out.
+READ_WITH_USER = """
+local copy = redis.call('GET', KEYS[1])
+if not copy then return {} end
+local uid = redis.call('GET', KEYS[2])
+if not uid then return {copy} end
+local out = {copy, uid}
+for i = 2, #ARGV do
+  out[i + 1] = redis.call('GET', ARGV[1] .. uid .. ARGV[i]) or false
+end
+return out
+"""
 _REDIS_DOWN = (RedisError, OSError)  # unreachable, read-only or refusing: degrade alike
+_scripts: dict[int, Any] = {}  # READ_WITH_USER registered, per Redis client
 DELETED = "core.sessions:deleted"  # the tombstone a deleted session's cached copy becomes
 
 
@@ -46,9 +66,36 @@ class SessionStore(CachedDBStore):
     def _cache_ttl(self, **kwargs: Any) -> int:
         return max(0, min(CACHE_TTL, self.get_expiry_age(**kwargs)))
 
+    def _read(self) -> Any:
+        """The cached copy (or None); the user's cached values go to core.auth on the way."""
+        from django.contrib.auth import SESSION_KEY
+        from django.core.cache import caches
+
+        from core import auth
+
+        auth.set_prefetched(None, [])
+        users = caches["default"]
+        if getattr(users, "_server", None) != getattr(self._cache, "_server", None):
+            return self._cache.get(self.cache_key)
+        key = self._cache.make_and_validate_key(self.cache_key)
+        prefix, suffixes = auth.prefetch_plan()
+        client: Any = self._cache._cache.get_client(key)  # type: ignore[attr-defined]
+        script = _scripts.get(id(client))
+        if script is None:  # EVALSHA, with the script sent again only if Redis lost it
+            script = _scripts[id(client)] = client.register_script(READ_WITH_USER)
+        found = script(keys=[key, key + USER_ID_SUFFIX], args=[prefix, *suffixes])
+        if not found:
+            return None
+        data = self._cache._cache._serializer.loads(found[0])  # type: ignore[attr-defined]
+        if len(found) > 1 and isinstance(data, dict):
+            user_id = found[1].decode()
+            if str(data.get(SESSION_KEY)) == user_id:
+                auth.set_prefetched(user_id, list(found[2:]))
+        return data
+
     def load(self) -> dict[str, Any]:
         try:
-            data = self._cache.get(self.cache_key)
+            data = self._read()
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: read from the database")
             data = None
@@ -84,8 +131,14 @@ class SessionStore(CachedDBStore):
     def save(self, must_create: bool = False) -> None:
         # A save after a deletion fails at the database update (UpdateError) before this set.
         super(CachedDBStore, self).save(must_create)
+        from django.contrib.auth import SESSION_KEY
+
         try:
-            self._cache.set(self.cache_key, self._session, self._cache_ttl())
+            ttl = self._cache_ttl()
+            self._cache.set(self.cache_key, self._session, ttl)
+            user_id = str(self._session.get(SESSION_KEY, ""))
+            if user_id.isdigit():  # an int is stored as its digits (Django's Redis serializer)
+                self._cache.set(self.cache_key + USER_ID_SUFFIX, int(user_id), ttl)
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: saved to the database only")
 

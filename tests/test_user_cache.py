@@ -95,3 +95,20 @@ def test_users_are_read_from_the_database_while_redis_is_unreachable(settings):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/hello/").status_code == 200
     assert any('"members_user"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_user_comes_in_the_session_read_round_trip(monkeypatch):
+    """core/sessions.py reads the session and the user's cached copy with one script: the user
+    cache is not asked again (one Redis round trip and no query for a logged-in hello)."""
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    client = login(member())
+    warm(client)
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the user was read in a second round trip")
+
+    monkeypatch.setattr(RedisCacheClient, "get_many", no_second_read)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/hello/").status_code == 200
+    assert not queries.captured_queries
