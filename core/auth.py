@@ -24,6 +24,7 @@ unpickles an old shape. An unreachable Redis is a miss: the user is read from Po
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -121,9 +122,11 @@ def _delete(keys: list[str]) -> None:
         logger.warning("user cache unreachable: cached copies left to expire")
 
 
-def forget_users(user_ids: list[Any]) -> None:
-    """Drop the cached copies of these users, now and once the transaction commits."""
-    keys = [_key(pk, attr) for pk in user_ids if pk is not None for attr in ["", *_extras]]
+def forget_users(user_ids: Iterable[Any], *, only: str | None = None) -> None:
+    """Drop the cached copies of these users (or only their extra `only`), now and once the
+    transaction commits."""
+    attrs = [only] if only is not None else ["", *_extras]
+    keys = [_key(pk, attr) for pk in set(user_ids) if pk is not None for attr in attrs]
     if keys:
         _delete(keys)
         transaction.on_commit(lambda: _delete(keys))

@@ -31,6 +31,16 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Deleting items changes their recipients' unread count, cached beside the user.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.forget_unread([obj.recipient_id])
+
+    def delete_queryset(self, request, queryset):
+        recipients = list(queryset.values_list("recipient_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        services.forget_unread(recipients)
+
     @admin.display(description=_("ultimo errore"))
     def short_error(self, obj):
         return obj.last_error[:80]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.auth import remember_extra
 from notifications.models import Notification, OutgoingEmail, Preference
 
 if TYPE_CHECKING:
@@ -20,8 +21,18 @@ def inbox(*, user: User, kinds: Collection[str] | None = None) -> QuerySet[Notif
     return notifications.order_by("-created_at", "-pk")
 
 
+UNREAD = "_unread_notifications"  # the user's attribute; kept beside the user (core/auth.py)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's count: cached beside the signed-in user in Redis (core/auth.py) and forgotten
+    by every service that adds, reads or withdraws an item (`services.forget_unread`)."""
+    if hasattr(user, UNREAD):
+        return getattr(user, UNREAD)
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    setattr(user, UNREAD, count)
+    remember_extra(user, UNREAD, count)
+    return count
 
 
 def email_modes(*, user: User) -> dict[str, str]:

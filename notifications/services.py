@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.auth import forget_users
 from core.tasks import enqueue
 from notifications import emails, registry
 from notifications import notification_kinds as kinds
@@ -41,6 +42,7 @@ from notifications.models import (
     OutgoingEmail,
     Preference,
 )
+from notifications.selectors import UNREAD
 from notifications.tasks import expand_broadcast as expand_broadcast_task
 from notifications.tasks import send_digests as send_digests_task
 from notifications.tasks import send_notifications as send_notifications_task
@@ -130,6 +132,7 @@ def notify(
         for rid in recipient_ids
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    forget_unread(recipient_ids)
     pending = [row.key for row in rows if row.email_status == Status.PENDING]
     if pending:
         transaction.on_commit(partial(_enqueue_pending, pending))
@@ -250,6 +253,7 @@ def _notify_chunk(broadcast: Broadcast, recipient_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         written = cursor.fetchall()
+    forget_unread(recipient_ids)
     pending = [pk for pk, status in written if status == Status.PENDING]
     if len(written) < len(recipient_ids):
         # Rows from an earlier try of this chunk: they may still wait to be sent.
@@ -536,13 +540,22 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_unread([user.pk])
     return notification
 
 
 def mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    forget_unread([user.pk])
+    return marked
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """The bell's cached count (notifications.selectors.unread_count) of these users goes: call it
+    wherever items are added, read or deleted unread."""
+    forget_users(user_ids, only=UNREAD)
 
 
 def preferences_set(*, user: User, modes: dict[str, str], language: str | None = None) -> None:
@@ -605,9 +618,11 @@ def notifications_withdraw(*, object_keys: Iterable[str]) -> int:
     if not keys:
         return 0
     unsent = [Status.PENDING, Status.DIGEST, Status.FAILED]
-    deleted, _per_model = Notification.objects.filter(
+    withdrawn = Notification.objects.filter(
         object_key__in=keys, read_at__isnull=True, email_status__in=[*unsent, Status.SKIPPED]
-    ).delete()
+    )
+    forget_unread(withdrawn.values_list("recipient_id", flat=True).distinct())
+    deleted, _per_model = withdrawn.delete()
     stopped = Notification.objects.filter(object_key__in=keys, email_status__in=unsent).update(
         email_status=Status.SKIPPED, next_attempt_at=None
     )

@@ -40,7 +40,9 @@ def test_the_same_event_notified_twice_makes_one_row(django_capture_on_commit_ca
     assert Notification.objects.count() == 1
     notify_one(user, version=2)  # a new version of the event is a new message
     assert Notification.objects.count() == 2
-    assert len(callbacks) == 2  # enqueue after commit; the second finds nothing new to send
+    # enqueue after commit (the other callbacks forget the cached bell counts, core/auth.py);
+    # the second finds nothing new to send
+    assert len([c for c in callbacks if getattr(c, "func", None)]) == 2
 
 
 def test_nothing_is_enqueued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):

@@ -247,5 +247,6 @@ def test_a_fan_out_killed_half_way_goes_on_where_it_stopped(
     assert sorted(Notification.objects.values_list("recipient_id", flat=True)) == sorted(
         u.pk for u in users
     )
-    assert len(callbacks) == 2  # one send task per chunk, enqueued at the chunk's commit
+    # one send task per chunk, enqueued at the chunk's commit (besides the bell counts forgotten)
+    assert len([c for c in callbacks if getattr(c, "func", None)]) == 2
     assert services.broadcast_expand(broadcast_id=broadcast.pk) == 0  # done: nothing more
