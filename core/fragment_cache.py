@@ -17,7 +17,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -84,7 +84,15 @@ class TolerantRedisCache(ReusingRedisCache):
             return list(data)
 
 
-def render_cards[M: Model](
+class Card(Protocol):
+    """What a card is rendered from: a model instance, or any object with a stable `pk` (a
+    selector's row wrapping one)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
+def render_cards[M: Card](
     items: Sequence[M],
     *,
     template_name: str,
@@ -98,13 +106,14 @@ def render_cards[M: Model](
     `state(item)` must return every value the card shows that can change (an edit time, counts,
     related names), so a changed item gets a new key; the language and the reference-data
     version are added here. Only missing cards are rendered, after `prefetch` is applied to
-    them alone. Card templates get no request: nothing per-user goes in a card.
+    them alone (model instances only). Card templates get no request: nothing per-user goes
+    in a card.
     """
     language = get_language()
     reference = reference_version()
     if reference is None:  # Redis cannot tell the version: render everything, cache nothing
         if prefetch:
-            prefetch_related_objects(list(items), *prefetch)
+            prefetch_related_objects(cast(list[Model], list(items)), *prefetch)
         return [render_to_string(template_name, {name: item}) for item in items]
 
     def key(item: M) -> str:
@@ -117,7 +126,7 @@ def render_cards[M: Model](
     missing = [(item, k) for item, k in zip(items, keys, strict=True) if k not in found]
     if missing:
         if prefetch:
-            prefetch_related_objects([item for item, _ in missing], *prefetch)
+            prefetch_related_objects(cast(list[Model], [item for item, _ in missing]), *prefetch)
         rendered = {k: render_to_string(template_name, {name: item}) for item, k in missing}
         cache.set_many(rendered)
         found.update(rendered)

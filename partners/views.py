@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragment_cache import render_cards
 from core.http import posted
 from members.models import Firm
 from missions import calendar
@@ -222,18 +223,43 @@ def _firms_page(
     open_wishes = sum(
         1 for row in ranking if row.request and row.request.origin == MeetingRequest.Origin.PARTNER
     )
+    cards = render_cards(
+        ranking, template_name="partners/_ranked_firm.html", name="row", state=_ranked_firm_state
+    )
     return render(
         request,
         "partners/firms.html",
         {
             "mission": mission,
             "mission_partner": mission_partner,
-            "ranking": ranking,
+            "rows": list(zip(ranking, cards, strict=True)),
             "confirmed": mission_partner.attendance == MissionPartner.Attendance.CONFIRMED,
             "requests_left": max(mission.meeting_requests_per_partner - open_wishes, 0),
-            "form": form or PartnerMeetingRequestForm(),
+            "form": form,
+            # The request form's fields, the same for every firm: rendered once, not per row.
+            "request_fields": render_to_string(
+                "partners/_request_fields.html",
+                {"choices": PartnerMeetingRequestForm.base_fields["priority"].choices},  # type: ignore[attr-defined]
+            ),
         },
         status=status,
+    )
+
+
+def _ranked_firm_state(row: b2b_selectors.RankedFirm) -> tuple[object, ...]:
+    # Everything the card shows that can change: the firm's fields (its sector's name is
+    # reference data, in the key already), the score and its reasons. Per partner only through
+    # the score and reasons, which are the same for every contact of the partner.
+    firm = row.firm
+    return (
+        firm.name,
+        firm.sector_id,
+        firm.comune,
+        firm.website,
+        firm.products,
+        tuple(firm.languages),
+        row.score,
+        row.reasons,
     )
 
 
