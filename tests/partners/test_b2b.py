@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import Firm
-
 from missions import services as b2b
 from missions.models import Application, Meeting, MeetingRequest, MissionPartner, Slot
 from notifications.models import Notification
