@@ -104,15 +104,36 @@ def board_page(*, user: User, params: QueryDict) -> BoardPage:
     }
 
 
+# What a comment's card shows (templates/board/_comment.html), not the authors' whole rows: a
+# thread has hundreds of comments.
+COMMENT_FIELDS = (
+    "post_id",
+    "parent_id",
+    "body_html",
+    "is_hidden",
+    "created_at",
+    "updated_at",
+    "author__first_name",
+    "author__last_name",
+    "author_firm__name",
+    "author_firm__is_mentor",
+)
+
+
 def post_detail(*, user: User, post_id: int) -> Post:
     """A post with its comments and replies in a fixed number of queries.
 
     Raises Post.DoesNotExist when the user may not see it."""
     comment_filter = Q() if has_staff_powers(user) else Q(is_hidden=False) | Q(author=user)
-    replies = Comment.objects.filter(comment_filter).select_related("author", "author_firm")
+    replies = (
+        Comment.objects.filter(comment_filter)
+        .select_related("author", "author_firm")
+        .only(*COMMENT_FIELDS)
+    )
     comments = (
         Comment.objects.filter(comment_filter, parent__isnull=True)
         .select_related("author", "author_firm")
+        .only(*COMMENT_FIELDS)
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
     )
     post = (
