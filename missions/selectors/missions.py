@@ -138,13 +138,13 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
 
 def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> "ShownMission":
     """Raises Mission.DoesNotExist when the user may not see it. The programme comes
-    prefetched in order, for `programme_by_day`."""
+    prefetched in order, for `programme_by_day`; the questions do not (only the application
+    form reads them, once)."""
     items = ProgrammeItem.objects.select_related("city").order_by("starts_at", "pk")
     return (
         _with_counts(visible_missions(user=user))
         .prefetch_related(
             "sectors",
-            "questions",
             Prefetch("programme", queryset=items),
             _own_applications(firm),
         )

@@ -60,9 +60,9 @@ def test_mission_detail_query_count_does_not_grow(owner_client, items, django_as
     for n in range(items):
         ProgrammeItemFactory(mission=mission, title=f"Voce {n}")
     owner_client.get(reverse("missions:detail", args=[mission.pk]))
-    # user, bell, membership, mission+counts, sectors, questions, programme+cities,
-    # own applications
-    with django_assert_num_queries(8):
+    # user, bell, membership, mission+counts, sectors, programme+cities, own applications (the
+    # questions only on the application form)
+    with django_assert_num_queries(7):
         response = owner_client.get(reverse("missions:detail", args=[mission.pk]))
     assert response.status_code == 200
     assert f"Voce {items - 1}" in response.content.decode()
