@@ -91,16 +91,17 @@ def post_detail(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
     may_choose_answer = post.author_id == request.user.pk or has_staff_powers(request.user)
 
     def own(comment: Comment) -> frozenset[int]:
-        thread = [comment, *comment.visible_replies]
+        thread = [comment, *_replies(comment)]
         return frozenset(c.pk for c in thread if c.author_id == request.user.pk)
 
+    top_comments: list[Comment] = post.top_comments  # type: ignore[attr-defined]  # prefetched
     comment_cards = render_cards(
-        post.top_comments,
+        top_comments,
         template_name="board/_comment.html",
         name="comment",
         state=lambda comment: (
             _comment_state(comment),
-            tuple(_comment_state(reply) for reply in comment.visible_replies),
+            tuple(_comment_state(reply) for reply in _replies(comment)),
             (post.pk, post.kind, post.answer_id == comment.pk, post.is_locked, post.is_hidden),
             may_choose_answer,
             tuple(sorted(own(comment))),
@@ -122,6 +123,10 @@ def post_detail(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
             "report_form": ReportForm(),
         },
     )
+
+
+def _replies(comment: Comment) -> list[Comment]:
+    return comment.visible_replies  # type: ignore[attr-defined]  # prefetched
 
 
 def _comment_state(comment: Comment) -> tuple[object, ...]:
