@@ -153,6 +153,27 @@ def test_the_cached_firm_cards_show_every_change_at_once(space, django_capture_o
     assert "Pietre e marmi ·" in client.get(url).content.decode()
 
 
+def test_the_cached_rows_follow_the_requests_and_carry_the_readers_token(space):
+    """A row's request form works with the token put into the cached row, and the row shows the
+    request at once; another contact of the partner sees the same."""
+    contact, mission, stone, _metal = space
+    url = reverse("partners:firms", args=[mission.pk])
+    client = login(contact.user, language="it", enforce_csrf_checks=True)
+    page = client.get(url).content.decode()
+    assert "cardcsrf" not in page
+    action = reverse("partners:meeting_request", args=[mission.pk, stone.pk])
+    row = page[page.index(f'action="{action}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row)
+    assert token
+    response = client.post(
+        action, {"csrfmiddlewaretoken": token[1], "priority": "4", "reason": "Facciate"}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Richiesta inviata (priorità 4)" in page
+    assert f'action="{action}"' not in page
+
+
 def test_the_cached_firm_cards_follow_the_readers_language(space):
     contact, mission, _stone, _metal = space
     url = reverse("partners:firms", args=[mission.pk])
