@@ -1,9 +1,10 @@
 """Reads of the board: visibility, filters and keyset pagination."""
 
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import QueryDict
 
@@ -104,29 +105,53 @@ def board_page(*, user: User, params: QueryDict) -> BoardPage:
     }
 
 
+# What a comment's card shows (templates/board/_comment.html), not the authors' whole rows: a
+# thread has hundreds of comments.
+COMMENT_FIELDS = (
+    "post_id",
+    "parent_id",
+    "body_html",
+    "is_hidden",
+    "created_at",
+    "updated_at",
+    "author__first_name",
+    "author__last_name",
+    "author_firm__name",
+    "author_firm__is_mentor",
+)
+
+
 def post_detail(*, user: User, post_id: int) -> Post:
-    """A post with its comments and replies in a fixed number of queries.
+    """A post with its comments and replies in a fixed number of queries: the post (with whether
+    the user follows it and whether it has files: the page reads the files only then), its
+    tags, and every comment the user may see, put in threads here (one level of replies).
 
     Raises Post.DoesNotExist when the user may not see it."""
     comment_filter = Q() if has_staff_powers(user) else Q(is_hidden=False) | Q(author=user)
-    replies = Comment.objects.filter(comment_filter).select_related("author", "author_firm")
-    comments = (
-        Comment.objects.filter(comment_filter, parent__isnull=True)
-        .select_related("author", "author_firm")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
-    )
     post = (
         visible_posts(user=user)
         .select_related("author", "author_firm__mentor_profile", "mission")
-        .prefetch_related(
-            "tags",
-            "attachments",
-            Prefetch("comments", queryset=comments, to_attr="top_comments"),
+        .annotate(
+            reader_follows=Exists(Follow.objects.filter(user=user, post=OuterRef("pk"))),
+            has_attachments=Exists(Attachment.objects.filter(post=OuterRef("pk"))),
         )
+        .prefetch_related("tags")
         .get(pk=post_id)
     )
-    follows = Follow.objects.filter(user=user)
-    post.followed = follows.filter(post=post).exists()
+    comments = list(
+        Comment.objects.filter(comment_filter, post=post)
+        .select_related("author", "author_firm")
+        .only(*COMMENT_FIELDS)
+    )  # Comment.Meta.ordering: oldest first, replies too
+    replies: defaultdict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies[comment.parent_id].append(comment)
+    top = [comment for comment in comments if comment.parent_id is None]
+    for comment in top:  # a reply whose comment the user may not see is not shown either
+        comment.visible_replies = replies[comment.pk]  # type: ignore[attr-defined]
+    post.top_comments = top  # type: ignore[attr-defined]
+    post.followed = post.reader_follows
     return post
 
 

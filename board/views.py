@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from core import uploads
 from core.confirm import confirmation_page, confirmed
 from core.fragment_cache import render_cards
 from core.http import AuthenticatedHttpRequest, posted
+from core.staff import has_staff_powers
 from members.access import approved_member_required, get_membership
 from members.models import Firm
 
@@ -84,10 +86,61 @@ def _post_card_state(post: Post) -> tuple[object, ...]:
 @approved_member_required
 def post_detail(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post = _get_post_for_user(request, post_id)
+    # The comments are cached cards: what the viewer may do is in each card's key as booleans
+    # (may choose the answer; which of the thread's comments are theirs), never who they are.
+    may_choose_answer = post.author_id == request.user.pk or has_staff_powers(request.user)
+
+    def own(comment: Comment) -> frozenset[int]:
+        thread = [comment, *_replies(comment)]
+        return frozenset(c.pk for c in thread if c.author_id == request.user.pk)
+
+    top_comments: list[Comment] = post.top_comments  # type: ignore[attr-defined]  # prefetched
+    comment_cards = render_cards(
+        top_comments,
+        template_name="board/_comment.html",
+        name="comment",
+        state=lambda comment: (
+            _comment_state(comment),
+            tuple(_comment_state(reply) for reply in _replies(comment)),
+            (post.pk, post.kind, post.answer_id == comment.pk, post.is_locked, post.is_hidden),
+            may_choose_answer,
+            tuple(sorted(own(comment))),
+        ),
+        context=lambda comment: {
+            "post": post,
+            "may_choose_answer": may_choose_answer,
+            "own": own(comment),
+        },
+        csrf_token=get_token(request),
+    )
     return render(
         request,
         "board/detail.html",
-        {"post": post, "comment_form": CommentForm(), "report_form": ReportForm()},
+        {
+            "post": post,
+            "comment_cards": comment_cards,
+            "comment_form": CommentForm(),
+            "report_form": ReportForm(),
+        },
+    )
+
+
+def _replies(comment: Comment) -> list[Comment]:
+    return comment.visible_replies  # type: ignore[attr-defined]  # prefetched
+
+
+def _comment_state(comment: Comment) -> tuple[object, ...]:
+    # Everything a comment's card shows that can change: its text, visibility and edit time,
+    # and its author's names and mentor badge.
+    firm, author = comment.author_firm, comment.author
+    return (
+        comment.pk,
+        comment.body_html,
+        comment.is_hidden,
+        comment.created_at,
+        comment.updated_at,
+        (firm.name, firm.is_mentor) if firm else None,
+        author.get_full_name() if author else None,
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import uploads
 from core.confirm import confirmation_page, confirmed
+from core.fragment_cache import render_cards
 from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from members import selectors, services
@@ -379,12 +380,35 @@ def team_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     firm_filter = selectors.firm_directory(params=request.GET)
     page = Paginator(firm_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = render_cards(
+        list(page.object_list),
+        template_name="members/_directory_card.html",
+        name="firm",
+        state=_directory_card_state,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "members/directory.html",
-        {"filter": firm_filter, "page": page, "query": query.urlencode()},
+        {"filter": firm_filter, "page": page, "cards": cards, "query": query.urlencode()},
+    )
+
+
+def _directory_card_state(firm: Firm) -> tuple[object, ...]:
+    # Everything the card shows that can change (the sector's name is reference data, in the
+    # key already; the products are in the reader's language, as is the key).
+    return (
+        firm.name,
+        firm.logo.name,
+        firm.logo_width,
+        firm.logo_height,
+        firm.is_mentor,
+        firm.export_share,
+        firm.sector_id,
+        firm.comune,
+        firm.employees,
+        firm.products,
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -112,9 +113,13 @@ class MissionFilter(django_filters.FilterSet):
         # A list of months by name, not <input type="month">: Chromium shows an empty one as
         # "--------- ----" and Firefox as a bare text box (issue 16). The values stay YYYY-MM,
         # so links with a month keep working; MonthField still validates what comes in.
+        # Computed only if the form is rendered: a cached filter form (core/fragment_cache.py)
+        # does not need them.
         chosen = self.data.get(self._month_key) if self.data else None
         self.filters["month"].field.widget = forms.Select(
-            choices=[("", _("Tutti i mesi")), *month_choices(timezone.localdate(), chosen)]
+            choices=CallableChoiceIterator(
+                lambda: [("", _("Tutti i mesi")), *month_choices(timezone.localdate(), chosen)]
+            )
         )
         self.filters["seats_left"].field.widget = forms.CheckboxInput()
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.fragment_cache import render_cards
 from core.http import AuthenticatedHttpRequest
 from core.http import posted as _posted
 from notifications import emails, registry, selectors, services
@@ -29,12 +31,26 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     notifications = selectors.inbox(user=request.user, kinds=form.kinds())
     page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Cached cards: a notification's key is its own (only its recipient reads it) and holds
+    # what can change, its being read above all.
+    cards = render_cards(
+        list(page.object_list),
+        template_name="notifications/_notification.html",
+        name="n",
+        state=lambda n: (n.title, n.body, n.created_at, n.read_at is None, n.url),
+        csrf_token=get_token(request),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "form": form, "query": query.urlencode() if form.kinds() else ""},
+        {
+            "page": page,
+            "cards": cards,
+            "form": form,
+            "query": query.urlencode() if form.kinds() else "",
+        },
     )
 
 

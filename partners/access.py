@@ -2,7 +2,7 @@
 co-organiser's member, and only their organisation's partners on its assigned missions."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest
 
 from missions.models import Mission, MissionPartner, Partner
@@ -26,11 +26,12 @@ def contact_of(request: HttpRequest) -> PartnerContact:
 def invited_mission(contact: PartnerContact, mission_id: int) -> MissionPartner:
     """The partner's place on a mission its contact was invited to, or 404 (another partner's
     mission is indistinguishable from a mission that does not exist)."""
-    if not PartnerInvitation.objects.filter(contact=contact, mission_id=mission_id).exists():
-        raise Http404
+    # One query: the invitation is a condition of the row (and the partner's city comes along:
+    # the firms ranking and the agenda read its country and time zone).
+    invited = PartnerInvitation.objects.filter(contact=contact, mission_id=mission_id)
     mission_partner = (
-        MissionPartner.objects.select_related("mission", "partner")
-        .filter(mission_id=mission_id, partner_id=contact.partner_id)
+        MissionPartner.objects.select_related("mission", "partner__city")
+        .filter(Exists(invited), mission_id=mission_id, partner_id=contact.partner_id)
         .first()
     )
     if mission_partner is None:

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragment_cache import render_cards
 from core.http import posted
 from members.models import Firm
 from missions import calendar
@@ -222,18 +224,55 @@ def _firms_page(
     open_wishes = sum(
         1 for row in ranking if row.request and row.request.origin == MeetingRequest.Origin.PARTNER
     )
+    confirmed = mission_partner.attendance == MissionPartner.Attendance.CONFIRMED
+    requests_left = max(mission.meeting_requests_per_partner - open_wishes, 0)
+    # Each row is a cached card: its key holds the values below, the same for every contact of
+    # the partner (the rows show no person); the forms get the reader's CSRF token on the way out.
+    row_context = {
+        "mission": mission,
+        "confirmed": confirmed,
+        "requests_left": requests_left,
+        "choices": PartnerMeetingRequestForm.base_fields["priority"].choices,  # type: ignore[attr-defined]
+    }
+    cards = render_cards(
+        ranking,
+        template_name="partners/_ranked_firm.html",
+        name="row",
+        state=lambda row: (_ranked_firm_state(row), mission.pk, confirmed, bool(requests_left)),
+        context=lambda row: row_context,
+        csrf_token=get_token(request),
+    )
     return render(
         request,
         "partners/firms.html",
         {
             "mission": mission,
             "mission_partner": mission_partner,
-            "ranking": ranking,
-            "confirmed": mission_partner.attendance == MissionPartner.Attendance.CONFIRMED,
-            "requests_left": max(mission.meeting_requests_per_partner - open_wishes, 0),
-            "form": form or PartnerMeetingRequestForm(),
+            "cards": cards,
+            "confirmed": confirmed,
+            "requests_left": requests_left,
+            "form": form,
         },
         status=status,
+    )
+
+
+def _ranked_firm_state(row: b2b_selectors.RankedFirm) -> tuple[object, ...]:
+    # Everything the row shows that can change: the firm's fields (its sector's name is
+    # reference data, in the key already), the score and its reasons, and the open request.
+    firm, request = row.firm, row.request
+    return (
+        firm.name,
+        firm.sector_id,
+        firm.comune,
+        firm.website,
+        firm.products,
+        tuple(firm.languages),
+        row.score,
+        row.reasons,
+        (request.pk, request.status, request.origin, request.reason, request.priority)
+        if request
+        else None,
     )
 
 

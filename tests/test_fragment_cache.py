@@ -115,7 +115,7 @@ def test_cards_are_cached_per_language():
 
 
 def test_pages_render_without_redis_for_fragments(settings):
-    question(member(), "Spedizioni a Lipsia")
+    post = question(member(), "Spedizioni a Lipsia")
     MissionFactory(title="Missione agroalimentare a Lipsia")
     settings.CACHES = {
         **settings.CACHES,
@@ -125,6 +125,13 @@ def test_pages_render_without_redis_for_fragments(settings):
     assert "Spedizioni a Lipsia" in c.get(reverse("board:list")).content.decode()
     assert "Missione agroalimentare a Lipsia" in c.get(reverse("missions:list")).content.decode()
     assert c.get(reverse("members:directory")).status_code == 200
+    # The cards with forms get the reader's CSRF token uncached too.
+    commenter = member()
+    board_services.comment_create(post=post, author=commenter, body="Via Basilea")
+    page = login(commenter).get(reverse("board:detail", args=[post.pk])).content.decode()
+    assert "Via Basilea" in page
+    assert "cardcsrf" not in page
+    assert 'name="csrfmiddlewaretoken" value="' in page
 
 
 def test_only_valid_choices_are_cached_never_free_text():

@@ -113,6 +113,11 @@ class RankedFirm:
     reasons: tuple[matchmaking.Reason, ...]
     request: MeetingRequest | None
 
+    @property
+    def pk(self) -> int:
+        """The firm's: a ranked firm's card is cached per firm (core.fragment_cache)."""
+        return self.firm.pk
+
 
 def partner_ranking(*, mission: Mission, partner: Partner) -> list[RankedFirm]:
     """The mission's confirmed firms, best match for `partner` first (ties by name).

@@ -47,9 +47,11 @@ class ShownAttrs(SeatCounts):
 
 
 class ListedAttrs(ShownAttrs):
-    """A mission of the list page: also the German cities of its programme."""
+    """A mission of the list page: also the German cities of its programme, and its sectors'
+    ids (the cached card's key: the sectors themselves are read only to render a card)."""
 
     destinations: list[str]
+    sector_ids: list[int]
 
 
 if TYPE_CHECKING:
@@ -130,7 +132,22 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
                 Value([], output_field=ArrayField(CharField())),
             )
         )
-        .prefetch_related("sectors", _own_applications(firm))
+        .annotate(
+            # A subquery, not an aggregate over the join: the sector filter joins the same table.
+            # (django-stubs does not see annotations on an auto-created through model: ignore.)
+            sector_ids=Coalesce(
+                Subquery(
+                    Mission.sectors.through.objects.filter(mission=OuterRef("pk"))  # type: ignore[misc]
+                    .order_by()
+                    .values("mission")
+                    .annotate(ids=ArrayAgg("sector_id", order_by="sector_id"))
+                    .values("ids"),
+                    output_field=ArrayField(IntegerField()),
+                ),
+                Value([], output_field=ArrayField(IntegerField())),
+            )
+        )
+        .prefetch_related(_own_applications(firm))
         .order_by("start_date", "pk")
     )
     return MissionFilter(params, queryset=queryset)
@@ -138,13 +155,13 @@ def mission_list(*, user: User, firm: Firm | None, params: QueryDict) -> Mission
 
 def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> "ShownMission":
     """Raises Mission.DoesNotExist when the user may not see it. The programme comes
-    prefetched in order, for `programme_by_day`."""
+    prefetched in order, for `programme_by_day`; the questions do not (only the application
+    form reads them, once)."""
     items = ProgrammeItem.objects.select_related("city").order_by("starts_at", "pk")
     return (
         _with_counts(visible_missions(user=user))
         .prefetch_related(
             "sectors",
-            "questions",
             Prefetch("programme", queryset=items),
             _own_applications(firm),
         )

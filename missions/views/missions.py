@@ -85,6 +85,7 @@ def mission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         template_name="missions/_mission_card.html",
         name="mission",
         state=_mission_card_state,
+        prefetch=("sectors",),  # only for the cards not in the cache
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -109,7 +110,7 @@ def _mission_card_state(mission: "ListedMission") -> tuple[object, ...]:
         mission.registration_deadline,
         mission.status,
         tuple(mission.destinations),
-        tuple(s.pk for s in mission.sectors.all()),
+        tuple(mission.sector_ids),
         tuple((a.status, a.waitlist_position) for a in mission.own_applications),
     )
 

@@ -99,9 +99,10 @@ def test_post_page_queries_do_not_grow_with_attachments(owner, count, django_ass
     post = post_with(owner, *[upload(f"f{n}.pdf", pdf_bytes()) for n in range(count)])
     client = login(member())
     client.get(reverse("board:detail", args=[post.pk]))
-    # user, membership, bell, post, tags, attachments (one prefetch), comments,
-    # follow check; no comments, so no replies query (test_board pins 10 with replies)
-    with django_assert_num_queries(6):
+    # user, membership, bell, post (whether followed and with files), tags, attachments (one
+    # query, only for a post with files), comments with their replies (test_board pins 6 for a
+    # post without files)
+    with django_assert_num_queries(7):
         response = client.get(reverse("board:detail", args=[post.pk]))
     assert response.status_code == 200
     body = response.content.decode()

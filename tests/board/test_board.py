@@ -226,8 +226,9 @@ def test_post_with_50_comments_in_constant_queries(django_assert_num_queries):
     c = login(member())
     url = reverse("board:detail", args=[post.pk])
     c.get(url)
-    # user, membership, bell, post, tags, attachments, comments, replies, follow check
-    with django_assert_num_queries(7):
+    # user, membership, bell, post (whether followed, whether with files: none, so no query
+    # for them), tags, comments with their replies
+    with django_assert_num_queries(6):
         response = c.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="reply"') == 25
@@ -339,3 +340,13 @@ def test_mentoring_requests_cannot_be_answered_by_others():
 )
 def test_public_paths_stay_as_they_are(name, args, path):
     assert_public_path(name, path, *args)
+
+
+def test_the_post_page_says_whether_the_reader_follows_it():
+    post = question(member())
+    reader = member()
+    url = reverse("board:detail", args=[post.pk])
+    assert "Segui questo post" in login(reader).get(url).content.decode()
+    Follow.objects.create(user=reader, post=post)
+    assert "Smetti di seguire" in login(reader).get(url).content.decode()
+    assert "Segui questo post" in login(member()).get(url).content.decode()  # someone else

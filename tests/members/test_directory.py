@@ -105,3 +105,27 @@ def test_mentor_firms_are_marked(owner_client):
 def test_directory_lists_only_approved_firms(owner_client):
     FirmFactory(name="Attesa", status=Firm.Status.PENDING)
     assert "Attesa" not in names(owner_client.get(reverse("members:directory")))
+
+
+def test_the_cached_directory_cards_show_every_change_at_once(owner_client):
+    """The directory's cards come from the fragment cache (members.views.directory): an edit of
+    any value a card shows is on the next page."""
+    url = reverse("members:directory")
+    firm = FirmFactory(name="Graniti Alfa", comune="Val Masino", export_share=0, is_mentor=False)
+    card = card_of(owner_client.get(url).content.decode(), "Graniti Alfa")
+    assert "Impresa mentore" not in card
+    assert "Esporta già" not in card
+    Firm.objects.filter(pk=firm.pk).update(
+        name="Graniti Alfa Due",
+        comune="Chiavenna",
+        export_share=30,
+        is_mentor=True,
+        products_it="Lastre e cubetti",
+        sector=sector("lapideo"),
+    )
+    card = card_of(owner_client.get(url).content.decode(), "Graniti Alfa Due")
+    assert "Chiavenna" in card
+    assert "Impresa mentore" in card
+    assert "Esporta già" in card
+    assert "Lastre e cubetti" in card
+    assert sector("lapideo").name in card

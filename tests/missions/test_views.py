@@ -1,6 +1,7 @@
 """Mission pages as firm users see them: filters, query counts, access, forms, calendars."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -42,16 +43,31 @@ def test_mission_list_query_count_does_not_grow(
     owner_client.get(url)
     fragments().clear()
     # Cold fragment cache (core/fragment_cache.py): user, bell, membership, count, page
-    # with annotations, sectors, own applications, filter form: sectors, cities
+    # with annotations (the sector ids among them), own applications, the sectors of the cards
+    # to render, filter form: sectors, cities
     with django_assert_num_queries(10):
         cold = owner_client.get(url)
-    # Warm: the filter form comes from Redis (the cards need no query of their own).
-    with django_assert_num_queries(5):
+    # Warm: the filter form and the cards come from Redis (no sectors to read for the cards).
+    with django_assert_num_queries(6):
         warm = owner_client.get(url)
     assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
     assert len(warm.context["page"]) == min(count, 12)
     assert warm.content.decode().count("status-confirmed") == min(count, 12)
+
+
+def test_a_missions_sectors_show_at_once_on_its_cached_card(owner_client):
+    def card(html: str) -> str:
+        (found,) = re.findall(r'<li class="card mission-card">.*?</li>', html, re.S)
+        return found
+
+    MissionFactory(title="Missione a Monaco")
+    mission = Mission.objects.get(title="Missione a Monaco")
+    url = reverse("missions:list")
+    stone = sector("lapideo").name
+    assert stone not in card(owner_client.get(url).content.decode())
+    mission.sectors.add(sector("lapideo"))
+    assert stone in card(owner_client.get(url).content.decode())
 
 
 @pytest.mark.parametrize("items", [1, 30])
@@ -60,9 +76,9 @@ def test_mission_detail_query_count_does_not_grow(owner_client, items, django_as
     for n in range(items):
         ProgrammeItemFactory(mission=mission, title=f"Voce {n}")
     owner_client.get(reverse("missions:detail", args=[mission.pk]))
-    # user, bell, membership, mission+counts, sectors, questions, programme+cities,
-    # own applications
-    with django_assert_num_queries(6):
+    # user, bell, membership, mission+counts, sectors, programme+cities, own applications (the
+    # questions only on the application form)
+    with django_assert_num_queries(7):
         response = owner_client.get(reverse("missions:detail", args=[mission.pk]))
     assert response.status_code == 200
     assert f"Voce {items - 1}" in response.content.decode()

@@ -157,3 +157,27 @@ def test_inbox_needs_login(client):
 )
 def test_public_paths_stay_as_they_are(name, args, path):
     assert_public_path(name, path, *args)
+
+
+def test_the_cached_inbox_items_follow_reading_and_carry_the_readers_token(owner):
+    """The items are cached cards (notifications.views.inbox): reading one shows at once, and
+    each form has the reader's CSRF token, not a cached one."""
+    import re
+
+    notify(owner, 1, url="/")
+    notification = Notification.objects.get()
+    c = login(owner, enforce_csrf_checks=True)
+    inbox = reverse("notifications:inbox")
+    first = c.get(inbox).content.decode()
+    assert first.count('<span class="badge unread">nuova</span>') == 1
+    assert "cardcsrf" not in first
+    action = reverse("notifications:mark_read", args=[notification.pk])
+    form = first[first.index(f'action="{action}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token
+    assert c.post(action, {"csrfmiddlewaretoken": token[1]}).status_code == 302
+    again = c.get(inbox).content.decode()
+    assert '<span class="badge unread">nuova</span>' not in again
+    assert "Apri" in again  # an item with a link keeps its button
+    notify(owner, 2)
+    assert "Persona 2 chiede di unirsi a Acme" in c.get(inbox).content.decode()

@@ -2,12 +2,14 @@
 reasons in the reader's language; meeting requests both ways; the agenda."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from members.models import Firm
 from missions import services as b2b
 from missions.models import Application, Meeting, MeetingRequest, MissionPartner, Slot
 from notifications.models import Notification
@@ -22,13 +24,15 @@ from tests.factories import (
 )
 from tests.partners.support import invite, partner_on_mission
 from tests.support.clients import login
+from tests.support.html import main_of
 
 pytestmark = pytest.mark.django_db
 
-# Session and user, the contact, the invitation and mission partner, the partner's sectors, the
-# open requests, the confirmed firms, and the base template's own (language, messages, ...). The
-# header no longer asks for a partner contact's firm membership (User.is_partner_contact): one less.
-FIRMS_PAGE_QUERIES = 8
+# Session and user, the contact, the mission partner (with the invitation as its condition, and
+# the partner's city), the partner's sectors, the open requests, the confirmed firms, and the base
+# template's own (language, messages, ...). The header no longer asks for a partner contact's firm
+# membership (User.is_partner_contact): one less.
+FIRMS_PAGE_QUERIES = 7
 
 
 def stone_firm(name="Graniti Valmasino S.r.l.", **kwargs):
@@ -112,6 +116,74 @@ def test_firms_page_is_the_contacts_own(space, django_capture_on_commit_callback
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
     assert reverse("partners:signin_request") in anonymous["Location"]
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_cached_firm_cards_show_every_change_at_once(space, django_capture_on_commit_callbacks):
+    """The firm cards of the ranking come from the fragment cache (core.fragment_cache): a
+    firm's edit, the partner's profile and a renamed sector show on the next page."""
+    contact, mission, stone, _metal = space
+    url = reverse("partners:firms", args=[mission.pk])
+    client = login(contact.user, language="it")
+    first = client.get(url).content.decode()
+    assert "Lastre di granito per facciate" in first
+    assert "stessa classe NACE 23.70" in first
+    second = client.get(url).content.decode()
+    assert _without_csrf(main_of(second)) == _without_csrf(main_of(first))  # cached: the same
+
+    Firm.objects.filter(pk=stone.pk).update(
+        products_it="Cubetti di porfido", website="https://graniti.example"
+    )
+    page = client.get(url).content.decode()
+    assert "Cubetti di porfido" in page
+    assert "Lastre di granito per facciate" not in page
+    assert 'href="https://graniti.example"' in page
+
+    contact.partner.nace_codes = []  # the partner's profile: the NACE reason goes
+    contact.partner.save()
+    page = client.get(url).content.decode()
+    assert "stessa classe NACE 23.70" not in page
+
+    lapideo = sector("lapideo")
+    lapideo.name_it = "Pietre e marmi"
+    with django_capture_on_commit_callbacks(execute=True):
+        lapideo.save()
+    assert "Pietre e marmi ·" in client.get(url).content.decode()
+
+
+def test_the_cached_rows_follow_the_requests_and_carry_the_readers_token(space):
+    """A row's request form works with the token put into the cached row, and the row shows the
+    request at once; another contact of the partner sees the same."""
+    contact, mission, stone, _metal = space
+    url = reverse("partners:firms", args=[mission.pk])
+    client = login(contact.user, language="it", enforce_csrf_checks=True)
+    page = client.get(url).content.decode()
+    assert "cardcsrf" not in page
+    action = reverse("partners:meeting_request", args=[mission.pk, stone.pk])
+    row = page[page.index(f'action="{action}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row)
+    assert token
+    response = client.post(
+        action, {"csrfmiddlewaretoken": token[1], "priority": "4", "reason": "Facciate"}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Richiesta inviata (priorità 4)" in page
+    assert f'action="{action}"' not in page
+
+
+def test_the_cached_firm_cards_follow_the_readers_language(space):
+    contact, mission, _stone, _metal = space
+    url = reverse("partners:firms", args=[mission.pk])
+    assert (
+        "gleiche NACE-Klasse 23.70" in login(contact.user, language="de").get(url).content.decode()
+    )
+    italian = login(contact.user, language="it").get(url).content.decode()
+    assert "stessa classe NACE 23.70" in italian
+    assert "gleiche NACE-Klasse" not in italian
 
 
 # --- Meeting requests both ways ---------------------------------------------------------------
@@ -379,9 +451,10 @@ def test_others_cannot_see_the_agenda_or_cancel(space, django_capture_on_commit_
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 
-# Session and user, the contact, the invitation and mission partner, the meetings, and the base
-# template's own (no firm membership for a partner contact's header), and whether the contact has
-# a badge for the mission (the "Il tuo badge" link, missionday's badge_link tag: issue 18).
+# Session and user, the contact, the mission partner (the invitation its condition), the
+# meetings, and the base template's own (no firm membership for a partner contact's header), and
+# whether the contact has a badge for the mission (the "Il tuo badge" link, missionday's
+# badge_link tag: issue 18).
 AGENDA_PAGE_QUERIES = 6
 
 
