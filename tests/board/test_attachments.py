@@ -102,7 +102,7 @@ def test_post_page_queries_do_not_grow_with_attachments(owner, count, django_ass
     # user, membership, bell, post (whether followed and with files), tags, attachments (one
     # query, only for a post with files), comments with their replies (test_board pins 6 for a
     # post without files)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("board:detail", args=[post.pk]))
     assert response.status_code == 200
     body = response.content.decode()

@@ -207,7 +207,7 @@ def test_question_page_query_count(django_assert_num_queries):
     url = reverse("checkup:step", args=[checkup.pk, 2])
     client.get(url)
     # user, membership, the check-up, dimensions, questions, options, answers, bell
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
     assert "Prodotto e certificazioni" in response.content.decode()
@@ -223,7 +223,7 @@ def test_start_page_query_count_does_not_grow_with_the_history(done, django_asse
     client.get(url)
     # user, membership, the firm's check-ups (latest, previous, open: one query), the history
     # with its versions, bell (the session comes from Redis: issue 20)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(url)
     assert response.status_code == 200
     assert "I check-up della tua impresa" in response.content.decode()
@@ -242,7 +242,7 @@ def test_result_page_query_count(django_assert_num_queries):
     # sector (there are gaps), the latest completed one (for the re-check-up), bell; then the
     # personal path (checkup/path.py, reusing the dimensions): services, funding, mentors,
     # missions open for applications
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()

@@ -370,7 +370,7 @@ def test_directory_with_logos_keeps_its_query_count(owner_client, count, django_
     owner_client.get(url)
     # As in test_directory (warm fragment cache): the logo's name and size are columns of the
     # firm row.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = owner_client.get(url)
     assert response.status_code == 200
     with_logos = [firm for firm in response.context["page"] if firm.logo]

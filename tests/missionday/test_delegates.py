@@ -201,4 +201,4 @@ def test_delegates_page_query_count(firm_on_mission, django_assert_num_queries):
 # The user (the session comes from Redis), the membership with its firm, the owner check and
 # the application, the badges with their check-ins, the firm's people for the choice, and the
 # base template's own.
-DELEGATES_PAGE_QUERIES = 5
+DELEGATES_PAGE_QUERIES = 4

@@ -48,7 +48,7 @@ def test_mission_list_query_count_does_not_grow(
     with django_assert_num_queries(10):
         cold = owner_client.get(url)
     # Warm: the filter form and the cards come from Redis (no sectors to read for the cards).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         warm = owner_client.get(url)
     assert (cold.status_code, warm.status_code) == (200, 200)
     assert main_of(warm.content.decode()) == main_of(cold.content.decode())
@@ -78,7 +78,7 @@ def test_mission_detail_query_count_does_not_grow(owner_client, items, django_as
     owner_client.get(reverse("missions:detail", args=[mission.pk]))
     # user, bell, membership, mission+counts, sectors, programme+cities, own applications (the
     # questions only on the application form)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = owner_client.get(reverse("missions:detail", args=[mission.pk]))
     assert response.status_code == 200
     assert f"Voce {items - 1}" in response.content.decode()
@@ -97,7 +97,7 @@ def test_firm_dashboard_query_count_does_not_grow(owner, count, django_assert_nu
     # No completed check-up here, so no personal path: with one it adds five fixed queries
     # (tests/checkup/test_path.py pins La mia impresa with the path). One more: the person's
     # attendance certificates (issue 18).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = c.get(reverse("my_firm"))
     assert response.status_code == 200
     assert missions[0].title in response.content.decode()

@@ -84,7 +84,7 @@ def test_inbox_query_count_does_not_grow(owner, count, django_assert_num_queries
     c.get(reverse("notifications:inbox"))
     # user, unread count (bell), membership (menu), page count, page rows; the session comes from
     # Redis (core/sessions.py, issue 20: it was one more query)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = c.get(reverse("notifications:inbox"))
     assert response.status_code == 200
     assert f"Persona {count - 1} chiede di unirsi a Acme" in response.content.decode()

@@ -188,7 +188,7 @@ def test_the_page_runs_a_fixed_number_of_queries(django_assert_num_queries, n):
     client.get(URL, PERIOD)
     # user, staff 2FA check, bell; the firms, check-ups, missions, meetings and
     # overrides; the sector choices of the form
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(URL, {"dal": "2025-01-01", "al": timezone.localdate().isoformat()})
     assert response.status_code == 200
     rows = response.context["figures"]["percorso_imprese"].rows
