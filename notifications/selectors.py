@@ -28,7 +28,8 @@ def unread_count(*, user: User) -> int:
     """The bell's count: cached beside the signed-in user in Redis (core/auth.py) and forgotten
     by every service that adds, reads or withdraws an item (`services.forget_unread`)."""
     if hasattr(user, UNREAD):
-        return getattr(user, UNREAD)
+        cached: int = getattr(user, UNREAD)
+        return cached
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     setattr(user, UNREAD, count)
     remember_extra(user, UNREAD, count)
