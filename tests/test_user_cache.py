@@ -2,6 +2,8 @@
 not from one query each per request: every change is seen at the next request, whatever path
 wrote it (issue 20)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -112,3 +114,35 @@ def test_the_user_comes_in_the_session_read_round_trip(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/hello/").status_code == 200
     assert not queries.captured_queries
+
+
+def test_the_bell_counts_a_new_item_and_a_read_one_at_once(eager_celery, mailoutbox):
+    """The unread count is cached beside the user (notifications.selectors.unread_count): adding
+    an item, reading it and withdrawing one show at the next request."""
+    from notifications import services
+    from notifications.models import Notification
+
+    user = member()
+    client = login(user)
+    warm(client)
+
+    def bell() -> str:
+        page = client.get(MY_FIRM).content.decode()
+        found = re.search(r'<span class="badge unread"[^>]*>(\d+)</span>', page)
+        return found[1] if found else "none"
+
+    assert bell() == "none"
+    for version in (1, 2):
+        services.notify(
+            recipients=[user],
+            kind="firm_approved",
+            object_key="firm:1",
+            version=version,
+            context={"firm": "Graniti Val Masino S.r.l."},
+        )
+    assert bell() == "2"
+    first = Notification.objects.filter(recipient=user).order_by("pk").first()
+    services.mark_read(user=user, notification_id=first.pk)
+    assert bell() == "1"
+    services.notifications_withdraw(object_keys=["firm:1"])
+    assert bell() == "none"
