@@ -223,7 +223,7 @@ def run_scale(scale: float) -> tuple[dict[str, Result], list[str], Memory]:
         for key, label in WRITE_LABELS.items():
             if not writes[key]:
                 raise RuntimeError(f"{label}: no target in the seeded data")
-            rps, p50, p95, count, errors = post_load(port, writes[key])
+            rps, p50, p95, count, errors = post_load(port, writes[key], seconds)
             measured[key] = Result(key, label, rps, p50, p95, count, errors)
         after = json.loads(
             manage(
@@ -690,87 +690,43 @@ def _load_wrk(port, path, cookie, seconds, payload=None):
 
 
 def _load_threads(port, path, cookie, seconds, payload=None):
-    """Fallback: CONNECTIONS threads, each with a keep-alive http.client connection (reopened
-    when gunicorn's sync workers close it)."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
+    """Fallback: CONNECTIONS threads GETting `path` (or POSTing the JSON `payload`) for
+    `seconds`."""
     stop_at = time.monotonic() + seconds
-
-    def client():
-        conn = None
-        mine = []
-        while time.monotonic() < stop_at:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            started = time.monotonic()
-            try:
-                if payload is None:
-                    conn.request("GET", path, headers={"Cookie": cookie})
-                else:
-                    conn.request("POST", path, body=payload.encode(), headers=_json_headers(cookie))
-                response = conn.getresponse()
-                response.read()
-                mine.append(time.monotonic() - started)
-                if response.status != 200:
-                    with lock:
-                        errors[0] += 1
-                if response.will_close:
-                    conn.close()
-                    conn = None
-            except (OSError, http.client.HTTPException):
-                with lock:
-                    errors[0] += 1
-                conn.close()
-                conn = None
-        if conn is not None:
-            conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    if len(latencies) < 2:
-        return 0.0, 0.0, 0.0, len(latencies), errors[0]
-    cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies) / elapsed, cuts[49] * 1000, cuts[94] * 1000, len(latencies), errors[0]
+    if payload is None:
+        request = ("GET", path, {"Cookie": cookie}, None)
+    else:
+        request = ("POST", path, _json_headers(cookie), payload)
+    return _thread_loader(port, lambda: request if time.monotonic() < stop_at else None)
 
 
-def post_load(port: int, targets: list[list]) -> tuple[float, float, float, int, int]:
-    """(requests/s, p50 ms, p95 ms, requests, errors) of POSTing each of `targets` once
-    ([path, session key, form fields]), CONNECTIONS at a time. A write answers with a redirect."""
+def _thread_loader(port, next_request, *, expected=(200,)):
+    """CONNECTIONS threads, each with a keep-alive http.client connection (reopened when
+    gunicorn's sync workers close it), sending what `next_request()` hands out, (method, path,
+    headers, body or None), until it returns None. A response whose status is not
+    in `expected` counts as an error."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    queue = list(reversed(targets))
 
     def client():
         conn = None
         mine = []
         while True:
             with lock:
-                if not queue:
-                    break
-                path, session, fields = queue.pop()
+                item = next_request()
+            if item is None:
+                break
+            method, path, headers, body = item
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": CSRF_TOKEN})
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={CSRF_TOKEN}; sessionid={session}",
-            }
             started = time.monotonic()
             try:
-                conn.request("POST", path, body=body, headers=headers)
+                conn.request(method, path, body=body and body.encode(), headers=headers)
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.monotonic() - started)
-                if response.status not in (302, 303):
+                if response.status not in expected:
                     with lock:
                         errors[0] += 1
                 if response.will_close:
@@ -798,6 +754,142 @@ def post_load(port: int, targets: list[list]) -> tuple[float, float, float, int,
         return 0.0, 0.0, 0.0, len(latencies), errors[0]
     cuts = statistics.quantiles(latencies, n=100)
     return len(latencies) / elapsed, cuts[49] * 1000, cuts[94] * 1000, len(latencies), errors[0]
+
+
+# wrk's POSTs: each target (a line "path TAB session key TAB form body" of the file) is sent once,
+# CONNECTIONS at a time; a connection whose turn comes after the last target sends nothing more
+# (request() returns an empty string), and the thread stops at the last answer. wrk itself
+# still waits out its -d, so the rate is timed here, from the first request to the last answer
+# (LuaJIT's ffi: wrk's Lua has no finer clock than os.time). A write answers with a redirect:
+# any other status counts as an error.
+WRK_POST_SCRIPT = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } bench_timeval;
+int gettimeofday(bench_timeval *tv, void *tz);
+]]
+local function now()
+  local tv = ffi.new("bench_timeval")
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1e6 + tonumber(tv.tv_usec)
+end
+
+local targets = {}
+for line in io.lines("%(targets)s") do
+  local path, session, body = line:match("^([^\\t]*)\\t([^\\t]*)\\t(.*)$")
+  if path then targets[#targets + 1] = {path, session, body} end
+end
+-- wrk builds one request with the first thread's script before the run, to check it: that
+-- call gets a copy of the first target, never sent.
+table.insert(targets, 1, targets[1])
+handed, answered, unexpected, first_at, last_at = 0, 0, 0, 0, 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function request()
+  handed = handed + 1
+  local t = targets[handed]
+  if t == nil then
+    handed = #targets
+    return ""
+  end
+  if handed == 2 then first_at = now() end
+  return wrk.format("POST", t[1], {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=%(csrf)s; sessionid=" .. t[2],
+  }, t[3])
+end
+
+function response(status, headers, body)
+  answered = answered + 1
+  last_at = now()
+  if status ~= 302 and status ~= 303 then unexpected = unexpected + 1 end
+  if answered >= #targets - 1 then wrk.thread:stop() end
+end
+
+function done(summary, latency, requests)
+  local sent, got, bad, first, last = 0, 0, 0, nil, 0
+  for _, t in ipairs(threads) do
+    sent = sent + t:get("handed") - 1
+    got = got + t:get("answered")
+    bad = bad + t:get("unexpected")
+    if t:get("first_at") > 0 and (first == nil or t:get("first_at") < first) then
+      first = t:get("first_at")
+    end
+    last = math.max(last, t:get("last_at"))
+  end
+  local e = summary.errors
+  io.write(string.format("WRKPOST %%d %%d %%d %%.0f %%.1f %%.1f %%d\\n", sent, got, bad,
+    last - (first or last), latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def post_load(
+    port: int, targets: list[list], seconds: float
+) -> tuple[float, float, float, int, int]:
+    """(requests/s, p50 ms, p95 ms, requests, errors) of POSTing each of `targets` once
+    ([path, session key, form fields]), CONNECTIONS at a time, for at most `seconds`.
+    A write answers with a redirect; any other answer is an error."""
+    bodies = [
+        (path, session, urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": CSRF_TOKEN}))
+        for path, session, fields in targets
+    ]
+    if shutil.which("wrk"):
+        return _post_wrk(port, bodies, seconds)
+    queue = list(reversed(bodies))
+
+    def next_post():
+        if not queue:
+            return None
+        path, session, body = queue.pop()
+        headers = {
+            "Cookie": f"csrftoken={CSRF_TOKEN}; sessionid={session}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return "POST", path, headers, body
+
+    return _thread_loader(port, next_post, expected=(302, 303))
+
+
+def _post_wrk(port, bodies, seconds):
+    tmp = Path(tempfile.mkdtemp(prefix="club-bench-posts-", dir="/tmp"))
+    try:
+        lines = tmp / "targets.tsv"
+        lines.write_text("".join(f"{path}\t{session}\t{body}\n" for path, session, body in bodies))
+        script = tmp / "post.lua"
+        script.write_text(WRK_POST_SCRIPT % {"targets": lines, "csrf": CSRF_TOKEN})
+        out = subprocess.run(  # noqa: S603
+            [
+                shutil.which("wrk") or "wrk",
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    match = re.search(r"WRKPOST (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out.stdout)
+    if not match:
+        raise RuntimeError(f"unexpected wrk output:\n{out.stdout}\n{out.stderr}")
+    sent, answered, unexpected, elapsed_us = (int(g) for g in match.groups()[:4])
+    p50_us, p95_us, io_errors = float(match[5]), float(match[6]), int(match[7])
+    # POSTs still unanswered when wrk's time ran out are errors too.
+    errors = unexpected + io_errors + (sent - answered)
+    rps = answered / (elapsed_us / 1e6) if elapsed_us else 0.0
+    return rps, p50_us / 1000, p95_us / 1000, answered, errors
 
 
 # --- Report ------------------------------------------------------------------------------------
