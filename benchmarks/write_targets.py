@@ -2,8 +2,11 @@
 `manage.py shell`): for each write, up to `n` POSTs that each succeed once.
 
 Applying and requesting a meeting can be done once per firm and mission (partner), so every POST
-goes out as a different firm's owner: a session is created for each (as a login would). Comments
-have no such limit: the benchmark user comments the showcase post. Prints one JSON object:
+goes out as a different firm's owner: a session is created for each (as a login would). The
+applications are spread over the open missions, the ones with most free seats first, in turn
+(each mission's lock is taken by one POST at a time, not by all of them). Comments have no such
+limit: as many members, the benchmark user first, comment the showcase post and a few others in
+turn. Prints one JSON object:
 {"apply": [[path, session_key, fields], ...], "meeting": [...], "comment": [...], "counts": {...}}.
 """
 
@@ -11,6 +14,7 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -20,6 +24,7 @@ from missions.models import Application, MeetingRequest, Mission, MissionPartner
 
 BENCH_EMAIL = "bench@club.example"
 SHOWCASE_TITLE = "Bench: esperienza con molti commenti"
+COMMENT_POSTS = 4  # the posts commented on
 
 
 def _session(user: User) -> str:
@@ -49,25 +54,39 @@ def _owners(firm_ids: list[int]) -> dict[int, User]:
 
 
 def apply_targets(n: int) -> list[list]:
+    """Up to `n` applications, dealt in turn over the missions open for registration, those
+    with the most free seats first: each POST locks its own mission, as firms applying to
+    different missions do, rather than all of them queueing on one lock."""
     now = timezone.now()
-    targets: list[list] = []
-    missions = Mission.objects.filter(
-        status=Mission.Status.PUBLISHED, registration_deadline__gte=now
-    ).order_by("registration_deadline", "pk")
+    missions = [
+        m
+        for m in Mission.objects.filter(
+            status=Mission.Status.PUBLISHED, registration_deadline__gte=now
+        ).annotate(
+            held=Count("applications", filter=Q(applications__status__in=Application.HOLDS_SEAT))
+        )
+        if m.registration_open(now)
+    ]
+    missions.sort(key=lambda m: (-(m.seats - m.held), m.pk))
+    queues: list[list[list]] = []
     for mission in missions:
-        if len(targets) >= n or not mission.registration_open(now):
-            continue
         applied = Application.objects.filter(mission=mission).values("firm_id")
         firm_ids = list(
             Firm.objects.filter(status=Firm.Status.APPROVED, sector__in=mission.sectors.all())
             .exclude(pk__in=applied)
             .order_by("pk")
-            .values_list("pk", flat=True)[: n - len(targets)]
+            .values_list("pk", flat=True)[:n]
         )
         fields = {"delegates": "1", "note": "Bench", **_answers(mission)}
-        for user in _owners(firm_ids).values():
-            targets.append([f"/missioni/{mission.pk}/candidatura/", _session(user), fields])
-    return targets[:n]
+        path = f"/missioni/{mission.pk}/candidatura/"
+        queues.append([[path, user, fields] for user in _owners(firm_ids).values()])
+    targets: list[list] = []
+    while len(targets) < n and any(queues):
+        for queue in queues:
+            if queue and len(targets) < n:
+                targets.append(queue.pop(0))
+    # Sessions only for the POSTs sent (a session each, as each owner's login would).
+    return [[path, _session(user), fields] for path, user, fields in targets]
 
 
 def meeting_targets(n: int) -> list[list]:
@@ -109,11 +128,33 @@ def meeting_targets(n: int) -> list[list]:
 
 
 def comment_targets(n: int) -> list[list]:
-    user = User.objects.get(email=BENCH_EMAIL)
-    post = Post.objects.get(title=SHOWCASE_TITLE)
-    session = _session(user)
-    path = f"/bacheca/{post.pk}/commenta/"
-    return [[path, session, {"body": f"Bench, commento {i}"}] for i in range(n)]
+    """`n` comments by as many members of approved firms (the benchmark user first), dealt in
+    turn over a few posts: the showcase post and the newest open ones."""
+    showcase = Post.objects.get(title=SHOWCASE_TITLE)
+    others = (
+        Post.objects.filter(is_hidden=False, is_locked=False, deleted_at__isnull=True)
+        .exclude(pk=showcase.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[: COMMENT_POSTS - 1]
+    )
+    paths = [f"/bacheca/{pk}/commenta/" for pk in [showcase.pk, *others]]
+    bench = User.objects.get(email=BENCH_EMAIL)
+    members = (
+        User.objects.filter(
+            is_active=True, membership__firm__status=Firm.Status.APPROVED, is_staff=False
+        )
+        .exclude(pk=bench.pk)
+        .order_by("pk")[: n - 1]
+    )
+    authors = [bench, *members]
+    return [
+        [
+            paths[i % len(paths)],
+            _session(authors[i % len(authors)]),
+            {"body": f"Bench, commento {i}"},
+        ]
+        for i in range(n)
+    ]
 
 
 def counts() -> dict[str, int]:
