@@ -303,7 +303,10 @@ def post_delete(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
 @approved_member_required
 @require_POST
 def comment_create(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
-    post = _get_visible_post(request, post_id)
+    # Only whether the user sees the post: the service reads what it needs under the lock.
+    post = selectors.visible_posts(user=request.user).filter(pk=post_id).only("pk").first()
+    if post is None:
+        raise Http404
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Il commento è vuoto o troppo lungo."))

@@ -13,9 +13,9 @@ from tests.support.clients import login
 
 pytestmark = pytest.mark.django_db
 
-APPLY_QUERIES = 24
-MEETING_REQUEST_QUERIES = 16
-COMMENT_QUERIES = 12
+APPLY_QUERIES = 15
+MEETING_REQUEST_QUERIES = 9
+COMMENT_QUERIES = 11
 
 
 @pytest.mark.parametrize("others", [0, 5])

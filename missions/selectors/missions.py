@@ -169,6 +169,12 @@ def mission_detail(*, user: User, firm: Firm | None, mission_id: int) -> "ShownM
     )
 
 
+def mission_to_apply(*, user: User, mission_id: int) -> Mission:
+    """What the application form needs: the mission, if the user may see it, with its
+    questions. Raises Mission.DoesNotExist otherwise."""
+    return visible_missions(user=user).prefetch_related("questions").get(pk=mission_id)
+
+
 def waiting_list(*, mission_id: int) -> QuerySet[Application]:
     """The mission's waiting list in the order free seats are offered."""
     return (

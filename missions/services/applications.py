@@ -6,9 +6,11 @@ the status with its timestamps and tells the firm. Seats are counted under the m
 """
 
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +19,14 @@ from core.translated import translations
 from members.models import Firm, User
 from members.recipients import firm_recipients, notify_firm
 from missions import notification_kinds as kinds
-from missions.models import Application, Interest, MeetingRequest, Mission
+from missions.models import (
+    Application,
+    Interest,
+    MeetingRequest,
+    Mission,
+    MissionPartner,
+    SectorCap,
+)
 from missions.selectors import missions as mission_selectors
 from missions.services import locking, meeting_requests, suggestions
 from missions.services.errors import (
@@ -41,6 +50,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Status.WITHDRAWN: frozenset(Application.ACTIVE),
 }
 
+# The partial unique constraint on a firm's active application to a mission.
+ONE_ACTIVE_APPLICATION = "missions_application_one_active"
+
 # The withdrawn_reason of the applications of a mission that staff cancel (missions.mission_cancel).
 MISSION_CANCELLED = "mission_cancelled"
 
@@ -50,6 +62,15 @@ B2B_CANCEL_REASON: dict[str, str] = {
     Status.REJECTED: MeetingRequest.CancelReason.REJECTED,
     Status.WAITLISTED: MeetingRequest.CancelReason.WAITLISTED,
 }
+
+
+class _ApplyChecks(TypedDict):
+    admitted: bool  # the firm's sector is one of the mission's
+    applied: bool  # the firm has an active application
+    held: int  # seats held
+    held_sector: int  # seats held by the firm's sector
+    cap: int | None  # the sector's seats, if capped
+    has_partners: bool
 
 
 class _Seats:
@@ -211,56 +232,100 @@ def application_create(
     answers: dict[str, str] | None = None,
 ) -> Application:
     """Apply `firm` to a mission: confirmed if a seat is free, else waiting list (or pending,
-    when staff approve each application). Raises an ApplicationError subclass otherwise."""
-    with transaction.atomic():
-        mission = locking.lock_mission(mission_id)
-        if firm.status != Firm.Status.APPROVED:
-            raise FirmNotApproved
-        if not mission.registration_open():
-            raise RegistrationClosed
-        if not mission.sectors.filter(pk=firm.sector_id).exists():
-            raise SectorNotAdmitted
-        if not 1 <= delegates <= mission.max_delegates:
-            raise TooManyDelegates
-        if Application.objects.filter(
-            mission=mission, firm=firm, status__in=Application.ACTIVE
-        ).exists():
-            raise AlreadyApplied
-        now = timezone.now()
-        if mission.requires_approval:
-            status = Status.PENDING
-        elif _Seats(mission).available_for(firm.sector_id):
-            status = Status.CONFIRMED
-        else:
-            status = Status.WAITLISTED
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    mission=mission,
-                    firm=firm,
-                    sector_id=firm.sector_id,
-                    applied_by=user,
-                    status=status,
-                    delegates=delegates,
-                    note=note,
-                    answers=answers or {},
-                    waitlisted_at=now if status == Status.WAITLISTED else None,
-                    decided_at=now if status == Status.CONFIRMED else None,
-                )
-        except IntegrityError:
-            # The partial unique constraint: a double submit that raced past the check above.
+    when staff approve each application). Raises an ApplicationError subclass otherwise.
+
+    Under the mission lock, one query reads the sector's admission, an active application of the
+    firm and the seats (`_apply_checks`); a unique violation (a double submit that raced past
+    the check) is AlreadyApplied."""
+    if firm.status != Firm.Status.APPROVED:
+        raise FirmNotApproved
+    people = firm_recipients(firm)  # two notices below: one query, before the lock
+    try:
+        with transaction.atomic():
+            mission = locking.lock_mission(mission_id)
+            if not mission.registration_open():
+                raise RegistrationClosed
+            checks = _apply_checks(mission, firm)
+            if not checks["admitted"]:
+                raise SectorNotAdmitted
+            if not 1 <= delegates <= mission.max_delegates:
+                raise TooManyDelegates
+            if checks["applied"]:
+                raise AlreadyApplied
+            now = timezone.now()
+            if mission.requires_approval:
+                status = Status.PENDING
+            elif checks["held"] < mission.seats and (
+                checks["cap"] is None or checks["held_sector"] < checks["cap"]
+            ):
+                status = Status.CONFIRMED  # as _Seats.available_for
+            else:
+                status = Status.WAITLISTED
+            application = Application.objects.create(
+                mission=mission,
+                firm=firm,
+                sector_id=firm.sector_id,
+                applied_by=user,
+                status=status,
+                delegates=delegates,
+                note=note,
+                answers=answers or {},
+                waitlisted_at=now if status == Status.WAITLISTED else None,
+                decided_at=now if status == Status.CONFIRMED else None,
+            )
+            _notify(
+                application,
+                kind=kinds.APPLICATION_RECEIVED.slug,
+                version="received",
+                recipients=people,
+            )
+            _notify_status(application, recipients=people)
+            if status == Status.CONFIRMED and checks["has_partners"]:
+                suggestions.matchmaking_request(mission_id=mission.pk)
+    except IntegrityError as exc:
+        if locking.violated(exc) == ONE_ACTIVE_APPLICATION:
             raise AlreadyApplied from None
-        people = firm_recipients(firm)  # two notices below: one query
-        _notify(
-            application,
-            kind=kinds.APPLICATION_RECEIVED.slug,
-            version="received",
-            recipients=people,
-        )
-        _notify_status(application, recipients=people)
-        if status == Status.CONFIRMED:
-            suggestions.participants_changed(mission_id=mission.pk)
+        raise
     return application
+
+
+def _apply_checks(mission: Mission, firm: Firm) -> _ApplyChecks:
+    """What applying checks, in one query; caller holds the mission lock (and reads this in a
+    statement after it: one that waited for the lock would see the rows as before the wait)."""
+    held = Application.objects.filter(
+        mission=OuterRef("pk"), status__in=Application.HOLDS_SEAT
+    ).order_by()
+
+    def count(applications: QuerySet[Application]) -> Coalesce:
+        counted = applications.values("mission").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return (
+        Mission.objects.filter(pk=mission.pk)
+        .annotate(
+            admitted=Exists(
+                Mission.sectors.through.objects.filter(
+                    mission_id=OuterRef("pk"), sector_id=firm.sector_id
+                )
+            ),
+            applied=Exists(
+                Application.objects.filter(
+                    mission=OuterRef("pk"), firm=firm, status__in=Application.ACTIVE
+                )
+            ),
+            held=count(held),
+            # The sector recorded on each application when it was made, not the firm's of today.
+            held_sector=count(held.filter(sector_id=firm.sector_id)),
+            cap=Subquery(
+                SectorCap.objects.filter(mission=OuterRef("pk"), sector_id=firm.sector_id).values(
+                    "seats"
+                )[:1]
+            ),
+            has_partners=Exists(MissionPartner.objects.filter(mission=OuterRef("pk"))),
+        )
+        .values("admitted", "applied", "held", "held_sector", "cap", "has_partners")
+        .get()
+    )
 
 
 def _offer_free_seats(mission: Mission, *, now: datetime | None = None) -> list[Application]:

@@ -13,6 +13,8 @@ a manual move are serialised. Whatever happens, the unique constraints on Meetin
 slot+partner, slot+table) and the table trigger keep PostgreSQL free of double bookings.
 """
 
+from django.db import IntegrityError
+
 from missions.models import Mission
 
 
@@ -23,3 +25,13 @@ def lock_mission(mission_id: int) -> Mission:
     control run swap it for a plain read).
     """
     return Mission.objects.select_for_update(no_key=True).get(pk=mission_id)
+
+
+def violated(exc: IntegrityError) -> str:
+    """The name of the constraint an IntegrityError broke ("" if PostgreSQL names none).
+
+    A write that checked its rule under the lock lets the constraint catch a race it lost, with
+    no savepoint of its own: the error rolls the whole transaction back, and the caller turns
+    this name into the rule's error."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""

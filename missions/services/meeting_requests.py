@@ -1,7 +1,9 @@
 """B2B meeting requests: a firm asks to meet a partner (staff answer for the partner), or staff
 enter a partner's own wish (the firm answers). Mutual opt-in; an accepted request is a Meeting."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,8 +31,10 @@ from missions.services.errors import (
     PartnerRequestLimitReached,
     RequestLimitReached,
 )
+from missions.services.locking import violated
 
 RequestStatus = MeetingRequest.Status
+ONE_OPEN_REQUEST = "missions_meetingrequest_one_open"
 
 
 def _is_participant(mission: Mission, firm: Firm) -> bool:
@@ -65,36 +69,58 @@ def meeting_request_notify(
 def meeting_request_create(
     *, mission_id: int, firm: Firm, user: User, partner_id: int, priority: int, reason: str = ""
 ) -> MeetingRequest:
-    """A firm asks to meet a partner; staff accept or decline for the partner."""
-    with transaction.atomic():
-        mission = locking.lock_mission(mission_id)  # serialises the per-firm limit
-        if not _is_participant(mission, firm):
-            raise NotAParticipant
-        if not MissionPartner.objects.filter(mission=mission, partner_id=partner_id).exists():
-            raise PartnerNotAttending
-        open_requests = MeetingRequest.objects.filter(
-            mission=mission,
-            firm=firm,
-            origin=MeetingRequest.Origin.FIRM,
-            status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
-        )
-        if open_requests.filter(partner_id=partner_id).exists():
-            raise AlreadyRequested
-        if open_requests.count() >= mission.meeting_requests_per_firm:
-            raise RequestLimitReached
-        try:
-            with transaction.atomic():
-                request = MeetingRequest.objects.create(
-                    mission=mission,
-                    firm=firm,
-                    partner_id=partner_id,
-                    priority=priority,
-                    reason=reason,
-                    requested_by=user,
+    """A firm asks to meet a partner; staff accept or decline for the partner.
+
+    Under the mission lock (it serialises the per-firm limit), one query reads the partner's
+    attendance, whether the firm is confirmed and the partners of its open requests; a unique
+    violation (a request of either side already open) is AlreadyRequested."""
+    try:
+        with transaction.atomic():
+            mission = locking.lock_mission(mission_id)
+            open_requests = MeetingRequest.objects.filter(
+                mission=mission,
+                firm=firm,
+                origin=MeetingRequest.Origin.FIRM,
+                status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED],
+            )
+            # Read after the lock, in a statement of its own: one that waited for the lock
+            # would read the other rows as they were before that wait.
+            mission_partner = (
+                MissionPartner.objects.select_related("partner")
+                .filter(mission=mission, partner_id=partner_id)
+                .annotate(
+                    participant=Exists(
+                        Application.objects.filter(
+                            mission=mission, firm=firm, status=Application.Status.CONFIRMED
+                        )
+                    ),
+                    requested=ArraySubquery(open_requests.values("partner_id")),
                 )
-        except IntegrityError:
+                .first()
+            )
+            if mission_partner is None:
+                if not _is_participant(mission, firm):
+                    raise NotAParticipant
+                raise PartnerNotAttending
+            if not mission_partner.participant:
+                raise NotAParticipant
+            if partner_id in mission_partner.requested:
+                raise AlreadyRequested
+            if len(mission_partner.requested) >= mission.meeting_requests_per_firm:
+                raise RequestLimitReached
+            request = MeetingRequest.objects.create(
+                mission=mission,
+                firm=firm,
+                partner=mission_partner.partner,
+                priority=priority,
+                reason=reason,
+                requested_by=user,
+            )
+            partner_event(request, "requested")
+    except IntegrityError as exc:
+        if violated(exc) == ONE_OPEN_REQUEST:
             raise AlreadyRequested from None
-        partner_event(request, "requested")
+        raise
     return request
 
 

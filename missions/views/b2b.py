@@ -52,16 +52,25 @@ def b2b_page(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse
 @approved_member_required
 @require_POST
 def meeting_request(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
-    mission, membership = _get_participation(request, mission_id)
-    if not membership.is_owner:
+    # One query for what _get_participation checks (the service checks it again under the lock).
+    membership = get_membership(request.user)
+    if membership is None or not membership.is_owner:
+        raise Http404
+    confirmed = Application.objects.filter(
+        mission_id=mission_id,
+        mission__status__in=VISIBLE,
+        firm=membership.firm,
+        status=Application.Status.CONFIRMED,
+    )
+    if not confirmed.exists():
         raise Http404
     form = MeetingRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Richiesta non valida: scegli una priorità da 1 a 5."))
-        return redirect("missions:b2b", mission_id=mission.pk)
+        return redirect("missions:b2b", mission_id=mission_id)
     try:
         meeting_requests.meeting_request_create(
-            mission_id=mission.pk,
+            mission_id=mission_id,
             firm=membership.firm,
             user=request.user,
             partner_id=form.cleaned_data["partner"],
@@ -72,7 +81,7 @@ def meeting_request(request: AuthenticatedHttpRequest, mission_id: int) -> HttpR
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Richiesta di incontro inviata."))
-    return redirect("missions:b2b", mission_id=mission.pk)
+    return redirect("missions:b2b", mission_id=mission_id)
 
 
 @approved_member_required

@@ -137,7 +137,10 @@ def mission_detail(request: AuthenticatedHttpRequest, mission_id: int) -> HttpRe
 @approved_member_required
 @require_http_methods(["GET", "POST"])
 def application_apply(request: AuthenticatedHttpRequest, mission_id: int) -> HttpResponse:
-    mission = _get_mission_for_user(request, mission_id)
+    try:
+        mission = selectors.mission_to_apply(user=request.user, mission_id=mission_id)
+    except Mission.DoesNotExist:
+        raise Http404 from None
     membership = get_owned_membership(request)
     form = ApplicationForm(_posted(request), mission=mission)
     if request.method == "POST" and form.is_valid():
