@@ -30,7 +30,9 @@ COMMENT_POSTS = 4  # the posts commented on
 def _session(user: User) -> str:
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # The first of the portal's backends, as a login records it (Django ignores a session
+    # whose backend is not one of them: the POST would be answered with the login page).
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return str(store.session_key)
