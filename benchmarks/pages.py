@@ -707,8 +707,8 @@ def _load_threads(port, path, cookie, seconds, payload=None):
 def _thread_loader(port, next_request, *, expected=(200,)):
     """CONNECTIONS threads, each with a keep-alive http.client connection (reopened when
     gunicorn's sync workers close it), sending what `next_request()` hands out, (method, path,
-    headers, body or None), until it returns None. A response whose status is not
-    in `expected` counts as an error."""
+    headers, body or None), until it returns None. A response whose status is not in `expected`,
+    or that sends to the login page, counts as an error."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -730,7 +730,9 @@ def _thread_loader(port, next_request, *, expected=(200,)):
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.monotonic() - started)
-                if response.status not in expected:
+                if response.status not in expected or "/accounts/login/" in (
+                    response.getheader("Location") or ""
+                ):
                     with lock:
                         errors[0] += 1
                 if response.will_close:
@@ -765,7 +767,8 @@ def _thread_loader(port, next_request, *, expected=(200,)):
 # (request() returns an empty string), and the thread stops at the last answer. wrk itself
 # still waits out its -d, so the rate is timed here, from the first request to the last answer
 # (LuaJIT's ffi: wrk's Lua has no finer clock than os.time). A write answers with a redirect:
-# any other status counts as an error.
+# any other status, or a redirect to the login page (a session the portal did not accept),
+# counts as an error.
 WRK_POST_SCRIPT = """
 local ffi = require("ffi")
 ffi.cdef[[
@@ -810,7 +813,10 @@ end
 function response(status, headers, body)
   answered = answered + 1
   last_at = now()
-  if status ~= 302 and status ~= 303 then unexpected = unexpected + 1 end
+  local location = headers["Location"] or headers["location"] or ""
+  if (status ~= 302 and status ~= 303) or location:find("/accounts/login/", 1, true) then
+    unexpected = unexpected + 1
+  end
   if answered >= #targets - 1 then wrk.thread:stop() end
 end
 
