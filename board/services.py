@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -390,7 +390,7 @@ def comment_create(
 
     Nobody comments on a deleted post (Post.DoesNotExist), a hidden one (PostHidden: not even
     its author or staff, so a hidden post notifies no one) or a locked one (PostLocked).
-    The body is rendered before the post is locked; under the lock, one query finds who is told."""
+    The body is rendered and the author's firm read before the post is locked."""
     body_html = markdown.render(body)
     author_firm = _firm_of(author)
     with transaction.atomic():
@@ -428,7 +428,7 @@ def comment_create(
             for user_id in (post.author_id, parent.author_id if parent else None)
             if user_id is not None and user_id != author.pk
         }
-        direct_ids, follower_ids = _readers(post, direct, exclude=author.pk)
+        direct_ids = _member_users(direct)
         notify(
             recipients=direct_ids,
             kind=kinds.BOARD_REPLY.slug,
@@ -436,36 +436,15 @@ def comment_create(
             context=context,
             url=f"{post.get_absolute_url()}#comment-{comment.pk}",
         )
+        followers = Follow.objects.filter(post=post).exclude(user_id__in=[author.pk, *direct_ids])
         notify(
-            recipients=follower_ids,
+            recipients=_member_users(followers.values_list("user_id", flat=True)),
             kind=kinds.BOARD_FOLLOWED_REPLY.slug,
             object_key=f"comment:{comment.pk}",
             context=context,
             url=f"{post.get_absolute_url()}#comment-{comment.pk}",
         )
     return comment
-
-
-def _readers(post: Post, direct: set[int], *, exclude: int) -> tuple[list[int], list[int]]:
-    """Of the `direct` users and the post's followers, those who can read the board
-    (`_member_users`), in one query: (direct, followers who are neither direct nor `exclude`)."""
-    readable = User.objects.filter(is_active=True).filter(
-        Q(membership__firm__status=Firm.Status.APPROVED) | Q(is_staff=True)
-    )
-    rows = (
-        readable.filter(pk__in=direct)
-        .annotate(direct=Value(True))
-        .values_list("pk", "direct")
-        .union(
-            readable.filter(follows__post=post)
-            .annotate(direct=Value(False))
-            .values_list("pk", "direct")
-        )
-    )
-    pairs = list(rows)
-    direct_ids = sorted(pk for pk, is_direct in pairs if is_direct)
-    followers = {pk for pk, is_direct in pairs if not is_direct} - {exclude, *direct_ids}
-    return direct_ids, sorted(followers)
 
 
 def _own_comment(comment_id: int, user: User) -> Comment:

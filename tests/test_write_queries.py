@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 APPLY_QUERIES = 15
 MEETING_REQUEST_QUERIES = 9
-COMMENT_QUERIES = 11
+COMMENT_QUERIES = 12
 
 
 @pytest.mark.parametrize("others", [0, 5])
