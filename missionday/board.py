@@ -65,6 +65,7 @@ class Cell:
     firm_here: bool = False
     partner_here: bool = False
     offers: list[Meeting] = field(default_factory=list)  # waiting meetings it can take
+    html: str = ""  # what the cell shows, set by missionday.board_html.cells_html
 
     @property
     def key(self) -> str:
@@ -112,6 +113,19 @@ class Board:
     waiting: int = 0  # accepted meetings not in the agenda, both sides present
 
 
+# What the board reads and shows of a meeting (the firm's and partner's rows are wide).
+SHOWN = (
+    "slot_id",
+    "table",
+    "attendance",
+    "absent",
+    "firm_id",
+    "partner_id",
+    "firm__name",
+    "partner__name",
+)
+
+
 def b2b_sessions(mission: Mission) -> QuerySet[ProgrammeItem]:
     """The mission's B2B sessions, in time order, with their city (the board's chooser)."""
     return (
@@ -140,6 +154,7 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
     meetings = list(
         Meeting.objects.filter(slot__session=session)
         .select_related("firm", "partner")
+        .only(*SHOWN)
         .order_by("pk")
     )
     firms_here, partners_here = present_today(mission, now)
@@ -227,6 +242,7 @@ def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> 
         )
         .filter(firm_id__in=confirmed)
         .select_related("firm", "partner", "request")
+        .only(*SHOWN, "request__priority")
         .order_by("-request__priority", "request__decided_at", "request__created_at", "pk")
     )
 

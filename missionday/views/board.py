@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from missionday import board
 from missionday.access import staff_mission
+from missionday.board_html import cells_html
 from missionday.services.board import board_meeting_place
 from missionday.services.errors import MissionDayError
 from missions.models import Meeting, Mission, ProgrammeItem, Slot
@@ -40,12 +41,19 @@ def board_sessions(request: HttpRequest, mission_id: int) -> HttpResponse:
     return render(request, "missionday/board.html", {"mission": mission, "sessions": sessions})
 
 
+def _board(request: HttpRequest, session: ProgrammeItem) -> board.Board:
+    """The session's board with each cell's HTML (missionday.board_html: cached)."""
+    the_board = board.board_for(session)
+    cells_html(request, session, the_board)
+    return the_board
+
+
 def _render_board(request: HttpRequest, session: ProgrammeItem, status: int = 200) -> HttpResponse:
     mission: Mission = session.mission
     context = {
         "mission": mission,
         "session": session,
-        "board": board.board_for(session),
+        "board": _board(request, session),
         "poll_ms": POLL_SECONDS * 1000,
     }
     return render(request, "missionday/board_session.html", context, status=status)
@@ -63,7 +71,7 @@ def board_state(request: HttpRequest, mission_id: int, session_id: int) -> HttpR
     """The grid's state as an HTML fragment (counts, cells, time): the page's script swaps in
     the cells that changed."""
     session = _session_for_staff(request, mission_id, session_id)
-    context = {"mission": session.mission, "session": session, "board": board.board_for(session)}
+    context = {"mission": session.mission, "session": session, "board": _board(request, session)}
     return render(request, "missionday/_board_state.html", context)
 
 
