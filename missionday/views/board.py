@@ -4,6 +4,7 @@ a meeting that waits. Staff only (missionday.access.staff_mission)."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.staff import has_staff_powers
 from missionday import board
 from missionday.access import staff_mission
 from missionday.board_html import cells_html
@@ -24,12 +26,14 @@ POLL_SECONDS = 10
 
 
 def _session_for_staff(request: HttpRequest, mission_id: int, session_id: int) -> ProgrammeItem:
-    """The mission's B2B session for staff (403 for others, 404 for another mission's)."""
-    mission = staff_mission(request, mission_id)
-    return get_object_or_404(
+    """The mission's B2B session for staff (403 for others, 404 for another mission's or a
+    mission that does not exist: as missionday.access.staff_mission)."""
+    if not has_staff_powers(request.user):
+        raise PermissionDenied
+    return get_object_or_404(  # the mission comes with it: one query
         ProgrammeItem.objects.select_related("city", "mission"),
         pk=session_id,
-        mission=mission,
+        mission_id=mission_id,
         kind=ProgrammeItem.Kind.B2B,
     )
 
