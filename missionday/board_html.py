@@ -83,3 +83,32 @@ def cells_html(request: HttpRequest, session: ProgrammeItem, board: Board) -> No
         row.cells_html = SafeString(html.replace(CSRF_MARK, csrf_input))
     if rendered:
         fragments().set_many(rendered)
+
+
+def board_etag(session: ProgrammeItem, board: Board) -> str:
+    """The state fragment's ETag: every value it shows that can change (the cells, the slots'
+    times and whether they run, the counts, the minute of "updated at", the language), so a
+    poll that would get the same state gets 304 instead. The forms' CSRF token is left out: the
+    page keeps the cells it has, whose token stays valid."""
+    state = (
+        TEMPLATE,
+        get_language(),
+        session.pk,
+        session.city.time_zone,
+        board.now.replace(second=0, microsecond=0),
+        (board.meetings, board.both_present, board.no_shows, board.free_now, board.waiting),
+        board.tables,
+        tuple(
+            (
+                row.slot.pk,
+                row.slot.starts_at,
+                row.slot.ends_at,
+                row.running,
+                row.ended,
+                tuple(cell_state(cell) for cell in row.cells),
+            )
+            for row in board.rows
+        ),
+    )
+    return '"{}"'.format(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
+

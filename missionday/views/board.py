@@ -5,9 +5,10 @@ a meeting that waits. Staff only (missionday.access.staff_mission)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.staff import has_staff_powers
 from missionday import board
 from missionday.access import staff_mission
-from missionday.board_html import cells_html
+from missionday.board_html import board_etag, cells_html
 from missionday.services.board import board_meeting_place
 from missionday.services.errors import MissionDayError
 from missions.models import Meeting, Mission, ProgrammeItem, Slot
@@ -73,10 +74,19 @@ def board_session(request: HttpRequest, mission_id: int, session_id: int) -> Htt
 @never_cache
 def board_state(request: HttpRequest, mission_id: int, session_id: int) -> HttpResponse:
     """The grid's state as an HTML fragment (counts, cells, time): the page's script swaps in
-    the cells that changed."""
+    the cells that changed. With its ETag, 304 while nothing the fragment shows has changed
+    (the script sends the ETag of the state it has)."""
     session = _session_for_staff(request, mission_id, session_id)
-    context = {"mission": session.mission, "session": session, "board": _board(request, session)}
-    return render(request, "missionday/_board_state.html", context)
+    the_board = board.board_for(session)
+    etag = board_etag(session, the_board)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        cells_html(request, session, the_board)
+        context = {"mission": session.mission, "session": session, "board": the_board}
+        response = render(request, "missionday/_board_state.html", context)
+    response["ETag"] = etag
+    return response
 
 
 class NoShowForm(forms.Form):
