@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from missionday.models import DayPass
@@ -131,7 +132,7 @@ class Row:
     cells: list[Cell]
     ended: bool
     running: bool
-    cells_html: str = ""  # its cells' <td>s, set by missionday.board_html.cells_html
+    cells_html: SafeString = SafeString()  # its cells' <td>s: missionday.board_html.cells_html
 
 
 @dataclass
@@ -174,9 +175,7 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
     slots = list(Slot.objects.filter(session=session).order_by("index", "pk"))
     meetings = [
         BoardMeeting(*row)
-        for row in Meeting.objects.filter(slot__session=session)
-        .order_by("pk")
-        .values_list(*SHOWN)
+        for row in Meeting.objects.filter(slot__session=session).order_by("pk").values_list(*SHOWN)
     ]
     firms_here, partners_here = present_today(mission, now)
     tables = list(range(1, max((s.tables for s in slots), default=0) + 1))
@@ -245,9 +244,7 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
     return board
 
 
-def _waiting_meetings(
-    mission: Mission, firms: set[int], partners: set[int]
-) -> list[BoardMeeting]:
+def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> list[BoardMeeting]:
     """Accepted meetings of firms still confirmed, not in the agenda, both sides checked in
     today; best first (the request's priority, then the longest waiting)."""
     if not firms or not partners:

@@ -7,18 +7,18 @@ the names, who is here, the no-shows recorded there, the meetings offered), the 
 session (the forms' URLs) and the reference-data version (bumped on every migrate, so a deploy
 that changes the cell's template starts afresh). A change re-renders the cells of its row only.
 
-Nothing per-user or per-request goes in a cached cell: the forms' CSRF field is a marker that
-`cells_html` replaces with the response's one token (the same for every form of the page).
+Nothing per-user or per-request goes in a cached cell: the forms' CSRF field holds a marker
+that `with_csrf_token` replaces with the response's one token (the same for every form).
 """
 
 import hashlib
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from core.fragment_cache import fragments, reference_version
@@ -26,7 +26,10 @@ from missionday.board import Board, BoardMeeting, Cell
 from missions.models import ProgrammeItem
 
 TEMPLATE = "missionday/_board_cell.html"
-CSRF_MARK = "<!--board-cell-csrf-->"
+# The CSRF token of a cached cell's forms, replaced in the response; letters only (never
+# escaped), and what the page shows of names is escaped, so `value="` + it is nowhere else.
+CSRF_MARK = "boardCellCsrfTokenMark"
+CSRF_MARK_FIELD = f'value="{CSRF_MARK}"'.encode()
 
 
 def _meeting_state(m: BoardMeeting) -> tuple[object, ...]:
@@ -48,19 +51,19 @@ def cell_state(cell: Cell) -> tuple[object, ...]:
     )
 
 
-def cells_html(request: HttpRequest, session: ProgrammeItem, board: Board) -> None:
+def cells_html(session: ProgrammeItem, board: Board) -> None:
     """Set `row.cells_html` on every row of the board, its cells' <td>s: cached rows in one
-    round trip, the cells of the missing ones rendered (and the rows cached); then the page's
-    CSRF token in each form."""
+    round trip, the cells of the missing ones rendered (and the rows cached). Their forms hold
+    CSRF_MARK for a token: the view puts in the response's (`with_csrf_token`)."""
     context = {
         "session": session,
         "no_show_url": reverse("missionday:board_no_show", args=[session.mission_id, session.pk]),
         "assign_url": reverse("missionday:board_assign", args=[session.mission_id, session.pk]),
-        "csrf_input": mark_safe(CSRF_MARK),  # noqa: S308 (a constant)
+        "csrf_token": CSRF_MARK,  # what {% csrf_token %} prints
     }
     language = get_language()
     reference = reference_version()
-    found: dict[str, str] = {}
+    found: dict[str, SafeString] = {}
     keys: list[str | None] = [None] * len(board.rows)
     if reference is not None:  # else Redis cannot tell the version: render, cache nothing
         for i, row in enumerate(board.rows):
@@ -68,21 +71,29 @@ def cells_html(request: HttpRequest, session: ProgrammeItem, board: Board) -> No
             raw = repr((TEMPLATE, language, reference, session.pk, state))
             keys[i] = f"board-row:{hashlib.sha256(raw.encode()).hexdigest()}"
         found = fragments().get_many([key for key in keys if key is not None])
-    rendered: dict[str, str] = {}
-    csrf_input = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    rendered: dict[str, SafeString] = {}
     for row, key in zip(board.rows, keys, strict=True):
         html = found.get(key) if key is not None else None
         if html is None:
-            html = "".join(
-                render_to_string(TEMPLATE, {**context, "cell": cell}) for cell in row.cells
+            # Each cell is a SafeString (escaped inside): joined as such, not escaped again.
+            html = format_html_join(
+                "", "{}", ((render_to_string(TEMPLATE, {**context, "cell": c}),) for c in row.cells)
             )
             if key is not None:
                 rendered[key] = html
-        row.cells_html = SafeString(html.replace(CSRF_MARK, csrf_input))
+        # A SafeString through Redis stays one (pickle keeps the class): printed as rendered.
+        row.cells_html = html
     if rendered:
         fragments().set_many(rendered)
+
+
+def with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The response with the request's CSRF token in every form of the board's cells (one token
+    for them all: each form of a page may carry the same)."""
+    if CSRF_MARK_FIELD in response.content:
+        token = f'value="{get_token(request)}"'.encode()
+        response.content = response.content.replace(CSRF_MARK_FIELD, token)
+    return response
 
 
 def board_etag(session: ProgrammeItem, board: Board) -> str:
@@ -110,5 +121,4 @@ def board_etag(session: ProgrammeItem, board: Board) -> str:
             for row in board.rows
         ),
     )
-    return '"{}"'.format(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
-
+    return f'"{hashlib.sha256(repr(state).encode()).hexdigest()[:32]}"'

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.staff import has_staff_powers
 from missionday import board
 from missionday.access import staff_mission
-from missionday.board_html import board_etag, cells_html
+from missionday.board_html import board_etag, cells_html, with_csrf_token
 from missionday.services.board import board_meeting_place
 from missionday.services.errors import MissionDayError
 from missions.models import Meeting, Mission, ProgrammeItem, Slot
@@ -46,10 +46,10 @@ def board_sessions(request: HttpRequest, mission_id: int) -> HttpResponse:
     return render(request, "missionday/board.html", {"mission": mission, "sessions": sessions})
 
 
-def _board(request: HttpRequest, session: ProgrammeItem) -> board.Board:
-    """The session's board with each cell's HTML (missionday.board_html: cached)."""
+def _board(session: ProgrammeItem) -> board.Board:
+    """The session's board with its cells' HTML (missionday.board_html: cached)."""
     the_board = board.board_for(session)
-    cells_html(request, session, the_board)
+    cells_html(session, the_board)
     return the_board
 
 
@@ -58,10 +58,11 @@ def _render_board(request: HttpRequest, session: ProgrammeItem, status: int = 20
     context = {
         "mission": mission,
         "session": session,
-        "board": _board(request, session),
+        "board": _board(session),
         "poll_ms": POLL_SECONDS * 1000,
     }
-    return render(request, "missionday/board_session.html", context, status=status)
+    response = render(request, "missionday/board_session.html", context, status=status)
+    return with_csrf_token(request, response)
 
 
 @require_GET
@@ -82,9 +83,11 @@ def board_state(request: HttpRequest, mission_id: int, session_id: int) -> HttpR
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        cells_html(request, session, the_board)
+        cells_html(session, the_board)
         context = {"mission": session.mission, "session": session, "board": the_board}
-        response = render(request, "missionday/_board_state.html", context)
+        response = with_csrf_token(
+            request, render(request, "missionday/_board_state.html", context)
+        )
     response["ETag"] = etag
     return response
 
