@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from missionday.models import DayPass
@@ -132,7 +131,7 @@ class Row:
     cells: list[Cell]
     ended: bool
     running: bool
-    cells_html: SafeString = SafeString()  # its cells' <td>s: missionday.board_html.cells_html
+    cells_html: str = ""  # its cells' <td>s (a SafeString): missionday.board_html.cells_html
 
 
 @dataclass
