@@ -55,16 +55,50 @@ STATE_SYMBOLS = {
 }
 
 
+# What the board reads and shows of a meeting: plain rows, not models (a session has hundreds
+# of meetings and the board is polled every few seconds; a model instance costs ~10x more).
+SHOWN = (
+    "pk",
+    "firm_id",
+    "partner_id",
+    "slot_id",
+    "table",
+    "attendance",
+    "absent",
+    "firm__name",
+    "partner__name",
+)
+
+
+@dataclass(slots=True)
+class BoardMeeting:
+    """A meeting as the board shows it (the fields of SHOWN, in order)."""
+
+    pk: int
+    firm_id: int
+    partner_id: int
+    slot_id: int | None
+    table: int | None
+    attendance: str
+    absent: str
+    firm_name: str
+    partner_name: str
+    priority: int = 0  # its request's (the waiting meetings)
+
+    def get_absent_display(self) -> str:
+        return str(dict(Meeting.Absent.choices).get(self.absent, self.absent))
+
+
 @dataclass
 class Cell:
     slot: Slot
     table: int
-    meeting: Meeting | None = None  # the live meeting at this table (not a no-show)
-    absent: list[Meeting] = field(default_factory=list)  # no-shows recorded here
+    meeting: BoardMeeting | None = None  # the live meeting at this table (not a no-show)
+    absent: list[BoardMeeting] = field(default_factory=list)  # no-shows recorded here
     state: str = FREE
     firm_here: bool = False
     partner_here: bool = False
-    offers: list[Meeting] = field(default_factory=list)  # waiting meetings it can take
+    offers: list[BoardMeeting] = field(default_factory=list)  # waiting meetings it can take
 
     @property
     def key(self) -> str:
@@ -97,6 +131,7 @@ class Row:
     cells: list[Cell]
     ended: bool
     running: bool
+    cells_html: str = ""  # its cells' <td>s (a SafeString): missionday.board_html.cells_html
 
 
 @dataclass
@@ -137,15 +172,14 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
     now = now or timezone.now()
     mission = session.mission
     slots = list(Slot.objects.filter(session=session).order_by("index", "pk"))
-    meetings = list(
-        Meeting.objects.filter(slot__session=session)
-        .select_related("firm", "partner")
-        .order_by("pk")
-    )
+    meetings = [
+        BoardMeeting(*row)
+        for row in Meeting.objects.filter(slot__session=session).order_by("pk").values_list(*SHOWN)
+    ]
     firms_here, partners_here = present_today(mission, now)
     tables = list(range(1, max((s.tables for s in slots), default=0) + 1))
-    live: dict[tuple[int, int | None], Meeting] = {}
-    absent: dict[tuple[int, int | None], list[Meeting]] = {}
+    live: dict[tuple[int, int | None], BoardMeeting] = {}
+    absent: dict[tuple[int, int | None], list[BoardMeeting]] = {}
     busy_firms: dict[int, set[int]] = {}
     busy_partners: dict[int, set[int]] = {}
     for m in meetings:
@@ -209,7 +243,7 @@ def board_for(session: ProgrammeItem, *, now: datetime | None = None) -> Board:
     return board
 
 
-def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> list[Meeting]:
+def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> list[BoardMeeting]:
     """Accepted meetings of firms still confirmed, not in the agenda, both sides checked in
     today; best first (the request's priority, then the longest waiting)."""
     if not firms or not partners:
@@ -217,7 +251,7 @@ def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> 
     confirmed = Application.objects.filter(
         mission=mission, status=Application.Status.CONFIRMED
     ).values("firm_id")
-    return list(
+    rows = (
         Meeting.objects.filter(
             mission=mission,
             slot__isnull=True,
@@ -226,9 +260,10 @@ def _waiting_meetings(mission: Mission, firms: set[int], partners: set[int]) -> 
             partner_id__in=partners,
         )
         .filter(firm_id__in=confirmed)
-        .select_related("firm", "partner", "request")
         .order_by("-request__priority", "request__decided_at", "request__created_at", "pk")
+        .values_list(*SHOWN, "request__priority")
     )
+    return [BoardMeeting(*row) for row in rows]
 
 
 def _partner_slots(

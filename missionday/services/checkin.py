@@ -10,7 +10,7 @@ from members.models import User
 from missionday.models import CheckIn, DayPass
 from missionday.selectors import mission_time_zone, passes_for
 from missionday.services.errors import MissionDayError
-from missionday.services.passes import check_in_record
+from missionday.services.passes import check_in_again, check_in_record
 from missions.models import Mission
 
 MAX_BATCH = 500  # one request's worth; the phone sends a longer queue in several
@@ -47,25 +47,40 @@ def check_ins_sync(
 
     Each item stands alone: a refused one (forged or foreign token, not a mission day, a client
     id reused for another badge) writes nothing and does not undo the others, so the phone can
-    drop from its queue every item answered. Queries: one for the batch's badges, then those of
-    `check_in_record` per item, and one for the mission's time zone (the check-ins' day).
+    drop from its queue every item answered. Queries: the mission's time zone (the check-ins'
+    day), the batch's badges and the check-ins already stored under the batch's client ids (a
+    queue sent again costs nothing more), then `check_in_record`'s writes per new check-in.
     """
     tz = mission_time_zone(mission)
     tokens = {item.token for item in items}
     badges = {badge.token: badge for badge in passes_for(mission).filter(token__in=tokens)}
+    stored = {
+        check_in.client_id: check_in
+        for check_in in CheckIn.objects.filter(
+            client_id__in={item.client_id for item in items}
+        ).select_related("day_pass")
+    }
     outcomes = []
     for item in items:
         badge = badges.get(item.token)
         try:
-            check_in, created = check_in_record(
-                mission=mission,
-                token=item.token,
-                client_id=item.client_id,
-                checked_in_at=item.checked_in_at,
-                method=item.method,
-                by=by,
-                tz=tz,
-            )
+            CheckIn.Method(item.method)
+            if item.client_id in stored:  # sent before: as check_in_record would answer
+                check_in = check_in_again(stored[item.client_id], mission=mission, token=item.token)
+                created = False
+            else:
+                check_in, created = check_in_record(
+                    mission=mission,
+                    token=item.token,
+                    client_id=item.client_id,
+                    checked_in_at=item.checked_in_at,
+                    method=item.method,
+                    by=by,
+                    tz=tz,
+                    day_pass=badge,
+                )
+                if check_in.client_id == item.client_id:  # the same id again in this batch
+                    stored[item.client_id] = check_in
         except MissionDayError as error:
             outcomes.append(CheckInOutcome(item.client_id, "refused", badge, error=error))
             continue

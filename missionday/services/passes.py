@@ -109,6 +109,7 @@ def check_in_record(
     by: User | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    day_pass: DayPass | None = None,
 ) -> tuple[CheckIn, bool]:
     """Record that the badge `token` was seen at the mission; returns (check-in, created).
 
@@ -118,16 +119,16 @@ def check_in_record(
     NotAMissionDay outside the mission's dates, CheckInInvalid for a client id already used for
     another badge; nothing is written then. The time is the phone's (when the badge was seen
     offline), never later than now; its day is the mission's (in `tz` when the caller already
-    has it, else in missionday.selectors.mission_time_zone), not the server's.
+    has it, else in missionday.selectors.mission_time_zone), not the server's. `day_pass`: the
+    mission's badge of `token` when the caller already has it.
     """
     now = now or timezone.now()
     CheckIn.Method(method)
     existing = CheckIn.objects.filter(client_id=client_id).select_related("day_pass").first()
     if existing is not None:
-        if existing.day_pass.token != token or existing.day_pass.mission_id != mission.pk:
-            raise CheckInInvalid
-        return existing, False
-    day_pass = DayPass.objects.filter(mission=mission, token=token).first()
+        return check_in_again(existing, mission=mission, token=token), False
+    if day_pass is None or day_pass.token != token or day_pass.mission_id != mission.pk:
+        day_pass = DayPass.objects.filter(mission=mission, token=token).first()
     if day_pass is None:
         raise PassNotFound
     seen_at = min(checked_in_at or now, now)
@@ -154,6 +155,14 @@ def check_in_record(
             raise CheckInInvalid from None
         return first, False
     return check_in, True
+
+
+def check_in_again(existing: CheckIn, *, mission: Mission, token: str) -> CheckIn:
+    """The check-in already stored under a client id, sent again (select_related its badge):
+    the same badge of the same mission, or CheckInInvalid (the client id is another badge's)."""
+    if existing.day_pass.token != token or existing.day_pass.mission_id != mission.pk:
+        raise CheckInInvalid
+    return existing
 
 
 def mission_day(mission: Mission, day: date) -> bool:

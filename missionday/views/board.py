@@ -4,15 +4,19 @@ a meeting that waits. Staff only (missionday.access.staff_mission)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.staff import has_staff_powers
 from missionday import board
 from missionday.access import staff_mission
+from missionday.board_html import board_etag, cells_html, with_csrf_token
 from missionday.services.board import board_meeting_place
 from missionday.services.errors import MissionDayError
 from missions.models import Meeting, Mission, ProgrammeItem, Slot
@@ -23,12 +27,14 @@ POLL_SECONDS = 10
 
 
 def _session_for_staff(request: HttpRequest, mission_id: int, session_id: int) -> ProgrammeItem:
-    """The mission's B2B session for staff (403 for others, 404 for another mission's)."""
-    mission = staff_mission(request, mission_id)
-    return get_object_or_404(
+    """The mission's B2B session for staff (403 for others, 404 for another mission's or a
+    mission that does not exist: as missionday.access.staff_mission)."""
+    if not has_staff_powers(request.user):
+        raise PermissionDenied
+    return get_object_or_404(  # the mission comes with it: one query
         ProgrammeItem.objects.select_related("city", "mission"),
         pk=session_id,
-        mission=mission,
+        mission_id=mission_id,
         kind=ProgrammeItem.Kind.B2B,
     )
 
@@ -40,15 +46,23 @@ def board_sessions(request: HttpRequest, mission_id: int) -> HttpResponse:
     return render(request, "missionday/board.html", {"mission": mission, "sessions": sessions})
 
 
+def _board(session: ProgrammeItem) -> board.Board:
+    """The session's board with its cells' HTML (missionday.board_html: cached)."""
+    the_board = board.board_for(session)
+    cells_html(session, the_board)
+    return the_board
+
+
 def _render_board(request: HttpRequest, session: ProgrammeItem, status: int = 200) -> HttpResponse:
     mission: Mission = session.mission
     context = {
         "mission": mission,
         "session": session,
-        "board": board.board_for(session),
+        "board": _board(session),
         "poll_ms": POLL_SECONDS * 1000,
     }
-    return render(request, "missionday/board_session.html", context, status=status)
+    response = render(request, "missionday/board_session.html", context, status=status)
+    return with_csrf_token(request, response)
 
 
 @require_GET
@@ -61,10 +75,21 @@ def board_session(request: HttpRequest, mission_id: int, session_id: int) -> Htt
 @never_cache
 def board_state(request: HttpRequest, mission_id: int, session_id: int) -> HttpResponse:
     """The grid's state as an HTML fragment (counts, cells, time): the page's script swaps in
-    the cells that changed."""
+    the cells that changed. With its ETag, 304 while nothing the fragment shows has changed
+    (the script sends the ETag of the state it has)."""
     session = _session_for_staff(request, mission_id, session_id)
-    context = {"mission": session.mission, "session": session, "board": board.board_for(session)}
-    return render(request, "missionday/_board_state.html", context)
+    the_board = board.board_for(session)
+    etag = board_etag(session, the_board)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        cells_html(session, the_board)
+        context = {"mission": session.mission, "session": session, "board": the_board}
+        response = with_csrf_token(
+            request, render(request, "missionday/_board_state.html", context)
+        )
+    response["ETag"] = etag
+    return response
 
 
 class NoShowForm(forms.Form):

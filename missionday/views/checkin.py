@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.http import AuthenticatedHttpRequest
 from core.staff import has_staff_powers
 from missionday.access import staff_mission
-from missionday.models import CheckIn
+from missionday.models import CheckIn, DayPass
 from missionday.selectors import check_in_times, mission_local_date, passes_for
 from missionday.services.checkin import MAX_BATCH, CheckInOutcome, QueuedCheckIn, check_ins_sync
 from missions.models import Mission
@@ -71,14 +71,18 @@ def checkin_people(request: HttpRequest, mission_id: int) -> JsonResponse:
     seen = check_in_times(mission, today)
     people = [
         {
-            "token": badge.token,
-            "name": badge.full_name,
-            "organisation": badge.organisation,
-            "kind": badge.kind,
-            "checked_in": badge.pk in seen,
-            "checked_in_at": seen[badge.pk].isoformat() if badge.pk in seen else None,
+            "token": token,
+            "name": name,
+            # What the badge prints (DayPass.organisation): the firm's or the partner's name.
+            "organisation": (firm if kind == DayPass.Kind.DELEGATE else partner) or "",
+            "kind": kind,
+            "checked_in": pk in seen,
+            "checked_in_at": seen[pk].isoformat() if pk in seen else None,
         }
-        for badge in passes_for(mission)
+        # Plain rows: a mission has hundreds of badges, and the phones reload this list.
+        for pk, token, name, kind, firm, partner in passes_for(mission).values_list(
+            "pk", "token", "full_name", "kind", "firm__name", "partner__name"
+        )
     ]
     return JsonResponse({"day": today.isoformat(), "people": people})
 

@@ -17,6 +17,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -90,8 +91,6 @@ def _companion_context(day_pass: DayPass, now: datetime) -> dict[str, Any]:
         "when": when,
         "next": next_entry,
         "rest": [e for e in entries if e is not next_entry],
-        "interest_choices": Meeting.PartnerInterest.choices,
-        "next_step_choices": Meeting.PartnerNextStep.choices,
         "note_max": NOTE_MAX,
         "badge_url": _url_or_none("missionday:my_badge", mission.pk),
         # Certificates are for delegates only (partner contacts get none).
@@ -115,6 +114,25 @@ def _entry(kind: str, obj: Meeting | ProgrammeItem, now: datetime) -> Entry:
     return Entry(kind, obj, obj.city.time_zone, over=obj.ends_at <= now)
 
 
+def _debrief_context(context: dict[str, Any]) -> dict[str, Any]:
+    """What every debrief form of the page shares, rendered once in the page's language (not
+    once per meeting): the choices' <option>s and the sync URL."""
+    return {
+        **context,
+        "interest_options": format_html_join(
+            "",
+            '<option value="{}">{} · {}</option>',
+            ((value, value, label) for value, label in Meeting.PartnerInterest.choices),
+        ),
+        "next_step_options": format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            Meeting.PartnerNextStep.choices,
+        ),
+        "debrief_url": reverse("missionday:debrief_sync", args=[context["mission"].pk]),
+    }
+
+
 def _time_zone(days: list[tuple[date, list[Entry]]]) -> tzinfo:
     # The mission's day is the day where its meetings take place (the city's time zone).
     for _day, entries in days:
@@ -132,7 +150,7 @@ def companion(request: HttpRequest, mission_id: int) -> HttpResponse:
     context = _companion_context(day_pass, timezone.now())
     language = _language(request, day_pass)
     with translation.override(language):
-        response = render(request, "missionday/companion.html", context)
+        response = render(request, "missionday/companion.html", _debrief_context(context))
     # The service worker keeps this page (and only this person's) for offline reading.
     response["X-Companion-Cache"] = context["cache_name"]
     response["Cache-Control"] = "private, no-cache"

@@ -3,8 +3,9 @@
  * Polls the board's state (an HTML fragment, missionday:board_state) every ~10 seconds and swaps
  * in only the parts whose signature (data-board-sig) changed: counts, slot headers, cells. A part
  * holding the keyboard focus (a button, the list of waiting meetings) is left alone until the
- * focus moves on, so nobody loses their place or their choice. Paused while the tab is hidden;
- * an offline notice when the state cannot be fetched. Without JavaScript the page shows the
+ * focus moves on, so nobody loses their place or their choice. Each poll sends the ETag of the
+ * last state received: the server answers 304 while nothing has changed. Paused while the tab is
+ * hidden; an offline notice when the state cannot be fetched. Without JavaScript the page shows the
  * state of its last load and a reload link. No inline script (CSP).
  */
 (function () {
@@ -20,6 +21,7 @@
   var auto = root.querySelector("[data-board-auto]");
   var timer = null;
   var busy = false;
+  var etag = null; // of the last state applied
 
   if (auto) {
     auto.hidden = false;
@@ -44,6 +46,7 @@
     var current = byPart(root);
     var incoming = byPart(fresh);
     var focused = document.activeElement;
+    var complete = true;
     Object.keys(incoming).forEach(function (key) {
       var node = current[key];
       var next = incoming[key];
@@ -51,6 +54,7 @@
         return;
       }
       if (focused && focused !== document.body && node.contains(focused)) {
+        complete = false;
         return; // swapped on a later poll, once the focus has moved on
       }
       node.replaceWith(document.importNode(next, true));
@@ -60,6 +64,7 @@
     if (updated && shown) {
       shown.textContent = updated.textContent;
     }
+    return complete;
   }
 
   function poll() {
@@ -67,19 +72,28 @@
       return;
     }
     busy = true;
+    var headers = { "X-Requested-With": "fetch" };
+    if (etag) {
+      headers["If-None-Match"] = etag;
+    }
     fetch(url, {
       credentials: "same-origin",
       cache: "no-store",
-      headers: { "X-Requested-With": "fetch" },
+      headers: headers,
     })
       .then(function (response) {
+        if (response.status === 304) {
+          return null; // nothing changed since the last state
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
-        return response.text();
+        return response.text().then(function (html) {
+          // A part left alone (it held the focus) must come again: no ETag, a full answer.
+          etag = apply(html) ? response.headers.get("ETag") : null;
+        });
       })
-      .then(function (html) {
-        apply(html);
+      .then(function () {
         showOffline(false);
       })
       .catch(function () {

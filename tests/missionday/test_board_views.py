@@ -1,11 +1,14 @@
 """The live board's pages: staff only, each cell's state in words, marking a no-show, giving the
 freed table to a waiting meeting; bad ids 404, bad posts 400 with a message; constant queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.models import ProgrammeItem
+from missionday import board_html
+from missions.models import Meeting, ProgrammeItem
 from missions.services import outcomes
 from notifications.models import Notification
 from tests.factories import MissionFactory, ProgrammeItemFactory, StaffFactory
@@ -34,6 +37,10 @@ def _urls(day):
         "no_show": reverse("missionday:board_no_show", args=[m, s]),
         "assign": reverse("missionday:board_assign", args=[m, s]),
     }
+
+
+def _no_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _cell(html: str, slot, table: int) -> str:
@@ -210,12 +217,12 @@ def test_page_and_state_queries_do_not_grow_with_the_meetings(
         assert staff.get(url).status_code == 200
 
 
-# user, MFA (staff powers), mission, session row, slots, meetings, the mission's time zone (its
-# first programme item's city: check-ins store the day there), check-ins, waiting meetings,
-# the partners' attendance (+ sessions, blocked slots), other programme items; the page also
-# counts the bell's unread notifications, the state fragment has no header (the session comes
-# from Redis: issue 20)
-QUERIES = {"session": 12, "state": 12}
+# user, MFA (staff powers), the session row with its mission, slots, meetings, the mission's
+# time zone (its first programme item's city: check-ins store the day there), check-ins,
+# waiting meetings, the partners' attendance (+ sessions, blocked slots), other programme
+# items; the page also counts the bell's unread notifications, the state fragment has no header
+# (the session comes from Redis: issue 20)
+QUERIES = {"session": 12, "state": 11}
 
 
 def test_the_missions_admin_page_links_to_the_board(staff):
@@ -224,3 +231,101 @@ def test_the_missions_admin_page_links_to_the_board(staff):
     assert page.status_code == 200
     board = reverse("missionday:board", args=[mission.pk])
     assert f'href="{board}"' in page.content.decode()
+
+
+# --- Cached cells (missionday/board_html.py) and the poll's 304 ------------------------------
+
+
+def test_a_change_shows_in_the_cached_cells(day, staff, monkeypatch):
+    slot = day.slots[4]
+    meeting = place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
+    state = _urls(day)["state"]
+    cell = _cell(staff.get(state).content.decode(), slot, 1)  # rendered, then cached
+    assert "impresa non arrivata" in cell
+    renders = []
+    render = board_html.render_to_string
+    monkeypatch.setattr(
+        board_html, "render_to_string", lambda *a, **k: renders.append(a) or render(*a, **k)
+    )
+    again = _cell(staff.get(state).content.decode(), slot, 1)
+    assert renders == []  # every cell from the cache
+    assert _no_token(again) == _no_token(cell)
+    # Who is here: only the cells of the meeting's row are rendered again.
+    check_in(day, firm=day.firms[0])
+    cell = _cell(staff.get(state).content.decode(), slot, 1)
+    assert len(renders) == slot.tables
+    assert "✓ impresa presente" in cell
+    assert "partner non arrivato" in cell
+    # A name
+    day.firms[0].name = "Graniti Nuovi"
+    day.firms[0].save()
+    assert "Graniti Nuovi ↔ Naturstein Import GmbH" in _cell(
+        staff.get(state).content.decode(), slot, 1
+    )
+    # A no-show, and taking it back
+    outcomes.meetings_mark_attendance(meeting_ids=[meeting.pk], attendance="no_show", absent="both")
+    cell = _cell(staff.get(state).content.decode(), slot, 1)
+    assert "assente: Entrambi" in cell
+    assert f'id="undo-{meeting.pk}"' in cell
+    outcomes.meetings_mark_attendance(meeting_ids=[meeting.pk], attendance="")
+    cell = _cell(staff.get(state).content.decode(), slot, 1)
+    assert f'id="undo-{meeting.pk}"' not in cell
+    assert f'id="noshow-firm-{meeting.pk}"' in cell
+    # Held: no more buttons to mark it absent
+    Meeting.objects.filter(pk=meeting.pk).update(attendance="held")
+    cell = _cell(staff.get(state).content.decode(), slot, 1)
+    assert "svolto" in cell
+    assert f'id="noshow-firm-{meeting.pk}"' not in cell
+
+
+def test_cached_cells_speak_the_staff_members_language(day, staff):
+    slot = day.slots[4]
+    place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
+    assert "impresa non arrivata" in _cell(staff.get(_urls(day)["state"]).content.decode(), slot, 1)
+    staff.cookies["django_language"] = "de"
+    cell = _cell(staff.get(_urls(day)["state"]).content.decode(), slot, 1)
+    assert "Tisch 1" in cell
+    assert "impresa non arrivata" not in cell
+
+
+def test_every_form_of_a_cached_board_carries_the_responses_csrf_token(day):
+    client = login(StaffFactory(), enforce_csrf_checks=True)
+    slot = day.slots[4]
+    meeting = place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
+    client.get(_urls(day)["session"])  # the cells rendered and cached
+    html = client.get(_urls(day)["session"]).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', _cell(html, slot, 1))
+    assert tokens
+    assert len(set(tokens)) == 1
+    assert "boardCellCsrfTokenMark" not in html
+    response = client.post(
+        _urls(day)["no_show"],
+        {"meeting": meeting.pk, "side": "firm", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.attendance, meeting.absent) == ("no_show", "firm")
+
+
+def test_the_state_answers_304_until_something_it_shows_changes(day, staff):
+    slot = day.slots[4]
+    place(accepted(day, day.firms[0], day.partners[0]), slot, 1)
+    state = _urls(day)["state"]
+    first = staff.get(state)
+    etag = first["ETag"]
+    assert first.status_code == 200
+    assert "no-store" in first["Cache-Control"]
+    same = staff.get(state, headers={"If-None-Match": etag})
+    if same.status_code == 200:  # the minute of "updated at" turned in between
+        etag = same["ETag"]
+        same = staff.get(state, headers={"If-None-Match": etag})
+    assert same.status_code == 304
+    assert same.content == b""
+    check_in(day, firm=day.firms[0])
+    changed = staff.get(state, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "✓ impresa presente" in _cell(changed.content.decode(), slot, 1)
+    # Another language is another state.
+    staff.cookies["django_language"] = "de"
+    assert staff.get(state, headers={"If-None-Match": changed["ETag"]}).status_code == 200
