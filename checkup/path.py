@@ -10,10 +10,11 @@ it suggests, each with its reason in words ("Perché: …"):
 - mentor firms whose experience covers a gap (MENTOR_RULES below);
 - missions of the firm's sector open for applications now, that the firm has not applied to.
 
-Queries: one for the dimensions of the check-up's version, then one per list (four), whatever
-the number of items: pages pin it (tests/checkup/test_path.py).
+Queries: one for the dimensions of the check-up's version, then one per list of services,
+funding and missions (three), whatever the number of items; the mentors come from the shared
+table (none while Redis has it, three to build it): pages pin it (tests/checkup/test_path.py).
 
-How a mentor covers a gap (MENTOR_RULES, keyed by the check-up's stable dimension codes): a mentor
+How a mentor covers a gap (checkup/mentors.py's MENTOR_RULES, keyed by the check-up's stable dimension codes): a mentor
 is an approved firm with `is_mentor`. For each gap it may match on
 - "market" (knowledge of the German market): it exports to Germany (Germany among its target
   markets, or "German…"/"Deutsch…" in its mentor profile's markets);
@@ -22,20 +23,31 @@ is an approved firm with `is_mentor`. For each gap it may match on
   "finance": it is of the firm's sector (the same products, rules and buyers);
 - "pricing" (Incoterms), "digital": it exports to Germany;
 - any gap: the topics of its board experiences name the gap's theme (TOPIC_WORDS).
-Mentors of the firm's sector come first, then those covering more gaps.
+Mentors of the firm's sector come first, then those covering more gaps. They are ranked on a
+table of every mentor shared by all firms and kept in Redis (checkup/mentors.py), so the path's
+cost does not grow with the club.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from board.models import Post, Tag
+from checkup.mentors import (
+    CODE_BITS,
+    EXPORTS_TO_GERMANY,
+    MENTOR_RULES,
+    SAME_SECTOR_MASK,
+    SPEAKS_GERMAN,
+    MentorCandidate,
+    facts,
+    mentor_table,
+    topic_hits,
+)
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
 from checkup.scoring import Gap
 from checkup.selectors import checkup_gaps, completed_checkups, dimensions
@@ -43,33 +55,6 @@ from members.models import Firm
 from missions.models import Application, Mission
 
 LIMIT = 3  # suggestions per list
-
-# What a mentor must have to cover a gap; see the module docstring.
-SAME_SECTOR = "same_sector"
-EXPORTS_TO_GERMANY = "exports_to_germany"
-SPEAKS_GERMAN = "speaks_german"
-MENTOR_RULES: dict[str, tuple[str, ...]] = {
-    "market": (EXPORTS_TO_GERMANY,),
-    "languages": (SPEAKS_GERMAN,),
-    "experience": (SAME_SECTOR,),
-    "product": (SAME_SECTOR,),
-    "organisation": (SAME_SECTOR,),
-    "finance": (SAME_SECTOR,),
-    "pricing": (EXPORTS_TO_GERMANY,),
-    "digital": (EXPORTS_TO_GERMANY,),
-}
-# Words in a board topic's name that mean it covers a gap's theme.
-TOPIC_WORDS: dict[str, tuple[str, ...]] = {
-    "market": ("germania", "mercato", "fiere", "distribu"),
-    "pricing": ("incoterm", "prezz", "logistic", "dogan"),
-    "product": ("certific", "marcatura", "etichett", "normativ"),
-    "languages": ("lingu", "tedesco"),
-    "digital": ("digital", "web", "e-commerce", "marketing"),
-    "finance": ("finanz", "credito", "assicura", "pagament"),
-    "organisation": ("organizz", "export manager", "personale"),
-    "experience": ("esperienz", "primo ordine"),
-}
-
 
 @dataclass
 class Suggestion:
@@ -214,85 +199,65 @@ def _funding(
     return suggestions
 
 
-def _exports_to_germany(mentor: Firm) -> bool:
-    if Firm.Market.DE in (mentor.target_markets or []):
-        return True
-    profile = getattr(mentor, "mentor_profile", None)
-    markets = (profile.markets if profile else "").lower()
-    return any(word in markets for word in ("german", "deutsch", "germania"))
-
-
 def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Suggestion]:
-    candidates = (
-        Firm.objects.filter(status=Firm.Status.APPROVED, is_mentor=True)
-        .exclude(pk=firm.pk)
-        .select_related("sector", "mentor_profile")
-        .annotate(
-            topics=ArrayAgg(
-                "posts__tags__name",
-                filter=Q(
-                    posts__kind=Post.Kind.EXPERIENCE,
-                    posts__is_hidden=False,
-                    posts__deleted_at__isnull=True,
-                    posts__tags__kind=Tag.Kind.TOPIC,
-                ),
-                distinct=True,
-                default=[],
-            ),
-        )
-        .order_by("name", "pk")
-    )
+    """The LIMIT mentors covering most gaps, those of the firm's sector first, then by name: ranked
+    on the shared mentor table (checkup/mentors.py, no query when Redis has it) with bitmasks; the
+    reasons are written for those LIMIT only."""
+    gaps_mask = 0
+    for code in codes:
+        gaps_mask |= CODE_BITS.get(code, 0)
     ranked = []
-    for mentor in candidates:
-        same_sector = mentor.sector_id == firm.sector_id
-        facts = {
-            SAME_SECTOR: same_sector,
-            EXPORTS_TO_GERMANY: _exports_to_germany(mentor),
-            SPEAKS_GERMAN: Firm.Language.DE in (mentor.languages or []),
-        }
-        topics = [t for t in mentor.topics if t]
-        because: list[str] = []
-        covered: list[str] = []
-        for code in codes:
-            rule_hit = any(facts[need] for need in MENTOR_RULES.get(code, ()))
-            words = TOPIC_WORDS.get(code, ())
-            topic_hit = [t for t in topics if any(w in t.lower() for w in words)]
-            if rule_hit or topic_hit:
-                covered.append(names.get(code, code))
-            for topic in topic_hit:
-                if topic not in because:
-                    because.append(topic)
-        if not covered:
+    for mentor in mentor_table():
+        if mentor.pk == firm.pk:
             continue
-        facts_words = []
-        if facts[EXPORTS_TO_GERMANY]:
-            facts_words.append(_("esporta in Germania"))
-        if same_sector:
-            facts_words.append(_("è del tuo settore (%(sector)s)") % {"sector": mentor.sector})
-        if facts[SPEAKS_GERMAN]:
-            facts_words.append(_("parla tedesco"))
-        if because:
-            facts_words.append(
-                _("ha scritto in bacheca di %(topics)s") % {"topics": ", ".join(because)}
-            )
-        reason = _("Perché: %(facts)s; può aiutarti su %(gaps)s.") % {
-            "facts": ", ".join(facts_words),
-            "gaps": _names_list(covered),
-        }
-        ranked.append(
-            (
-                (not same_sector, -len(covered), mentor.name),
-                Suggestion(
-                    kind="mentor",
-                    title=mentor.name,
-                    url=reverse("members:firm_detail", args=[mentor.pk]),
-                    reason=reason,
-                    detail=str(mentor.sector),
-                ),
-            )
+        same_sector = mentor.sector_id == firm.sector_id
+        mask = mentor.static_mask | (SAME_SECTOR_MASK if same_sector else 0)
+        count = (mask & gaps_mask).bit_count()
+        if count:
+            ranked.append(((not same_sector, -count, mentor.name), mentor))
+    ranked.sort(key=lambda pair: pair[0])  # stable: equal keys stay in the table's (name, pk)
+    return [_mentor_suggestion(mentor, firm, codes, names) for _key, mentor in ranked[:LIMIT]]
+
+
+def _mentor_suggestion(
+    mentor: MentorCandidate, firm: Firm, codes: list[str], names: dict[str, str]
+) -> Suggestion:
+    """The suggestion with its reason: what the mentor is, the topics it wrote about that name a
+    gap, and the gaps it covers, most urgent first."""
+    same_sector = mentor.sector_id == firm.sector_id
+    known = facts(mentor, same_sector=same_sector)
+    because: list[str] = []
+    covered: list[str] = []
+    for code in codes:
+        rule_hit = any(known[need] for need in MENTOR_RULES.get(code, ()))
+        topic_hit = topic_hits(mentor.topics, code)
+        if rule_hit or topic_hit:
+            covered.append(names.get(code, code))
+        for topic in topic_hit:
+            if topic not in because:
+                because.append(topic)
+    facts_words = []
+    if known[EXPORTS_TO_GERMANY]:
+        facts_words.append(_("esporta in Germania"))
+    if same_sector:
+        facts_words.append(_("è del tuo settore (%(sector)s)") % {"sector": mentor.sector})
+    if known[SPEAKS_GERMAN]:
+        facts_words.append(_("parla tedesco"))
+    if because:
+        facts_words.append(
+            _("ha scritto in bacheca di %(topics)s") % {"topics": ", ".join(because)}
         )
-    ranked.sort(key=lambda pair: pair[0])
-    return [suggestion for _key, suggestion in ranked[:LIMIT]]
+    reason = _("Perché: %(facts)s; può aiutarti su %(gaps)s.") % {
+        "facts": ", ".join(facts_words),
+        "gaps": _names_list(covered),
+    }
+    return Suggestion(
+        kind="mentor",
+        title=mentor.name,
+        url=reverse("members:firm_detail", args=[mentor.pk]),
+        reason=reason,
+        detail=mentor.sector,
+    )
 
 
 def _missions(
