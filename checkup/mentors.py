@@ -7,7 +7,9 @@ with the club (43 of the result page's 66 ms of database time at full scale). He
 built once, from two narrow queries (the mentors' columns; the DISTINCT topics of their visible
 experience posts), in the reader's language (sector names), and each row carries the bitmask of
 the gap codes it covers whatever the reader's sector (`static_mask`): ranking it is a loop of
-integer operations, and the page does no query for it.
+integer operations. The ranking itself depends only on the reader's sector and set of gaps, so
+its first rows are kept too (`top_mentors`): a page reads a few rows, whatever the club's size,
+and does no query for its mentors.
 
 Freshness: the table is keyed on a version in the "fragments" cache, bumped after the commit of
 any save or delete of a firm, a mentor profile, an experience post, a post's tags, a tag or a
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "checkup-mentors-version"
 TABLE_KEY = "checkup-mentors:{version}:{language}"
+TOP_KEY = "checkup-mentors-top:{version}:{language}:{sector}:{gaps}:{count}"
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 SAME_SECTOR = "same_sector"
@@ -69,7 +72,9 @@ CODE_BITS: dict[str, int] = {
     code: 1 << n for n, code in enumerate(sorted({*MENTOR_RULES, *TOPIC_WORDS}))
 }
 # The codes a mentor of the reader's own sector covers for that alone.
-SAME_SECTOR_MASK = sum(bit for code, bit in CODE_BITS.items() if SAME_SECTOR in MENTOR_RULES.get(code, ()))
+SAME_SECTOR_MASK = sum(
+    bit for code, bit in CODE_BITS.items() if SAME_SECTOR in MENTOR_RULES.get(code, ())
+)
 
 # What a firm's save may change here; any other field leaves the table as it is.
 FIRM_FIELDS = frozenset(
@@ -168,19 +173,52 @@ def build_table() -> list[MentorCandidate]:
     return table
 
 
-def mentor_table() -> list[MentorCandidate]:
-    """The table in the active language: from Redis (one round trip for the version and one for
-    the table), else built and kept there."""
+def gaps_mask(codes: list[str]) -> int:
+    """The CODE_BITS of these gap codes."""
+    mask = 0
+    for code in codes:
+        mask |= CODE_BITS.get(code, 0)
+    return mask
+
+
+def rank(
+    table: list[MentorCandidate], *, sector_id: int | None, gaps: int, count: int
+) -> list[MentorCandidate]:
+    """The first `count` mentors covering at least one of the `gaps` (a gaps_mask): those of the
+    sector `sector_id` first, then those covering more gaps, then by name (then pk: the sort is
+    stable and the table is in (name, pk) order)."""
+    ranked = []
+    for mentor in table:
+        same_sector = mentor.sector_id == sector_id
+        covered = (mentor.static_mask | (SAME_SECTOR_MASK if same_sector else 0)) & gaps
+        if covered:
+            ranked.append(((not same_sector, -covered.bit_count(), mentor.name), mentor))
+    ranked.sort(key=lambda pair: pair[0])
+    return [mentor for _key, mentor in ranked[:count]]
+
+
+def top_mentors(*, sector_id: int | None, gaps: int, count: int) -> list[MentorCandidate]:
+    """`rank` of the table in the active language, kept in Redis per sector and set of gaps
+    (a bounded set: sectors x 2^8 gap sets x languages), so a page reads only its few rows: two
+    round trips (the version, the ranking), the table's only on a miss."""
     cache = fragments()
     version = _version(cache)
     if version is None:  # Redis cannot tell the version: build, keep nothing
-        return build_table()
-    key = TABLE_KEY.format(version=version, language=get_language() or "")
-    table = cache.get(key)
-    if table is None:
-        table = build_table()
-        cache.set(key, table)
-    return table
+        return rank(build_table(), sector_id=sector_id, gaps=gaps, count=count)
+    language = get_language() or ""
+    key = TOP_KEY.format(
+        version=version, language=language, sector=sector_id, gaps=gaps, count=count
+    )
+    top = cache.get(key)
+    if top is None:
+        table_key = TABLE_KEY.format(version=version, language=language)
+        table = cache.get(table_key)
+        if table is None:
+            table = build_table()
+            cache.set(table_key, table)
+        top = rank(table, sector_id=sector_id, gaps=gaps, count=count)
+        cache.set(key, top)
+    return top
 
 
 # --- The version ---------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ Queries: one for the dimensions of the check-up's version, then one per list of 
 funding and missions (three), whatever the number of items; the mentors come from the shared
 table (none while Redis has it, three to build it): pages pin it (tests/checkup/test_path.py).
 
-How a mentor covers a gap (checkup/mentors.py's MENTOR_RULES, keyed by the check-up's stable dimension codes): a mentor
-is an approved firm with `is_mentor`. For each gap it may match on
+How a mentor covers a gap (MENTOR_RULES in checkup/mentors.py, keyed by the check-up's stable
+dimension codes): a mentor is an approved firm with `is_mentor`. For each gap it may match on
 - "market" (knowledge of the German market): it exports to Germany (Germany among its target
   markets, or "German…"/"Deutsch…" in its mentor profile's markets);
 - "languages": its people speak German;
@@ -38,14 +38,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from checkup.mentors import (
-    CODE_BITS,
     EXPORTS_TO_GERMANY,
     MENTOR_RULES,
-    SAME_SECTOR_MASK,
     SPEAKS_GERMAN,
     MentorCandidate,
     facts,
-    mentor_table,
+    gaps_mask,
+    top_mentors,
     topic_hits,
 )
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
@@ -55,6 +54,7 @@ from members.models import Firm
 from missions.models import Application, Mission
 
 LIMIT = 3  # suggestions per list
+
 
 @dataclass
 class Suggestion:
@@ -200,23 +200,12 @@ def _funding(
 
 
 def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Suggestion]:
-    """The LIMIT mentors covering most gaps, those of the firm's sector first, then by name: ranked
-    on the shared mentor table (checkup/mentors.py, no query when Redis has it) with bitmasks; the
-    reasons are written for those LIMIT only."""
-    gaps_mask = 0
-    for code in codes:
-        gaps_mask |= CODE_BITS.get(code, 0)
-    ranked = []
-    for mentor in mentor_table():
-        if mentor.pk == firm.pk:
-            continue
-        same_sector = mentor.sector_id == firm.sector_id
-        mask = mentor.static_mask | (SAME_SECTOR_MASK if same_sector else 0)
-        count = (mask & gaps_mask).bit_count()
-        if count:
-            ranked.append(((not same_sector, -count, mentor.name), mentor))
-    ranked.sort(key=lambda pair: pair[0])  # stable: equal keys stay in the table's (name, pk)
-    return [_mentor_suggestion(mentor, firm, codes, names) for _key, mentor in ranked[:LIMIT]]
+    """The LIMIT mentors covering most gaps, those of the firm's sector first, then by name, from
+    the shared ranking (checkup/mentors.py: no query when Redis has it). One more is read, the
+    firm itself may be among them; the reasons are written for the LIMIT shown only."""
+    top = top_mentors(sector_id=firm.sector_id, gaps=gaps_mask(codes), count=LIMIT + 1)
+    shown = [mentor for mentor in top if mentor.pk != firm.pk][:LIMIT]
+    return [_mentor_suggestion(mentor, firm, codes, names) for mentor in shown]
 
 
 def _mentor_suggestion(

@@ -7,7 +7,7 @@ Scores are stored on the completed CheckUp (`scores`: dimension code -> 0..100 o
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import CharField, F, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from checkup.models import Answer, CheckUp, Dimension, Option, Question
@@ -33,6 +33,20 @@ def previous_checkup(*, checkup: CheckUp) -> CheckUp | None:
     return (
         completed_checkups(firm=checkup.firm).filter(completed_at__lt=checkup.completed_at).first()
     )
+
+
+def latest_and_previous(*, checkup: CheckUp) -> tuple[CheckUp | None, CheckUp | None]:
+    """The firm's latest completed check-up and the one just before `checkup` (a completed one),
+    in one query (a UNION ALL of the two one-row reads)."""
+    latest_first = completed_checkups(firm=checkup.firm)
+    latest = latest_first.annotate(role=Value("latest", output_field=CharField()))[:1]
+    previous = latest_first.filter(completed_at__lt=checkup.completed_at).annotate(
+        role=Value("previous", output_field=CharField())
+    )[:1]
+    rows = {row.role: row for row in latest.union(previous, all=True).order_by()}
+    for row in rows.values():
+        row.firm = checkup.firm  # the row already loaded: no query to read it again
+    return rows.get("latest"), rows.get("previous")
 
 
 def recheck_due(last: CheckUp | None, *, now: datetime | None = None) -> int | None:
@@ -155,7 +169,7 @@ class CheckUpResult:
 def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpResult:
     """The result page: every dimension's score against the previous check-up, the gaps by
     priority (weight x shortfall, as scored), and the upcoming missions of the firm's sector."""
-    previous = previous_checkup(checkup=checkup)
+    last, previous = latest_and_previous(checkup=checkup)
     dims = dimensions(checkup=checkup)
     before = previous.scores if previous else {}
     rows = []
@@ -180,7 +194,6 @@ def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpRes
                 start_date__gte=today or timezone.localdate(),
             ).order_by("start_date", "pk")[:3]
         )
-    last = completed_checkups(firm=checkup.firm).first()
     return CheckUpResult(
         checkup=checkup,
         previous=previous,
