@@ -71,21 +71,41 @@ class FirmCheckups:
     recheck_months: int | None = None
 
 
-def firm_checkups(*, firm: Firm) -> FirmCheckups:
-    """One query: the open check-up (completed_at null sorts first) and the two latest ones."""
-    rows = list(
-        CheckUp.objects.filter(firm=firm).order_by(F("completed_at").desc(nulls_first=True), "-pk")[
-            :3
-        ]
+def _open_first(firm: Firm) -> QuerySet[CheckUp]:
+    # The open check-up (completed_at null sorts first; at most one: checkup_one_open_per_firm),
+    # then the completed ones, latest first.
+    return CheckUp.objects.filter(firm=firm).order_by(
+        F("completed_at").desc(nulls_first=True), "-pk"
     )
+
+
+def _summary(rows: list[CheckUp]) -> FirmCheckups:
     summary = FirmCheckups()
+    completed = rows
     if rows and rows[0].completed_at is None:
-        summary.open = rows.pop(0)
-    completed = rows[:2]
+        summary.open, completed = rows[0], rows[1:]
     summary.last = completed[0] if completed else None
     summary.previous = completed[1] if len(completed) > 1 else None
     summary.recheck_months = recheck_due(summary.last)
     return summary
+
+
+def firm_checkups(*, firm: Firm) -> FirmCheckups:
+    """One query: the open check-up and the two latest ones."""
+    return _summary(list(_open_first(firm)[:3]))
+
+
+def firm_checkups_with_history(
+    *, firm: Firm, limit: int = 10
+) -> tuple[FirmCheckups, list[CheckUp]]:
+    """`firm_checkups` and the `limit` latest completed check-ups with their questionnaire (the
+    start page), in one query."""
+    rows = list(_open_first(firm).select_related("questionnaire")[: limit + 1])
+    summary = _summary(rows)
+    history = [row for row in rows if row.completed_at is not None][:limit]
+    for row in rows:
+        row.firm = firm  # the row already loaded: no query to read it again
+    return summary, history
 
 
 def firm_checkup(*, firm: Firm, checkup_id: int) -> CheckUp | None:

@@ -221,9 +221,9 @@ def test_start_page_query_count_does_not_grow_with_the_history(done, django_asse
     client = login(owner)
     url = reverse("checkup:index")
     client.get(url)
-    # user, membership, the firm's check-ups (latest, previous, open: one query), the history
-    # with its versions, bell (the session comes from Redis: issue 20)
-    with django_assert_num_queries(3):
+    # the firm's check-ups (open, latest, previous and the history with its versions: one
+    # query), bell (the user, membership and session come from Redis: issue 20)
+    with django_assert_num_queries(2):
         response = client.get(url)
     assert response.status_code == 200
     assert "I check-up della tua impresa" in response.content.decode()
