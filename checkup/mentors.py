@@ -11,36 +11,24 @@ integer operations. The ranking itself depends only on the reader's sector and s
 its first rows are kept too (`top_mentors`): a page reads a few rows, whatever the club's size,
 and does no query for its mentors.
 
-Freshness: the table is keyed on a version in the "fragments" cache, bumped after the commit of
+Freshness: the table is kept under a version (checkup/versioned.py), bumped after the commit of
 any save or delete of a firm, a mentor profile, an experience post, a post's tags, a tag or a
-sector (`watch_mentor_data`, connected in CheckupConfig.ready), the pattern of
-core/fragment_cache.py. A firm's save that names its `update_fields` bumps only when one of the
-fields read here changed. The table also expires (the cache's TIMEOUT), which bounds a missed bump
-(Redis down at the time, or a bulk load such as seed_large). While Redis is unreachable the table
-is built from the database on every call and not kept.
+sector (`watch_mentor_data`, connected in CheckupConfig.ready). A firm's save that names its
+`update_fields` bumps only when one of the fields read here changed. The table also expires (the
+cache's TIMEOUT), which bounds a missed bump; while Redis is unreachable it is built from the
+database on every call and not kept.
 """
 
-import logging
-import time
 from typing import Any, NamedTuple
 
-from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import get_language
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from board.models import MentorProfile, Post, Tag
-from core.fragment_cache import fragments
+from checkup.versioned import Version, cached
 from members.models import Firm, Sector
 
-logger = logging.getLogger(__name__)
-
-VERSION_KEY = "checkup-mentors-version"
-TABLE_KEY = "checkup-mentors:{version}:{language}"
-TOP_KEY = "checkup-mentors-top:{version}:{language}:{sector}:{gaps}:{count}"
-_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+VERSION = Version("checkup-mentors-version")
 
 SAME_SECTOR = "same_sector"
 EXPORTS_TO_GERMANY = "exports_to_germany"
@@ -201,61 +189,16 @@ def top_mentors(*, sector_id: int | None, gaps: int, count: int) -> list[MentorC
     """`rank` of the table in the active language, kept in Redis per sector and set of gaps
     (a bounded set: sectors x 2^8 gap sets x languages), so a page reads only its few rows: two
     round trips (the version, the ranking), the table's only on a miss."""
-    cache = fragments()
-    version = _version(cache)
-    if version is None:  # Redis cannot tell the version: build, keep nothing
-        return rank(build_table(), sector_id=sector_id, gaps=gaps, count=count)
     language = get_language() or ""
-    key = TOP_KEY.format(
-        version=version, language=language, sector=sector_id, gaps=gaps, count=count
-    )
-    top = cache.get(key)
-    if top is None:
-        table_key = TABLE_KEY.format(version=version, language=language)
-        table = cache.get(table_key)
-        if table is None:
-            table = build_table()
-            cache.set(table_key, table)
-        top = rank(table, sector_id=sector_id, gaps=gaps, count=count)
-        cache.set(key, top)
-    return top
+
+    def ranking() -> list[MentorCandidate]:
+        table = cached(VERSION, f"checkup-mentors:{language}", build_table)
+        return rank(table, sector_id=sector_id, gaps=gaps, count=count)
+
+    return cached(VERSION, f"checkup-mentors-top:{language}:{sector_id}:{gaps}:{count}", ranking)
 
 
-# --- The version ---------------------------------------------------------------------------------
-
-
-def _version(cache: RedisCache) -> int | None:
-    try:
-        version: int | None = RedisCache.get(cache, VERSION_KEY)
-        if version is None:
-            _restart_version(cache)
-            version = RedisCache.get(cache, VERSION_KEY)
-    except _REDIS_DOWN:
-        logger.warning("fragment cache unreachable: mentor table built, not kept")
-        return None
-    return version
-
-
-def _restart_version(cache: RedisCache) -> None:
-    # Never a version a table already has: start from the clock (evicted, or a new Redis).
-    RedisCache.add(cache, VERSION_KEY, time.time_ns() // 1000, timeout=None)
-
-
-def _bump() -> None:
-    cache = fragments()
-    try:
-        try:
-            RedisCache.incr(cache, VERSION_KEY)
-        except ValueError:  # no counter yet, or evicted
-            _restart_version(cache)
-    except _REDIS_DOWN:
-        logger.error("fragment cache unreachable: mentor data changed, version not bumped")
-
-
-def bump_version() -> None:
-    """After the commit: a page built in between would otherwise keep the old table under the
-    new version."""
-    transaction.on_commit(_bump)
+# --- What bumps the version ------------------------------------------------------------------
 
 
 def _changed(kwargs: dict[str, Any], fields: frozenset[str]) -> bool:
@@ -265,18 +208,18 @@ def _changed(kwargs: dict[str, Any], fields: frozenset[str]) -> bool:
 
 def _on_firm_saved(sender: object, instance: Firm, **kwargs: Any) -> None:
     if _changed(kwargs, FIRM_FIELDS):
-        bump_version()
+        VERSION.bump()
 
 
 def _on_post_saved(sender: object, instance: Post, **kwargs: Any) -> None:
     # Only experience posts give topics (a question's save leaves the table as it is).
     if instance.kind == Post.Kind.EXPERIENCE and _changed(kwargs, POST_FIELDS):
-        bump_version()
+        VERSION.bump()
 
 
 def _on_post_deleted(sender: object, instance: Post, **kwargs: Any) -> None:
     if instance.kind == Post.Kind.EXPERIENCE:
-        bump_version()
+        VERSION.bump()
 
 
 def _on_post_tags_changed(sender: object, instance: Model, action: str, **kwargs: Any) -> None:
@@ -284,11 +227,11 @@ def _on_post_tags_changed(sender: object, instance: Model, action: str, **kwargs
         return
     if isinstance(instance, Post) and instance.kind != Post.Kind.EXPERIENCE:
         return
-    bump_version()
+    VERSION.bump()
 
 
 def _on_any_change(sender: object, **kwargs: Any) -> None:
-    bump_version()
+    VERSION.bump()
 
 
 def watch_mentor_data() -> None:

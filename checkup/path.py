@@ -10,9 +10,10 @@ it suggests, each with its reason in words ("Perché: …"):
 - mentor firms whose experience covers a gap (MENTOR_RULES below);
 - missions of the firm's sector open for applications now, that the firm has not applied to.
 
-Queries: one for the dimensions of the check-up's version, then one per list of services,
-funding and missions (three), whatever the number of items; the mentors come from the shared
-table (none while Redis has it, three to build it): pages pin it (tests/checkup/test_path.py).
+Queries: one for the dimensions of the check-up's version and one for the missions, whatever the
+number of items; the open catalogue of services and funding (`open_catalogue`) and the mentors
+(checkup/mentors.py) come from Redis, shared by every firm (two and three queries to build them
+after a change): pages pin it (tests/checkup/test_path.py).
 
 How a mentor covers a gap (MENTOR_RULES in checkup/mentors.py, keyed by the check-up's stable
 dimension codes): a mentor is an approved firm with `is_mentor`. For each gap it may match on
@@ -30,11 +31,14 @@ cost does not grow with the club.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from checkup.mentors import (
@@ -50,6 +54,7 @@ from checkup.mentors import (
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
 from checkup.scoring import Gap
 from checkup.selectors import checkup_gaps, completed_checkups, dimensions
+from checkup.versioned import Version, cached
 from members.models import Firm
 from missions.models import Application, Mission
 
@@ -109,8 +114,9 @@ def firm_path(
     today = timezone.localdate(now)
     names = {d.code: d.name for d in dims}
     codes = [gap.code for gap in gaps]  # most urgent first
-    path.services = _services(codes, names, today)
-    path.funding = _funding(firm, codes, names, today)
+    services, funding = open_catalogue(today)
+    path.services = _services(codes, names, services)
+    path.funding = _funding(firm, codes, names, funding)
     path.mentors = _mentors(firm, codes, names)
     path.missions = _missions(firm, codes, names, now)
     return path
@@ -138,12 +144,76 @@ def open_funding(today: dt.date) -> Q:
     return Q(deadline__isnull=True) | Q(deadline__gte=today)
 
 
-def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[Suggestion]:
-    rows = (
-        CameraService.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
+class OpenService(NamedTuple):
+    kind: str
+    kind_display: str
+    title: str
+    link: str
+    starts_on: dt.date | None
+    registration_deadline: dt.date | None
+    dimension_codes: list[str]
+
+
+class OpenFunding(NamedTuple):
+    name: str
+    provider: str
+    link: str
+    deadline: dt.date | None
+    dimension_codes: list[str]
+    sector_ids: list[int]  # none: for every sector
+
+
+# The published catalogue open on a day, in the active language (titles, kinds), kept in Redis:
+# bumped on commit of any change to a service, a funding instrument or its sectors
+# (`watch_catalogue_data`, CheckupConfig.ready), and keyed on the day.
+CATALOGUE = Version("checkup-catalogue-version")
+
+
+def _build_catalogue(today: dt.date) -> tuple[list[OpenService], list[OpenFunding]]:
+    services = [
+        OpenService(
+            kind=item.kind,
+            kind_display=str(item.get_kind_display()),
+            title=item.title,
+            link=item.link,
+            starts_on=item.starts_on,
+            registration_deadline=item.registration_deadline,
+            dimension_codes=list(item.dimension_codes),
+        )
+        for item in CameraService.objects.filter(published_at__isnull=False)
         .filter(open_services(today))
-        .order_by(F("starts_on").asc(nulls_first=True), "pk")[:LIMIT]
-    )
+        .order_by(F("starts_on").asc(nulls_first=True), "pk")
+    ]
+    funding = [
+        OpenFunding(
+            name=item.name,
+            provider=item.provider,
+            link=item.link,
+            deadline=item.deadline,
+            dimension_codes=list(item.dimension_codes),
+            sector_ids=list(item.sector_ids),
+        )
+        for item in FundingInstrument.objects.filter(published_at__isnull=False)
+        .filter(open_funding(today))
+        .annotate(sector_ids=ArrayAgg("sectors", filter=Q(sectors__isnull=False), default=[]))
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
+    ]
+    return services, funding
+
+
+def open_catalogue(today: dt.date) -> tuple[list[OpenService], list[OpenFunding]]:
+    """The published services and funding instruments open on `today` (`open_services`,
+    `open_funding`), in the order the path shows them: from Redis, or two queries. Staff keep
+    the catalogue: its size does not grow with the club."""
+    key = f"checkup-catalogue:{get_language() or ''}:{today.isoformat()}"
+    return cached(CATALOGUE, key, lambda: _build_catalogue(today))
+
+
+def _services(
+    codes: list[str], names: dict[str, str], catalogue: list[OpenService]
+) -> list[Suggestion]:
+    wanted = set(codes)
+    rows = [item for item in catalogue if wanted.intersection(item.dimension_codes)][:LIMIT]
     suggestions = []
     for item in rows:
         covered = _covered(item.dimension_codes, codes, names)
@@ -161,23 +231,23 @@ def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[S
                 url=item.link,
                 reason=reason,
                 when=item.starts_on,
-                detail=item.get_kind_display(),
+                detail=item.kind_display,
             )
         )
     return suggestions
 
 
 def _funding(
-    firm: Firm, codes: list[str], names: dict[str, str], today: dt.date
+    firm: Firm, codes: list[str], names: dict[str, str], catalogue: list[OpenFunding]
 ) -> list[Suggestion]:
-    sectors = FundingInstrument.sectors.through.objects.filter(fundinginstrument_id=OuterRef("pk"))
-    rows = (
-        FundingInstrument.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
-        .filter(open_funding(today))
+    wanted = set(codes)
+    rows = [
+        item
+        for item in catalogue
+        if wanted.intersection(item.dimension_codes)
         # For every sector (none named) or for the firm's.
-        .filter(~Exists(sectors) | Exists(sectors.filter(sector_id=firm.sector_id)))
-        .order_by(F("deadline").asc(nulls_last=True), "pk")[:LIMIT]
-    )
+        and (not item.sector_ids or firm.sector_id in item.sector_ids)
+    ][:LIMIT]
     suggestions = []
     for item in rows:
         covered = _covered(item.dimension_codes, codes, names)
@@ -197,6 +267,20 @@ def _funding(
             )
         )
     return suggestions
+
+
+def _bump_catalogue(sender: object, **kwargs: object) -> None:
+    CATALOGUE.bump()
+
+
+def watch_catalogue_data() -> None:
+    """Bump the catalogue's version on every committed change to it (CheckupConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in (CameraService, FundingInstrument):
+        post_save.connect(_bump_catalogue, sender=model, weak=False)
+        post_delete.connect(_bump_catalogue, sender=model, weak=False)
+    m2m_changed.connect(_bump_catalogue, sender=FundingInstrument.sectors.through, weak=False)
 
 
 def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Suggestion]:

@@ -1,5 +1,6 @@
-"""The personal path's shared mentor table (checkup/mentors.py): kept in Redis, read without a
-query, and built again after the commit of any change it is made from."""
+"""The personal path's shared tables, the mentors (checkup/mentors.py) and the open catalogue of
+services and funding (checkup/path.py): kept in Redis, read without a query, and built again after
+the commit of any change they are made from."""
 
 import pytest
 
@@ -7,10 +8,11 @@ from board import markdown
 from board.models import MentorProfile, Post, Tag
 from checkup import mentors, path
 from checkup.path import firm_path
+from checkup.versioned import Version
 from members.models import Firm
 from tests.factories import FirmFactory, member, sector
 
-from .test_path import _complete, _mentor
+from .test_path import _complete, _funding, _mentor, _service
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def _reason(firm, name: str) -> str:
 
 
 def _version() -> int | None:
-    return mentors._version(mentors.fragments())
+    return mentors.VERSION.current()
 
 
 def test_the_mentors_are_read_from_redis_once_built(newcomer, django_assert_num_queries):
@@ -155,7 +157,55 @@ def test_a_question_leaves_the_table_as_it_is(newcomer, django_capture_on_commit
 
 def test_without_redis_the_table_is_built_every_time(newcomer, monkeypatch):
     _mentor("Marmi Adda S.r.l.", sector_row=sector("lapideo"))
-    monkeypatch.setattr(mentors, "_version", lambda cache: None)
+    monkeypatch.setattr(Version, "current", lambda self: None)
     assert _names(newcomer) == ["Marmi Adda S.r.l."]
     monkeypatch.setattr(mentors, "build_table", list)  # nothing kept: an empty build shows
     assert _names(newcomer) == []
+
+
+# --- The open catalogue of services and funding (checkup/path.py, open_catalogue) ---------------
+
+
+def _titles(firm) -> tuple[list[str], list[str]]:
+    path = firm_path(firm=firm)
+    return [s.title for s in path.services], [s.title for s in path.funding]
+
+
+def test_the_catalogue_is_read_from_redis_once_built(newcomer, django_assert_num_queries):
+    _service("Incoterms 2020 in pratica", ["pricing"])
+    today = path.timezone.localdate()
+    with django_assert_num_queries(2):  # services, funding with their sectors
+        built = path.open_catalogue(today)
+    with django_assert_num_queries(0):
+        assert path.open_catalogue(today) == built
+
+
+def test_a_published_or_edited_item_shows_after_the_commit(
+    newcomer, django_capture_on_commit_callbacks
+):
+    assert _titles(newcomer) == ([], [])
+    with django_capture_on_commit_callbacks(execute=True):
+        service = _service("Incoterms 2020 in pratica", ["pricing"])
+        _funding("Inserimento nei mercati esteri", ["market"], deadline=None)
+    assert _titles(newcomer) == (["Incoterms 2020 in pratica"], ["Inserimento nei mercati esteri"])
+    service.title = service.title_it = "Incoterms 2020, seconda edizione"
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save()
+    assert _titles(newcomer)[0] == ["Incoterms 2020, seconda edizione"]
+    with django_capture_on_commit_callbacks(execute=True):
+        service.delete()
+    assert _titles(newcomer)[0] == []
+
+
+def test_a_funding_instrument_limited_to_another_sector_goes(
+    newcomer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _funding("Voucher", ["market"])
+    assert _titles(newcomer)[1] == ["Voucher"]
+    with django_capture_on_commit_callbacks(execute=True):
+        item.sectors.set([sector("metalmeccanico")])  # m2m_changed
+    assert _titles(newcomer)[1] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        item.sectors.add(sector("lapideo"))
+    assert _titles(newcomer)[1] == ["Voucher"]

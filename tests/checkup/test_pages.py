@@ -240,9 +240,9 @@ def test_result_page_query_count(django_assert_num_queries):
     client.get(url)
     # the check-up, the latest completed one (for the re-check-up) with the previous one (one
     # UNION), dimensions, missions of the sector (there are gaps), bell; then the personal path
-    # (checkup/path.py, reusing the dimensions): services, funding, missions open for
-    # applications; its mentors come from Redis (checkup/mentors.py: warmed by the first GET)
-    with django_assert_num_queries(8):
+    # (checkup/path.py, reusing the dimensions): missions open for applications; its services,
+    # funding and mentors come from Redis (shared tables, warmed by the first GET)
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
