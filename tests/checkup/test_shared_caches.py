@@ -1,13 +1,18 @@
-"""The personal path's shared tables, the mentors (checkup/mentors.py) and the open catalogue of
-services and funding (checkup/path.py): kept in Redis, read without a query, and built again after
-the commit of any change they are made from."""
+"""What the check-up pages keep in Redis: the personal path's shared tables, the mentors
+(checkup/mentors.py) and the open catalogue of services and funding (checkup/path.py), read
+without a query and built again after the commit of any change they are made from; and the
+result page's radar chart, keyed on what it is drawn from."""
 
 import pytest
+from django.utils import translation
+from django.utils.safestring import SafeString
 
 from board import markdown
 from board.models import MentorProfile, Post, Tag
-from checkup import mentors, path
+from checkup import mentors, path, selectors
+from checkup.models import CheckUp
 from checkup.path import firm_path
+from checkup.templatetags import checkup_radar
 from checkup.versioned import Version
 from members.models import Firm
 from tests.factories import FirmFactory, member, sector
@@ -209,3 +214,24 @@ def test_a_funding_instrument_limited_to_another_sector_goes(
     with django_capture_on_commit_callbacks(execute=True):
         item.sectors.add(sector("lapideo"))
     assert _titles(newcomer)[1] == ["Voucher"]
+
+
+# --- The radar chart (checkup/templatetags/checkup_radar.py) -------------------------------------
+
+
+def test_the_radar_is_drawn_once_per_names_scores_and_language(newcomer, monkeypatch):
+    rows = selectors.checkup_result(checkup=CheckUp.objects.get(firm=newcomer)).rows
+    first = checkup_radar.radar_chart(rows)
+    assert "radar-current" in first
+    drawn = []
+    monkeypatch.setattr(
+        checkup_radar, "_radar_chart", lambda *args: drawn.append(args) or SafeString("x")
+    )
+    assert checkup_radar.radar_chart(rows) == first  # from the cache, as a SafeString
+    assert isinstance(checkup_radar.radar_chart(rows), SafeString)
+    assert drawn == []
+    rows[0].score = (rows[0].score or 0) + 1  # another score: drawn again
+    assert checkup_radar.radar_chart(rows) == "x"
+    with translation.override("de"):  # another language: drawn again
+        checkup_radar.radar_chart(rows)
+    assert len(drawn) == 2
