@@ -10,11 +10,13 @@ it suggests, each with its reason in words ("Perché: …"):
 - mentor firms whose experience covers a gap (MENTOR_RULES below);
 - missions of the firm's sector open for applications now, that the firm has not applied to.
 
-Queries: one for the dimensions of the check-up's version, then one per list (four), whatever
-the number of items: pages pin it (tests/checkup/test_path.py).
+Queries: one for the dimensions of the check-up's version and one for the missions, whatever the
+number of items; the open catalogue of services and funding (`open_catalogue`) and the mentors
+(checkup/mentors.py) come from Redis, shared by every firm (two and three queries to build them
+after a change): pages pin it (tests/checkup/test_path.py).
 
-How a mentor covers a gap (MENTOR_RULES, keyed by the check-up's stable dimension codes): a mentor
-is an approved firm with `is_mentor`. For each gap it may match on
+How a mentor covers a gap (MENTOR_RULES in checkup/mentors.py, keyed by the check-up's stable
+dimension codes): a mentor is an approved firm with `is_mentor`. For each gap it may match on
 - "market" (knowledge of the German market): it exports to Germany (Germany among its target
   markets, or "German…"/"Deutsch…" in its mentor profile's markets);
 - "languages": its people speak German;
@@ -22,53 +24,41 @@ is an approved firm with `is_mentor`. For each gap it may match on
   "finance": it is of the firm's sector (the same products, rules and buyers);
 - "pricing" (Incoterms), "digital": it exports to Germany;
 - any gap: the topics of its board experiences name the gap's theme (TOPIC_WORDS).
-Mentors of the firm's sector come first, then those covering more gaps.
+Mentors of the firm's sector come first, then those covering more gaps. They are ranked on a
+table of every mentor shared by all firms and kept in Redis (checkup/mentors.py), so the path's
+cost does not grow with the club.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from board.models import Post, Tag
+from checkup.mentors import (
+    EXPORTS_TO_GERMANY,
+    MENTOR_RULES,
+    SPEAKS_GERMAN,
+    MentorCandidate,
+    facts,
+    gaps_mask,
+    top_mentors,
+    topic_hits,
+)
 from checkup.models import CameraService, CheckUp, Dimension, FundingInstrument
 from checkup.scoring import Gap
 from checkup.selectors import checkup_gaps, completed_checkups, dimensions
+from checkup.versioned import Version, cached
 from members.models import Firm
 from missions.models import Application, Mission
 
 LIMIT = 3  # suggestions per list
-
-# What a mentor must have to cover a gap; see the module docstring.
-SAME_SECTOR = "same_sector"
-EXPORTS_TO_GERMANY = "exports_to_germany"
-SPEAKS_GERMAN = "speaks_german"
-MENTOR_RULES: dict[str, tuple[str, ...]] = {
-    "market": (EXPORTS_TO_GERMANY,),
-    "languages": (SPEAKS_GERMAN,),
-    "experience": (SAME_SECTOR,),
-    "product": (SAME_SECTOR,),
-    "organisation": (SAME_SECTOR,),
-    "finance": (SAME_SECTOR,),
-    "pricing": (EXPORTS_TO_GERMANY,),
-    "digital": (EXPORTS_TO_GERMANY,),
-}
-# Words in a board topic's name that mean it covers a gap's theme.
-TOPIC_WORDS: dict[str, tuple[str, ...]] = {
-    "market": ("germania", "mercato", "fiere", "distribu"),
-    "pricing": ("incoterm", "prezz", "logistic", "dogan"),
-    "product": ("certific", "marcatura", "etichett", "normativ"),
-    "languages": ("lingu", "tedesco"),
-    "digital": ("digital", "web", "e-commerce", "marketing"),
-    "finance": ("finanz", "credito", "assicura", "pagament"),
-    "organisation": ("organizz", "export manager", "personale"),
-    "experience": ("esperienz", "primo ordine"),
-}
 
 
 @dataclass
@@ -124,8 +114,9 @@ def firm_path(
     today = timezone.localdate(now)
     names = {d.code: d.name for d in dims}
     codes = [gap.code for gap in gaps]  # most urgent first
-    path.services = _services(codes, names, today)
-    path.funding = _funding(firm, codes, names, today)
+    services, funding = open_catalogue(today)
+    path.services = _services(codes, names, services)
+    path.funding = _funding(firm, codes, names, funding)
     path.mentors = _mentors(firm, codes, names)
     path.missions = _missions(firm, codes, names, now)
     return path
@@ -153,12 +144,76 @@ def open_funding(today: dt.date) -> Q:
     return Q(deadline__isnull=True) | Q(deadline__gte=today)
 
 
-def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[Suggestion]:
-    rows = (
-        CameraService.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
+class OpenService(NamedTuple):
+    kind: str
+    kind_display: str
+    title: str
+    link: str
+    starts_on: dt.date | None
+    registration_deadline: dt.date | None
+    dimension_codes: list[str]
+
+
+class OpenFunding(NamedTuple):
+    name: str
+    provider: str
+    link: str
+    deadline: dt.date | None
+    dimension_codes: list[str]
+    sector_ids: list[int]  # none: for every sector
+
+
+# The published catalogue open on a day, in the active language (titles, kinds), kept in Redis:
+# bumped on commit of any change to a service, a funding instrument or its sectors
+# (`watch_catalogue_data`, CheckupConfig.ready), and keyed on the day.
+CATALOGUE = Version("checkup-catalogue-version")
+
+
+def _build_catalogue(today: dt.date) -> tuple[list[OpenService], list[OpenFunding]]:
+    services = [
+        OpenService(
+            kind=item.kind,
+            kind_display=str(item.get_kind_display()),
+            title=item.title,
+            link=item.link,
+            starts_on=item.starts_on,
+            registration_deadline=item.registration_deadline,
+            dimension_codes=list(item.dimension_codes),
+        )
+        for item in CameraService.objects.filter(published_at__isnull=False)
         .filter(open_services(today))
-        .order_by(F("starts_on").asc(nulls_first=True), "pk")[:LIMIT]
-    )
+        .order_by(F("starts_on").asc(nulls_first=True), "pk")
+    ]
+    funding = [
+        OpenFunding(
+            name=item.name,
+            provider=item.provider,
+            link=item.link,
+            deadline=item.deadline,
+            dimension_codes=list(item.dimension_codes),
+            sector_ids=list(item.sector_ids),
+        )
+        for item in FundingInstrument.objects.filter(published_at__isnull=False)
+        .filter(open_funding(today))
+        .annotate(sector_ids=ArrayAgg("sectors", filter=Q(sectors__isnull=False), default=[]))
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
+    ]
+    return services, funding
+
+
+def open_catalogue(today: dt.date) -> tuple[list[OpenService], list[OpenFunding]]:
+    """The published services and funding instruments open on `today` (`open_services`,
+    `open_funding`), in the order the path shows them: from Redis, or two queries. Staff keep
+    the catalogue: its size does not grow with the club."""
+    key = f"checkup-catalogue:{get_language() or ''}:{today.isoformat()}"
+    return cached(CATALOGUE, key, lambda: _build_catalogue(today))
+
+
+def _services(
+    codes: list[str], names: dict[str, str], catalogue: list[OpenService]
+) -> list[Suggestion]:
+    wanted = set(codes)
+    rows = [item for item in catalogue if wanted.intersection(item.dimension_codes)][:LIMIT]
     suggestions = []
     for item in rows:
         covered = _covered(item.dimension_codes, codes, names)
@@ -176,23 +231,23 @@ def _services(codes: list[str], names: dict[str, str], today: dt.date) -> list[S
                 url=item.link,
                 reason=reason,
                 when=item.starts_on,
-                detail=item.get_kind_display(),
+                detail=item.kind_display,
             )
         )
     return suggestions
 
 
 def _funding(
-    firm: Firm, codes: list[str], names: dict[str, str], today: dt.date
+    firm: Firm, codes: list[str], names: dict[str, str], catalogue: list[OpenFunding]
 ) -> list[Suggestion]:
-    sectors = FundingInstrument.sectors.through.objects.filter(fundinginstrument_id=OuterRef("pk"))
-    rows = (
-        FundingInstrument.objects.filter(published_at__isnull=False, dimension_codes__overlap=codes)
-        .filter(open_funding(today))
+    wanted = set(codes)
+    rows = [
+        item
+        for item in catalogue
+        if wanted.intersection(item.dimension_codes)
         # For every sector (none named) or for the firm's.
-        .filter(~Exists(sectors) | Exists(sectors.filter(sector_id=firm.sector_id)))
-        .order_by(F("deadline").asc(nulls_last=True), "pk")[:LIMIT]
-    )
+        and (not item.sector_ids or firm.sector_id in item.sector_ids)
+    ][:LIMIT]
     suggestions = []
     for item in rows:
         covered = _covered(item.dimension_codes, codes, names)
@@ -214,85 +269,68 @@ def _funding(
     return suggestions
 
 
-def _exports_to_germany(mentor: Firm) -> bool:
-    if Firm.Market.DE in (mentor.target_markets or []):
-        return True
-    profile = getattr(mentor, "mentor_profile", None)
-    markets = (profile.markets if profile else "").lower()
-    return any(word in markets for word in ("german", "deutsch", "germania"))
+def _bump_catalogue(sender: object, **kwargs: object) -> None:
+    CATALOGUE.bump()
+
+
+def watch_catalogue_data() -> None:
+    """Bump the catalogue's version on every committed change to it (CheckupConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in (CameraService, FundingInstrument):
+        post_save.connect(_bump_catalogue, sender=model, weak=False)
+        post_delete.connect(_bump_catalogue, sender=model, weak=False)
+    m2m_changed.connect(_bump_catalogue, sender=FundingInstrument.sectors.through, weak=False)
 
 
 def _mentors(firm: Firm, codes: list[str], names: dict[str, str]) -> list[Suggestion]:
-    candidates = (
-        Firm.objects.filter(status=Firm.Status.APPROVED, is_mentor=True)
-        .exclude(pk=firm.pk)
-        .select_related("sector", "mentor_profile")
-        .annotate(
-            topics=ArrayAgg(
-                "posts__tags__name",
-                filter=Q(
-                    posts__kind=Post.Kind.EXPERIENCE,
-                    posts__is_hidden=False,
-                    posts__deleted_at__isnull=True,
-                    posts__tags__kind=Tag.Kind.TOPIC,
-                ),
-                distinct=True,
-                default=[],
-            ),
+    """The LIMIT mentors covering most gaps, those of the firm's sector first, then by name, from
+    the shared ranking (checkup/mentors.py: no query when Redis has it). One more is read, the
+    firm itself may be among them; the reasons are written for the LIMIT shown only."""
+    top = top_mentors(sector_id=firm.sector_id, gaps=gaps_mask(codes), count=LIMIT + 1)
+    shown = [mentor for mentor in top if mentor.pk != firm.pk][:LIMIT]
+    return [_mentor_suggestion(mentor, firm, codes, names) for mentor in shown]
+
+
+def _mentor_suggestion(
+    mentor: MentorCandidate, firm: Firm, codes: list[str], names: dict[str, str]
+) -> Suggestion:
+    """The suggestion with its reason: what the mentor is, the topics it wrote about that name a
+    gap, and the gaps it covers, most urgent first."""
+    same_sector = mentor.sector_id == firm.sector_id
+    known = facts(mentor, same_sector=same_sector)
+    because: list[str] = []
+    covered: list[str] = []
+    for code in codes:
+        rule_hit = any(known[need] for need in MENTOR_RULES.get(code, ()))
+        topic_hit = topic_hits(mentor.topics, code)
+        if rule_hit or topic_hit:
+            covered.append(names.get(code, code))
+        for topic in topic_hit:
+            if topic not in because:
+                because.append(topic)
+    facts_words = []
+    if known[EXPORTS_TO_GERMANY]:
+        facts_words.append(_("esporta in Germania"))
+    if same_sector:
+        facts_words.append(_("è del tuo settore (%(sector)s)") % {"sector": mentor.sector})
+    if known[SPEAKS_GERMAN]:
+        facts_words.append(_("parla tedesco"))
+    if because:
+        facts_words.append(
+            _("ha scritto in bacheca di %(topics)s") % {"topics": ", ".join(because)}
         )
-        .order_by("name", "pk")
+    reason = _("Perché: %(facts)s; può aiutarti su %(gaps)s.") % {
+        "facts": ", ".join(facts_words),
+        "gaps": _names_list(covered),
+    }
+    return Suggestion(
+        kind="mentor",
+        title=mentor.name,
+        url=reverse("members:firm_detail", args=[mentor.pk]),
+        reason=reason,
+        detail=mentor.sector,
     )
-    ranked = []
-    for mentor in candidates:
-        same_sector = mentor.sector_id == firm.sector_id
-        facts = {
-            SAME_SECTOR: same_sector,
-            EXPORTS_TO_GERMANY: _exports_to_germany(mentor),
-            SPEAKS_GERMAN: Firm.Language.DE in (mentor.languages or []),
-        }
-        topics = [t for t in mentor.topics if t]
-        because: list[str] = []
-        covered: list[str] = []
-        for code in codes:
-            rule_hit = any(facts[need] for need in MENTOR_RULES.get(code, ()))
-            words = TOPIC_WORDS.get(code, ())
-            topic_hit = [t for t in topics if any(w in t.lower() for w in words)]
-            if rule_hit or topic_hit:
-                covered.append(names.get(code, code))
-            for topic in topic_hit:
-                if topic not in because:
-                    because.append(topic)
-        if not covered:
-            continue
-        facts_words = []
-        if facts[EXPORTS_TO_GERMANY]:
-            facts_words.append(_("esporta in Germania"))
-        if same_sector:
-            facts_words.append(_("è del tuo settore (%(sector)s)") % {"sector": mentor.sector})
-        if facts[SPEAKS_GERMAN]:
-            facts_words.append(_("parla tedesco"))
-        if because:
-            facts_words.append(
-                _("ha scritto in bacheca di %(topics)s") % {"topics": ", ".join(because)}
-            )
-        reason = _("Perché: %(facts)s; può aiutarti su %(gaps)s.") % {
-            "facts": ", ".join(facts_words),
-            "gaps": _names_list(covered),
-        }
-        ranked.append(
-            (
-                (not same_sector, -len(covered), mentor.name),
-                Suggestion(
-                    kind="mentor",
-                    title=mentor.name,
-                    url=reverse("members:firm_detail", args=[mentor.pk]),
-                    reason=reason,
-                    detail=str(mentor.sector),
-                ),
-            )
-        )
-    ranked.sort(key=lambda pair: pair[0])
-    return [suggestion for _key, suggestion in ranked[:LIMIT]]
 
 
 def _missions(

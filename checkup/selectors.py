@@ -7,7 +7,7 @@ Scores are stored on the completed CheckUp (`scores`: dimension code -> 0..100 o
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import CharField, F, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from checkup.models import Answer, CheckUp, Dimension, Option, Question
@@ -35,6 +35,20 @@ def previous_checkup(*, checkup: CheckUp) -> CheckUp | None:
     )
 
 
+def latest_and_previous(*, checkup: CheckUp) -> tuple[CheckUp | None, CheckUp | None]:
+    """The firm's latest completed check-up and the one just before `checkup` (a completed one),
+    in one query (a UNION ALL of the two one-row reads)."""
+    latest_first = completed_checkups(firm=checkup.firm)
+    latest = latest_first.annotate(role=Value("latest", output_field=CharField()))[:1]
+    previous = latest_first.filter(completed_at__lt=checkup.completed_at).annotate(
+        role=Value("previous", output_field=CharField())
+    )[:1]
+    rows = {row.role: row for row in latest.union(previous, all=True).order_by()}
+    for row in rows.values():
+        row.firm = checkup.firm  # the row already loaded: no query to read it again
+    return rows.get("latest"), rows.get("previous")
+
+
 def recheck_due(last: CheckUp | None, *, now: datetime | None = None) -> int | None:
     """6 or 12 (months) when a re-check-up is due after `last`, else None."""
     if last is None or last.completed_at is None:
@@ -57,21 +71,41 @@ class FirmCheckups:
     recheck_months: int | None = None
 
 
-def firm_checkups(*, firm: Firm) -> FirmCheckups:
-    """One query: the open check-up (completed_at null sorts first) and the two latest ones."""
-    rows = list(
-        CheckUp.objects.filter(firm=firm).order_by(F("completed_at").desc(nulls_first=True), "-pk")[
-            :3
-        ]
+def _open_first(firm: Firm) -> QuerySet[CheckUp]:
+    # The open check-up (completed_at null sorts first; at most one: checkup_one_open_per_firm),
+    # then the completed ones, latest first.
+    return CheckUp.objects.filter(firm=firm).order_by(
+        F("completed_at").desc(nulls_first=True), "-pk"
     )
+
+
+def _summary(rows: list[CheckUp]) -> FirmCheckups:
     summary = FirmCheckups()
+    completed = rows
     if rows and rows[0].completed_at is None:
-        summary.open = rows.pop(0)
-    completed = rows[:2]
+        summary.open, completed = rows[0], rows[1:]
     summary.last = completed[0] if completed else None
     summary.previous = completed[1] if len(completed) > 1 else None
     summary.recheck_months = recheck_due(summary.last)
     return summary
+
+
+def firm_checkups(*, firm: Firm) -> FirmCheckups:
+    """One query: the open check-up and the two latest ones."""
+    return _summary(list(_open_first(firm)[:3]))
+
+
+def firm_checkups_with_history(
+    *, firm: Firm, limit: int = 10
+) -> tuple[FirmCheckups, list[CheckUp]]:
+    """`firm_checkups` and the `limit` latest completed check-ups with their questionnaire (the
+    start page), in one query."""
+    rows = list(_open_first(firm).select_related("questionnaire")[: limit + 1])
+    summary = _summary(rows)
+    history = [row for row in rows if row.completed_at is not None][:limit]
+    for row in rows:
+        row.firm = firm  # the row already loaded: no query to read it again
+    return summary, history
 
 
 def firm_checkup(*, firm: Firm, checkup_id: int) -> CheckUp | None:
@@ -155,7 +189,7 @@ class CheckUpResult:
 def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpResult:
     """The result page: every dimension's score against the previous check-up, the gaps by
     priority (weight x shortfall, as scored), and the upcoming missions of the firm's sector."""
-    previous = previous_checkup(checkup=checkup)
+    last, previous = latest_and_previous(checkup=checkup)
     dims = dimensions(checkup=checkup)
     before = previous.scores if previous else {}
     rows = []
@@ -180,7 +214,6 @@ def checkup_result(*, checkup: CheckUp, today: date | None = None) -> CheckUpRes
                 start_date__gte=today or timezone.localdate(),
             ).order_by("start_date", "pk")[:3]
         )
-    last = completed_checkups(firm=checkup.firm).first()
     return CheckUpResult(
         checkup=checkup,
         previous=previous,

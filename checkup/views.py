@@ -47,12 +47,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("checkup:index")
         return redirect("checkup:step", checkup_id=checkup.pk, step=1)
-    context = {
-        "summary": selectors.firm_checkups(firm=membership.firm),
-        "history": selectors.completed_checkups(firm=membership.firm).select_related(
-            "questionnaire"
-        )[:10],
-    }
+    summary, history = selectors.firm_checkups_with_history(firm=membership.firm, limit=10)
+    context = {"summary": summary, "history": history}
     return render(request, "checkup/index.html", context)
 
 

@@ -8,15 +8,17 @@ numbers in a table under it. Dimension names are staff text, so every piece goes
 format_html, which escapes it.
 """
 
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from checkup.selectors import DimensionResult
+from core.fragment_cache import fragments
 
 register = template.Library()
 
@@ -99,8 +101,28 @@ def _label(index: int, count: int, row: DimensionResult) -> SafeString:
 
 @register.simple_tag
 def radar_chart(rows: Sequence[DimensionResult], previous: object = None) -> SafeString:
-    """The radar of `rows`; `previous` (the previous check-up, or None) adds its dashed outline."""
+    """The radar of `rows`; `previous` (the previous check-up, or None) adds its dashed outline.
+
+    Kept in the fragment cache under everything it is drawn from (the language, the names and
+    the scores), so it needs no invalidation: a result page draws it once (about a fifth of the
+    page's rendering) and reads it afterwards."""
     has_previous = bool(previous)
+    drawn_from = (
+        get_language(),
+        has_previous,
+        [(str(row.dimension.name), row.score, row.previous) for row in rows],
+    )
+    key = "checkup-radar:" + hashlib.sha256(repr(drawn_from).encode()).hexdigest()
+    cache = fragments()
+    svg = cache.get(key)
+    if svg is None:
+        svg = _radar_chart(rows, has_previous)
+        cache.set(key, svg)
+    # A SafeString pickled through Redis stays one (core/fragment_cache.py, render_cards).
+    return svg
+
+
+def _radar_chart(rows: Sequence[DimensionResult], has_previous: bool) -> SafeString:
     count = len(rows)
     if count < 3:
         return SafeString("")

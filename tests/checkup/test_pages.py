@@ -221,8 +221,8 @@ def test_start_page_query_count_does_not_grow_with_the_history(done, django_asse
     client = login(owner)
     url = reverse("checkup:index")
     client.get(url)
-    # user, membership, the firm's check-ups (latest, previous, open: one query), the history
-    # with its versions, bell (the session comes from Redis: issue 20)
+    # the firm's check-ups (open, latest, previous and the history with its versions: one
+    # query), bell (the user, membership and session come from Redis: issue 20)
     with django_assert_num_queries(2):
         response = client.get(url)
     assert response.status_code == 200
@@ -238,11 +238,11 @@ def test_result_page_query_count(django_assert_num_queries):
     client = login(owner)
     url = reverse("checkup:result", args=[checkup.pk])
     client.get(url)
-    # user, membership, the check-up, the previous one, dimensions, missions of the
-    # sector (there are gaps), the latest completed one (for the re-check-up), bell; then the
-    # personal path (checkup/path.py, reusing the dimensions): services, funding, mentors,
-    # missions open for applications
-    with django_assert_num_queries(9):
+    # the check-up, the latest completed one (for the re-check-up) with the previous one (one
+    # UNION), dimensions, missions of the sector (there are gaps), bell; then the personal path
+    # (checkup/path.py, reusing the dimensions): missions open for applications; its services,
+    # funding and mentors come from Redis (shared tables, warmed by the first GET)
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
