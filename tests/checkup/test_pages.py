@@ -222,8 +222,8 @@ def test_start_page_query_count_does_not_grow_with_the_history(done, django_asse
     url = reverse("checkup:index")
     client.get(url)
     # the firm's check-ups (open, latest, previous and the history with its versions: one
-    # query), bell (the user, membership and session come from Redis: issue 20)
-    with django_assert_num_queries(2):
+    # query); the user, membership, bell count and session come from Redis (issue 20)
+    with django_assert_num_queries(1):
         response = client.get(url)
     assert response.status_code == 200
     assert "I check-up della tua impresa" in response.content.decode()
@@ -242,7 +242,7 @@ def test_result_page_query_count(django_assert_num_queries):
     # UNION), dimensions, missions of the sector (there are gaps), bell; then the personal path
     # (checkup/path.py, reusing the dimensions): missions open for applications; its services,
     # funding and mentors come from Redis (shared tables, warmed by the first GET)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()

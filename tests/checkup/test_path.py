@@ -216,7 +216,7 @@ def test_my_firm_with_the_path_query_count_does_not_grow(
     # the firm's check-ups, then the path: dimensions of the check-up's version, missions (the
     # services, funding and mentors come from Redis, shared tables warmed by the first GET); the
     # person's attendance certificates (issue 18: one more)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("my_firm"))
     assert "Mentore 0 S.r.l." in response.content.decode()
 

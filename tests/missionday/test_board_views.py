@@ -222,7 +222,7 @@ def test_page_and_state_queries_do_not_grow_with_the_meetings(
 # waiting meetings, the partners' attendance (+ sessions, blocked slots), other programme
 # items; the page also counts the bell's unread notifications, the state fragment has no header
 # (the session comes from Redis: issue 20)
-QUERIES = {"session": 12, "state": 11}
+QUERIES = {"session": 11, "state": 11}
 
 
 def test_the_missions_admin_page_links_to_the_board(staff):
