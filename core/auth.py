@@ -38,21 +38,35 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 USER_TTL = 5 * 60  # seconds: bounds a stale copy that no signal and no forget_users() cleared
+GENERATION_TTL = 24 * 60 * 60  # a user's generation outlives every copy stored under it
 _REDIS_DOWN = (RedisError, OSError)
 NONE = "core.auth:none"  # a cached extra whose value is None
 _extras: list[str] = []  # attribute names of the extras, in registration order
 _shape: str | None = None
-# What the session's read brought along (core/sessions.py): (user id, {"": user, attr: extra}),
-# raw values as stored, for this request only; reset by every session read.
-_prefetched: ContextVar[tuple[str, dict[str, Any]] | None] = ContextVar("prefetched", default=None)
+# What the session's read brought along (core/sessions.py): (user id, generation, {"": user,
+# attr: extra}), raw values as stored, for this request only; reset by every session read.
+_prefetched: ContextVar[tuple[str, int, dict[str, Any]] | None] = ContextVar(
+    "prefetched", default=None
+)
+GENERATION = "_auth_generation"  # the user object's attribute: the generation it was read at
 
 
-def _key(user_id: Any, attr: str = "") -> str:
+def _base(user_id: Any) -> str:
     global _shape
     if _shape is None:
         fields = ",".join(f.attname for f in get_user_model()._meta.concrete_fields)
         _shape = hashlib.blake2s(fields.encode(), digest_size=6).hexdigest()
-    return f"auth-user:{_shape}:{user_id}:{attr}"
+    return f"auth-user:{_shape}:{user_id}"
+
+
+def _key(user_id: Any, generation: int, attr: str = "") -> str:
+    """Copies live under the user's current generation: forgetting bumps it, so a copy read
+    from the database before a change and stored after it is never read (no stale refill)."""
+    return f"{_base(user_id)}:{generation}:{attr}"
+
+
+def _generation_key(user_id: Any) -> str:
+    return f"{_base(user_id)}:gen"
 
 
 def register_extra(attr: str) -> None:
@@ -62,74 +76,93 @@ def register_extra(attr: str) -> None:
 
 
 def remember_extra(user: Any, attr: str, value: Any) -> None:
-    """Store an extra just read from the database (never a changed, unsaved object)."""
-    if attr not in _extras or user.pk is None:
+    """Store an extra just read from the database for the signed-in user (under the generation
+    the user was read at, before this read: a change since then has bumped it)."""
+    generation = getattr(user, GENERATION, None)
+    if attr not in _extras or user.pk is None or generation is None:
         return
     try:
-        caches["default"].set(_key(user.pk, attr), NONE if value is None else value, USER_TTL)
+        caches["default"].set(
+            _key(user.pk, generation, attr), NONE if value is None else value, USER_TTL
+        )
     except _REDIS_DOWN:
         logger.warning("user cache unreachable: %s not cached", attr)
 
 
 def prefetch_plan() -> tuple[str, list[str]]:
     """For the session's read (core/sessions.py), which reads the user in the same round trip:
-    the full Redis key of a user is prefix + user id + suffix, one suffix per value ("" the
-    user, then the extras)."""
-    prefix = caches["default"].make_and_validate_key(_key("").removesuffix(":"))
-    return prefix, [f":{attr}" for attr in ["", *_extras]]
+    a user's keys are prefix + user id + ":gen" (the generation) and prefix + user id + ":" +
+    generation + suffix, one suffix per value ("" the user, then the extras)."""
+    prefix = caches["default"].make_and_validate_key(_base("").removesuffix(":"))
+    return prefix + ":", [f":{attr}" for attr in ["", *_extras]]
 
 
-def set_prefetched(user_id: str | None, raw: list[Any]) -> None:
+def set_prefetched(user_id: str | None, generation: int, raw: list[Any]) -> None:
     """The values read beside the session (raw bytes or None, in prefetch_plan's order)."""
     if user_id is None:
         _prefetched.set(None)
         return
     names = ["", *_extras]
-    _prefetched.set((user_id, {names[i]: v for i, v in enumerate(raw) if v is not None}))
+    values = {names[i]: v for i, v in enumerate(raw) if v is not None}
+    _prefetched.set((user_id, generation, values))
 
 
-def _cached_user(user_id: Any) -> tuple[Any, dict[str, Any]]:
-    """The cached user (or None) and the cached extras by attribute name, in one round trip,
-    or none if the session's read brought them."""
+def forget_prefetched(**kwargs: Any) -> None:
+    """request_finished: nothing read for one request is used by the next."""
+    _prefetched.set(None)
+
+
+def _cached_user(user_id: Any) -> tuple[Any, dict[str, Any], int | None]:
+    """The cached user (or None), the cached extras by attribute name and the generation they
+    belong to (None: Redis unreachable, cache nothing)."""
     cache = caches["default"]
     prefetched = _prefetched.get()
     _prefetched.set(None)
     if prefetched is not None and prefetched[0] == str(user_id):
         loads = cache._cache._serializer.loads  # type: ignore[attr-defined]
-        found = {name: loads(raw) for name, raw in prefetched[1].items()}
+        found = {name: loads(raw) for name, raw in prefetched[2].items()}
+        generation = prefetched[1]
     else:
-        keys = {_key(user_id, attr): attr for attr in ["", *_extras]}
         try:
+            generation = int(cache.get(_generation_key(user_id)) or 0)
+            keys = {_key(user_id, generation, attr): attr for attr in ["", *_extras]}
             found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
         except _REDIS_DOWN:
             logger.warning("user cache unreachable: read from the database")
-            return None, {}
+            return None, {}, None
     extras = {name: None if v == NONE else v for name, v in found.items() if name}
-    return found.get(""), extras
+    return found.get(""), extras, generation
 
 
-def _remember(user: Any) -> None:
+def _remember(user: Any, generation: int) -> None:
     try:
-        caches["default"].set(_key(user.pk), user, USER_TTL)
+        caches["default"].set(_key(user.pk, generation), user, USER_TTL)
     except _REDIS_DOWN:
         logger.warning("user cache unreachable: not cached")
 
 
-def _delete(keys: list[str]) -> None:
+def _bump(user_ids: list[Any]) -> None:
+    cache = caches["default"]
+    keys = [cache.make_and_validate_key(_generation_key(pk)) for pk in user_ids]
     try:
-        caches["default"].delete_many(keys)
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(key)
+            pipe.expire(key, GENERATION_TTL)
+        pipe.execute()
     except _REDIS_DOWN:
         logger.warning("user cache unreachable: cached copies left to expire")
 
 
 def forget_users(user_ids: Iterable[Any], *, only: str | None = None) -> None:
-    """Drop the cached copies of these users (or only their extra `only`), now and once the
-    transaction commits."""
-    attrs = [only] if only is not None else ["", *_extras]
-    keys = [_key(pk, attr) for pk in set(user_ids) if pk is not None for attr in attrs]
-    if keys:
-        _delete(keys)
-        transaction.on_commit(lambda: _delete(keys))
+    """Forget the cached copies of these users, now and once the transaction commits: their
+    generation goes up, so every copy stored under the old one (the user and all extras, `only`
+    included) is never read again."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        _bump(ids)
+        transaction.on_commit(lambda: _bump(ids))
 
 
 def forget_user(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -139,16 +172,20 @@ def forget_user(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 class CachedUserMixin:
     def get_user(self, user_id: Any) -> Any:
-        user, extras = _cached_user(user_id)
+        user, extras, generation = _cached_user(user_id)
         if user is None:
+            extras = {}  # only beside the copy of the user they were stored with
             model = get_user_model()
             try:
                 user = model._default_manager.get(pk=user_id)
             except model.DoesNotExist:
                 return None
-            _remember(user)
+            if generation is not None:
+                _remember(user, generation)
         for attr, value in extras.items():
             setattr(user, attr, value)
+        if generation is not None:
+            setattr(user, GENERATION, generation)
         can: Any = self  # user_can_authenticate is the backend's
         return user if can.user_can_authenticate(user) else None
 

@@ -35,16 +35,18 @@ logger = logging.getLogger(__name__)
 
 CACHE_TTL = 15 * 60  # seconds: see the module docstring
 USER_ID_SUFFIX = ":uid"
-# KEYS: the session's copy, its user id. ARGV: the user key's prefix, then one suffix per value.
-# Returns {copy, user id, value...}; a missing one is false (nil), what follows it is left out.
+# KEYS: the session's copy, its user id. ARGV: the user keys' prefix, then one suffix per value.
+# Returns {copy, user id, generation, value...} (core/auth.py's keys); a missing value is false.
 READ_WITH_USER = """
 local copy = redis.call('GET', KEYS[1])
 if not copy then return {} end
 local uid = redis.call('GET', KEYS[2])
 if not uid then return {copy} end
-local out = {copy, uid}
+local base = ARGV[1] .. uid
+local gen = redis.call('GET', base .. ':gen') or '0'
+local out = {copy, uid, gen}
 for i = 2, #ARGV do
-  out[i + 1] = redis.call('GET', ARGV[1] .. uid .. ARGV[i]) or false
+  out[i + 2] = redis.call('GET', base .. ':' .. gen .. ARGV[i]) or false
 end
 return out
 """
@@ -73,7 +75,7 @@ class SessionStore(CachedDBStore):
 
         from core import auth
 
-        auth.set_prefetched(None, [])
+        auth.set_prefetched(None, 0, [])
         users = caches["default"]
         if getattr(users, "_server", None) != getattr(self._cache, "_server", None):
             return self._cache.get(self.cache_key)
@@ -87,10 +89,10 @@ class SessionStore(CachedDBStore):
         if not found:
             return None
         data = self._cache._cache._serializer.loads(found[0])  # type: ignore[attr-defined]
-        if len(found) > 1 and isinstance(data, dict):
+        if len(found) > 2 and isinstance(data, dict):
             user_id = found[1].decode()
             if str(data.get(SESSION_KEY)) == user_id:
-                auth.set_prefetched(user_id, list(found[2:]))
+                auth.set_prefetched(user_id, int(found[2]), list(found[3:]))
         return data
 
     def load(self) -> dict[str, Any]:
@@ -104,17 +106,30 @@ class SessionStore(CachedDBStore):
         if data == DELETED:  # deleted in the database too: a new, empty session
             self._session_key = None
             return {}
-        if data is not None:
+        if isinstance(data, dict):
             return dict(data)
+        if data is not None:  # not a session's copy (a key naming another entry): no session
+            self._session_key = None
+            return {}
         row = self._get_session_from_db()
         if not row:
             return {}
         data = self.decode(row.session_data)
         try:  # add, not set: a tombstone written since the read above stays
-            self._cache.add(self.cache_key, data, self._cache_ttl(expiry=row.expire_date))
+            ttl = self._cache_ttl(expiry=row.expire_date)
+            if self._cache.add(self.cache_key, data, ttl):
+                self._remember_user_id(data, ttl)
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: not cached")
         return data
+
+    def _remember_user_id(self, data: dict[str, Any], ttl: int) -> None:
+        """Beside the session's copy, its user id: what READ_WITH_USER reads the user by."""
+        from django.contrib.auth import SESSION_KEY
+
+        user_id = str(data.get(SESSION_KEY, ""))
+        if user_id.isdigit():  # an int is stored as its digits (Django's Redis serializer)
+            self._cache.set(self.cache_key + USER_ID_SUFFIX, int(user_id), ttl)
 
     def exists(self, session_key: str) -> bool:
         try:
@@ -131,14 +146,11 @@ class SessionStore(CachedDBStore):
     def save(self, must_create: bool = False) -> None:
         # A save after a deletion fails at the database update (UpdateError) before this set.
         super(CachedDBStore, self).save(must_create)
-        from django.contrib.auth import SESSION_KEY
 
         try:
             ttl = self._cache_ttl()
             self._cache.set(self.cache_key, self._session, ttl)
-            user_id = str(self._session.get(SESSION_KEY, ""))
-            if user_id.isdigit():  # an int is stored as its digits (Django's Redis serializer)
-                self._cache.set(self.cache_key + USER_ID_SUFFIX, int(user_id), ttl)
+            self._remember_user_id(self._session, ttl)
         except _REDIS_DOWN:
             logger.warning("session cache unreachable: saved to the database only")
 

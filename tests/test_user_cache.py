@@ -146,3 +146,32 @@ def test_the_bell_counts_a_new_item_and_a_read_one_at_once(eager_celery, mailout
     assert bell() == "1"
     services.notifications_withdraw(object_keys=["firm:1"])
     assert bell() == "none"
+
+
+def test_a_copy_read_before_a_change_and_stored_after_it_is_never_read():
+    """A request that read the user and the membership just before staff deactivated the user
+    and stores them just after (the forget in between) must not put them back: copies live under
+    the user's generation, which the forget bumps."""
+    from core import auth
+    from members.access import MEMBERSHIP
+
+    user = member(name="Graniti Vecchi S.r.l.")
+    backend = auth.ModelBackend()
+    late = backend.get_user(user.pk)  # request A reads the user (from the database)...
+    membership = Membership.objects.select_related("firm").get(user=user)
+    deactivated = type(user).objects.get(pk=user.pk)
+    deactivated.is_active = False
+    deactivated.save()  # ...staff deactivate the user (the forget runs)...
+    auth._remember(late, getattr(late, auth.GENERATION))  # ...then A stores what it read
+    auth.remember_extra(late, MEMBERSHIP, membership)
+    assert backend.get_user(user.pk) is None  # the deactivated row is read, not A's copy
+
+
+def test_a_session_key_naming_another_entry_is_no_session():
+    """The session's user id lives beside it under "<key>:uid": a cookie naming that entry is
+    an empty session, not a 500."""
+    client = login(member())
+    warm(client)
+    crafted = type(client)()
+    crafted.cookies["sessionid"] = client.cookies["sessionid"].value + ":uid"
+    assert crafted.get("/hello/").status_code == 302
