@@ -13,6 +13,7 @@ that `with_csrf_token` replaces with the response's one token (the same for ever
 
 import hashlib
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -26,10 +27,18 @@ from missionday.board import Board, BoardMeeting, Cell
 from missions.models import ProgrammeItem
 
 TEMPLATE = "missionday/_board_cell.html"
-# The CSRF token of a cached cell's forms, replaced in the response; letters only (never
-# escaped), and what the page shows of names is escaped, so `value="` + it is nowhere else.
-CSRF_MARK = "boardCellCsrfTokenMark"
-CSRF_MARK_FIELD = f'value="{CSRF_MARK}"'.encode()
+
+
+def csrf_mark() -> str:
+    """The CSRF token of a cached cell's forms, replaced in the response by the request's.
+    Derived from the secret key, so no text on the page (names are escaped anyway) can carry
+    it, and only the whole hidden field is replaced."""
+    digest = hashlib.sha256(f"board-csrf:{settings.SECRET_KEY}".encode()).hexdigest()
+    return f"boardcsrf{digest[:32]}"
+
+
+def _csrf_field(token: str) -> bytes:
+    return f'name="csrfmiddlewaretoken" value="{token}"'.encode()
 
 
 def _meeting_state(m: BoardMeeting) -> tuple[object, ...]:
@@ -54,12 +63,13 @@ def cell_state(cell: Cell) -> tuple[object, ...]:
 def cells_html(session: ProgrammeItem, board: Board) -> None:
     """Set `row.cells_html` on every row of the board, its cells' <td>s: cached rows in one
     round trip, the cells of the missing ones rendered (and the rows cached). Their forms hold
-    CSRF_MARK for a token: the view puts in the response's (`with_csrf_token`)."""
+    csrf_mark() for a token: the view puts in the response's (`with_csrf_token`)."""
+    mark = csrf_mark()
     context = {
         "session": session,
         "no_show_url": reverse("missionday:board_no_show", args=[session.mission_id, session.pk]),
         "assign_url": reverse("missionday:board_assign", args=[session.mission_id, session.pk]),
-        "csrf_token": CSRF_MARK,  # what {% csrf_token %} prints
+        "csrf_token": mark,  # what {% csrf_token %} prints
     }
     language = get_language()
     reference = reference_version()
@@ -68,7 +78,7 @@ def cells_html(session: ProgrammeItem, board: Board) -> None:
     if reference is not None:  # else Redis cannot tell the version: render, cache nothing
         for i, row in enumerate(board.rows):
             state = tuple(cell_state(cell) for cell in row.cells)
-            raw = repr((TEMPLATE, language, reference, session.pk, state))
+            raw = repr((TEMPLATE, mark, language, reference, session.pk, state))
             keys[i] = f"board-row:{hashlib.sha256(raw.encode()).hexdigest()}"
         found = fragments().get_many([key for key in keys if key is not None])
     rendered: dict[str, SafeString] = {}
@@ -90,9 +100,9 @@ def cells_html(session: ProgrammeItem, board: Board) -> None:
 def with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """The response with the request's CSRF token in every form of the board's cells (one token
     for them all: each form of a page may carry the same)."""
-    if CSRF_MARK_FIELD in response.content:
-        token = f'value="{get_token(request)}"'.encode()
-        response.content = response.content.replace(CSRF_MARK_FIELD, token)
+    mark = _csrf_field(csrf_mark())
+    if mark in response.content:
+        response.content = response.content.replace(mark, _csrf_field(get_token(request)))
     return response
 
 
