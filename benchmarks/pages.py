@@ -656,27 +656,32 @@ def _wrk_post(cookie: str, payload: str) -> str:
     return "\n".join(lines)
 
 
+def _run_wrk(script: str, url: str, seconds: float) -> subprocess.CompletedProcess:
+    """wrk with the benchmark's settings (one thread, CONNECTIONS connections) and a Lua script."""
+    return subprocess.run(  # noqa: S603
+        [
+            shutil.which("wrk") or "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
 def _load_wrk(port, path, cookie, seconds, payload=None):
     post = _wrk_post(cookie, payload) if payload is not None else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % (cookie, post))
     try:
-        out = subprocess.run(  # noqa: S603
-            [
-                shutil.which("wrk") or "wrk",
-                "-t1",
-                f"-c{CONNECTIONS}",
-                f"-d{max(1, round(seconds))}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{port}{path}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        out = _run_wrk(script.name, f"http://127.0.0.1:{port}{path}", seconds)
     finally:
         os.unlink(script.name)
     match = re.search(r"WRKRESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+)", out.stdout)
@@ -873,22 +878,7 @@ def _post_wrk(port, bodies, seconds):
         lines.write_text("".join(f"{path}\t{session}\t{body}\n" for path, session, body in bodies))
         script = tmp / "post.lua"
         script.write_text(WRK_POST_SCRIPT % {"targets": lines, "csrf": CSRF_TOKEN})
-        out = subprocess.run(  # noqa: S603
-            [
-                shutil.which("wrk") or "wrk",
-                "-t1",
-                f"-c{CONNECTIONS}",
-                f"-d{max(1, round(seconds))}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}/",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        out = _run_wrk(str(script), f"http://127.0.0.1:{port}/", seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     match = re.search(r"WRKPOST (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out.stdout)
